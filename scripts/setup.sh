@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what building and testing Tusk needs on Debian 12. Idempotent: a
+# machine that has everything installs nothing.
+set -euo pipefail
+
+packages=(postgresql postgresql-client build-essential pkg-config libssl-dev time jq)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+for tool in cargo rustfmt cargo-clippy; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is missing (install Rust with rustfmt and clippy)" >&2; exit 1; }
+done

@@ -1,0 +1,320 @@
+//! Custom-format archives (`pg_dump -Fc`, pg_backup_custom.c): header and TOC,
+//! then data blocks. Each block is a type byte and the entry's dump id, then
+//! length-prefixed chunks ended by a zero length; a large-object block repeats
+//! "OID, chunks" until a zero OID.
+//!
+//! pg_dump writes the TOC first with no data offsets, then the data, then —
+//! only if the output is seekable — rewrites the TOC with the offsets. So:
+//! all offsets set = finished file; none set = written to a pipe (fine if the
+//! data is all there) or killed before the rewrite; some set = killed during
+//! the rewrite.
+
+use crate::toc::{self, Extra, Fault, Reader, Toc};
+use crate::{describe, ArchiveError, BackupFormat, BackupInfo, DataLocation};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+const BLK_DATA: u8 = 1;
+const BLK_BLOBS: u8 = 3;
+
+type FileReader = Reader<BufReader<File>>;
+
+pub(crate) fn read_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
+    let (file, len) = crate::open_file(path)?;
+    // A large buffer turns skipping over small chunks into sequential reads.
+    let mut rd = Reader::new(BufReader::with_capacity(1 << 18, file), len);
+    let mut toc = toc::read_toc(&mut rd, toc::FORMAT_CUSTOM, toc::Flavor::Offsets)
+        .map_err(|f| f.into_error(path, "the table of contents"))?;
+    locate_data(&mut rd, &mut toc, path)?;
+    Ok(toc.into_info(path, BackupFormat::Custom, len))
+}
+
+/// A data-carrying entry: its index in the TOC, offset flag and offset.
+#[derive(Clone, Copy)]
+struct Block {
+    index: usize,
+    flag: u8,
+    pos: u64,
+}
+
+fn locate_data(rd: &mut FileReader, toc: &mut Toc, path: &Path) -> Result<(), ArchiveError> {
+    let blocks: Vec<Block> = toc
+        .entries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, e)| match e.extra {
+            Extra::Offset { flag, pos } if flag != toc::OFFSET_NO_DATA => {
+                Some(Block { index, flag, pos })
+            }
+            _ => None,
+        })
+        .collect();
+    let set = blocks.iter().filter(|b| b.flag == toc::OFFSET_SET).count();
+    if set == blocks.len() {
+        by_offsets(rd, toc, blocks, path)
+    } else if set == 0 {
+        by_walking(rd, toc, &blocks, path)
+    } else {
+        Err(incomplete(
+            path,
+            "only some of its data offsets were recorded",
+        ))
+    }
+}
+
+fn incomplete(path: &Path, detail: impl Into<String>) -> ArchiveError {
+    ArchiveError::Incomplete {
+        path: path.to_path_buf(),
+        detail: detail.into(),
+    }
+}
+
+/// Checks each block header sits where the TOC says; a block ends where the
+/// next one starts. Only the last block is walked chunk by chunk: if the file
+/// was cut, either some offset lies past its end or the last block runs over.
+fn by_offsets(
+    rd: &mut FileReader,
+    toc: &mut Toc,
+    mut blocks: Vec<Block>,
+    path: &Path,
+) -> Result<(), ArchiveError> {
+    blocks.sort_by_key(|b| b.pos);
+    let len = rd.limit();
+    for (k, block) in blocks.iter().enumerate() {
+        let entry = &toc.entries[block.index].entry;
+        let what = describe(entry);
+        if block.pos < toc.end {
+            let detail = format!("the data offset of {what} points into the table of contents");
+            return Err(crate::truncated(path, detail));
+        }
+        let next = blocks.get(k + 1).map(|b| b.pos);
+        let end = block_end(rd, block.pos, entry.id, next)
+            .map_err(|f| data_fault(f, path, &what, len))?;
+        if end > len {
+            return Err(data_fault(Fault::Eof { needed: end }, path, &what, len));
+        }
+        toc.entries[block.index].entry.data = Some(DataLocation::Range {
+            start: block.pos,
+            end,
+        });
+    }
+    Ok(())
+}
+
+/// Checks the block at `pos` is entry `id`'s; it ends where the `next` block
+/// starts, and the last block is walked to find its end.
+fn block_end(rd: &mut FileReader, pos: u64, id: i32, next: Option<u64>) -> Result<u64, Fault> {
+    rd.seek_to(pos)?;
+    let kind = block_header(rd, id)?;
+    match next {
+        Some(next) => Ok(next),
+        None => skip_block(rd, kind).map(|_| rd.pos()),
+    }
+}
+
+/// No offsets recorded: walk the blocks from the end of the TOC. Running out
+/// of file means pg_dump never finished.
+fn by_walking(
+    rd: &mut FileReader,
+    toc: &mut Toc,
+    blocks: &[Block],
+    path: &Path,
+) -> Result<(), ArchiveError> {
+    let len = rd.limit();
+    let index: HashMap<i32, usize> = blocks
+        .iter()
+        .map(|b| (toc.entries[b.index].entry.id, b.index))
+        .collect();
+    rd.seek_to(toc.end)
+        .map_err(|f| f.into_error(path, "the data"))?;
+    while rd.pos() < len {
+        let start = rd.pos();
+        let i = next_block(rd, &index, toc, path)?;
+        toc.entries[i].entry.data = Some(DataLocation::Range {
+            start,
+            end: rd.pos(),
+        });
+    }
+    match toc
+        .entries
+        .iter()
+        .find(|e| index.contains_key(&e.entry.id) && e.entry.data.is_none())
+    {
+        Some(missing) => Err(incomplete(
+            path,
+            format!(
+                "the file ends before the data of {}",
+                describe(&missing.entry)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Reads one block of a sequential walk; returns its entry's index.
+fn next_block(
+    rd: &mut FileReader,
+    index: &HashMap<i32, usize>,
+    toc: &Toc,
+    path: &Path,
+) -> Result<usize, ArchiveError> {
+    let len = rd.limit();
+    let start = rd.pos();
+    // Running out of bytes is pg_dump stopping; anything else is damage.
+    let fault = |f: Fault, what: &str| match f {
+        Fault::Eof { .. } => incomplete(path, format!("{what} is cut off at byte {len}")),
+        other => other.into_error(path, what),
+    };
+    let header = format!("the data block at byte {start}");
+    let kind = rd.byte().map_err(|f| fault(f, &header))?;
+    let id = rd.int32("block id").map_err(|f| fault(f, &header))?;
+    let Some(&i) = index.get(&id) else {
+        let detail = format!("{header} belongs to no entry (id {id})");
+        return Err(crate::truncated(path, detail));
+    };
+    let what = format!("the data of {}", describe(&toc.entries[i].entry));
+    skip_block(rd, kind).map_err(|f| fault(f, &what))?;
+    Ok(i)
+}
+
+fn data_fault(fault: Fault, path: &Path, what: &str, len: u64) -> ArchiveError {
+    match fault {
+        Fault::Eof { needed } => crate::truncated(
+            path,
+            format!(
+                "the data of {what} ends at byte {needed} or later, but the file has {len} bytes"
+            ),
+        ),
+        other => other.into_error(path, &format!("the data of {what}")),
+    }
+}
+
+/// Reads a block header and checks it belongs to entry `id`; returns its type.
+fn block_header(rd: &mut FileReader, id: i32) -> Result<u8, Fault> {
+    let kind = rd.byte()?;
+    let found = rd.int32("block id")?;
+    if found != id {
+        return Err(Fault::Bad(format!(
+            "its block is labelled as entry {found}"
+        )));
+    }
+    Ok(kind)
+}
+
+fn skip_block(rd: &mut FileReader, kind: u8) -> Result<(), Fault> {
+    match kind {
+        BLK_DATA => skip_chunks(rd),
+        BLK_BLOBS => loop {
+            match rd.int()? {
+                0 => return Ok(()),
+                oid if oid < 0 => return Err(Fault::Bad(format!("large object OID {oid}"))),
+                _ => skip_chunks(rd)?,
+            }
+        },
+        other => Err(Fault::Bad(format!("unknown data block type {other}"))),
+    }
+}
+
+/// Skips chunks (length, bytes) up to the zero length that ends them.
+fn skip_chunks(rd: &mut FileReader) -> Result<(), Fault> {
+    loop {
+        match rd.int()? {
+            0 => return Ok(()),
+            n if n < 0 => return Err(Fault::Bad(format!("chunk length {n}"))),
+            n => rd.skip(n as u64)?,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toc::tests::Writer;
+    use crate::toc::{OFFSET_NOT_SET, OFFSET_NO_DATA, OFFSET_SET};
+
+    /// A custom archive: TABLE 1, TABLE DATA 2 and 3, with their data blocks.
+    /// `flags` are the offset flags of the two data entries.
+    fn archive(flags: [u8; 2]) -> Vec<u8> {
+        let build = |offsets: [u64; 2]| {
+            let mut w = Writer::default();
+            w.header(14, toc::FORMAT_CUSTOM).int(3);
+            w.entry(1, "TABLE", Some("public"), "t", &[], 14)
+                .offset(OFFSET_NO_DATA, 0);
+            w.entry(2, "TABLE DATA", Some("public"), "t", &[1], 14)
+                .offset(flags[0], offsets[0]);
+            w.entry(3, "TABLE DATA", Some("public"), "u", &[], 14)
+                .offset(flags[1], offsets[1]);
+            let first = w.buf.len() as u64;
+            w.buf.push(BLK_DATA);
+            w.int(2).int(3);
+            w.buf.extend_from_slice(b"abc");
+            w.int(0);
+            let second = w.buf.len() as u64;
+            w.buf.push(BLK_DATA);
+            w.int(3).int(0);
+            (w.buf, [first, second])
+        };
+        // The offsets are only known once the TOC's size is: write it twice,
+        // as pg_dump does.
+        let (_, offsets) = build([0, 0]);
+        build(offsets).0
+    }
+
+    fn read(bytes: &[u8]) -> Result<BackupInfo, ArchiveError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.backup");
+        std::fs::write(&path, bytes).unwrap();
+        read_info(&path)
+    }
+
+    fn ranges(info: &BackupInfo) -> Vec<u64> {
+        info.entries
+            .iter()
+            .filter_map(|e| e.data.as_ref().map(DataLocation::len))
+            .collect()
+    }
+
+    #[test]
+    fn finished_and_streamed_archives_give_the_same_ranges() {
+        let finished = read(&archive([OFFSET_SET, OFFSET_SET])).unwrap();
+        let streamed = read(&archive([OFFSET_NOT_SET, OFFSET_NOT_SET])).unwrap();
+        assert_eq!(ranges(&finished), vec![1 + 5 + 5 + 3 + 5, 1 + 5 + 5]);
+        assert_eq!(ranges(&finished), ranges(&streamed));
+        assert_eq!(finished.contents.tables[0].data_bytes, Some(19));
+    }
+
+    #[test]
+    fn partly_recorded_offsets_mean_incomplete() {
+        let err = read(&archive([OFFSET_SET, OFFSET_NOT_SET])).unwrap_err();
+        assert!(matches!(err, ArchiveError::Incomplete { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn every_cut_fails_cleanly() {
+        for flags in [[OFFSET_SET, OFFSET_SET], [OFFSET_NOT_SET, OFFSET_NOT_SET]] {
+            let bytes = archive(flags);
+            for cut in 1..bytes.len() {
+                let err = read(&bytes[..cut]).unwrap_err();
+                let ok = matches!(
+                    err,
+                    ArchiveError::Truncated { .. } | ArchiveError::Incomplete { .. }
+                );
+                assert!(ok, "cut at {cut}: {err:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn offset_to_a_foreign_block_is_damage() {
+        let mut bytes = archive([OFFSET_SET, OFFSET_SET]);
+        let last = bytes.len() - 11;
+        bytes[last + 1] = 9;
+        let err = read(&bytes).unwrap_err();
+        assert!(
+            matches!(err, ArchiveError::Truncated { ref detail, .. } if detail.contains("labelled")),
+            "{err:?}"
+        );
+    }
+}

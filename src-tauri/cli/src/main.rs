@@ -1,0 +1,65 @@
+//! `tusk`: backups and restores from a terminal, a script or cron, on the same
+//! engine as the desktop app.
+
+mod args;
+mod config;
+mod render;
+
+use args::{Cli, Command};
+use clap::Parser;
+use std::process::ExitCode;
+use tusk_engine::{EngineError, JobOutcome, JobStatus};
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const INVALID: u8 = 2;
+    pub const UNAVAILABLE: u8 = 3;
+    pub const WARNINGS: u8 = 4;
+    pub const CANCELLED: u8 = 130;
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json();
+    match run(cli).await {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            render::error(&e, json);
+            ExitCode::from(error_code(&e))
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<u8, EngineError> {
+    let config = config::Config::load(cli.config.as_deref())?;
+    let search = config.tool_search(cli.pg_bin.clone());
+    match cli.command {
+        Command::Backup(a) => args::backup(a, &config, &search).await,
+        Command::Restore(a) => args::restore(a, &config, &search).await,
+        Command::Info(a) => args::info(a),
+        Command::Tools(a) => args::tools(a, &config, &search).await,
+        Command::Check(a) => args::check(a, &config, &search).await,
+    }
+}
+
+fn error_code(e: &EngineError) -> u8 {
+    match e {
+        EngineError::InvalidOptions(_)
+        | EngineError::InvalidConnection(_)
+        | EngineError::Archive(_) => exit::INVALID,
+        _ => exit::UNAVAILABLE,
+    }
+}
+
+/// Exit code of a finished job.
+pub fn outcome_code(outcome: &JobOutcome) -> u8 {
+    match outcome.status {
+        JobStatus::Completed => exit::OK,
+        JobStatus::CompletedWithWarnings => exit::WARNINGS,
+        JobStatus::Cancelled => exit::CANCELLED,
+        _ => exit::FAILED,
+    }
+}

@@ -1,0 +1,300 @@
+//! What the CLI prints: a progress bar on a terminal, plain lines elsewhere,
+//! JSON with `--json`.
+
+use indicatif::{HumanBytes, HumanDuration, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Duration;
+use tusk_engine::restore::RestorePreflight;
+use tusk_engine::server::ServerInfo;
+use tusk_engine::tools::{pick, ToolInfo, TOOL_NAMES};
+use tusk_engine::{
+    BackupInfo, BackupPlan, EngineError, JobEvent, JobOutcome, JobStatus, ToolSearch,
+};
+
+fn print_json<T: Serialize>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("serialisable")
+    );
+}
+
+pub fn error(e: &EngineError, json: bool) {
+    if json {
+        print_json(&serde_json::json!({ "error": e.to_payload() }));
+        return;
+    }
+    eprintln!("error: {e}");
+    if let EngineError::Connection { hint, detail, .. } = e {
+        eprintln!("hint: {hint}");
+        if !detail.is_empty() {
+            eprintln!("\n{detail}");
+        }
+    }
+}
+
+/// Follows a running job.
+pub struct Reporter {
+    json: bool,
+    bar: ProgressBar,
+    /// `TUSK_PROGRESS_TRACE=file`: one JSON line per progress event, for
+    /// bench/ to measure how well the percentage tracks time.
+    trace: Option<Mutex<std::fs::File>>,
+}
+
+impl Reporter {
+    pub fn new(json: bool, verb: &str) -> Self {
+        let bar = if !json && std::io::stderr().is_terminal() {
+            let bar =
+                ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::stderr_with_hz(10));
+            bar.set_style(
+                ProgressStyle::with_template(&format!(
+                    "{verb} {{bar:30.cyan/blue}} {{percent:>3}}%  {{msg}}"
+                ))
+                .expect("valid template")
+                .progress_chars("█▉▊▋▌▍▎▏ "),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let trace = std::env::var_os("TUSK_PROGRESS_TRACE")
+            .and_then(|p| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .ok()
+            })
+            .map(Mutex::new);
+        Reporter { json, bar, trace }
+    }
+
+    pub fn start(&self, command: &str, why: &str) {
+        if !self.json {
+            eprintln!("{why}\n$ {command}");
+        }
+    }
+
+    pub fn warn(&self, message: &str) {
+        if !self.json {
+            self.bar.suspend(|| eprintln!("warning: {message}"));
+        }
+    }
+
+    pub fn event(&self, event: JobEvent) {
+        if let JobEvent::Progress(p) = event {
+            if let Some(trace) = &self.trace {
+                let line = serde_json::json!({ "t_ms": p.elapsed_ms, "percent": p.percent, "phase": p.phase });
+                let _ = writeln!(trace.lock().expect("trace lock"), "{line}");
+            }
+            self.bar.set_position((p.percent * 10.0) as u64);
+            let eta = p
+                .eta_ms
+                .map(|ms| format!(", {} left", HumanDuration(Duration::from_millis(ms as u64))))
+                .unwrap_or_default();
+            let object = p.current_object.unwrap_or_default();
+            self.bar.set_message(format!(
+                "{}{eta}  {object}",
+                HumanBytes(p.bytes_written.max(0) as u64)
+            ));
+        }
+    }
+
+    pub fn finish(&self, outcome: &JobOutcome) {
+        self.bar.finish_and_clear();
+        if self.json {
+            print_json(outcome);
+            return;
+        }
+        let took = HumanDuration(Duration::from_millis(outcome.duration_ms.max(0) as u64));
+        match outcome.status {
+            JobStatus::Completed | JobStatus::CompletedWithWarnings => {
+                match (&outcome.output_path, outcome.size_bytes) {
+                    (Some(path), Some(size)) => {
+                        eprintln!("done: {} ({}) in {took}", path.display(), HumanBytes(size))
+                    }
+                    _ => eprintln!("done in {took}"),
+                }
+                for w in &outcome.warnings {
+                    eprintln!("warning: {w}");
+                }
+                if outcome.status == JobStatus::CompletedWithWarnings {
+                    outcome.errors.iter().for_each(|l| eprintln!("  {l}"));
+                }
+            }
+            JobStatus::Cancelled => eprintln!("cancelled after {took}; nothing was kept"),
+            _ => {
+                if let Some(e) = &outcome.error {
+                    eprintln!("failed: {}\nhint: {}", e.summary, e.hint);
+                }
+                for w in &outcome.warnings {
+                    eprintln!("warning: {w}");
+                }
+                if !outcome.last_lines.is_empty() {
+                    eprintln!("\nlast lines of the log:");
+                    outcome.last_lines.iter().for_each(|l| eprintln!("  {l}"));
+                }
+            }
+        }
+    }
+}
+
+pub fn backup_plan(plan: &BackupPlan, json: bool) {
+    if json {
+        return print_json(plan);
+    }
+    println!("{}", plan.command);
+    eprintln!(
+        "server: {} | {} | {} table(s), about {} of table data",
+        plan.server.version_text,
+        plan.pg_dump.reason,
+        plan.tables,
+        HumanBytes(plan.estimated_bytes)
+    );
+}
+
+pub fn preflight(p: &RestorePreflight, json: bool) {
+    if json {
+        return print_json(p);
+    }
+    println!("{}", p.command);
+    eprintln!(
+        "target: \"{}\"{} | {}",
+        p.target_database,
+        if p.creates_database { " (new)" } else { "" },
+        p.tool.reason
+    );
+    if !p.will_drop.is_empty() {
+        eprintln!("clean will drop {} object(s) first:", p.will_drop.len());
+        p.will_drop.iter().take(20).for_each(|o| eprintln!("  {o}"));
+    }
+    p.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+}
+
+pub fn info(info: &BackupInfo, json: bool, entries: bool) {
+    if json {
+        return print_json(info);
+    }
+    let c = &info.contents;
+    let unknown = || "unknown".to_string();
+    println!("path:         {}", info.path.display());
+    println!(
+        "format:       {}{}",
+        info.format.as_str(),
+        if info.gzipped_plain {
+            ", gzip-compressed"
+        } else {
+            ""
+        }
+    );
+    println!("size:         {}", HumanBytes(info.size_bytes));
+    println!(
+        "database:     {}",
+        info.database.clone().unwrap_or_else(unknown)
+    );
+    println!(
+        "created:      {}",
+        info.created.map(|d| d.to_rfc3339()).unwrap_or_else(unknown)
+    );
+    println!("server:       PostgreSQL {}", info.server_version);
+    println!("pg_dump:      {}", info.pg_dump_version);
+    let level = info
+        .compression
+        .level
+        .map(|l| format!(" level {l}"))
+        .unwrap_or_default();
+    println!("compression:  {}{level}", info.compression.algorithm);
+    println!(
+        "contents:     {} schema(s), {} table(s), {} function(s), {} view(s), {} sequence(s), {} index(es), {} trigger(s), {} constraint(s), {} large object(s)",
+        c.schemas.len(), c.tables.len(), c.functions, c.views, c.sequences, c.indexes, c.triggers, c.constraints, c.blob_count
+    );
+    println!("tables:");
+    for t in &c.tables {
+        let size = t
+            .data_bytes
+            .map(|b| format!("  ({})", HumanBytes(b)))
+            .unwrap_or_default();
+        println!("  {}.{}{size}", t.schema, t.name);
+    }
+    if entries {
+        println!("entries:");
+        for e in &info.entries {
+            println!(
+                "  {:>6}  {:<16} {}{}",
+                e.id,
+                e.kind,
+                e.schema
+                    .as_deref()
+                    .map(|s| format!("{s}."))
+                    .unwrap_or_default(),
+                e.name
+            );
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ToolsReport<'a> {
+    found: &'a [ToolInfo],
+    server: Option<&'a ServerInfo>,
+    chosen: Vec<serde_json::Value>,
+}
+
+pub fn tools(found: &[ToolInfo], server: Option<&ServerInfo>, search: &ToolSearch, json: bool) {
+    let chosen: Vec<serde_json::Value> = TOOL_NAMES
+        .iter()
+        .map(|name| match pick(found, name, server.map(|s| s.version), search) {
+            Ok(c) => serde_json::json!({ "tool": name, "path": c.tool.path, "version": c.tool.version.to_string(), "reason": c.reason }),
+            Err(e) => serde_json::json!({ "tool": name, "error": e.to_string() }),
+        })
+        .collect();
+    if json {
+        return print_json(&ToolsReport {
+            found,
+            server,
+            chosen,
+        });
+    }
+    println!("found:");
+    for t in found {
+        println!(
+            "  {:<11} {:<8} {}",
+            t.name,
+            t.version.to_string(),
+            t.path.display()
+        );
+    }
+    if let Some(s) = server {
+        println!("server: {}", s.version_text);
+    }
+    println!("would use:");
+    for c in chosen {
+        match c.get("error") {
+            Some(e) => println!(
+                "  {:<11} {}",
+                c["tool"].as_str().unwrap_or_default(),
+                e.as_str().unwrap_or_default()
+            ),
+            None => println!(
+                "  {:<11} {}  ({})",
+                c["tool"].as_str().unwrap_or_default(),
+                c["path"].as_str().unwrap_or_default(),
+                c["reason"].as_str().unwrap_or_default()
+            ),
+        }
+    }
+}
+
+pub fn server(s: &ServerInfo, json: bool) {
+    if json {
+        return print_json(s);
+    }
+    println!(
+        "connected to \"{}\" as {}: {}",
+        s.database, s.user, s.version_text
+    );
+}

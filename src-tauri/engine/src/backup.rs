@@ -1,0 +1,323 @@
+//! A backup: checked and planned before it starts (options, connection,
+//! pg_dump matched to the server, table sizes), then run into a temporary name
+//! that becomes the backup only once the result reads back as a valid archive.
+
+use crate::command::{pg_dump_args, CommandLine};
+use crate::connection::{ConnectionSpec, ToolEnv};
+use crate::error::EngineError;
+use crate::explain::{explain, Explanation, FailureKind};
+use crate::job::{
+    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Probe,
+    RunResult, ToolRun,
+};
+use crate::options::{BackupFormat, BackupOptions};
+use crate::output::{path_size, PartialOutput};
+use crate::pattern::NamePattern;
+use crate::progress::{pg_dump_signal, ItemKind, Phase, Signal, Tracker, WorkItem};
+use crate::server::{Server, ServerInfo, TableStat};
+use crate::tools::{discover, pick, ToolChoice, ToolSearch};
+use chrono::Utc;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Cost of one small catalog item, in bytes of table data that take as long.
+pub(crate) const DDL_COST: f64 = 100_000.0;
+
+/// A backup ready to run: everything that could be checked has been.
+pub struct PreparedBackup {
+    pub id: String,
+    pub options: BackupOptions,
+    pub server: ServerInfo,
+    pub pg_dump: ToolChoice,
+    conn: ConnectionSpec,
+    env: ToolEnv,
+    psql: PathBuf,
+    plan: Vec<WorkItem>,
+    partial: PartialOutput,
+    command: CommandLine,
+}
+
+/// What the dialog and `--dry-run` show before a backup starts.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupPlan {
+    pub command: String,
+    pub server: ServerInfo,
+    pub pg_dump: ToolChoice,
+    pub tables: usize,
+    pub estimated_bytes: u64,
+}
+
+/// The name under which tools connect for job `id` (found again in
+/// pg_stat_activity by the progress probes).
+pub(crate) fn app_name(kind: &str, id: &str) -> String {
+    let id: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect();
+    format!("tusk-{kind}-{id}")
+}
+
+pub async fn prepare_backup(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &BackupOptions,
+    search: &ToolSearch,
+) -> Result<PreparedBackup, EngineError> {
+    options.validate()?;
+    conn.validate()?;
+    let partial = PartialOutput::beside(&options.output_path, id)?;
+    let found = discover(search);
+    let psql = pick(&found, "psql", None, search)?.tool.path;
+    let env = conn.tool_env(&app_name("backup", id))?;
+    let server_conn = Server::new(&psql, conn, &env);
+    let server = server_conn.info().await?;
+    let pg_dump = pick(&found, "pg_dump", Some(server.version), search)?;
+    let stats = server_conn.table_stats().await?;
+    let plan = backup_plan(&stats, options);
+    let command = CommandLine {
+        program: pg_dump.tool.path.clone(),
+        args: pg_dump_args(conn, options, partial.path()),
+    };
+    Ok(PreparedBackup {
+        id: id.to_string(),
+        options: options.clone(),
+        server,
+        pg_dump,
+        conn: conn.clone(),
+        env,
+        psql,
+        plan,
+        partial,
+        command,
+    })
+}
+
+/// One item per table pg_dump will copy, weighted by its size, plus the
+/// catalog work before it.
+fn backup_plan(stats: &[TableStat], o: &BackupOptions) -> Vec<WorkItem> {
+    let parse = |v: &[String]| v.iter().map(|p| NamePattern::parse(p)).collect::<Vec<_>>();
+    let schemas = o.schemas.as_deref().map(parse);
+    let tables = o.tables.as_deref().map(parse);
+    let excluded = parse(&o.exclude_tables);
+    let no_data = parse(&o.exclude_table_data);
+    let selected: Vec<&TableStat> = stats
+        .iter()
+        .filter(|t| match (&tables, &schemas) {
+            (Some(pats), _) => pats.iter().any(|p| p.matches_table(&t.schema, &t.name)),
+            (None, Some(pats)) => pats.iter().any(|p| p.matches_schema(&t.schema)),
+            (None, None) => true,
+        })
+        .filter(|t| !excluded.iter().any(|p| p.matches_table(&t.schema, &t.name)))
+        .collect();
+    let mut plan = vec![WorkItem {
+        label: "database definition".into(),
+        keys: vec!["schema".into()],
+        weight: DDL_COST * (selected.len() as f64 + 10.0),
+        counted: false,
+        table: None,
+        kind: ItemKind::Ddl,
+    }];
+    if o.include_data {
+        plan.extend(
+            selected
+                .iter()
+                .filter(|t| !no_data.iter().any(|p| p.matches_table(&t.schema, &t.name)))
+                .map(|t| WorkItem {
+                    label: format!("{}.{}", t.schema, t.name),
+                    keys: vec![
+                        format!("TABLE DATA {}.{}", t.schema, t.name),
+                        format!("TABLE DATA {}", t.name),
+                    ],
+                    weight: (t.bytes as f64).max(DDL_COST),
+                    counted: true,
+                    table: Some((t.schema.clone(), t.name.clone())),
+                    kind: ItemKind::Data,
+                }),
+        );
+    }
+    plan
+}
+
+impl PreparedBackup {
+    /// The command as the user may copy it: the final output path, no password.
+    pub fn command_display(&self) -> String {
+        let shown = CommandLine {
+            program: self.command.program.clone(),
+            args: pg_dump_args(&self.conn, &self.options, &self.options.output_path),
+        };
+        shown.display(&self.env)
+    }
+
+    pub fn plan(&self) -> BackupPlan {
+        let table_stats = self.plan.iter().filter(|i| i.kind == ItemKind::Data);
+        BackupPlan {
+            command: self.command_display(),
+            server: self.server.clone(),
+            pg_dump: self.pg_dump.clone(),
+            tables: table_stats.clone().count(),
+            estimated_bytes: table_stats.map(|i| i.weight as u64).sum(),
+        }
+    }
+
+    /// Runs pg_dump; always ends with exactly one `Finished` event.
+    pub async fn run(self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
+        let started_at = Utc::now();
+        let mut tracker = Tracker::new(self.plan.clone());
+        tracker.set_phase(Phase::Connecting);
+        if self.options.format == BackupFormat::Directory && self.options.jobs > 1 {
+            tracker.apply(Signal::Parallel);
+        }
+        let server = Server::new(&self.psql, &self.conn, &self.env);
+        let mut probe = DumpProbe {
+            server,
+            app: app_name("backup", &self.id),
+            output: self.partial.path().to_path_buf(),
+        };
+        let run = ToolRun {
+            program: self.command.program.clone(),
+            args: self.command.args.clone(),
+            env: &self.env,
+            input: Input::Null,
+            parse: dump_signal,
+        };
+        let result = run_tool(run, &mut tracker, &mut probe, cancel, emit).await;
+        let outcome = self.judge(result, &mut tracker, started_at, emit);
+        emit(JobEvent::Finished(Box::new(outcome.clone())));
+        outcome
+    }
+
+    fn judge(
+        self,
+        r: RunResult,
+        tracker: &mut Tracker,
+        started_at: chrono::DateTime<Utc>,
+        emit: EventSink<'_>,
+    ) -> JobOutcome {
+        let mut outcome = JobOutcome {
+            job_id: self.id.clone(),
+            job_type: JobType::Backup,
+            status: JobStatus::Failed,
+            started_at,
+            finished_at: Utc::now(),
+            duration_ms: 0,
+            exit_code: r.exit_code,
+            output_path: None,
+            size_bytes: None,
+            error: None,
+            warnings: r
+                .log
+                .lines()
+                .into_iter()
+                .filter(|l| l.contains("warning:"))
+                .collect(),
+            errors: r.log.errors.clone(),
+            last_lines: r.log.tail(),
+            command: self.command_display(),
+            progress: r.progress.clone(),
+        };
+        if let Some(message) = r.spawn_error {
+            outcome.error = Some(other(format!("pg_dump could not be started: {message}")));
+        } else if r.cancelled {
+            outcome.status = JobStatus::Cancelled;
+        } else if r.exit_code != Some(0) {
+            outcome.error = Some(explain(&r.log.lines()));
+        } else {
+            tracker.set_phase(Phase::Verifying);
+            emit(JobEvent::Progress(tracker.snapshot()));
+            match self
+                .partial
+                .commit(&self.options.output_path, self.options.no_sync)
+            {
+                Ok(size) => {
+                    tracker.complete();
+                    tracker.set_bytes(size);
+                    tracker.set_phase(Phase::Finishing);
+                    outcome.progress = tracker.snapshot();
+                    outcome.status = JobStatus::Completed;
+                    outcome.output_path = Some(self.options.output_path.clone());
+                    outcome.size_bytes = Some(size);
+                }
+                Err(e) => {
+                    outcome.error = Some(other(format!(
+                        "pg_dump reported success but its output is not a valid backup: {e}"
+                    )))
+                }
+            }
+        }
+        outcome.finished_at = Utc::now();
+        outcome.duration_ms = (outcome.finished_at - started_at).num_milliseconds();
+        outcome
+    }
+}
+
+fn other(summary: String) -> Explanation {
+    Explanation {
+        kind: FailureKind::Other,
+        summary,
+        hint: "No backup was kept. See the log for details.".into(),
+    }
+}
+
+fn dump_signal(line: &str) -> Option<Signal> {
+    if line == "pg_dump: saving database definition" {
+        return Some(Signal::Start("schema".into()));
+    }
+    pg_dump_signal(line)
+}
+
+/// Measures a dump in flight: COPY progress on the server, bytes on disk.
+struct DumpProbe<'a> {
+    server: Server<'a>,
+    app: String,
+    output: PathBuf,
+}
+
+impl Probe for DumpProbe<'_> {
+    async fn poll(&mut self, tracker: &mut Tracker, _pgid: u32) {
+        tracker.set_bytes(path_size(&self.output));
+        let Ok(copies) = self.server.copy_progress(&self.app).await else {
+            return;
+        };
+        for copy in copies {
+            let key = format!("TABLE DATA {}.{}", copy.schema, copy.name);
+            if let Some(i) = tracker.find(&key) {
+                let weight = tracker.items()[i].weight;
+                tracker.set_fraction(i, copy.bytes as f64 / weight.max(1.0));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(schema: &str, name: &str, bytes: u64) -> TableStat {
+        TableStat {
+            schema: schema.into(),
+            name: name.into(),
+            rows_estimate: 0,
+            bytes,
+        }
+    }
+
+    #[test]
+    fn plan_follows_selection() {
+        let stats = [
+            stat("public", "a", 5_000_000),
+            stat("public", "b", 1),
+            stat("sales", "c", 9),
+        ];
+        let o = BackupOptions {
+            schemas: Some(vec!["public".into()]),
+            exclude_table_data: vec!["public.b".into()],
+            ..Default::default()
+        };
+        let plan = backup_plan(&stats, &o);
+        let labels: Vec<&str> = plan.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["database definition", "public.a"]);
+        assert_eq!(plan[1].weight, 5_000_000.0);
+    }
+}

@@ -1,0 +1,73 @@
+use serde::Serialize;
+use tusk_archive::ArchiveError;
+
+/// Everything that can stop a backup or restore before or while it runs. Each
+/// message says what happened and what the user can do.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{0}")]
+    InvalidOptions(String),
+    #[error("invalid connection: {0}")]
+    InvalidConnection(String),
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    #[error("{tool} was not found (looked in {searched}): install postgresql-client, or set the tools folder")]
+    ToolNotFound { tool: String, searched: String },
+    #[error("this server is PostgreSQL {server}; {found}; install postgresql-client-{server} (or newer), or set the tools folder to one that has it")]
+    ToolTooOld { server: String, found: String },
+    #[error("{summary}")]
+    Connection {
+        summary: String,
+        hint: String,
+        detail: String,
+    },
+    #[error("{0}")]
+    Preflight(String),
+    #[error("a job with id `{0}` is already running: use another id")]
+    JobIdInUse(String),
+    #[error("could not start {tool}: {message}")]
+    Spawn { tool: String, message: String },
+    #[error("{0}")]
+    Io(String),
+}
+
+impl EngineError {
+    /// Stable machine-readable kind, for the UI and `--json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EngineError::InvalidOptions(_) => "invalidOptions",
+            EngineError::InvalidConnection(_) => "invalidConnection",
+            EngineError::Archive(_) => "archive",
+            EngineError::ToolNotFound { .. } => "toolNotFound",
+            EngineError::ToolTooOld { .. } => "toolTooOld",
+            EngineError::Connection { .. } => "connection",
+            EngineError::Preflight(_) => "preflight",
+            EngineError::JobIdInUse(_) => "jobIdInUse",
+            EngineError::Spawn { .. } => "spawn",
+            EngineError::Io(_) => "io",
+        }
+    }
+
+    /// `{kind, message, detail}` as the frontend and `--json` receive it.
+    pub fn to_payload(&self) -> ErrorPayload {
+        let detail = match self {
+            EngineError::Connection { hint, detail, .. } => {
+                Some(format!("{hint}\n\n{detail}").trim().to_string())
+            }
+            _ => None,
+        };
+        ErrorPayload {
+            kind: self.kind().to_string(),
+            message: self.to_string(),
+            detail,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorPayload {
+    pub kind: String,
+    pub message: String,
+    pub detail: Option<String>,
+}

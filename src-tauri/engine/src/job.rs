@@ -1,0 +1,349 @@
+//! Runs one tool as a job: its own process group, stderr streamed into the log
+//! and the progress tracker, probes polled while it runs, at most 20 reports a
+//! second, cancellation that takes the whole group down, and exactly one
+//! outcome.
+
+use crate::connection::ToolEnv;
+use crate::explain::Explanation;
+use crate::progress::{BackupProgress, Signal, Throttle, Tracker};
+use chrono::{DateTime, Utc};
+use nix::sys::signal::{killpg, Signal as UnixSignal};
+use nix::unistd::Pid;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio_util::sync::CancellationToken;
+
+/// Lines of log kept per job, however long it runs.
+pub const LOG_CAPACITY: usize = 2000;
+/// Lines sent with an outcome.
+const TAIL_LINES: usize = 30;
+const PROBE_EVERY: Duration = Duration::from_millis(500);
+const PROBE_TIMEOUT: Duration = Duration::from_millis(800);
+const KILL_GRACE: Duration = Duration::from_millis(700);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum JobType {
+    Backup,
+    Restore,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum JobStatus {
+    Pending,
+    Running,
+    Completed,
+    CompletedWithWarnings,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, JobStatus::Pending | JobStatus::Running)
+    }
+}
+
+/// The one terminal state of a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobOutcome {
+    pub job_id: String,
+    pub job_type: JobType,
+    pub status: JobStatus,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub exit_code: Option<i32>,
+    /// The backup written (backups that completed only).
+    pub output_path: Option<PathBuf>,
+    pub size_bytes: Option<u64>,
+    /// Why it failed, in plain words.
+    pub error: Option<Explanation>,
+    /// Warnings worth a look even though the job completed.
+    pub warnings: Vec<String>,
+    /// Error lines the tool printed (bounded).
+    pub errors: Vec<String>,
+    /// The last lines of the log.
+    pub last_lines: Vec<String>,
+    /// The command that ran, without the password.
+    pub command: String,
+    pub progress: BackupProgress,
+}
+
+/// What a job tells the outside world while it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type", content = "data")]
+pub enum JobEvent {
+    Progress(BackupProgress),
+    Log(Vec<String>),
+    Finished(Box<JobOutcome>),
+}
+
+pub type EventSink<'a> = &'a (dyn Fn(JobEvent) + Send + Sync);
+
+/// Measures items in flight (server progress views, file positions).
+pub trait Probe: Send {
+    fn poll(
+        &mut self,
+        tracker: &mut Tracker,
+        pgid: u32,
+    ) -> impl std::future::Future<Output = ()> + Send;
+}
+
+/// A probe that measures nothing.
+pub struct NoProbe;
+
+impl Probe for NoProbe {
+    async fn poll(&mut self, _: &mut Tracker, _: u32) {}
+}
+
+/// Where the tool's stdin comes from.
+pub enum Input {
+    Null,
+    /// A gzip file decompressed by us into the tool's stdin; progress is the
+    /// compressed bytes consumed.
+    Gunzip(PathBuf),
+}
+
+/// One tool invocation.
+pub struct ToolRun<'a> {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub env: &'a ToolEnv,
+    pub input: Input,
+    /// Turns a log line into a progress signal.
+    pub parse: fn(&str) -> Option<Signal>,
+}
+
+/// How the tool ended, before the caller judges the result.
+pub struct RunResult {
+    pub exit_code: Option<i32>,
+    pub cancelled: bool,
+    pub log: BoundedLog,
+    pub progress: BackupProgress,
+    pub spawn_error: Option<String>,
+}
+
+/// The last `LOG_CAPACITY` lines, plus every error line (bounded too).
+#[derive(Default)]
+pub struct BoundedLog {
+    lines: VecDeque<String>,
+    pub errors: Vec<String>,
+    pub dropped: usize,
+}
+
+impl BoundedLog {
+    pub fn push(&mut self, line: String) {
+        if is_error_line(&line) && self.errors.len() < 200 {
+            self.errors.push(line.clone());
+        }
+        if self.lines.len() == LOG_CAPACITY {
+            self.lines.pop_front();
+            self.dropped += 1;
+        }
+        self.lines.push_back(line);
+    }
+
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.iter().cloned().collect()
+    }
+
+    pub fn tail(&self) -> Vec<String> {
+        let skip = self.lines.len().saturating_sub(TAIL_LINES);
+        self.lines.iter().skip(skip).cloned().collect()
+    }
+}
+
+fn is_error_line(line: &str) -> bool {
+    line.contains("error:")
+        || line.contains("ERROR:")
+        || line.contains("FATAL:")
+        || line.contains("DETAIL:")
+        || line.contains("Command was:")
+}
+
+/// Cancels a running job from anywhere.
+#[derive(Clone, Default)]
+pub struct CancelHandle(CancellationToken);
+
+impl CancelHandle {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn cancel(&self) {
+        self.0.cancel()
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.is_cancelled()
+    }
+
+    async fn cancelled(&self) {
+        self.0.cancelled().await
+    }
+}
+
+/// Runs the tool to the end (or to cancellation), feeding `tracker`.
+pub async fn run_tool<P: Probe>(
+    run: ToolRun<'_>,
+    tracker: &mut Tracker,
+    probe: &mut P,
+    cancel: &CancelHandle,
+    emit: EventSink<'_>,
+) -> RunResult {
+    let mut log = BoundedLog::default();
+    let mut child = match spawn(&run) {
+        Ok(child) => child,
+        Err(e) => {
+            return RunResult {
+                exit_code: None,
+                cancelled: false,
+                log,
+                progress: tracker.snapshot(),
+                spawn_error: Some(format!("{}: {e}", run.program.display())),
+            }
+        }
+    };
+    let pgid = child.id().unwrap_or(0);
+    let feeder = match run.input {
+        Input::Gunzip(path) => child
+            .stdin
+            .take()
+            .map(|stdin| tokio::spawn(feed_gunzip(path, stdin))),
+        Input::Null => None,
+    };
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut throttle = Throttle::new(20);
+    let mut pending: Vec<String> = Vec::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(50));
+    let mut next_probe = tokio::time::Instant::now();
+    let mut stderr_open = true;
+    let mut cancelled = false;
+
+    let status = loop {
+        tokio::select! {
+            line = lines.next_line(), if stderr_open => match line {
+                Ok(Some(line)) => {
+                    let line = run.env.scrub(&line);
+                    if let Some(signal) = (run.parse)(&line) {
+                        tracker.apply(signal);
+                    }
+                    pending.push(line.clone());
+                    log.push(line);
+                }
+                _ => stderr_open = false,
+            },
+            status = child.wait(), if !stderr_open => break status.ok(),
+            _ = cancel.cancelled(), if !cancelled => {
+                cancelled = true;
+                kill_group(pgid).await;
+            }
+            _ = ticker.tick() => {
+                if tokio::time::Instant::now() >= next_probe && !cancelled {
+                    tokio::select! {
+                        _ = tokio::time::timeout(PROBE_TIMEOUT, probe.poll(tracker, pgid)) => {}
+                        _ = cancel.cancelled() => {}
+                    }
+                    next_probe = tokio::time::Instant::now() + PROBE_EVERY;
+                }
+                if throttle.ready() {
+                    flush(tracker, &mut pending, emit);
+                }
+            }
+        }
+    };
+    if let Some(feeder) = feeder {
+        feeder.abort();
+    }
+    // Workers forked by the tool (pg_dump -j) must not outlive it.
+    let _ = killpg(Pid::from_raw(pgid as i32), UnixSignal::SIGKILL);
+    if !pending.is_empty() {
+        emit(JobEvent::Log(std::mem::take(&mut pending)));
+    }
+    RunResult {
+        exit_code: status.and_then(|s| s.code()),
+        cancelled,
+        log,
+        progress: tracker.snapshot(),
+        spawn_error: None,
+    }
+}
+
+fn flush(tracker: &mut Tracker, pending: &mut Vec<String>, emit: EventSink<'_>) {
+    if !pending.is_empty() {
+        emit(JobEvent::Log(std::mem::take(pending)));
+    }
+    emit(JobEvent::Progress(tracker.snapshot()));
+}
+
+fn spawn(run: &ToolRun<'_>) -> std::io::Result<tokio::process::Child> {
+    let mut cmd = tokio::process::Command::new(&run.program);
+    cmd.args(&run.args)
+        .stdin(match run.input {
+            Input::Null => Stdio::null(),
+            Input::Gunzip(_) => Stdio::piped(),
+        })
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    run.env.apply(&mut cmd);
+    // SAFETY: prctl is async-signal-safe; it runs in the child before exec.
+    // If we die, the kernel kills the tool (workers follow: they are in its
+    // group and lose their leader's pipe).
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::sys::prctl::set_pdeathsig(UnixSignal::SIGKILL).map_err(std::io::Error::from)
+        });
+    }
+    cmd.spawn()
+}
+
+/// SIGTERM to the whole group (pg_dump cancels its queries), SIGKILL after a
+/// short grace period.
+async fn kill_group(pgid: u32) {
+    let group = Pid::from_raw(pgid as i32);
+    if killpg(group, UnixSignal::SIGTERM).is_err() {
+        return;
+    }
+    let deadline = tokio::time::Instant::now() + KILL_GRACE;
+    while tokio::time::Instant::now() < deadline {
+        if killpg(group, None).is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = killpg(group, UnixSignal::SIGKILL);
+}
+
+/// Decompresses `path` into the tool's stdin.
+async fn feed_gunzip(path: PathBuf, mut stdin: tokio::process::ChildStdin) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
+    let reader = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Read;
+        let file = std::fs::File::open(&path)?;
+        let mut gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = gz.read(&mut buf)?;
+            if n == 0 || tx.blocking_send(buf[..n].to_vec()).is_err() {
+                return Ok(());
+            }
+        }
+    });
+    while let Some(chunk) = rx.recv().await {
+        stdin.write_all(&chunk).await?;
+    }
+    drop(stdin);
+    reader.await.map_err(std::io::Error::other)?
+}

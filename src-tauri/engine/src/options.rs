@@ -1,0 +1,735 @@
+//! What a user asks for: the options of a backup or a restore, their defaults
+//! (those of the design seed), the measured "fast" preset, and the checks that
+//! refuse contradictory or invalid combinations before anything runs.
+
+use crate::error::EngineError;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+pub use tusk_archive::BackupFormat;
+
+/// pg_dump's `--section`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DumpSection {
+    PreData,
+    Data,
+    PostData,
+}
+
+impl DumpSection {
+    pub fn as_arg(&self) -> &'static str {
+        match self {
+            DumpSection::PreData => "pre-data",
+            DumpSection::Data => "data",
+            DumpSection::PostData => "post-data",
+        }
+    }
+}
+
+/// How table data is written: COPY (fast, the default) or INSERT statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum InsertMode {
+    #[default]
+    Copy,
+    Inserts,
+    ColumnInserts,
+}
+
+/// Options for creating a backup. Field names and defaults follow the design
+/// seed; everything after `extra_args` is what pgAdmin users also expect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BackupOptions {
+    /// Connection profile to back up (resolved by the caller).
+    pub connection_id: String,
+    /// Output file, or folder for the directory format.
+    pub output_path: PathBuf,
+    pub format: BackupFormat,
+    /// Compression level 0–9 (0 = none). Not available for tar.
+    pub compression: u8,
+    pub include_schema: bool,
+    pub include_data: bool,
+    pub include_privileges: bool,
+    pub include_ownership: bool,
+    /// Schemas to back up (`None` = all). pg_dump patterns are accepted.
+    pub schemas: Option<Vec<String>>,
+    /// Tables to back up (`None` = all), as `schema.table` or patterns.
+    pub tables: Option<Vec<String>>,
+    pub exclude_tables: Vec<String>,
+    /// Tables whose definition is kept but whose rows are left out.
+    pub exclude_table_data: Vec<String>,
+    /// Parallel dump jobs; used by the directory format only.
+    pub jobs: u8,
+    /// Seconds to wait for table locks; 0 waits forever.
+    pub lock_wait_timeout: u32,
+    pub no_sync: bool,
+    pub encoding: Option<String>,
+    /// Additional pg_dump arguments, checked by [`check_extra_args`].
+    pub extra_args: Vec<String>,
+
+    /// Only these sections (empty = all).
+    pub sections: Vec<DumpSection>,
+    /// Large objects: `None` = pg_dump's default, `Some(true)` = `--blobs`,
+    /// `Some(false)` = `--no-blobs`.
+    pub blobs: Option<bool>,
+    pub insert_mode: InsertMode,
+    pub rows_per_insert: Option<u32>,
+    pub on_conflict_do_nothing: bool,
+    /// Add `CREATE DATABASE` to the dump.
+    pub create: bool,
+    /// Add `DROP` statements before each `CREATE`.
+    pub clean: bool,
+    pub if_exists: bool,
+    pub no_comments: bool,
+    pub no_publications: bool,
+    pub no_subscriptions: bool,
+    pub no_security_labels: bool,
+    pub no_tablespaces: bool,
+    pub no_unlogged_table_data: bool,
+    pub load_via_partition_root: bool,
+    /// `SET ROLE` before dumping.
+    pub role: Option<String>,
+    /// Keep pg_dump's verbose log. Progress is coarser without it.
+    pub verbose: bool,
+    /// Replace an existing file at `output_path` (never a non-empty folder).
+    pub overwrite: bool,
+}
+
+impl Default for BackupOptions {
+    fn default() -> Self {
+        Self {
+            connection_id: String::new(),
+            output_path: PathBuf::new(),
+            format: BackupFormat::Custom,
+            compression: 6,
+            include_schema: true,
+            include_data: true,
+            include_privileges: true,
+            include_ownership: true,
+            schemas: None,
+            tables: None,
+            exclude_tables: Vec::new(),
+            exclude_table_data: Vec::new(),
+            jobs: 4,
+            lock_wait_timeout: 30,
+            no_sync: false,
+            encoding: None,
+            extra_args: Vec::new(),
+            sections: Vec::new(),
+            blobs: None,
+            insert_mode: InsertMode::Copy,
+            rows_per_insert: None,
+            on_conflict_do_nothing: false,
+            create: false,
+            clean: false,
+            if_exists: false,
+            no_comments: false,
+            no_publications: false,
+            no_subscriptions: false,
+            no_security_labels: false,
+            no_tablespaces: false,
+            no_unlogged_table_data: false,
+            load_via_partition_root: false,
+            role: None,
+            verbose: true,
+            overwrite: false,
+        }
+    }
+}
+
+/// Named starting points for backup options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BackupPreset {
+    /// The seed's defaults: custom format, gzip level 6 (what pgAdmin and DBeaver run).
+    Standard,
+    /// Measured on a 0.5 GB database (bench/): directory format, one job per
+    /// core, gzip level 1 — several times faster at about the same size, and
+    /// restorable in parallel by stock pg_restore.
+    Fast,
+}
+
+impl BackupPreset {
+    pub fn apply(self, options: &mut BackupOptions) {
+        match self {
+            BackupPreset::Standard => {
+                let defaults = BackupOptions::default();
+                options.format = defaults.format;
+                options.compression = defaults.compression;
+                options.jobs = defaults.jobs;
+            }
+            BackupPreset::Fast => {
+                options.format = BackupFormat::Directory;
+                options.compression = 1;
+                options.jobs = fast_jobs();
+            }
+        }
+    }
+}
+
+/// One dump job per core, at least 2 and at most 8.
+pub fn fast_jobs() -> u8 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    cores.clamp(2, 8) as u8
+}
+
+/// Options for restoring a backup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RestoreOptions {
+    pub connection_id: String,
+    pub input_path: PathBuf,
+    /// Database to restore into (`None` = the connection's database).
+    pub target_database: Option<String>,
+    /// Create `target_database` first; it must not exist.
+    pub create_database: bool,
+    pub schema_only: bool,
+    pub data_only: bool,
+    /// Restore only these schemas (`None` = all).
+    pub schemas: Option<Vec<String>>,
+    /// Restore only these tables, as `schema.table`, with their indexes,
+    /// constraints, triggers and sequences.
+    pub tables: Option<Vec<String>>,
+    /// Drop objects before recreating them.
+    pub clean: bool,
+    /// With `clean`: `DROP … IF EXISTS`.
+    pub if_exists: bool,
+    pub no_owner: bool,
+    pub no_privileges: bool,
+    pub exit_on_error: bool,
+    pub single_transaction: bool,
+    /// Parallel restore jobs (custom and directory archives).
+    pub jobs: u8,
+    pub disable_triggers: bool,
+    pub extra_args: Vec<String>,
+
+    /// Exactly these table-of-contents entries (dump ids from `info`).
+    pub toc_entries: Option<Vec<i32>>,
+    /// `SET ROLE` before restoring.
+    pub role: Option<String>,
+    pub verbose: bool,
+}
+
+impl Default for RestoreOptions {
+    fn default() -> Self {
+        Self {
+            connection_id: String::new(),
+            input_path: PathBuf::new(),
+            target_database: None,
+            create_database: false,
+            schema_only: false,
+            data_only: false,
+            schemas: None,
+            tables: None,
+            clean: false,
+            if_exists: true,
+            no_owner: false,
+            no_privileges: false,
+            exit_on_error: true,
+            single_transaction: true,
+            // One job: pg_restore refuses parallel jobs inside a single
+            // transaction, which is on by default.
+            jobs: 1,
+            disable_triggers: false,
+            extra_args: Vec::new(),
+            toc_entries: None,
+            role: None,
+            verbose: true,
+        }
+    }
+}
+
+const MAX_JOBS: u8 = 64;
+
+fn invalid(message: impl Into<String>) -> EngineError {
+    EngineError::InvalidOptions(message.into())
+}
+
+impl BackupOptions {
+    /// Checks that need no server: contradictions, ranges, the output path.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        if self.output_path.as_os_str().is_empty() {
+            return Err(invalid(
+                "choose where to save the backup: the output path is empty",
+            ));
+        }
+        if !self.include_schema && !self.include_data {
+            return Err(invalid(
+                "schema-only and data-only together leave nothing to back up: keep the schema, the data, or both",
+            ));
+        }
+        if self.compression > 9 {
+            return Err(invalid(format!(
+                "compression level {} is out of range: use 0 (none) to 9 (smallest)",
+                self.compression
+            )));
+        }
+        if self.format == BackupFormat::Tar && self.compression > 0 {
+            return Err(invalid(
+                "the tar format cannot be compressed by pg_dump: set compression to 0, or use the custom or directory format",
+            ));
+        }
+        if self.jobs == 0 || self.jobs > MAX_JOBS {
+            return Err(invalid(format!(
+                "{} parallel jobs is out of range: use 1 to {MAX_JOBS}",
+                self.jobs
+            )));
+        }
+        self.validate_content()?;
+        check_extra_args(Tool::PgDump, &self.extra_args)?;
+        check_patterns("schema", self.schemas.iter().flatten())?;
+        check_patterns("table", self.tables.iter().flatten())?;
+        check_patterns("excluded table", &self.exclude_tables)?;
+        check_patterns("table to leave data out of", &self.exclude_table_data)?;
+        check_name("encoding", self.encoding.as_deref())?;
+        check_name("role", self.role.as_deref())?;
+        self.validate_output_path()
+    }
+
+    fn validate_content(&self) -> Result<(), EngineError> {
+        let partial = !self.include_schema || !self.include_data;
+        if partial && !self.sections.is_empty() {
+            return Err(invalid(
+                "choose either sections or schema-only/data-only, not both",
+            ));
+        }
+        if !self.include_schema && (self.clean || self.create) {
+            return Err(invalid(
+                "a data-only backup has no DROP or CREATE statements: turn off clean/create or include the schema",
+            ));
+        }
+        if self.if_exists && !self.clean {
+            return Err(invalid(
+                "IF EXISTS only applies to clean: turn on clean, or turn off IF EXISTS",
+            ));
+        }
+        if self.insert_mode == InsertMode::Copy {
+            if self.rows_per_insert.is_some() {
+                return Err(invalid(
+                    "rows per INSERT needs INSERT statements: choose inserts or column inserts",
+                ));
+            }
+            if self.on_conflict_do_nothing {
+                return Err(invalid("ON CONFLICT DO NOTHING needs INSERT statements: choose inserts or column inserts"));
+            }
+        }
+        if self.rows_per_insert == Some(0) {
+            return Err(invalid("rows per INSERT must be at least 1"));
+        }
+        Ok(())
+    }
+
+    fn validate_output_path(&self) -> Result<(), EngineError> {
+        let path = &self.output_path;
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !parent.is_dir() {
+            return Err(invalid(format!(
+                "the folder {} does not exist: create it or choose another location",
+                parent.display()
+            )));
+        }
+        if self.format == BackupFormat::Directory {
+            if path.is_file() {
+                return Err(invalid(format!(
+                    "{} is a file; the directory format needs a folder path",
+                    path.display()
+                )));
+            }
+            let non_empty = std::fs::read_dir(path)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
+            if non_empty {
+                return Err(invalid(format!(
+                    "the folder {} is not empty: the directory format needs a new or empty folder",
+                    path.display()
+                )));
+            }
+        } else if path.is_dir() {
+            return Err(invalid(format!(
+                "{} is a folder; the {} format writes a single file: add a file name",
+                path.display(),
+                self.format.as_str()
+            )));
+        } else if path.exists() && !self.overwrite {
+            return Err(invalid(format!(
+                "{} already exists: choose another name or allow overwriting",
+                path.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl RestoreOptions {
+    /// Checks that need neither server nor archive contents.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        if self.input_path.as_os_str().is_empty() {
+            return Err(invalid(
+                "choose a backup to restore: the input path is empty",
+            ));
+        }
+        if self.schema_only && self.data_only {
+            return Err(invalid(
+                "schema-only and data-only together restore nothing: choose one, or neither",
+            ));
+        }
+        if self.clean && self.data_only {
+            return Err(invalid(
+                "clean drops and recreates objects, which a data-only restore does not create: turn off one of them",
+            ));
+        }
+        if self.jobs == 0 || self.jobs > MAX_JOBS {
+            return Err(invalid(format!(
+                "{} parallel jobs is out of range: use 1 to {MAX_JOBS}",
+                self.jobs
+            )));
+        }
+        if self.jobs > 1 && self.single_transaction {
+            return Err(invalid(
+                "pg_restore cannot run parallel jobs inside a single transaction: set jobs to 1 or turn off single transaction",
+            ));
+        }
+        if self.create_database && self.target_database.as_deref().unwrap_or("").is_empty() {
+            return Err(invalid("name the new database to create"));
+        }
+        if self.tables.is_some() && self.toc_entries.is_some() {
+            return Err(invalid(
+                "choose either tables or table-of-contents entries, not both",
+            ));
+        }
+        check_name("target database", self.target_database.as_deref())?;
+        check_name("role", self.role.as_deref())?;
+        check_patterns("schema", self.schemas.iter().flatten())?;
+        check_patterns("table", self.tables.iter().flatten())?;
+        check_extra_args(Tool::PgRestore, &self.extra_args)
+    }
+
+    /// Checks that depend on the archive's format.
+    pub fn validate_for(&self, format: BackupFormat) -> Result<(), EngineError> {
+        if self.jobs > 1 && format == BackupFormat::Tar {
+            return Err(invalid(
+                "pg_restore cannot restore a tar archive with parallel jobs: set jobs to 1",
+            ));
+        }
+        if self.jobs > 1 && format == BackupFormat::Plain {
+            return Err(invalid(
+                "a plain SQL script is restored by psql over one connection: set jobs to 1",
+            ));
+        }
+        if format == BackupFormat::Plain {
+            let selective =
+                self.schemas.is_some() || self.tables.is_some() || self.toc_entries.is_some();
+            if selective || self.schema_only || self.data_only || self.clean {
+                return Err(invalid(
+                    "a plain SQL script is run as a whole: choosing objects, schema/data-only and clean need a custom, directory or tar archive",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which tool extra arguments are meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    PgDump,
+    PgRestore,
+}
+
+/// Options that would send output or the connection elsewhere, or that have a
+/// field of their own.
+const REDIRECTING: &[(&str, &str, &str)] = &[
+    ("-f", "--file", "output goes to the chosen output path"),
+    ("-d", "--dbname", "the connection decides the database"),
+    ("-h", "--host", "the connection decides the host"),
+    ("-p", "--port", "the connection decides the port"),
+    ("-U", "--username", "the connection decides the user"),
+    ("-W", "--password", "the password comes from the connection"),
+    ("-F", "--format", "use the format option"),
+    ("-j", "--jobs", "use the parallel jobs option"),
+    ("-Z", "--compress", "use the compression option"),
+    ("-l", "--list", "Tusk reads the archive's contents itself"),
+    (
+        "-L",
+        "--use-list",
+        "choose objects with the table-of-contents option",
+    ),
+];
+
+/// Options of pg_dump / pg_restore that take a separate value.
+const TAKES_VALUE: &[&str] = &[
+    "-n",
+    "-N",
+    "-t",
+    "-T",
+    "-E",
+    "-S",
+    "-I",
+    "-P",
+    "--schema",
+    "--exclude-schema",
+    "--table",
+    "--exclude-table",
+    "--exclude-table-data",
+    "--encoding",
+    "--lock-wait-timeout",
+    "--section",
+    "--rows-per-insert",
+    "--role",
+    "--snapshot",
+    "--extra-float-digits",
+    "--include-foreign-data",
+    "--superuser",
+    "--index",
+    "--function",
+    "--trigger",
+    "--filter",
+    "--table-and-children",
+    "--exclude-table-and-children",
+    "--exclude-table-data-and-children",
+    "--exclude-database",
+];
+
+/// Refuses extra arguments that redirect output or the connection, and stray
+/// words that pg_dump would read as a database name.
+pub fn check_extra_args(tool: Tool, args: &[String]) -> Result<(), EngineError> {
+    let mut expects_value = false;
+    for arg in args {
+        if expects_value {
+            expects_value = false;
+            continue;
+        }
+        if let Some((_, long, why)) = REDIRECTING.iter().find(|(short, long, _)| {
+            arg == short
+                || arg == long
+                || arg.starts_with(&format!("{long}="))
+                || (arg.starts_with(short) && !arg.starts_with("--"))
+        }) {
+            return Err(invalid(format!(
+                "extra argument `{arg}` is not allowed ({long}): {why}"
+            )));
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            let tool = match tool {
+                Tool::PgDump => "pg_dump",
+                Tool::PgRestore => "pg_restore",
+            };
+            return Err(invalid(format!(
+                "extra argument `{arg}` is not an option: {tool} would read it as a database or file name; give options only"
+            )));
+        }
+        expects_value = TAKES_VALUE.contains(&arg.as_str());
+    }
+    if expects_value {
+        return Err(invalid(format!(
+            "extra argument `{}` needs a value after it",
+            args.last().map(String::as_str).unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+fn check_patterns<'a>(
+    what: &str,
+    patterns: impl IntoIterator<Item = &'a String>,
+) -> Result<(), EngineError> {
+    for p in patterns {
+        if p.trim().is_empty() {
+            return Err(invalid(format!(
+                "an empty {what} name was given: remove it or type a name"
+            )));
+        }
+        if p.contains('\0') {
+            return Err(invalid(format!(
+                "the {what} name `{}` contains a NUL byte",
+                p.escape_debug()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_name(what: &str, value: Option<&str>) -> Result<(), EngineError> {
+    match value {
+        Some(v) if v.trim().is_empty() => Err(invalid(format!(
+            "the {what} is empty: remove it or type a name"
+        ))),
+        Some(v) if v.contains('\0') => Err(invalid(format!("the {what} contains a NUL byte"))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_defaults() {
+        let opts = BackupOptions::default();
+        assert_eq!(opts.format, BackupFormat::Custom);
+        assert_eq!(opts.compression, 6);
+        assert!(opts.include_schema);
+        assert!(opts.include_data);
+        assert_eq!(opts.jobs, 4);
+        let opts = RestoreOptions::default();
+        assert!(!opts.schema_only);
+        assert!(!opts.data_only);
+        assert!(!opts.clean);
+        assert!(opts.if_exists);
+        assert!(opts.exit_on_error);
+        assert!(opts.single_transaction);
+    }
+
+    #[test]
+    fn seed_wire_shape_deserialises_with_defaults() {
+        let o: RestoreOptions = serde_json::from_str(
+            r#"{"connectionId":"test-conn","inputPath":"/tmp/backup.dump","clean":false,"noOwner":true,"exitOnError":true,"jobs":4}"#,
+        )
+        .unwrap();
+        assert!(o.no_owner);
+        assert_eq!(o.jobs, 4);
+        let b: BackupOptions =
+            serde_json::from_str(r#"{"outputPath":"/tmp/x","format":"directory","compression":1}"#)
+                .unwrap();
+        assert_eq!(b.format, BackupFormat::Directory);
+    }
+
+    fn refused_backup(change: impl FnOnce(&mut BackupOptions), needle: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut o = BackupOptions {
+            output_path: dir.path().join("x.backup"),
+            ..Default::default()
+        };
+        change(&mut o);
+        let err = o.validate().expect_err(needle).to_string();
+        assert!(err.contains(needle), "expected `{needle}` in `{err}`");
+    }
+
+    fn refused_restore(change: impl FnOnce(&mut RestoreOptions), needle: &str) {
+        let mut o = RestoreOptions {
+            input_path: "/tmp/x.backup".into(),
+            ..Default::default()
+        };
+        change(&mut o);
+        let err = o.validate().expect_err(needle).to_string();
+        assert!(err.contains(needle), "expected `{needle}` in `{err}`");
+    }
+
+    #[test]
+    fn contradictory_backups_are_refused() {
+        refused_backup(
+            |o| {
+                o.include_schema = false;
+                o.include_data = false;
+            },
+            "leave nothing to back up",
+        );
+        refused_backup(
+            |o| o.compression = 10,
+            "compression level 10 is out of range",
+        );
+        refused_backup(
+            |o| o.format = BackupFormat::Tar,
+            "tar format cannot be compressed",
+        );
+        refused_backup(|o| o.jobs = 0, "0 parallel jobs");
+        refused_backup(|o| o.jobs = 65, "65 parallel jobs");
+        refused_backup(|o| o.output_path = PathBuf::new(), "output path is empty");
+        refused_backup(
+            |o| {
+                o.include_schema = false;
+                o.clean = true;
+            },
+            "data-only backup has no DROP",
+        );
+        refused_backup(|o| o.if_exists = true, "IF EXISTS only applies to clean");
+        refused_backup(|o| o.rows_per_insert = Some(100), "needs INSERT statements");
+        refused_backup(
+            |o| o.on_conflict_do_nothing = true,
+            "needs INSERT statements",
+        );
+        refused_backup(
+            |o| {
+                o.include_data = false;
+                o.sections = vec![DumpSection::Data];
+            },
+            "either sections or schema-only",
+        );
+        refused_backup(
+            |o| o.extra_args = vec!["-j".into(), "4".into()],
+            "use the parallel jobs option",
+        );
+        refused_backup(
+            |o| o.extra_args = vec!["--file=/tmp/y".into()],
+            "`--file=/tmp/y` is not allowed",
+        );
+        refused_backup(
+            |o| o.extra_args = vec!["-U".into(), "root".into()],
+            "connection decides the user",
+        );
+        refused_backup(|o| o.extra_args = vec!["--schema".into()], "needs a value");
+        refused_backup(|o| o.schemas = Some(vec![" ".into()]), "empty schema name");
+        refused_backup(|o| o.encoding = Some("".into()), "encoding is empty");
+    }
+
+    #[test]
+    fn contradictory_restores_are_refused() {
+        refused_restore(
+            |o| {
+                o.schema_only = true;
+                o.data_only = true;
+            },
+            "restore nothing",
+        );
+        refused_restore(|o| o.jobs = 2, "parallel jobs inside a single transaction");
+        refused_restore(|o| o.jobs = 0, "0 parallel jobs");
+        refused_restore(
+            |o| {
+                o.clean = true;
+                o.data_only = true;
+            },
+            "data-only restore does not create",
+        );
+        refused_restore(|o| o.create_database = true, "name the new database");
+        refused_restore(|o| o.input_path = PathBuf::new(), "input path is empty");
+        refused_restore(
+            |o| {
+                o.tables = Some(vec!["t".into()]);
+                o.toc_entries = Some(vec![1]);
+            },
+            "either tables or table-of-contents",
+        );
+        refused_restore(
+            |o| o.extra_args = vec!["-d".into(), "other".into()],
+            "connection decides the database",
+        );
+        let parallel = RestoreOptions {
+            jobs: 2,
+            single_transaction: false,
+            ..Default::default()
+        };
+        let err = parallel
+            .validate_for(BackupFormat::Tar)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("tar archive with parallel jobs"), "{err}");
+        let err = parallel
+            .validate_for(BackupFormat::Plain)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("psql over one connection"), "{err}");
+    }
+
+    #[test]
+    fn fast_preset() {
+        let mut o = BackupOptions::default();
+        BackupPreset::Fast.apply(&mut o);
+        assert_eq!(o.format, BackupFormat::Directory);
+        assert_eq!(o.compression, 1);
+        assert!(o.jobs >= 2);
+    }
+}

@@ -1,0 +1,750 @@
+//! A restore: the archive read and the target checked first (versions, the
+//! database, what clean would drop, other sessions); nothing touches the
+//! target until that pre-flight has passed.
+
+use crate::backup::{app_name, DDL_COST};
+use crate::command::{pg_restore_args, psql_restore_args, CommandLine};
+use crate::connection::{ConnectionSpec, ToolEnv};
+use crate::error::EngineError;
+use crate::explain::{explain, ignored_errors, Explanation, FailureKind};
+use crate::job::{
+    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Probe,
+    RunResult, ToolRun,
+};
+use crate::options::{BackupFormat, RestoreOptions};
+use crate::progress::{pg_restore_signal, ItemKind, Phase, Signal, Tracker, WorkItem};
+use crate::server::{Server, ServerInfo};
+use crate::tools::{discover, pick, PgVersion, ToolChoice, ToolSearch};
+use chrono::Utc;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tusk_archive::{BackupInfo, DataLocation, Section, TocEntry};
+
+/// Index builds and constraint checks cost this fraction of their table's
+/// (compressed) data, calibrated with bench/.
+const INDEX_COST: f64 = 0.35;
+
+/// What the user should know before confirming a restore.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestorePreflight {
+    pub server: ServerInfo,
+    pub tool: ToolChoice,
+    pub target_database: String,
+    pub creates_database: bool,
+    /// Other sessions connected to the target right now.
+    pub active_connections: u64,
+    /// Tables and other relations already in the target.
+    pub existing_relations: u64,
+    /// With clean: the archive objects that will be dropped first.
+    pub will_drop: Vec<String>,
+    pub warnings: Vec<String>,
+    pub command: String,
+}
+
+pub struct PreparedRestore {
+    pub id: String,
+    pub options: RestoreOptions,
+    pub info: BackupInfo,
+    pub preflight: RestorePreflight,
+    target: ConnectionSpec,
+    maintenance: ConnectionSpec,
+    env: ToolEnv,
+    psql: PathBuf,
+    command: CommandLine,
+    input: Input,
+    plan: Vec<WorkItem>,
+    _list_file: Option<tempfile::NamedTempFile>,
+}
+
+pub async fn prepare_restore(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &RestoreOptions,
+    search: &ToolSearch,
+) -> Result<PreparedRestore, EngineError> {
+    options.validate()?;
+    conn.validate()?;
+    let info = tusk_archive::read_info(&options.input_path)?;
+    options.validate_for(info.format)?;
+    let chosen = chosen_entries(&info, options)?;
+
+    let found = discover(search);
+    let psql = pick(&found, "psql", None, search)?.tool.path;
+    let env = conn.tool_env(&app_name("restore", id))?;
+    let target_name = options
+        .target_database
+        .clone()
+        .unwrap_or_else(|| conn.effective_database());
+    let target = conn.with_database(&target_name);
+    let maintenance = if options.create_database {
+        conn.clone()
+    } else {
+        target.clone()
+    };
+    let server_conn = Server::new(&psql, &maintenance, &env);
+    let server = server_conn
+        .info()
+        .await
+        .map_err(|e| missing_target_hint(e, &target_name))?;
+    if options.create_database && server_conn.database_exists(&target_name).await? {
+        return Err(EngineError::Preflight(format!(
+            "the database \"{target_name}\" already exists: choose a new name, or restore into it without \"create database\""
+        )));
+    }
+    let tool_name = if info.format == BackupFormat::Plain {
+        "psql"
+    } else {
+        "pg_restore"
+    };
+    let tool = pick(&found, tool_name, Some(server.version), search)?;
+    let mut warnings = version_warnings(&info, &tool, &server);
+    check_archive_readable(&info, &tool)?;
+
+    let (active_connections, existing_relations) = if options.create_database {
+        (0, 0)
+    } else {
+        (
+            server_conn.active_connections(&target_name).await?,
+            server_conn.user_table_count().await?,
+        )
+    };
+    if active_connections > 0 {
+        warnings.push(format!(
+            "{active_connections} other session(s) are connected to \"{target_name}\"; they may block or see a half-restored database"
+        ));
+    }
+    if existing_relations > 0 && !options.clean && !options.data_only {
+        warnings.push(format!(
+            "\"{target_name}\" already has {existing_relations} table(s) or other relations: objects that exist will fail to restore. Use clean, or restore into a new database"
+        ));
+    }
+    let will_drop = if options.clean {
+        drop_list(&info, chosen.as_ref())
+    } else {
+        Vec::new()
+    };
+
+    let list_file = match &chosen {
+        Some(ids) => Some(write_list_file(&info, ids)?),
+        None => None,
+    };
+    let (command, input) = restore_command(
+        &tool,
+        &target,
+        options,
+        &info,
+        list_file.as_ref().map(|f| f.path()),
+    );
+    let plan = restore_plan(&info, options, chosen.as_ref());
+    let preflight = RestorePreflight {
+        server,
+        tool,
+        target_database: target_name,
+        creates_database: options.create_database,
+        active_connections,
+        existing_relations,
+        will_drop,
+        warnings,
+        command: command.display(&env),
+    };
+    Ok(PreparedRestore {
+        id: id.to_string(),
+        options: options.clone(),
+        info,
+        preflight,
+        target,
+        maintenance,
+        env,
+        psql,
+        command,
+        input,
+        plan,
+        _list_file: list_file,
+    })
+}
+
+fn missing_target_hint(err: EngineError, target: &str) -> EngineError {
+    match err {
+        EngineError::Connection { summary, hint, detail } if detail.contains("does not exist") && detail.contains(target) => {
+            EngineError::Connection {
+                summary,
+                hint: format!("{hint} To restore into a new database \"{target}\", turn on \"create database\"."),
+                detail,
+            }
+        }
+        other => other,
+    }
+}
+
+/// The dump ids to restore, when the user chose objects.
+fn chosen_entries(info: &BackupInfo, o: &RestoreOptions) -> Result<Option<Vec<i32>>, EngineError> {
+    if let Some(ids) = &o.toc_entries {
+        let known: HashSet<i32> = info.entries.iter().map(|e| e.id).collect();
+        if let Some(bad) = ids.iter().find(|id| !known.contains(id)) {
+            return Err(EngineError::InvalidOptions(format!(
+                "entry {bad} is not in this archive's table of contents"
+            )));
+        }
+        return Ok(Some(ids.clone()));
+    }
+    if let Some(tables) = &o.tables {
+        let pairs = tables.iter().map(|t| split_table(t)).collect::<Vec<_>>();
+        return tusk_archive::select_tables(info, &pairs)
+            .map(Some)
+            .map_err(|e| EngineError::InvalidOptions(e.to_string()));
+    }
+    if let Some(schemas) = &o.schemas {
+        let wanted: HashSet<&str> = schemas.iter().map(String::as_str).collect();
+        let missing: Vec<&&str> = wanted
+            .iter()
+            .filter(|s| !info.contents.schemas.iter().any(|have| have == **s))
+            .collect();
+        if !missing.is_empty() {
+            return Err(EngineError::InvalidOptions(format!(
+                "schema(s) {} are not in this backup (it has: {})",
+                missing
+                    .iter()
+                    .map(|s| format!("\"{s}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                info.contents.schemas.join(", ")
+            )));
+        }
+        let ids = info
+            .entries
+            .iter()
+            .filter(|e| {
+                e.schema.as_deref().is_some_and(|s| wanted.contains(s))
+                    || (e.kind == "SCHEMA" && wanted.contains(e.name.as_str()))
+            })
+            .map(|e| e.id)
+            .collect();
+        return Ok(Some(ids));
+    }
+    Ok(None)
+}
+
+/// `schema.table` → (schema, table); a bare name means `public`. Quotes let a
+/// name hold dots: `"my.schema".t`.
+fn split_table(text: &str) -> (String, String) {
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => return (unquote(&text[..i]), unquote(&text[i + 1..])),
+            _ => {}
+        }
+    }
+    ("public".into(), unquote(text))
+}
+
+fn unquote(s: &str) -> String {
+    let s = s.trim();
+    if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
+        s[1..s.len() - 1].replace("\"\"", "\"")
+    } else {
+        s.to_string()
+    }
+}
+
+fn write_list_file(info: &BackupInfo, ids: &[i32]) -> Result<tempfile::NamedTempFile, EngineError> {
+    let io =
+        |e: std::io::Error| EngineError::Io(format!("cannot write the restore list file: {e}"));
+    let mut file = tempfile::Builder::new()
+        .prefix("tusk-list-")
+        .tempfile()
+        .map_err(io)?;
+    file.write_all(tusk_archive::render_list_file(info, ids).as_bytes())
+        .map_err(io)?;
+    file.flush().map_err(io)?;
+    Ok(file)
+}
+
+fn version_warnings(info: &BackupInfo, tool: &ToolChoice, server: &ServerInfo) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if let Some(dumped_by) = PgVersion::parse(&info.pg_dump_version) {
+        if dumped_by.major() > tool.tool.version.major() {
+            warnings.push(format!(
+                "this backup was made by pg_dump {dumped_by}, newer than the {} {} that will restore it; install the client tools {} or newer if the restore fails",
+                tool.tool.name,
+                tool.tool.version,
+                dumped_by.major_label()
+            ));
+        }
+    }
+    if let Some(source) = PgVersion::parse(&info.server_version) {
+        if source.major() > server.version.major() {
+            warnings.push(format!(
+                "this backup comes from PostgreSQL {source}, newer than the target server ({}): features it uses may not exist there",
+                server.version
+            ));
+        }
+    }
+    warnings
+}
+
+/// pg_restore must understand the archive's format version.
+fn check_archive_readable(info: &BackupInfo, tool: &ToolChoice) -> Result<(), EngineError> {
+    let needed = match info.archive_version.as_deref() {
+        Some("1.15") => 16,
+        Some("1.16") => 17,
+        _ => 0,
+    };
+    if tool.tool.version.major() < needed {
+        return Err(EngineError::ToolTooOld {
+            server: needed.to_string(),
+            found: format!(
+                "the archive format {} needs pg_restore {needed} or newer, and pg_restore {} was found at {}",
+                info.archive_version.as_deref().unwrap_or("?"),
+                tool.tool.version,
+                tool.tool.path.display()
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn drop_list(info: &BackupInfo, chosen: Option<&Vec<i32>>) -> Vec<String> {
+    info.entries
+        .iter()
+        .filter(|e| chosen.is_none_or(|ids| ids.contains(&e.id)))
+        .filter(|e| {
+            e.section == Section::PreData
+                && e.kind != "SCHEMA"
+                && e.kind != "EXTENSION"
+                && e.kind != "COMMENT"
+                && e.kind != "ACL"
+        })
+        .map(|e| match &e.schema {
+            Some(s) => format!("{} {s}.{}", e.kind, e.name),
+            None => format!("{} {}", e.kind, e.name),
+        })
+        .collect()
+}
+
+fn restore_command(
+    tool: &ToolChoice,
+    target: &ConnectionSpec,
+    o: &RestoreOptions,
+    info: &BackupInfo,
+    list: Option<&Path>,
+) -> (CommandLine, Input) {
+    let program = tool.tool.path.clone();
+    if info.format != BackupFormat::Plain {
+        let args = pg_restore_args(target, o, &o.input_path, list);
+        return (CommandLine { program, args }, Input::Null);
+    }
+    if info.gzipped_plain {
+        let args = psql_restore_args(target, o, None);
+        (
+            CommandLine { program, args },
+            Input::Gunzip(o.input_path.clone()),
+        )
+    } else {
+        let args = psql_restore_args(target, o, Some(&o.input_path));
+        (CommandLine { program, args }, Input::Null)
+    }
+}
+
+/// One item per entry that will be restored: data by its size in the
+/// archive, index builds and constraint checks by their table's data, the
+/// rest at a small fixed cost.
+fn restore_plan(info: &BackupInfo, o: &RestoreOptions, chosen: Option<&Vec<i32>>) -> Vec<WorkItem> {
+    if info.format == BackupFormat::Plain {
+        return vec![WorkItem {
+            label: info.path.display().to_string(),
+            keys: vec!["script".into()],
+            weight: info.size_bytes as f64,
+            counted: false,
+            table: None,
+            kind: ItemKind::Data,
+        }];
+    }
+    let by_id: HashMap<i32, &TocEntry> = info.entries.iter().map(|e| (e.id, e)).collect();
+    let data_len: HashMap<(Option<&str>, &str), f64> = info
+        .entries
+        .iter()
+        .filter(|e| e.kind == "TABLE DATA")
+        .map(|e| {
+            (
+                (e.schema.as_deref(), e.name.as_str()),
+                e.data.as_ref().map_or(0.0, |d| d.len() as f64),
+            )
+        })
+        .collect();
+    info.entries
+        .iter()
+        .filter(|e| chosen.is_none_or(|ids| ids.contains(&e.id)))
+        .filter(|e| !o.schema_only || e.section != Section::Data)
+        .filter(|e| !o.data_only || e.section == Section::Data)
+        .map(|e| {
+            let table = owning_table(e, &by_id);
+            let kind = match e.kind.as_str() {
+                _ if e.data.is_some() => ItemKind::Data,
+                "INDEX" | "CONSTRAINT" | "FK CONSTRAINT" => ItemKind::Index,
+                _ => ItemKind::Ddl,
+            };
+            let weight = match kind {
+                ItemKind::Data => e
+                    .data
+                    .as_ref()
+                    .map_or(0.0, |d| d.len() as f64)
+                    .max(DDL_COST),
+                ItemKind::Index => {
+                    let t = table.as_ref().map(|(s, n)| (Some(s.as_str()), n.as_str()));
+                    DDL_COST + INDEX_COST * t.and_then(|t| data_len.get(&t)).copied().unwrap_or(0.0)
+                }
+                ItemKind::Ddl => DDL_COST,
+            };
+            let qualified = match &e.schema {
+                Some(s) => format!("{s}.{}", e.name),
+                None => e.name.clone(),
+            };
+            WorkItem {
+                label: if kind == ItemKind::Data {
+                    qualified.clone()
+                } else {
+                    format!("{} {qualified}", e.kind)
+                },
+                keys: vec![
+                    format!("#{}", e.id),
+                    format!("{} {qualified}", e.kind),
+                    format!("{} {}", e.kind, e.name),
+                ],
+                weight,
+                counted: true,
+                table,
+                kind,
+            }
+        })
+        .collect()
+}
+
+/// The table an entry belongs to: itself for TABLE DATA, else the TABLE it
+/// depends on.
+fn owning_table(e: &TocEntry, by_id: &HashMap<i32, &TocEntry>) -> Option<(String, String)> {
+    if e.kind == "TABLE DATA" {
+        return Some((e.schema.clone()?, e.name.clone()));
+    }
+    e.dependencies
+        .iter()
+        .filter_map(|d| by_id.get(d))
+        .find(|d| d.kind == "TABLE")
+        .and_then(|t| Some((t.schema.clone()?, t.name.clone())))
+}
+
+impl PreparedRestore {
+    pub fn command_display(&self) -> String {
+        self.command.display(&self.env)
+    }
+
+    /// Runs the restore; always ends with exactly one `Finished` event.
+    pub async fn run(mut self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
+        let started_at = Utc::now();
+        let mut tracker = Tracker::new(self.plan.clone());
+        tracker.set_phase(Phase::Connecting);
+        let maintenance = Server::new(&self.psql, &self.maintenance, &self.env);
+        let mut created = false;
+        if self.options.create_database {
+            if let Err(e) = maintenance
+                .create_database(&self.preflight.target_database)
+                .await
+            {
+                let outcome = self.outcome(
+                    started_at,
+                    failed_before_start(&e),
+                    None,
+                    tracker.snapshot(),
+                );
+                emit(JobEvent::Finished(Box::new(outcome.clone())));
+                return outcome;
+            }
+            created = true;
+        }
+        let target_server = Server::new(&self.psql, &self.target, &self.env);
+        let mut probe = RestoreProbe::new(&self.info, target_server, app_name("restore", &self.id));
+        let run = ToolRun {
+            program: self.command.program.clone(),
+            args: self.command.args.clone(),
+            env: &self.env,
+            input: std::mem::replace(&mut self.input, Input::Null),
+            parse: if self.info.format == BackupFormat::Plain {
+                plain_signal
+            } else {
+                pg_restore_signal
+            },
+        };
+        if self.info.format == BackupFormat::Plain {
+            tracker.apply(Signal::Start("script".into()));
+        }
+        let result = run_tool(run, &mut tracker, &mut probe, cancel, emit).await;
+        let mut outcome = self.judge(result, &mut tracker, started_at);
+        if created && matches!(outcome.status, JobStatus::Failed | JobStatus::Cancelled) {
+            let db = &self.preflight.target_database;
+            match maintenance
+                .query(
+                    "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE)",
+                    &[("db", db)],
+                )
+                .await
+            {
+                Ok(_) => outcome
+                    .warnings
+                    .push(format!("the new database \"{db}\" was removed again")),
+                Err(e) => outcome.warnings.push(format!(
+                    "the new database \"{db}\" could not be removed: {e}"
+                )),
+            }
+        }
+        emit(JobEvent::Finished(Box::new(outcome.clone())));
+        outcome
+    }
+
+    fn outcome(
+        &self,
+        started_at: chrono::DateTime<Utc>,
+        error: Explanation,
+        r: Option<&RunResult>,
+        progress: crate::progress::BackupProgress,
+    ) -> JobOutcome {
+        let finished_at = Utc::now();
+        JobOutcome {
+            job_id: self.id.clone(),
+            job_type: JobType::Restore,
+            status: JobStatus::Failed,
+            started_at,
+            finished_at,
+            duration_ms: (finished_at - started_at).num_milliseconds(),
+            exit_code: r.and_then(|r| r.exit_code),
+            output_path: None,
+            size_bytes: None,
+            error: Some(error),
+            warnings: self.preflight.warnings.clone(),
+            errors: r.map(|r| r.log.errors.clone()).unwrap_or_default(),
+            last_lines: r.map(|r| r.log.tail()).unwrap_or_default(),
+            command: self.command_display(),
+            progress,
+        }
+    }
+
+    fn judge(
+        &self,
+        r: RunResult,
+        tracker: &mut Tracker,
+        started_at: chrono::DateTime<Utc>,
+    ) -> JobOutcome {
+        let lines = r.log.lines();
+        let mut outcome = self.outcome(started_at, explain(&lines), Some(&r), r.progress.clone());
+        if let Some(message) = &r.spawn_error {
+            outcome.error = Some(Explanation {
+                kind: FailureKind::Other,
+                summary: format!(
+                    "{} could not be started: {message}",
+                    self.preflight.tool.tool.name
+                ),
+                hint: "Check the tools folder.".into(),
+            });
+        } else if r.cancelled {
+            outcome.status = JobStatus::Cancelled;
+            outcome.error = None;
+        } else if r.exit_code == Some(0) {
+            outcome.status = JobStatus::Completed;
+            outcome.error = None;
+        } else if let Some(n) = ignored_errors(&lines).filter(|_| !self.options.exit_on_error) {
+            outcome.status = JobStatus::CompletedWithWarnings;
+            outcome.warnings.push(format!(
+                "{n} error(s) were ignored during the restore; see the errors listed"
+            ));
+        }
+        if matches!(
+            outcome.status,
+            JobStatus::Completed | JobStatus::CompletedWithWarnings
+        ) {
+            tracker.complete();
+            tracker.set_phase(Phase::Finishing);
+            outcome.progress = tracker.snapshot();
+        }
+        outcome
+    }
+}
+
+fn failed_before_start(e: &EngineError) -> Explanation {
+    Explanation {
+        kind: FailureKind::Other,
+        summary: e.to_string(),
+        hint: "Nothing was restored.".into(),
+    }
+}
+
+fn plain_signal(_: &str) -> Option<Signal> {
+    None
+}
+
+/// Measures a restore in flight: where the tool's processes are reading in
+/// the archive (kernel file positions), and index builds on the server.
+struct RestoreProbe<'a> {
+    server: Server<'a>,
+    app: String,
+    archive: PathBuf,
+    /// Custom and tar: byte ranges of data entries. Plain: the whole file.
+    ranges: Vec<(u64, u64, String)>,
+    /// Directory: data file name → item key.
+    files: HashMap<String, (u64, String)>,
+}
+
+impl<'a> RestoreProbe<'a> {
+    fn new(info: &BackupInfo, server: Server<'a>, app: String) -> Self {
+        let archive = std::fs::canonicalize(&info.path).unwrap_or_else(|_| info.path.clone());
+        let mut ranges = Vec::new();
+        let mut files = HashMap::new();
+        if info.format == BackupFormat::Plain {
+            ranges.push((0, info.size_bytes, "script".to_string()));
+        }
+        for e in &info.entries {
+            match &e.data {
+                Some(DataLocation::Range { start, end }) => {
+                    ranges.push((*start, *end, format!("#{}", e.id)))
+                }
+                Some(DataLocation::File { name, size }) => {
+                    files.insert(name.clone(), (*size, format!("#{}", e.id)));
+                }
+                None => {}
+            }
+        }
+        RestoreProbe {
+            server,
+            app,
+            archive,
+            ranges,
+            files,
+        }
+    }
+
+    fn read_positions(&self, pgid: u32) -> Vec<(String, f64)> {
+        let mut found = Vec::new();
+        for (path, pos) in open_files(pgid) {
+            if path == self.archive {
+                if let Some((start, end, key)) =
+                    self.ranges.iter().find(|(s, e, _)| pos >= *s && pos <= *e)
+                {
+                    found.push((
+                        key.clone(),
+                        (pos - start) as f64 / (end - start).max(1) as f64,
+                    ));
+                }
+            } else if path.parent() == Some(self.archive.as_path()) {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if let Some((size, key)) = self.files.get(&name) {
+                    found.push((key.clone(), pos as f64 / (*size).max(1) as f64));
+                }
+            }
+        }
+        found
+    }
+}
+
+impl Probe for RestoreProbe<'_> {
+    async fn poll(&mut self, tracker: &mut Tracker, pgid: u32) {
+        let mut read = 0u64;
+        for (key, fraction) in self.read_positions(pgid) {
+            if let Some(i) = tracker.find(&key) {
+                read += (tracker.items()[i].weight * fraction) as u64;
+                tracker.set_fraction(i, fraction);
+            }
+        }
+        if read > 0 {
+            tracker.set_bytes(read);
+        }
+        let Ok(builds) = self.server.index_progress(&self.app).await else {
+            return;
+        };
+        for build in builds {
+            let running: Vec<usize> = tracker
+                .running()
+                .filter(|(_, item)| {
+                    item.kind == ItemKind::Index
+                        && item.table.as_ref() == Some(&(build.schema.clone(), build.table.clone()))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            for i in running {
+                tracker.set_fraction(i, build.fraction);
+            }
+        }
+    }
+}
+
+/// Files open in the process group `pgid` (and in this process, which feeds
+/// decompressed scripts), with each descriptor's read position.
+fn open_files(pgid: u32) -> Vec<(PathBuf, u64)> {
+    let mut pids = vec![std::process::id()];
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.filter_map(Result::ok) {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|s| s.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if process_group(pid) == Some(pgid) {
+                pids.push(pid);
+            }
+        }
+    }
+    pids.into_iter().flat_map(fd_positions).collect()
+}
+
+fn process_group(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command: state ppid pgrp …
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(2)?.parse().ok()
+}
+
+fn fd_positions(pid: u32) -> Vec<(PathBuf, u64)> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.filter_map(Result::ok)
+        .filter_map(|fd| {
+            let target = std::fs::read_link(fd.path()).ok()?;
+            if !target.is_absolute() {
+                return None;
+            }
+            let info = std::fs::read_to_string(format!(
+                "/proc/{pid}/fdinfo/{}",
+                fd.file_name().to_string_lossy()
+            ))
+            .ok()?;
+            let pos = info
+                .lines()
+                .find_map(|l| l.strip_prefix("pos:"))?
+                .trim()
+                .parse()
+                .ok()?;
+            Some((target, pos))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_split_like_sql() {
+        assert_eq!(split_table("public.t"), ("public".into(), "t".into()));
+        assert_eq!(split_table("t"), ("public".into(), "t".into()));
+        assert_eq!(
+            split_table("\"My \"\"odd\"\" schema\".\"T.1\""),
+            ("My \"odd\" schema".into(), "T.1".into())
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! Questions asked of the live server through psql — so the connection
+//! behaves exactly as pg_dump's will (same libpq, `.pgpass`, service files,
+//! environment), with the password only in the temporary password file.
+
+use crate::connection::{ConnectionSpec, ToolEnv};
+use crate::error::EngineError;
+use crate::explain::explain;
+use crate::tools::PgVersion;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+const FIELD_SEP: &str = "\x1f";
+const RECORD_SEP: &str = "\x1e";
+
+/// A connection to ask questions on.
+pub struct Server<'a> {
+    psql: PathBuf,
+    conn: &'a ConnectionSpec,
+    env: &'a ToolEnv,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerInfo {
+    pub version: PgVersion,
+    /// `version()`: "PostgreSQL 15.18 (Debian …) on x86_64…"
+    pub version_text: String,
+    pub database: String,
+    pub user: String,
+}
+
+/// A table as the catalog sees it before a dump.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableStat {
+    pub schema: String,
+    pub name: String,
+    /// Planner estimate; 0 when never analysed.
+    pub rows_estimate: u64,
+    /// Heap plus TOAST bytes: what COPY reads.
+    pub bytes: u64,
+}
+
+/// A row of `pg_stat_progress_copy` for one of our connections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyProgress {
+    pub schema: String,
+    pub name: String,
+    pub tuples: u64,
+    pub bytes: u64,
+}
+
+/// A row of `pg_stat_progress_create_index` for one of our connections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexProgress {
+    pub schema: String,
+    pub table: String,
+    /// 0..1 through the build.
+    pub fraction: f64,
+}
+
+impl<'a> Server<'a> {
+    pub fn new(psql: &Path, conn: &'a ConnectionSpec, env: &'a ToolEnv) -> Self {
+        Server {
+            psql: psql.to_path_buf(),
+            conn,
+            env,
+        }
+    }
+
+    /// Runs one statement; `vars` are bound as psql variables (`:'name'`).
+    pub async fn query(
+        &self,
+        sql: &str,
+        vars: &[(&str, &str)],
+    ) -> Result<Vec<Vec<String>>, EngineError> {
+        let mut cmd = tokio::process::Command::new(&self.psql);
+        cmd.args(self.conn.tool_args(true))
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+            .args(["-F", FIELD_SEP, "-R", RECORD_SEP]);
+        for (name, value) in vars {
+            cmd.arg("-v").arg(format!("{name}={value}"));
+        }
+        // The statement goes through stdin so psql expands the variables.
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        self.env.apply(&mut cmd);
+        let mut child = cmd.spawn().map_err(|e| EngineError::Spawn {
+            tool: "psql".into(),
+            message: e.to_string(),
+        })?;
+        if let Some(mut stdin) = child.stdin.take() {
+            use tokio::io::AsyncWriteExt;
+            let _ = stdin.write_all(sql.as_bytes()).await;
+        }
+        let out = child
+            .wait_with_output()
+            .await
+            .map_err(|e| EngineError::Io(e.to_string()))?;
+        if !out.status.success() {
+            let lines: Vec<String> = String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .map(|l| self.env.scrub(l))
+                .collect();
+            let why = explain(&lines);
+            return Err(EngineError::Connection {
+                summary: why.summary,
+                hint: why.hint,
+                detail: lines.join("\n"),
+            });
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .split(RECORD_SEP)
+            .map(|r| r.trim_matches('\n'))
+            .filter(|r| !r.is_empty())
+            .map(|r| r.split(FIELD_SEP).map(String::from).collect())
+            .collect())
+    }
+
+    pub async fn info(&self) -> Result<ServerInfo, EngineError> {
+        let rows = self
+            .query(
+                "SELECT current_setting('server_version_num'), version(), current_database(), current_user",
+                &[],
+            )
+            .await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| EngineError::Io("the server returned no version".into()))?;
+        let num: u32 = row[0]
+            .parse()
+            .map_err(|_| EngineError::Io(format!("unexpected server_version_num `{}`", row[0])))?;
+        Ok(ServerInfo {
+            version: PgVersion(num),
+            version_text: row[1].clone(),
+            database: row[2].clone(),
+            user: row[3].clone(),
+        })
+    }
+
+    /// Every user table with its size, for weighting dump progress.
+    pub async fn table_stats(&self) -> Result<Vec<TableStat>, EngineError> {
+        let rows = self
+            .query(
+                "SELECT n.nspname, c.relname, GREATEST(c.reltuples, 0)::bigint, \
+                 pg_relation_size(c.oid) + COALESCE(pg_relation_size(NULLIF(c.reltoastrelid, 0)), 0) \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'information_schema' \
+                 AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2",
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.len() == 4)
+            .map(|r| TableStat {
+                schema: r[0].clone(),
+                name: r[1].clone(),
+                rows_estimate: r[2].parse().unwrap_or(0),
+                bytes: r[3].parse().unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// COPY commands running on connections named `app_name`.
+    pub async fn copy_progress(&self, app_name: &str) -> Result<Vec<CopyProgress>, EngineError> {
+        let rows = self
+            .query(
+                "SELECT n.nspname, c.relname, p.tuples_processed, p.bytes_processed \
+                 FROM pg_stat_progress_copy p JOIN pg_stat_activity a USING (pid) \
+                 JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE a.application_name = :'app'",
+                &[("app", app_name)],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.len() == 4)
+            .map(|r| CopyProgress {
+                schema: r[0].clone(),
+                name: r[1].clone(),
+                tuples: r[2].parse().unwrap_or(0),
+                bytes: r[3].parse().unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Index builds running on connections named `app_name`.
+    pub async fn index_progress(&self, app_name: &str) -> Result<Vec<IndexProgress>, EngineError> {
+        let rows = self
+            .query(
+                "SELECT n.nspname, c.relname, p.phase, p.blocks_total, p.blocks_done, p.tuples_total, p.tuples_done \
+                 FROM pg_stat_progress_create_index p JOIN pg_stat_activity a USING (pid) \
+                 JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE a.application_name = :'app'",
+                &[("app", app_name)],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.len() == 7)
+            .map(|r| {
+                let num = |i: usize| r[i].parse::<f64>().unwrap_or(0.0);
+                IndexProgress {
+                    schema: r[0].clone(),
+                    table: r[1].clone(),
+                    fraction: index_fraction(&r[2], num(3), num(4), num(5), num(6)),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn database_exists(&self, name: &str) -> Result<bool, EngineError> {
+        let rows = self
+            .query(
+                "SELECT 1 FROM pg_database WHERE datname = :'db'",
+                &[("db", name)],
+            )
+            .await?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Other sessions connected to `database`.
+    pub async fn active_connections(&self, database: &str) -> Result<u64, EngineError> {
+        let rows = self
+            .query(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid()",
+                &[("db", database)],
+            )
+            .await?;
+        Ok(rows.first().and_then(|r| r[0].parse().ok()).unwrap_or(0))
+    }
+
+    /// Number of user tables (a quick "is this database empty?").
+    pub async fn user_table_count(&self) -> Result<u64, EngineError> {
+        let rows = self
+            .query(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.relkind IN ('r','p','v','m','S') AND n.nspname <> 'information_schema' \
+                 AND n.nspname NOT LIKE 'pg\\_%'",
+                &[],
+            )
+            .await?;
+        Ok(rows.first().and_then(|r| r[0].parse().ok()).unwrap_or(0))
+    }
+
+    /// `CREATE DATABASE` with a safely quoted name.
+    pub async fn create_database(&self, name: &str) -> Result<(), EngineError> {
+        self.query("CREATE DATABASE :\"db\"", &[("db", name)])
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Rough position in an index build: the table scan is the first half,
+/// sorting and loading the tree the second.
+fn index_fraction(
+    phase: &str,
+    blocks_total: f64,
+    blocks_done: f64,
+    tuples_total: f64,
+    tuples_done: f64,
+) -> f64 {
+    let ratio = |done: f64, total: f64| {
+        if total > 0.0 {
+            (done / total).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    if phase.contains("scanning table") {
+        0.5 * ratio(blocks_done, blocks_total)
+    } else if phase.contains("sorting") {
+        0.5
+    } else if phase.contains("loading tuples") {
+        0.5 + 0.5 * ratio(tuples_done, tuples_total)
+    } else if phase.contains("initializing") {
+        0.0
+    } else {
+        0.9
+    }
+}

@@ -1,0 +1,138 @@
+//! Shared by the engine's integration tests: a varied sample database, a
+//! fingerprint to compare databases, and a way to run jobs collecting events.
+
+#![allow(dead_code)]
+
+use std::sync::Mutex;
+use tusk_engine::{CancelHandle, ConnectionSpec, JobEvent, JobOutcome, ToolSearch};
+use tusk_testkit::PgServer;
+
+pub const ODD_SCHEMA: &str = "My \"odd\" schema";
+
+pub fn pg() -> &'static PgServer {
+    PgServer::shared()
+}
+
+pub fn conn(db: &str) -> ConnectionSpec {
+    let pg = pg();
+    ConnectionSpec {
+        host: Some(pg.socket_dir().display().to_string()),
+        port: Some(pg.port()),
+        database: Some(db.to_string()),
+        user: Some("postgres".into()),
+        ..Default::default()
+    }
+}
+
+/// Tools from the test server's own folder.
+pub fn search() -> ToolSearch {
+    ToolSearch::folder(pg().bin_dir())
+}
+
+/// Types of every common kind, NULLs, unicode, a large object, two schemas
+/// (one with spaces and quotes), a view, a function, a trigger, FKs.
+pub const SAMPLE_SQL: &str = r#"
+CREATE SCHEMA shop;
+CREATE SCHEMA "My ""odd"" schema";
+CREATE TABLE shop.customers (
+  id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE, born date,
+  balance numeric(12,2), tags text[], meta jsonb, active boolean DEFAULT true,
+  uid uuid, photo bytea, created timestamptz DEFAULT '2024-01-01 00:00:00+00');
+CREATE TABLE shop.orders (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  customer_id int REFERENCES shop.customers(id), total numeric, placed_at timestamp, note text);
+CREATE INDEX orders_customer_idx ON shop.orders(customer_id);
+CREATE TABLE "My ""odd"" schema"."Table with spaces" ("Weird ""col""" text, n int, f float8, r int4range);
+CREATE TABLE public.documents (id int PRIMARY KEY, body text, doc oid);
+CREATE VIEW shop.big_orders AS SELECT * FROM shop.orders WHERE total > 100;
+CREATE FUNCTION shop.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.note := coalesce(NEW.note, 'touched'); RETURN NEW; END $$;
+CREATE TRIGGER orders_touch BEFORE INSERT ON shop.orders FOR EACH ROW EXECUTE FUNCTION shop.touch();
+INSERT INTO shop.customers (name, email, born, balance, tags, meta, uid, photo)
+SELECT 'Customer ' || i || ' ☃ é',  'c' || i || '@example.com', date '1980-01-01' + i,
+       (i * 13.37)::numeric(12,2), ARRAY['t' || (i % 5), 'x'], jsonb_build_object('i', i, 'even', i % 2 = 0),
+       md5(i::text)::uuid, decode(md5(i::text), 'hex')
+FROM generate_series(1, 500) i;
+INSERT INTO shop.customers (name) VALUES ('Nulls everywhere');
+INSERT INTO shop.orders (customer_id, total, placed_at, note)
+SELECT 1 + (i % 500), i * 1.5, timestamp '2024-02-01' + i * interval '1 hour', CASE WHEN i % 3 = 0 THEN NULL ELSE 'tab	and "quote" and \ backslash' END
+FROM generate_series(1, 3000) i;
+INSERT INTO "My ""odd"" schema"."Table with spaces" SELECT 'v' || i, i, i / 7.0, int4range(i, i + 10) FROM generate_series(1, 200) i;
+INSERT INTO public.documents VALUES (1, 'has a large object', lo_from_bytea(0, 'large object payload ' || repeat('x', 5000)::bytea));
+ANALYZE;
+"#;
+
+pub fn sample_db(prefix: &str) -> String {
+    let db = pg().create_db(prefix);
+    pg().psql(&db, SAMPLE_SQL);
+    db
+}
+
+/// Row count and content hash of every user table, plus large objects.
+pub fn fingerprint(db: &str) -> String {
+    let tables = pg().psql(
+        db,
+        "SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables ORDER BY 1",
+    );
+    let mut out = String::new();
+    for t in tables.lines() {
+        let row = pg().psql(
+            db,
+            &format!("SELECT count(*) || ' ' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') FROM {t} x"),
+        );
+        out.push_str(&format!("{t}: {row}\n"));
+    }
+    let lobs = pg().psql(db, "SELECT coalesce(string_agg(md5(lo_get(oid)), ',' ORDER BY oid), '') FROM pg_largeobject_metadata");
+    out.push_str(&format!("large objects: {lobs}\n"));
+    out
+}
+
+/// Collects every event of a job.
+#[derive(Default)]
+pub struct Events(pub Mutex<Vec<JobEvent>>);
+
+impl Events {
+    pub fn sink(&self) -> impl Fn(JobEvent) + Send + Sync + '_ {
+        move |e| self.0.lock().unwrap().push(e)
+    }
+
+    pub fn finished(&self) -> Vec<JobOutcome> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                JobEvent::Finished(o) => Some((**o).clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn all_json(&self) -> String {
+        serde_json::to_string(&*self.0.lock().unwrap()).unwrap()
+    }
+}
+
+pub async fn backup(db: &str, options: tusk_engine::BackupOptions) -> (JobOutcome, Events) {
+    let events = Events::default();
+    let prepared = tusk_engine::prepare_backup(&uuid(), &conn(db), &options, &search())
+        .await
+        .expect("prepare backup");
+    let outcome = prepared.run(&CancelHandle::new(), &events.sink()).await;
+    (outcome, events)
+}
+
+pub async fn restore(
+    conn: &ConnectionSpec,
+    options: tusk_engine::RestoreOptions,
+) -> (JobOutcome, Events) {
+    let events = Events::default();
+    let prepared = tusk_engine::prepare_restore(&uuid(), conn, &options, &search())
+        .await
+        .expect("prepare restore");
+    let outcome = prepared.run(&CancelHandle::new(), &events.sink()).await;
+    (outcome, events)
+}
+
+pub fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

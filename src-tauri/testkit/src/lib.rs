@@ -1,0 +1,304 @@
+//! A throwaway PostgreSQL server for tests, started from the installed binaries
+//! (`/usr/lib/postgresql/*/bin`), listening on a unix socket in a temporary
+//! folder only, with fsync off. One server per test process; each test makes its
+//! own databases. The server dies with the test process (parent-death signal),
+//! so an aborted run leaves nothing behind.
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Role with a password, reachable only with password authentication.
+pub const PASSWORD_ROLE: &str = "tusk_pw";
+/// Its password: tests assert it never shows up in argv or output.
+pub const PASSWORD: &str = "s3cret-Pa55:word\\with#odd";
+
+pub struct PgServer {
+    socket_dir: PathBuf,
+    port: u16,
+    bin_dir: PathBuf,
+    _root: tempfile::TempDir,
+}
+
+static SHARED: OnceLock<PgServer> = OnceLock::new();
+static DB_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl PgServer {
+    /// The server of this test process, started on first use.
+    pub fn shared() -> &'static PgServer {
+        SHARED.get_or_init(|| PgServer::start().expect("start throwaway PostgreSQL"))
+    }
+
+    fn start() -> Result<PgServer, String> {
+        let bin_dir = server_bin_dir()?;
+        let root = tempfile::Builder::new()
+            .prefix("tusk-pg-")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        let data = root.path().join("data");
+        let owner = ServerOwner::detect()?;
+        owner.chown(root.path())?;
+
+        let initdb = owner
+            .command(bin_dir.join("initdb"))
+            .args(["-D"])
+            .arg(&data)
+            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])
+            .args(["--locale", "C.UTF-8"])
+            .output()
+            .map_err(|e| format!("initdb: {e}"))?;
+        if !initdb.status.success() {
+            return Err(format!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&initdb.stderr)
+            ));
+        }
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            format!("local all {PASSWORD_ROLE} scram-sha-256\nlocal all all trust\n"),
+        )
+        .map_err(|e| e.to_string())?;
+        owner.chown(&data.join("pg_hba.conf"))?;
+
+        let port = 54329;
+        spawn_postmaster(&owner, &bin_dir, &data, root.path(), port)?;
+        let server = PgServer {
+            socket_dir: root.path().to_path_buf(),
+            port,
+            bin_dir,
+            _root: root,
+        };
+        server.wait_ready()?;
+        server.psql(
+            "postgres",
+            &format!("CREATE ROLE {PASSWORD_ROLE} LOGIN SUPERUSER PASSWORD '{PASSWORD}'"),
+        );
+        Ok(server)
+    }
+
+    fn wait_ready(&self) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            let ok = Command::new(self.bin("pg_isready"))
+                .args(self.conn_args("postgres"))
+                .stdout(Stdio::null())
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false);
+            if ok {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err("PostgreSQL did not become ready within 30 s".into())
+    }
+
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Major version of the server binaries (e.g. 15).
+    pub fn major(&self) -> u32 {
+        self.bin_dir
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Path of a tool from the server's own bin folder.
+    pub fn bin(&self, tool: &str) -> PathBuf {
+        self.bin_dir.join(tool)
+    }
+
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin_dir
+    }
+
+    /// `-h <socket dir> -p <port> -U postgres -d <db>` for any libpq tool.
+    pub fn conn_args(&self, db: &str) -> Vec<String> {
+        vec![
+            "-h".into(),
+            self.socket_dir.display().to_string(),
+            "-p".into(),
+            self.port.to_string(),
+            "-U".into(),
+            "postgres".into(),
+            "-d".into(),
+            db.into(),
+        ]
+    }
+
+    /// Same as `conn_args`, the name kept for pg_dump call sites.
+    pub fn pg_dump_args(&self, db: &str) -> Vec<String> {
+        self.conn_args(db)
+    }
+
+    /// A libpq URL for `db` as the trusted superuser.
+    pub fn url(&self, db: &str) -> String {
+        format!(
+            "postgresql://postgres@{}:{}/{}",
+            percent_encode(&self.socket_dir.display().to_string()),
+            self.port,
+            percent_encode(db)
+        )
+    }
+
+    /// A fresh empty database whose name starts with `prefix`.
+    pub fn create_db(&self, prefix: &str) -> String {
+        let n = DB_COUNTER.fetch_add(1, Ordering::SeqCst);
+        let name = format!("{prefix}_{}_{n}", std::process::id());
+        self.psql("postgres", &format!("CREATE DATABASE \"{name}\""));
+        name
+    }
+
+    /// Runs SQL with psql (`ON_ERROR_STOP`), panics on error, returns `-At` output.
+    pub fn psql(&self, db: &str, sql: &str) -> String {
+        self.try_psql(db, sql)
+            .unwrap_or_else(|e| panic!("psql on {db} failed: {e}\nSQL: {sql}"))
+    }
+
+    /// Runs SQL with psql; the error is psql's stderr.
+    pub fn try_psql(&self, db: &str, sql: &str) -> Result<String, String> {
+        let out = Command::new(self.bin("psql"))
+            .args(self.conn_args(db))
+            .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+}
+
+/// The newest installed server's bin folder.
+fn server_bin_dir() -> Result<PathBuf, String> {
+    if let Ok(dir) = std::env::var("TUSK_TEST_PG_BIN") {
+        return Ok(PathBuf::from(dir));
+    }
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .map_err(|_| {
+            "no PostgreSQL server installed in /usr/lib/postgresql (apt-get install postgresql)"
+                .to_string()
+        })?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let major = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("postgres").exists().then_some((major, bin))
+        })
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .map(|(_, b)| b)
+        .ok_or_else(|| "no postgres binary under /usr/lib/postgresql/*/bin".into())
+}
+
+/// initdb and postgres refuse to run as root; as root we run them as `postgres`.
+struct ServerOwner {
+    ids: Option<(nix::unistd::Uid, nix::unistd::Gid)>,
+}
+
+impl ServerOwner {
+    fn detect() -> Result<ServerOwner, String> {
+        if !nix::unistd::geteuid().is_root() {
+            return Ok(ServerOwner { ids: None });
+        }
+        let user = nix::unistd::User::from_name("postgres")
+            .map_err(|e| e.to_string())?
+            .ok_or("running as root but there is no `postgres` user to run the server")?;
+        Ok(ServerOwner {
+            ids: Some((user.uid, user.gid)),
+        })
+    }
+
+    fn chown(&self, path: &Path) -> Result<(), String> {
+        match self.ids {
+            Some((uid, gid)) => {
+                nix::unistd::chown(path, Some(uid), Some(gid)).map_err(|e| e.to_string())
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn command(&self, program: PathBuf) -> Command {
+        let mut cmd = Command::new(program);
+        if let Some((uid, gid)) = self.ids {
+            cmd.uid(uid.as_raw()).gid(gid.as_raw()).current_dir("/");
+        }
+        cmd
+    }
+}
+
+/// Starts the postmaster from a thread that lives as long as the process, with
+/// SIGQUIT (immediate shutdown) as its parent-death signal: the kernel sends it
+/// when the spawning thread dies, i.e. when the test process exits.
+fn spawn_postmaster(
+    owner: &ServerOwner,
+    bin_dir: &Path,
+    data: &Path,
+    socket_dir: &Path,
+    port: u16,
+) -> Result<(), String> {
+    let mut cmd = owner.command(bin_dir.join("postgres"));
+    cmd.arg("-D")
+        .arg(data)
+        .arg("-k")
+        .arg(socket_dir)
+        .args(["-p", &port.to_string()])
+        .args(["-c", "listen_addresses="])
+        .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
+        .args(["-c", "full_page_writes=off", "-c", "max_connections=60"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(
+            std::fs::File::create(socket_dir.join("server.log")).map_err(|e| e.to_string())?,
+        ));
+    // SAFETY: prctl is async-signal-safe; it runs in the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGQUIT)
+                .map_err(std::io::Error::from)
+        });
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("tusk-testkit-postgres".into())
+        .spawn(move || {
+            let child = cmd.spawn();
+            let failed = child.is_err();
+            let _ = tx.send(
+                child
+                    .map(|_| ())
+                    .map_err(|e| format!("spawn postgres: {e}")),
+            );
+            if !failed {
+                loop {
+                    std::thread::park();
+                }
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    rx.recv().map_err(|e| e.to_string())?
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
