@@ -128,16 +128,14 @@ fn is_text(bytes: &[u8]) -> bool {
         .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
 }
 
-/// pg_dump's own header ("--\n-- PostgreSQL database dump"), or a script
+/// pg_dump's own header ("--\n-- PostgreSQL database dump"), or a text
 /// whose first statement is SQL or a psql command. Leading BOM and blank
-/// space are allowed.
+/// space are allowed. The header alone decides for pg_dump scripts: their
+/// COPY data may hold raw control characters.
 pub(crate) fn looks_like_sql(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    if !is_text(head) {
-        return false;
-    }
     let text = String::from_utf8_lossy(head);
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     if lines
         .clone()
         .take(2)
@@ -145,16 +143,17 @@ pub(crate) fn looks_like_sql(head: &[u8]) -> bool {
     {
         return true;
     }
+    is_text(head) && first_statement_is_sql(lines) && text.contains(';')
+}
+
+fn first_statement_is_sql<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
     let mut in_block_comment = false;
-    for line in lines.by_ref() {
+    for line in lines {
         if in_block_comment || line.starts_with("/*") {
             in_block_comment = !line.contains("*/");
-            continue;
+        } else if !line.starts_with("--") {
+            return line.starts_with('\\') || starts_with_keyword(line);
         }
-        if line.starts_with("--") {
-            continue;
-        }
-        return line.starts_with('\\') || (starts_with_keyword(line) && text.contains(';'));
     }
     false
 }
