@@ -284,25 +284,19 @@ mod tests {
 
     #[test]
     fn recognises_plain_sql_whatever_the_name() {
-        assert_eq!(
-            detect_bytes("a.backup", PG_HEADER).unwrap(),
-            (BackupFormat::Plain, false)
-        );
         let bom = [b"\xef\xbb\xbf  \n".as_slice(), PG_HEADER].concat();
-        assert_eq!(
-            detect_bytes("b", &bom).unwrap(),
-            (BackupFormat::Plain, false)
-        );
-        let script = b"/* setup */\n-- hello\ncreate table t (id int);\n";
-        assert_eq!(
-            detect_bytes("c.txt", script).unwrap(),
-            (BackupFormat::Plain, false)
-        );
-        let psql = b"\\connect mydb\nSELECT 1;\n";
-        assert_eq!(
-            detect_bytes("d", psql).unwrap(),
-            (BackupFormat::Plain, false)
-        );
+        let raw_copy_data = [PG_HEADER, b"COPY t (v) FROM stdin;\n\x01\x02\n\\.\n"].concat();
+        let scripts: [&[u8]; 5] = [
+            PG_HEADER,
+            &bom,
+            &raw_copy_data,
+            b"/* setup */\n-- hello\ncreate table t (id int);\n",
+            b"\\connect mydb\nSELECT 1;\n",
+        ];
+        for script in scripts {
+            let detected = detect_bytes("x.backup", script).unwrap();
+            assert_eq!(detected, (BackupFormat::Plain, false), "{script:?}");
+        }
     }
 
     #[test]

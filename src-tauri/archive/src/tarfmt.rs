@@ -20,7 +20,7 @@ struct Member {
 
 impl Member {
     fn end(&self) -> u64 {
-        self.start + self.size
+        self.start.saturating_add(self.size)
     }
 }
 

@@ -69,7 +69,7 @@ pub async fn prepare_restore(
     conn.validate()?;
     let info = tusk_archive::read_info(&options.input_path)?;
     options.validate_for(info.format)?;
-    let chosen = chosen_entries(&info, options)?;
+    let mut chosen = chosen_entries(&info, options)?;
 
     let found = discover(search);
     let psql = pick(&found, "psql", None, search)?.tool.path;
@@ -120,6 +120,14 @@ pub async fn prepare_restore(
         warnings.push(format!(
             "\"{target_name}\" already has {existing_relations} table(s) or other relations: objects that exist will fail to restore. Use clean, or restore into a new database"
         ));
+    }
+    if options.tables.is_some() {
+        let existing = if options.create_database {
+            vec!["public".to_string()]
+        } else {
+            server_conn.schemas().await?
+        };
+        add_missing_schemas(&info, chosen.as_mut(), &existing);
     }
     let will_drop = if options.clean {
         drop_list(&info, chosen.as_ref())
@@ -225,6 +233,35 @@ fn chosen_entries(info: &BackupInfo, o: &RestoreOptions) -> Result<Option<Vec<i3
         return Ok(Some(ids));
     }
     Ok(None)
+}
+
+/// Chosen tables live in schemas the target may lack: their SCHEMA entries
+/// come along (entries for schemas that exist would fail with "already exists").
+fn add_missing_schemas(info: &BackupInfo, chosen: Option<&mut Vec<i32>>, existing: &[String]) {
+    let Some(ids) = chosen else { return };
+    let needed: HashSet<String> = info
+        .entries
+        .iter()
+        .filter(|e| ids.contains(&e.id))
+        .filter_map(|e| e.schema.clone())
+        .filter(|s| !existing.contains(s))
+        .collect();
+    let schema_ids = info
+        .entries
+        .iter()
+        .filter(|e| e.kind == "SCHEMA" && needed.contains(&e.name))
+        .map(|e| e.id);
+    let mut all: Vec<i32> = ids.iter().copied().chain(schema_ids).collect();
+    // pg_restore follows the list's order: keep the archive's.
+    let order: HashMap<i32, usize> = info
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id, i))
+        .collect();
+    all.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
+    all.dedup();
+    *ids = all;
 }
 
 /// `schema.table` → (schema, table); a bare name means `public`. Quotes let a

@@ -212,6 +212,15 @@ impl<'a> Server<'a> {
             .collect())
     }
 
+    /// Schema names of the database.
+    pub async fn schemas(&self) -> Result<Vec<String>, EngineError> {
+        let rows = self.query("SELECT nspname FROM pg_namespace", &[]).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| r.into_iter().next())
+            .collect())
+    }
+
     pub async fn database_exists(&self, name: &str) -> Result<bool, EngineError> {
         let rows = self
             .query(

@@ -142,8 +142,8 @@ async fn selective_restore_of_one_table() {
     .await;
     assert_eq!(outcome.status, JobStatus::Completed);
 
+    // A fresh database: the table's schema has to come along too.
     let target = pg().create_db("sel_target");
-    pg().psql(&target, "CREATE SCHEMA shop");
     let (restored, _) = restore(
         &conn(&target),
         RestoreOptions {

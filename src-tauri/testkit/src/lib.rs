@@ -33,6 +33,7 @@ impl PgServer {
     }
 
     fn start() -> Result<PgServer, String> {
+        remove_stale_servers();
         let bin_dir = server_bin_dir()?;
         let root = tempfile::Builder::new()
             .prefix("tusk-pg-")
@@ -177,6 +178,26 @@ impl PgServer {
             Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
         } else {
             Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+}
+
+/// Folders of servers from earlier test processes: their server is gone (no
+/// postmaster.pid) and they are older than a minute (not being set up).
+fn remove_stale_servers() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let ours = entry.file_name().to_string_lossy().starts_with("tusk-pg-");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .map(|t| t.elapsed().unwrap_or_default() > Duration::from_secs(60))
+            .unwrap_or(false);
+        if ours && old && !path.join("data/postmaster.pid").exists() {
+            let _ = std::fs::remove_dir_all(&path);
         }
     }
 }
