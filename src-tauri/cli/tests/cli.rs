@@ -1,7 +1,8 @@
 //! The `tusk` binary end to end against a real PostgreSQL.
 
 use std::process::{Command, Output};
-use tusk_testkit::PgServer;
+use std::time::{Duration, Instant};
+use tusk_testkit::{processes_mentioning, PgServer};
 
 fn tusk(args: &[&str]) -> Output {
     let pg = PgServer::shared();
@@ -191,4 +192,45 @@ fn named_remote_and_tools() {
             .contains("matches the server's PostgreSQL"),
         "{pg_dump}"
     );
+}
+
+#[test]
+fn killing_tusk_takes_pg_dump_with_it() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("orphan");
+    pg.psql(
+        &db,
+        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 60000) i;",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("orphan.backup");
+    let needle = dir.path().display().to_string();
+    let mut parent = Command::new(env!("CARGO_BIN_EXE_tusk"))
+        .args(with(
+            &["backup", "-Z", "9", "-o", output.to_str().unwrap()],
+            &conn_args(&db),
+        ))
+        .env("TUSK_PG_BIN", pg.bin_dir())
+        .env("XDG_CONFIG_HOME", "/nonexistent-tusk-config-home")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pg_dump_running = || {
+        processes_mentioning(&needle)
+            .iter()
+            .any(|(_, c)| c.contains("pg_dump"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !pg_dump_running() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(pg_dump_running(), "pg_dump started");
+    parent.kill().unwrap(); // SIGKILL: tusk gets no chance to clean up
+    parent.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while pg_dump_running() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!pg_dump_running(), "pg_dump died with its parent");
+    assert!(!output.exists(), "no backup-looking file");
 }

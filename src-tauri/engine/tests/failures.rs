@@ -359,3 +359,52 @@ async fn refused_extra_arguments() {
         );
     }
 }
+
+/// A tools folder whose pg_dump claims success but writes `content` (a fake:
+/// it proves the engine's judgement of results, not pg_dump's work).
+fn lying_pg_dump(content: &str) -> tempfile::TempDir {
+    let dir = tools_folder(None);
+    let script = dir.path().join("pg_dump");
+    let body = format!(
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pg_dump (PostgreSQL) {}.0'; exit 0; fi\n\
+         while [ $# -gt 0 ]; do if [ \"$1\" = -f ]; then out=\"$2\"; fi; shift; done\n\
+         printf '%s' '{content}' > \"$out\"\nexit 0\n",
+        pg().major()
+    );
+    std::fs::write(&script, body).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn empty_or_unreadable_result_is_a_failure() {
+    let db = pg().create_db("liar");
+    for content in ["", "PGDMP garbage"] {
+        let dir = tempfile::tempdir().unwrap();
+        let tools = lying_pg_dump(content);
+        let prepared = tusk_engine::prepare_backup(
+            &uuid(),
+            &conn(&db),
+            &to(dir.path(), "l.backup"),
+            &ToolSearch::folder(tools.path()),
+        )
+        .await
+        .unwrap();
+        let events = Events::default();
+        let outcome = prepared
+            .run(&tusk_engine::CancelHandle::new(), &events.sink())
+            .await;
+        assert_eq!(outcome.status, JobStatus::Failed, "{content:?}");
+        assert_eq!(outcome.exit_code, Some(0));
+        let summary = outcome.error.unwrap().summary;
+        assert!(
+            summary.contains("reported success but its output is not a valid backup"),
+            "{summary}"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing that looks like a backup"
+        );
+    }
+}

@@ -5,20 +5,7 @@ mod common;
 use common::*;
 use std::time::{Duration, Instant};
 use tusk_engine::{BackupFormat, BackupOptions, CancelHandle, JobEvent, JobStatus, Phase, Secret};
-
-/// Processes whose command line mentions `needle`.
-fn processes_mentioning(needle: &str) -> Vec<(u32, String)> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-            cmd.contains(needle).then_some((pid, cmd))
-        })
-        .collect()
-}
+use tusk_testkit::processes_mentioning;
 
 #[tokio::test]
 async fn cancel_mid_dump_of_parallel_directory_backup() {

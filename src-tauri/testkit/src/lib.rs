@@ -182,6 +182,22 @@ impl PgServer {
     }
 }
 
+/// Processes whose command line mentions `needle`, as (pid, command line).
+pub fn processes_mentioning(needle: &str) -> Vec<(u32, String)> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            cmd.contains(needle).then_some((pid, cmd))
+        })
+        .collect()
+}
+
 /// Folders of servers from earlier test processes: their server is gone (no
 /// postmaster.pid) and they are older than a minute (not being set up).
 fn remove_stale_servers() {
