@@ -3,7 +3,12 @@
 # machine that has everything installs nothing.
 set -euo pipefail
 
-packages=(postgresql postgresql-client build-essential pkg-config libssl-dev time jq)
+packages=(
+  postgresql postgresql-client build-essential pkg-config libssl-dev time jq
+  # Tauri 2 on Linux, the keychain (Secret Service over D-Bus), headless UI tests
+  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
+  curl wget file xvfb xauth imagemagick chromium fonts-dejavu-core
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 /// Archive format, as pg_dump names it (`-F c|d|t|p`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum BackupFormat {
     Custom,
@@ -61,6 +62,7 @@ impl BackupFormat {
 
 /// How the archive's data is compressed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Compression {
     /// "none", "gzip", "lz4" or "zstd".
@@ -71,6 +73,7 @@ pub struct Compression {
 
 /// Everything `get_backup_info` reports about a backup.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BackupInfo {
     pub path: PathBuf,
@@ -95,6 +98,7 @@ pub struct BackupInfo {
 
 /// Counts of what the archive holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BackupContents {
     pub schemas: Vec<String>,
@@ -111,6 +115,7 @@ pub struct BackupContents {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TableRef {
     pub schema: String,
@@ -122,6 +127,7 @@ pub struct TableRef {
 
 /// One entry of the archive's table of contents (`pg_restore -l` shows one per line).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TocEntry {
     /// Dump id: the number `pg_restore -l` prints first and `-L` list files use.
@@ -140,6 +146,7 @@ pub struct TocEntry {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Section {
     None,
@@ -151,6 +158,7 @@ pub enum Section {
 /// Where an entry's data is stored, so restore progress can map a read position
 /// to an entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum DataLocation {
     /// Custom format: byte range `[start, end)` inside the archive file.

@@ -39,6 +39,7 @@ pub struct PreparedBackup {
 
 /// What the dialog and `--dry-run` show before a backup starts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BackupPlan {
     pub command: String,

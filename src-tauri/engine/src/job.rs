@@ -27,6 +27,7 @@ const PROBE_TIMEOUT: Duration = Duration::from_millis(800);
 const KILL_GRACE: Duration = Duration::from_millis(700);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum JobType {
     Backup,
@@ -34,6 +35,7 @@ pub enum JobType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum JobStatus {
     Pending,
@@ -52,6 +54,7 @@ impl JobStatus {
 
 /// The one terminal state of a job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct JobOutcome {
     pub job_id: String,

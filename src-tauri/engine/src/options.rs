@@ -9,6 +9,7 @@ pub use tusk_archive::BackupFormat;
 
 /// pg_dump's `--section`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum DumpSection {
     PreData,
@@ -28,6 +29,7 @@ impl DumpSection {
 
 /// How table data is written: COPY (fast, the default) or INSERT statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum InsertMode {
     #[default]
@@ -39,6 +41,7 @@ pub enum InsertMode {
 /// Options for creating a backup. Field names and defaults follow the design
 /// seed; everything after `extra_args` is what pgAdmin users also expect.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct BackupOptions {
     /// Connection profile to back up (resolved by the caller).
@@ -140,6 +143,7 @@ impl Default for BackupOptions {
 
 /// Named starting points for backup options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum BackupPreset {
     /// The seed's defaults: custom format, gzip level 6 (what pgAdmin and DBeaver run).
@@ -176,6 +180,7 @@ pub fn fast_jobs() -> u8 {
 
 /// Options for restoring a backup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RestoreOptions {
     pub connection_id: String,

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 /// Stage of a job, for the phase indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Phase {
     #[default]
@@ -24,6 +25,7 @@ pub enum Phase {
 
 /// One progress report. The seed's fields plus percent and ETA.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BackupProgress {
     pub phase: Phase,

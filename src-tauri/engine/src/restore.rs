@@ -28,6 +28,7 @@ const INDEX_COST: f64 = 0.35;
 
 /// What the user should know before confirming a restore.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RestorePreflight {
     pub server: ServerInfo,

@@ -20,6 +20,7 @@ pub struct Server<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServerInfo {
     pub version: PgVersion,
@@ -31,6 +32,7 @@ pub struct ServerInfo {
 
 /// A table as the catalog sees it before a dump.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TableStat {
     pub schema: String,

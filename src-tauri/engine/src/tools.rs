@@ -10,6 +10,7 @@ pub const TOOL_NAMES: &[&str] = &["pg_dump", "pg_restore", "psql", "pg_dumpall"]
 
 /// A PostgreSQL version as `server_version_num` spells it (150018 = 15.18).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct PgVersion(pub u32);
 
@@ -68,6 +69,7 @@ impl std::fmt::Display for PgVersion {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ToolInfo {
     pub name: String,
@@ -181,6 +183,7 @@ fn probe(name: &str, path: &Path) -> Option<ToolInfo> {
 
 /// The tools chosen for one job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ToolChoice {
     pub tool: ToolInfo,

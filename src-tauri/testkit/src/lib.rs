@@ -4,12 +4,12 @@
 //! own databases. The server dies with the test process (parent-death signal),
 //! so an aborted run leaves nothing behind.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tusk_engine::localdb::{newest_server_bin, LocalServer};
 
 /// Role with a password, reachable only with password authentication.
 pub const PASSWORD_ROLE: &str = "tusk_pw";
@@ -34,67 +34,37 @@ impl PgServer {
 
     fn start() -> Result<PgServer, String> {
         remove_stale_servers();
-        let bin_dir = server_bin_dir()?;
+        let bin_dir = match std::env::var_os("TUSK_TEST_PG_BIN") {
+            Some(dir) => PathBuf::from(dir),
+            None => newest_server_bin()?,
+        };
         let root = tempfile::Builder::new()
             .prefix("tusk-pg-")
             .tempdir()
             .map_err(|e| e.to_string())?;
-        let data = root.path().join("data");
-        let owner = ServerOwner::detect()?;
-        owner.chown(root.path())?;
-
-        let initdb = owner
-            .command(bin_dir.join("initdb"))
-            .args(["-D"])
-            .arg(&data)
-            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])
-            .args(["--locale", "C.UTF-8"])
-            .output()
-            .map_err(|e| format!("initdb: {e}"))?;
-        if !initdb.status.success() {
-            return Err(format!(
-                "initdb failed: {}",
-                String::from_utf8_lossy(&initdb.stderr)
-            ));
-        }
-        std::fs::write(
-            data.join("pg_hba.conf"),
-            format!("local all {PASSWORD_ROLE} scram-sha-256\nlocal all all trust\n"),
-        )
-        .map_err(|e| e.to_string())?;
-        owner.chown(&data.join("pg_hba.conf"))?;
-
         let port = 54329;
-        spawn_postmaster(&owner, &bin_dir, &data, root.path(), port)?;
+        LocalServer {
+            bin_dir: bin_dir.clone(),
+            data_dir: root.path().join("data"),
+            socket_dir: root.path().to_path_buf(),
+            port,
+            hba: Some(format!(
+                "local all {PASSWORD_ROLE} scram-sha-256\nlocal all all trust\n"
+            )),
+            unsafe_fast: true,
+        }
+        .start()?;
         let server = PgServer {
             socket_dir: root.path().to_path_buf(),
             port,
             bin_dir,
             _root: root,
         };
-        server.wait_ready()?;
         server.psql(
             "postgres",
             &format!("CREATE ROLE {PASSWORD_ROLE} LOGIN SUPERUSER PASSWORD '{PASSWORD}'"),
         );
         Ok(server)
-    }
-
-    fn wait_ready(&self) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            let ok = Command::new(self.bin("pg_isready"))
-                .args(self.conn_args("postgres"))
-                .stdout(Stdio::null())
-                .status()
-                .map(|s| s.success())
-                .unwrap_or(false);
-            if ok {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Err("PostgreSQL did not become ready within 30 s".into())
     }
 
     pub fn socket_dir(&self) -> &Path {
@@ -216,117 +186,6 @@ fn remove_stale_servers() {
             let _ = std::fs::remove_dir_all(&path);
         }
     }
-}
-
-/// The newest installed server's bin folder.
-fn server_bin_dir() -> Result<PathBuf, String> {
-    if let Ok(dir) = std::env::var("TUSK_TEST_PG_BIN") {
-        return Ok(PathBuf::from(dir));
-    }
-    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .map_err(|_| {
-            "no PostgreSQL server installed in /usr/lib/postgresql (apt-get install postgresql)"
-                .to_string()
-        })?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let major = e.file_name().to_str()?.parse().ok()?;
-            let bin = e.path().join("bin");
-            bin.join("postgres").exists().then_some((major, bin))
-        })
-        .collect();
-    found.sort();
-    found
-        .pop()
-        .map(|(_, b)| b)
-        .ok_or_else(|| "no postgres binary under /usr/lib/postgresql/*/bin".into())
-}
-
-/// initdb and postgres refuse to run as root; as root we run them as `postgres`.
-struct ServerOwner {
-    ids: Option<(nix::unistd::Uid, nix::unistd::Gid)>,
-}
-
-impl ServerOwner {
-    fn detect() -> Result<ServerOwner, String> {
-        if !nix::unistd::geteuid().is_root() {
-            return Ok(ServerOwner { ids: None });
-        }
-        let user = nix::unistd::User::from_name("postgres")
-            .map_err(|e| e.to_string())?
-            .ok_or("running as root but there is no `postgres` user to run the server")?;
-        Ok(ServerOwner {
-            ids: Some((user.uid, user.gid)),
-        })
-    }
-
-    fn chown(&self, path: &Path) -> Result<(), String> {
-        match self.ids {
-            Some((uid, gid)) => {
-                nix::unistd::chown(path, Some(uid), Some(gid)).map_err(|e| e.to_string())
-            }
-            None => Ok(()),
-        }
-    }
-
-    fn command(&self, program: PathBuf) -> Command {
-        let mut cmd = Command::new(program);
-        if let Some((uid, gid)) = self.ids {
-            cmd.uid(uid.as_raw()).gid(gid.as_raw()).current_dir("/");
-        }
-        cmd
-    }
-}
-
-/// Starts the postmaster from a thread that lives as long as the process, with
-/// SIGQUIT (immediate shutdown) as its parent-death signal: the kernel sends it
-/// when the spawning thread dies, i.e. when the test process exits.
-fn spawn_postmaster(
-    owner: &ServerOwner,
-    bin_dir: &Path,
-    data: &Path,
-    socket_dir: &Path,
-    port: u16,
-) -> Result<(), String> {
-    let mut cmd = owner.command(bin_dir.join("postgres"));
-    cmd.arg("-D")
-        .arg(data)
-        .arg("-k")
-        .arg(socket_dir)
-        .args(["-p", &port.to_string()])
-        .args(["-c", "listen_addresses="])
-        .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
-        .args(["-c", "full_page_writes=off", "-c", "max_connections=60"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(
-            std::fs::File::create(socket_dir.join("server.log")).map_err(|e| e.to_string())?,
-        ));
-    // SAFETY: prctl is async-signal-safe; it runs in the child between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGQUIT)
-                .map_err(std::io::Error::from)
-        });
-    }
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("tusk-testkit-postgres".into())
-        .spawn(move || {
-            let child = cmd.spawn();
-            let failed = child.is_err();
-            let _ = tx.send(
-                child
-                    .map(|_| ())
-                    .map_err(|e| format!("spawn postgres: {e}")),
-            );
-            if !failed {
-                loop {
-                    std::thread::park();
-                }
-            }
-        })
-        .map_err(|e| e.to_string())?;
-    rx.recv().map_err(|e| e.to_string())?
 }
 
 fn percent_encode(s: &str) -> String {

@@ -1,0 +1,85 @@
+//! `src/lib/ipc/bindings.ts`: every type crossing IPC, generated from the Rust
+//! types with ts-rs. The test fails when the committed file is stale;
+//! `UPDATE_BINDINGS=1 cargo test -p tusk-app bindings` rewrites it.
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::jobs::JobStarted;
+    use crate::profiles::{ConnectionProfile, PasswordStorage, SaveConnection};
+    use crate::state::JobSummary;
+    use ts_rs::{Config, TS};
+    use tusk_engine::explain::{Explanation, FailureKind};
+    use tusk_engine::options::{BackupPreset, DumpSection, InsertMode};
+    use tusk_engine::restore::RestorePreflight;
+    use tusk_engine::server::ServerInfo;
+    use tusk_engine::tools::{PgVersion, ToolChoice, ToolInfo};
+    use tusk_engine::*;
+
+    fn generate() -> String {
+        let cfg = Config::new().with_large_int("number");
+        let mut out = String::from(
+            "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p tusk-app bindings`. Do not edit.\n",
+        );
+        macro_rules! declare {
+            ($($t:ty),* $(,)?) => {
+                $( out.push_str(&format!("\nexport {}\n", <$t as TS>::decl(&cfg))); )*
+            };
+        }
+        declare!(
+            BackupFormat,
+            Compression,
+            BackupInfo,
+            BackupContents,
+            TableRef,
+            TocEntry,
+            Section,
+            DataLocation,
+            DumpSection,
+            InsertMode,
+            BackupOptions,
+            BackupPreset,
+            RestoreOptions,
+            Phase,
+            BackupProgress,
+            JobType,
+            JobStatus,
+            JobOutcome,
+            FailureKind,
+            Explanation,
+            ErrorPayload,
+            PgVersion,
+            ServerInfo,
+            ToolInfo,
+            ToolChoice,
+            BackupPlan,
+            RestorePreflight,
+            DbObjects,
+            SchemaObjects,
+            TableObject,
+            PasswordStorage,
+            ConnectionProfile,
+            SaveConnection,
+            JobStarted,
+            JobSummary,
+        );
+        out
+    }
+
+    #[test]
+    fn bindings_are_fresh() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../src/lib/ipc/bindings.ts");
+        let fresh = generate();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &fresh).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{} is stale: run `UPDATE_BINDINGS=1 cargo test -p tusk-app bindings` and commit it",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! Event names, one place: `backup:progress:<id>`, `restore:progress:<id>`,
+//! `job:log:<id>`, `backup:finished:<id>`, `restore:finished:<id>`, and
+//! `jobs:changed` when a job starts or ends.
+
+use crate::state::AppState;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tusk_engine::{JobEvent, JobStatus, JobType};
+
+pub const JOBS_CHANGED: &str = "jobs:changed";
+
+fn prefix(job_type: JobType) -> &'static str {
+    match job_type {
+        JobType::Backup => "backup",
+        JobType::Restore => "restore",
+    }
+}
+
+pub fn progress(job_type: JobType, id: &str) -> String {
+    format!("{}:progress:{id}", prefix(job_type))
+}
+
+pub fn finished(job_type: JobType, id: &str) -> String {
+    format!("{}:finished:{id}", prefix(job_type))
+}
+
+pub fn log(id: &str) -> String {
+    format!("job:log:{id}")
+}
+
+/// Forwards a job's events to the webview and keeps the jobs map current.
+pub fn forward<R: Runtime>(app: &AppHandle<R>, job_type: JobType, id: &str, event: JobEvent) {
+    let state = app.state::<AppState>();
+    match event {
+        JobEvent::Progress(p) => {
+            if let Some(mut job) = state.jobs.get_mut(id) {
+                job.status = JobStatus::Running;
+                job.progress = Some(p.clone());
+            }
+            let _ = app.emit(&progress(job_type, id), p);
+        }
+        JobEvent::Log(lines) => {
+            let _ = app.emit(&log(id), lines);
+        }
+        JobEvent::Finished(outcome) => {
+            if let Some(mut job) = state.jobs.get_mut(id) {
+                job.status = outcome.status;
+                job.progress = Some(outcome.progress.clone());
+                job.outcome = Some((*outcome).clone());
+            }
+            let _ = app.emit(&finished(job_type, id), &*outcome);
+            let _ = app.emit(JOBS_CHANGED, ());
+        }
+    }
+}

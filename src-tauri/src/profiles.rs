@@ -1,0 +1,256 @@
+//! Connection profiles: saved in the app's config folder without passwords.
+//! A password goes to the OS keychain where there is one, else it is kept for
+//! this session only; without either, libpq's `~/.pgpass` and environment
+//! still apply.
+
+use crate::error::{AppError, AppResult};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use tusk_engine::{ConnectionSpec, Secret};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum PasswordStorage {
+    Keychain,
+    /// Remembered until the app quits (no keychain available).
+    Session,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionProfile {
+    pub id: String,
+    pub name: String,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub sslmode: Option<String>,
+    pub password_storage: PasswordStorage,
+    pub is_demo: bool,
+}
+
+/// What the connection form sends.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default)]
+pub struct SaveConnection {
+    /// `None` creates a new profile.
+    pub id: Option<String>,
+    pub name: String,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub sslmode: Option<String>,
+    /// `None` keeps the stored password.
+    pub password: Option<String>,
+    pub forget_password: bool,
+}
+
+/// Where passwords live. The OS keychain in the app, a fake in tests.
+pub trait Keychain: Send + Sync {
+    fn set(&self, id: &str, password: &str) -> Result<(), String>;
+    fn get(&self, id: &str) -> Option<String>;
+    fn delete(&self, id: &str);
+}
+
+/// The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager).
+pub struct OsKeychain;
+
+const KEYCHAIN_SERVICE: &str = "app.tusk.backup";
+
+impl Keychain for OsKeychain {
+    fn set(&self, id: &str, password: &str) -> Result<(), String> {
+        keyring::Entry::new(KEYCHAIN_SERVICE, id)
+            .and_then(|e| e.set_password(password))
+            .map_err(|e| e.to_string())
+    }
+
+    fn get(&self, id: &str) -> Option<String> {
+        keyring::Entry::new(KEYCHAIN_SERVICE, id)
+            .and_then(|e| e.get_password())
+            .ok()
+    }
+
+    fn delete(&self, id: &str) {
+        if let Ok(entry) = keyring::Entry::new(KEYCHAIN_SERVICE, id) {
+            let _ = entry.delete_credential();
+        }
+    }
+}
+
+pub struct Profiles {
+    path: PathBuf,
+    list: Mutex<Vec<ConnectionProfile>>,
+    session: dashmap::DashMap<String, String>,
+    keychain: Box<dyn Keychain>,
+}
+
+impl Profiles {
+    /// Loads `path` (a missing file is no profiles yet).
+    pub fn load(path: PathBuf, keychain: Box<dyn Keychain>) -> AppResult<Profiles> {
+        let list = match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| AppError::Storage {
+                path: path.display().to_string(),
+                message: format!("it is not valid JSON ({e}); fix or remove it"),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => {
+                return Err(AppError::Storage {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })
+            }
+        };
+        Ok(Profiles {
+            path,
+            list: Mutex::new(list),
+            session: dashmap::DashMap::new(),
+            keychain,
+        })
+    }
+
+    pub fn list(&self) -> Vec<ConnectionProfile> {
+        self.list.lock().expect("profiles lock").clone()
+    }
+
+    pub fn get(&self, id: &str) -> AppResult<ConnectionProfile> {
+        self.list()
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| AppError::UnknownConnection(id.to_string()))
+    }
+
+    pub fn save(&self, input: SaveConnection) -> AppResult<ConnectionProfile> {
+        if input.name.trim().is_empty() {
+            return Err(AppError::Invalid("give the connection a name".into()));
+        }
+        let spec = spec_of(
+            &input.host,
+            input.port,
+            &input.database,
+            &input.user,
+            &input.sslmode,
+        );
+        spec.validate()?;
+        let existing = match &input.id {
+            Some(id) => Some(self.get(id)?),
+            None => None,
+        };
+        let id = input
+            .id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let mut storage = existing
+            .as_ref()
+            .map_or(PasswordStorage::None, |p| p.password_storage);
+        if input.forget_password {
+            self.forget(&id);
+            storage = PasswordStorage::None;
+        }
+        if let Some(password) = input.password.filter(|p| !p.is_empty()) {
+            storage = self.store_password(&id, &password);
+        }
+        let profile = ConnectionProfile {
+            id: id.clone(),
+            name: input.name.trim().to_string(),
+            host: input.host,
+            port: input.port,
+            database: input.database,
+            user: input.user,
+            sslmode: input.sslmode,
+            password_storage: storage,
+            is_demo: existing.is_some_and(|p| p.is_demo),
+        };
+        self.upsert(profile.clone())?;
+        Ok(profile)
+    }
+
+    fn store_password(&self, id: &str, password: &str) -> PasswordStorage {
+        match self.keychain.set(id, password) {
+            Ok(()) => {
+                self.session.remove(id);
+                PasswordStorage::Keychain
+            }
+            Err(_) => {
+                self.session.insert(id.to_string(), password.to_string());
+                PasswordStorage::Session
+            }
+        }
+    }
+
+    fn forget(&self, id: &str) {
+        self.keychain.delete(id);
+        self.session.remove(id);
+    }
+
+    /// Adds or replaces a profile and writes the file.
+    pub fn upsert(&self, profile: ConnectionProfile) -> AppResult<()> {
+        let mut list = self.list.lock().expect("profiles lock");
+        match list.iter_mut().find(|p| p.id == profile.id) {
+            Some(slot) => *slot = profile,
+            None => list.push(profile),
+        }
+        self.write(&list)
+    }
+
+    pub fn delete(&self, id: &str) -> AppResult<()> {
+        let mut list = self.list.lock().expect("profiles lock");
+        let before = list.len();
+        list.retain(|p| p.id != id);
+        if list.len() == before {
+            return Err(AppError::UnknownConnection(id.to_string()));
+        }
+        self.forget(id);
+        self.write(&list)
+    }
+
+    fn write(&self, list: &[ConnectionProfile]) -> AppResult<()> {
+        let storage = |e: std::io::Error| AppError::Storage {
+            path: self.path.display().to_string(),
+            message: e.to_string(),
+        };
+        let folder = self.path.parent().unwrap_or(std::path::Path::new("."));
+        std::fs::create_dir_all(folder).map_err(storage)?;
+        let mut file = tempfile::NamedTempFile::new_in(folder).map_err(storage)?;
+        serde_json::to_writer_pretty(&mut file, list).map_err(|e| storage(e.into()))?;
+        file.persist(&self.path).map_err(|e| storage(e.error))?;
+        Ok(())
+    }
+
+    /// The connection with its password, ready for the engine.
+    pub fn connection(&self, id: &str) -> AppResult<ConnectionSpec> {
+        let p = self.get(id)?;
+        let mut spec = spec_of(&p.host, p.port, &p.database, &p.user, &p.sslmode);
+        spec.password = match p.password_storage {
+            PasswordStorage::Keychain => self.keychain.get(id),
+            PasswordStorage::Session => self.session.get(id).map(|s| s.clone()),
+            PasswordStorage::None => None,
+        }
+        .map(Secret::new);
+        Ok(spec)
+    }
+}
+
+fn spec_of(
+    host: &Option<String>,
+    port: Option<u16>,
+    database: &Option<String>,
+    user: &Option<String>,
+    sslmode: &Option<String>,
+) -> ConnectionSpec {
+    let clean = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    ConnectionSpec {
+        host: clean(host),
+        port,
+        database: clean(database),
+        user: clean(user),
+        password: None,
+        sslmode: clean(sslmode),
+    }
+}

@@ -1,0 +1,332 @@
+//! The Tauri commands under the mock runtime, against a real PostgreSQL:
+//! events in order with exactly one terminal event, cancel, duplicate ids,
+//! and the error shape the frontend relies on.
+
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::{Listener, WebviewWindow, WebviewWindowBuilder};
+use tusk_app::profiles::{Keychain, Profiles};
+use tusk_app::state::AppState;
+use tusk_engine::ToolSearch;
+use tusk_testkit::PgServer;
+
+/// No OS keychain in tests: passwords stay in the session.
+struct NoKeychain;
+
+impl Keychain for NoKeychain {
+    fn set(&self, _: &str, _: &str) -> Result<(), String> {
+        Err("no keychain".into())
+    }
+    fn get(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn delete(&self, _: &str) {}
+}
+
+struct TestApp {
+    _app: tauri::App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+    events: Arc<Mutex<Vec<(String, Value)>>>,
+    handle: tauri::AppHandle<MockRuntime>,
+    dir: tempfile::TempDir,
+}
+
+fn app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles =
+        Profiles::load(dir.path().join("connections.json"), Box::new(NoKeychain)).unwrap();
+    let app = tusk_app::with_commands(mock_builder())
+        .manage(AppState {
+            jobs: Default::default(),
+            profiles,
+            tools: ToolSearch::folder(PgServer::shared().bin_dir()),
+            data_dir: dir.path().to_path_buf(),
+        })
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    TestApp {
+        handle: app.handle().clone(),
+        _app: app,
+        webview,
+        events: Default::default(),
+        dir,
+    }
+}
+
+impl TestApp {
+    fn invoke(&self, cmd: &str, body: Value) -> Result<Value, Value> {
+        tauri::test::get_ipc_response(
+            &self.webview,
+            tauri::webview::InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(body),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    /// Records the events of job `id` (and jobs:changed) in arrival order.
+    fn record(&self, kind: &str, id: &str) {
+        for name in [
+            format!("{kind}:progress:{id}"),
+            format!("job:log:{id}"),
+            format!("{kind}:finished:{id}"),
+            "jobs:changed".to_string(),
+        ] {
+            let events = self.events.clone();
+            let label = name.clone();
+            self.handle.listen_any(name, move |e| {
+                let payload = serde_json::from_str(e.payload()).unwrap_or(Value::Null);
+                events.lock().unwrap().push((label.clone(), payload));
+            });
+        }
+    }
+
+    fn wait_for(&self, event: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some((_, payload)) = self.events.lock().unwrap().iter().find(|(n, _)| n == event)
+            {
+                return payload.clone();
+            }
+            assert!(Instant::now() < deadline, "no {event} within 60 s");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    fn connection(&self, db: &str) -> String {
+        let pg = PgServer::shared();
+        let saved = self
+            .invoke(
+                "save_connection",
+                json!({ "profile": { "name": "test", "host": pg.socket_dir(), "port": pg.port(), "database": db, "user": "postgres" } }),
+            )
+            .unwrap();
+        saved["id"].as_str().unwrap().to_string()
+    }
+}
+
+#[test]
+fn backup_then_restore_through_commands_and_events() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("app");
+    pg.psql(&db, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 20000) i;");
+    let t = app();
+    let conn = t.connection(&db);
+    let output = t.dir.path().join("app.backup");
+
+    t.record("backup", "b1");
+    let started = t
+        .invoke(
+            "create_backup",
+            json!({ "jobId": "b1", "options": { "connectionId": conn, "outputPath": output } }),
+        )
+        .unwrap();
+    assert_eq!(started["jobType"], "backup");
+    assert!(started["command"].as_str().unwrap().contains("pg_dump"));
+    let outcome = t.wait_for("backup:finished:b1");
+    assert_eq!(outcome["status"], "completed", "{outcome}");
+    assert!(output.exists());
+    std::thread::sleep(Duration::from_millis(200));
+    let names = t.names();
+    let finished: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.starts_with("backup:finished"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(finished.len(), 1, "exactly one terminal event: {names:?}");
+    let last_progress = names
+        .iter()
+        .rposition(|n| n.starts_with("backup:progress"))
+        .expect("progress events");
+    assert!(
+        last_progress < finished[0],
+        "progress before the terminal event: {names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("job:log")),
+        "log lines sent"
+    );
+
+    let jobs = t.invoke("list_jobs", json!({})).unwrap();
+    assert_eq!(jobs[0]["jobId"], "b1");
+    assert_eq!(jobs[0]["status"], "completed");
+
+    let info = t
+        .invoke("get_backup_info", json!({ "path": output }))
+        .unwrap();
+    assert_eq!(info["database"], db.as_str());
+    assert_eq!(info["contents"]["tables"].as_array().unwrap().len(), 1);
+
+    t.record("restore", "r1");
+    let target = format!("{db}_restored");
+    t.invoke(
+        "restore_backup",
+        json!({ "jobId": "r1", "options": { "connectionId": conn, "inputPath": output, "targetDatabase": target, "createDatabase": true } }),
+    )
+    .unwrap();
+    let restored = t.wait_for("restore:finished:r1");
+    assert_eq!(restored["status"], "completed", "{restored}");
+    assert_eq!(pg.psql(&target, "SELECT count(*) FROM t"), "20000");
+}
+
+#[test]
+fn duplicate_job_id_is_refused_and_errors_have_a_stable_shape() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("dup");
+    let t = app();
+    let conn = t.connection(&db);
+    let output = t.dir.path().join("a.backup");
+    t.record("backup", "same");
+    t.invoke(
+        "create_backup",
+        json!({ "jobId": "same", "options": { "connectionId": conn, "outputPath": output } }),
+    )
+    .unwrap();
+    let again = t
+        .invoke("create_backup", json!({ "jobId": "same", "options": { "connectionId": conn, "outputPath": t.dir.path().join("b.backup") } }))
+        .unwrap_err();
+    assert_eq!(
+        again,
+        json!({ "kind": "jobIdInUse", "message": "a job with id `same` already exists: use a new id", "detail": null })
+    );
+    t.wait_for("backup:finished:same");
+
+    let invalid = t
+        .invoke("create_backup", json!({ "jobId": "x", "options": { "connectionId": conn, "outputPath": t.dir.path().join("c.backup"), "compression": 12 } }))
+        .unwrap_err();
+    assert_eq!(
+        invalid,
+        json!({ "kind": "invalidOptions", "message": "compression level 12 is out of range: use 0 (none) to 9 (smallest)", "detail": null })
+    );
+    // A refused job gives its id back.
+    let list = t.invoke("list_jobs", json!({})).unwrap();
+    assert!(list.as_array().unwrap().iter().all(|j| j["jobId"] != "x"));
+
+    let unknown = t
+        .invoke("create_backup", json!({ "jobId": "y", "options": { "connectionId": "nope", "outputPath": t.dir.path().join("d.backup") } }))
+        .unwrap_err();
+    assert_eq!(unknown["kind"], "unknownConnection");
+
+    let bogus = t.dir.path().join("bogus.backup");
+    std::fs::write(&bogus, b"").unwrap();
+    let err = t
+        .invoke("get_backup_info", json!({ "path": bogus }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "archive");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("is empty (0 bytes)"));
+}
+
+#[test]
+fn cancel_job_ends_a_running_backup_as_cancelled() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("appcancel");
+    pg.psql(
+        &db,
+        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 80000) i;",
+    );
+    let t = app();
+    let conn = t.connection(&db);
+    let output = t.dir.path().join("slow.backup");
+    t.record("backup", "c1");
+    t.invoke(
+        "create_backup",
+        json!({ "jobId": "c1", "options": { "connectionId": conn, "outputPath": output, "compression": 9 } }),
+    )
+    .unwrap();
+    t.wait_for("backup:progress:c1");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        t.invoke("cancel_job", json!({ "jobId": "c1" })).unwrap(),
+        json!(true)
+    );
+    let outcome = t.wait_for("backup:finished:c1");
+    assert_eq!(outcome["status"], "cancelled");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        t.names()
+            .iter()
+            .filter(|n| n.starts_with("backup:finished"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        t.invoke("cancel_job", json!({ "jobId": "c1" })).unwrap(),
+        json!(false),
+        "already ended"
+    );
+    assert_eq!(
+        t.invoke("cancel_job", json!({ "jobId": "ghost" }))
+            .unwrap_err()["kind"],
+        "unknownJob"
+    );
+    let left: Vec<_> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        left.iter().all(|n| n == "connections.json"),
+        "no partial file: {left:?}"
+    );
+}
+
+#[test]
+fn connections_are_saved_without_passwords() {
+    let pg = PgServer::shared();
+    let t = app();
+    let saved = t
+        .invoke(
+            "save_connection",
+            json!({ "profile": { "name": "pw", "host": pg.socket_dir(), "port": pg.port(), "database": "postgres", "user": tusk_testkit::PASSWORD_ROLE, "password": tusk_testkit::PASSWORD } }),
+        )
+        .unwrap();
+    assert_eq!(saved["passwordStorage"], "session");
+    let id = saved["id"].as_str().unwrap();
+    let info = t.invoke("test_connection", json!({ "id": id })).unwrap();
+    assert_eq!(info["user"], tusk_testkit::PASSWORD_ROLE);
+    let file = std::fs::read_to_string(t.dir.path().join("connections.json")).unwrap();
+    assert!(
+        !file.contains(tusk_testkit::PASSWORD),
+        "no password in the profiles file"
+    );
+    let objects = t
+        .invoke("list_objects", json!({ "connectionId": id }))
+        .unwrap();
+    assert_eq!(objects["database"], "postgres");
+    assert!(objects["schemas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "public"));
+    t.invoke("delete_connection", json!({ "id": id })).unwrap();
+    assert_eq!(t.invoke("list_connections", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        t.invoke("test_connection", json!({ "id": id }))
+            .unwrap_err()["kind"],
+        "unknownConnection"
+    );
+}
