@@ -18,6 +18,7 @@ use crate::server::{Server, ServerInfo, TableStat};
 use crate::tools::{discover, pick, ToolChoice, ToolSearch};
 use chrono::Utc;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Cost of one small catalog item, in bytes of table data that take as long.
@@ -33,6 +34,8 @@ pub struct PreparedBackup {
     env: ToolEnv,
     psql: PathBuf,
     plan: Vec<WorkItem>,
+    /// Planner row estimates by item key, to measure COPY progress in rows.
+    rows: HashMap<String, u64>,
     partial: PartialOutput,
     command: CommandLine,
 }
@@ -77,6 +80,15 @@ pub async fn prepare_backup(
     let pg_dump = pick(&found, "pg_dump", Some(server.version), search)?;
     let stats = server_conn.table_stats().await?;
     let plan = backup_plan(&stats, options);
+    let rows = stats
+        .iter()
+        .map(|t| {
+            (
+                format!("TABLE DATA {}.{}", t.schema, t.name),
+                t.rows_estimate,
+            )
+        })
+        .collect();
     let command = CommandLine {
         program: pg_dump.tool.path.clone(),
         args: pg_dump_args(conn, options, partial.path()),
@@ -90,6 +102,7 @@ pub async fn prepare_backup(
         env,
         psql,
         plan,
+        rows,
         partial,
         command,
     })
@@ -175,6 +188,7 @@ impl PreparedBackup {
             server,
             app: app_name("backup", &self.id),
             output: self.partial.path().to_path_buf(),
+            rows: &self.rows,
         };
         let run = ToolRun {
             program: self.command.program.clone(),
@@ -268,11 +282,14 @@ fn dump_signal(line: &str) -> Option<Signal> {
     pg_dump_signal(line)
 }
 
-/// Measures a dump in flight: COPY progress on the server, bytes on disk.
+/// Measures a dump in flight: COPY progress on the server (rows against the
+/// planner's estimate, or bytes against the table's size when the table was
+/// never analysed), bytes on disk.
 struct DumpProbe<'a> {
     server: Server<'a>,
     app: String,
     output: PathBuf,
+    rows: &'a HashMap<String, u64>,
 }
 
 impl Probe for DumpProbe<'_> {
@@ -284,8 +301,11 @@ impl Probe for DumpProbe<'_> {
         for copy in copies {
             let key = format!("TABLE DATA {}.{}", copy.schema, copy.name);
             if let Some(i) = tracker.find(&key) {
-                let weight = tracker.items()[i].weight;
-                tracker.set_fraction(i, copy.bytes as f64 / weight.max(1.0));
+                let fraction = match self.rows.get(&key) {
+                    Some(&rows) if rows > 0 => copy.tuples as f64 / rows as f64,
+                    _ => copy.bytes as f64 / tracker.items()[i].weight.max(1.0),
+                };
+                tracker.set_fraction(i, fraction);
             }
         }
     }

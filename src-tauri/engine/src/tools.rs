@@ -151,6 +151,12 @@ pub fn discover(search: &ToolSearch) -> Vec<ToolInfo> {
             let Ok(real) = std::fs::canonicalize(&path) else {
                 continue;
             };
+            // Debian's /usr/bin/pg_dump is a Perl dispatcher to
+            // /usr/lib/postgresql/*/bin, which we search directly; running it
+            // costs ~100 ms per tool and it picks versions by its own rules.
+            if real.file_name().is_some_and(|n| n == "pg_wrapper") {
+                continue;
+            }
             if !seen.insert((name.to_string(), real.clone())) {
                 continue;
             }
