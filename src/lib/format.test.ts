@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import {
+	baseName,
+	defaultBackupName,
+	dirName,
+	formatBytes,
+	formatCount,
+	formatDateTime,
+	formatDuration,
+	formatEta,
+	formatPercent,
+	formatPgVersion,
+	formatRelative,
+	joinArgs,
+	splitArgs,
+	withFormatExtension
+} from './format';
+
+describe('formatBytes', () => {
+	it('uses binary units with sensible precision', () => {
+		expect(formatBytes(0)).toBe('0 B');
+		expect(formatBytes(1023)).toBe('1023 B');
+		expect(formatBytes(1536)).toBe('1.50 KB');
+		expect(formatBytes(20 * 1024 * 1024 + 300_000)).toBe('20.3 MB');
+		expect(formatBytes(195 * 1024 * 1024)).toBe('195 MB');
+		expect(formatBytes(3 * 1024 ** 4)).toBe('3.00 TB');
+	});
+	it('shows a dash for unknown sizes', () => {
+		expect(formatBytes(null)).toBe('—');
+		expect(formatBytes(undefined)).toBe('—');
+		expect(formatBytes(-1)).toBe('—');
+	});
+});
+
+describe('formatDuration', () => {
+	it('scales from milliseconds to hours', () => {
+		expect(formatDuration(850)).toBe('850 ms');
+		expect(formatDuration(4200)).toBe('4.2 s');
+		expect(formatDuration(42_000)).toBe('42 s');
+		expect(formatDuration(83_000)).toBe('1 min 23 s');
+		expect(formatDuration(3_723_000)).toBe('1 h 2 min');
+		expect(formatDuration(null)).toBe('—');
+	});
+});
+
+describe('formatEta', () => {
+	it('says when there is no estimate yet', () => {
+		expect(formatEta(null)).toBe('estimating…');
+	});
+	it('rounds up, never promising too little', () => {
+		expect(formatEta(400)).toBe('less than a second left');
+		expect(formatEta(12_100)).toBe('13 s left');
+		expect(formatEta(61_000)).toBe('about 2 min left');
+		expect(formatEta(59 * 60_000)).toBe('about 59 min left');
+		expect(formatEta(2 * 3_600_000 + 5 * 60_000)).toBe('about 2 h 5 min left');
+	});
+});
+
+describe('formatPercent', () => {
+	it('never shows 100% before the end', () => {
+		expect(formatPercent(99.7)).toBe('99%');
+		expect(formatPercent(99.7, true)).toBe('100%');
+		expect(formatPercent(41.26)).toBe('41%');
+		expect(formatPercent(-3)).toBe('0%');
+		expect(formatPercent(NaN)).toBe('0%');
+	});
+});
+
+describe('dates', () => {
+	it('formats local date and time', () => {
+		const iso = new Date(2025, 2, 14, 9, 5).toISOString();
+		expect(formatDateTime(iso)).toBe('2025-03-14 09:05');
+		expect(formatDateTime(null)).toBe('—');
+		expect(formatDateTime('not a date')).toBe('—');
+	});
+	it('says how long ago', () => {
+		const now = new Date(2025, 2, 14, 12, 0);
+		const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+		expect(formatRelative(ago(20_000), now)).toBe('just now');
+		expect(formatRelative(ago(5 * 60_000), now)).toBe('5 min ago');
+		expect(formatRelative(ago(3 * 3_600_000), now)).toBe('3 h ago');
+		expect(formatRelative(ago(30 * 3_600_000), now)).toBe('yesterday');
+		expect(formatRelative(ago(3 * 86_400_000), now)).toBe('3 days ago');
+		expect(formatRelative(ago(30 * 86_400_000), now)).toBe('2025-02-12 12:00');
+	});
+});
+
+describe('numbers and versions', () => {
+	it('groups thousands', () => {
+		expect(formatCount(1234567)).toBe('1,234,567');
+		expect(formatCount(null)).toBe('—');
+	});
+	it('reads server_version_num', () => {
+		expect(formatPgVersion(150018)).toBe('15.18');
+		expect(formatPgVersion(170002)).toBe('17.2');
+		expect(formatPgVersion(90624)).toBe('9.6.24');
+	});
+});
+
+describe('backup file names', () => {
+	const at = new Date(2025, 2, 14, 9, 26);
+	it('follows <db>_<yyyy-mm-dd_HHMM>.<ext>', () => {
+		expect(defaultBackupName('shop', 'custom', at)).toBe('shop_2025-03-14_0926.backup');
+		expect(defaultBackupName('shop', 'plain', at)).toBe('shop_2025-03-14_0926.sql');
+		expect(defaultBackupName('shop', 'tar', at)).toBe('shop_2025-03-14_0926.tar');
+		expect(defaultBackupName('shop', 'directory', at)).toBe('shop_2025-03-14_0926');
+		expect(defaultBackupName('my db/x', 'custom', at)).toBe('my_db_x_2025-03-14_0926.backup');
+	});
+	it('swaps the extension when the format changes', () => {
+		expect(withFormatExtension('/b/shop.backup', 'plain')).toBe('/b/shop.sql');
+		expect(withFormatExtension('/b/shop.sql', 'directory')).toBe('/b/shop');
+		expect(withFormatExtension('/b/shop', 'tar')).toBe('/b/shop.tar');
+		expect(withFormatExtension('C:\\b\\shop.dump', 'custom')).toBe('C:\\b\\shop.backup');
+		expect(withFormatExtension('', 'custom')).toBe('');
+	});
+	it('splits paths', () => {
+		expect(baseName('/home/u/shop.backup')).toBe('shop.backup');
+		expect(baseName('/home/u/shop_dir/')).toBe('shop_dir');
+		expect(dirName('/home/u/shop.backup')).toBe('/home/u/');
+		expect(dirName('shop.backup')).toBe('');
+	});
+});
+
+describe('extra arguments', () => {
+	it('splits like a shell and joins back', () => {
+		expect(splitArgs('--no-toast-compression  --exclude-schema "a b"')).toEqual([
+			'--no-toast-compression',
+			'--exclude-schema',
+			'a b'
+		]);
+		expect(splitArgs('   ')).toEqual([]);
+		expect(joinArgs(['--x', 'a b'])).toBe('--x "a b"');
+	});
+});

@@ -1,0 +1,160 @@
+// Human-readable numbers, durations and dates. Pure functions, unit tested.
+import type { BackupFormat, Phase } from './ipc/bindings';
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 → "1.5 KB"; binary multiples, as file managers on Linux show them. */
+export function formatBytes(bytes: number | null | undefined): string {
+	if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return '—';
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < UNITS.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	if (unit === 0) return `${value} B`;
+	const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+	return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+/** 83_000 → "1 min 23 s"; 4_200 → "4.2 s"; 3_723_000 → "1 h 2 min". */
+export function formatDuration(ms: number | null | undefined): string {
+	if (ms == null || !Number.isFinite(ms) || ms < 0) return '—';
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+	const totalSeconds = Math.round(ms / 1000);
+	const hours = Math.floor(totalSeconds / 3600);
+	const minutes = Math.floor((totalSeconds % 3600) / 60);
+	const seconds = totalSeconds % 60;
+	if (hours > 0) return `${hours} h ${minutes} min`;
+	if (minutes > 0) return `${minutes} min ${seconds} s`;
+	return `${seconds} s`;
+}
+
+/** Time left as a short phrase; `null` (not enough to go on yet) says so. */
+export function formatEta(ms: number | null | undefined): string {
+	if (ms == null || !Number.isFinite(ms) || ms < 0) return 'estimating…';
+	if (ms < 1000) return 'less than a second left';
+	if (ms < 60_000) return `${Math.ceil(ms / 1000)} s left`;
+	const minutes = Math.ceil(ms / 60_000);
+	if (minutes < 60) return `about ${minutes} min left`;
+	return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
+
+/** 41.26 → "41%"; never 100% before the job really ends. */
+export function formatPercent(percent: number, finished = false): string {
+	if (!Number.isFinite(percent)) return '0%';
+	const clamped = Math.min(Math.max(percent, 0), 100);
+	const shown = finished ? Math.round(clamped) : Math.min(Math.floor(clamped), 99);
+	return `${shown}%`;
+}
+
+function pad(n: number): string {
+	return String(n).padStart(2, '0');
+}
+
+/** ISO timestamp → "2025-03-14 09:26" in local time. */
+export function formatDateTime(iso: string | null | undefined): string {
+	if (!iso) return '—';
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return '—';
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "3 min ago", "yesterday", or the date for anything older than a week. */
+export function formatRelative(iso: string | null | undefined, now: Date = new Date()): string {
+	if (!iso) return '—';
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return '—';
+	const seconds = Math.round((now.getTime() - d.getTime()) / 1000);
+	if (seconds < 0) return formatDateTime(iso);
+	if (seconds < 60) return 'just now';
+	if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+	if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+	if (seconds < 2 * 86_400) return 'yesterday';
+	if (seconds < 7 * 86_400) return `${Math.floor(seconds / 86_400)} days ago`;
+	return formatDateTime(iso);
+}
+
+/** 1234567 → "1,234,567". */
+export function formatCount(n: number | null | undefined): string {
+	if (n == null || !Number.isFinite(n)) return '—';
+	return Math.round(n).toLocaleString('en-US');
+}
+
+/** server_version_num → "15.18" (or "9.6.24" before PostgreSQL 10). */
+export function formatPgVersion(version: number): string {
+	const major = Math.floor(version / 10_000);
+	if (major >= 10) return `${major}.${version % 10_000}`;
+	const minor = Math.floor(version / 100) % 100;
+	return `${Math.floor(version / 10_000)}.${minor}.${version % 100}`;
+}
+
+export const FORMAT_EXTENSION: Record<BackupFormat, string> = {
+	custom: 'backup',
+	plain: 'sql',
+	directory: '',
+	tar: 'tar'
+};
+
+/** `<db>_<yyyy-mm-dd_HHMM>.<ext>`, a bare name for the directory format. */
+export function defaultBackupName(database: string, format: BackupFormat, at: Date): string {
+	const safe = database.replace(/[^\w.-]+/g, '_') || 'backup';
+	const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}_${pad(at.getHours())}${pad(at.getMinutes())}`;
+	const ext = FORMAT_EXTENSION[format];
+	return ext ? `${safe}_${stamp}.${ext}` : `${safe}_${stamp}`;
+}
+
+/** Swaps a path's backup extension for the one `format` uses. */
+export function withFormatExtension(path: string, format: BackupFormat): string {
+	if (!path) return path;
+	const sep = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+	const dir = path.slice(0, sep + 1);
+	const base = path.slice(sep + 1).replace(/\.(backup|dump|sql|tar)$/i, '');
+	const ext = FORMAT_EXTENSION[format];
+	return ext ? `${dir}${base}.${ext}` : `${dir}${base}`;
+}
+
+/** The last component of a path. */
+export function baseName(path: string): string {
+	const trimmed = path.replace(/[/\\]+$/, '');
+	const sep = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+	return trimmed.slice(sep + 1) || path;
+}
+
+/** Folder of a path, with its trailing separator ("" when none). */
+export function dirName(path: string): string {
+	const sep = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+	return sep >= 0 ? path.slice(0, sep + 1) : '';
+}
+
+export const PHASE_LABEL: Record<Phase, string> = {
+	preparing: 'Preparing',
+	connecting: 'Connecting',
+	readingCatalog: 'Reading the catalog',
+	schema: 'Definitions',
+	data: 'Table data',
+	postData: 'Indexes and constraints',
+	verifying: 'Verifying',
+	finishing: 'Finishing'
+};
+
+export const FORMAT_LABEL: Record<BackupFormat, string> = {
+	custom: 'Custom',
+	plain: 'Plain SQL',
+	directory: 'Directory',
+	tar: 'Tar'
+};
+
+/** Splits extra arguments like a shell would: spaces separate, quotes group. */
+export function splitArgs(text: string): string[] {
+	const args: string[] = [];
+	const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+	for (const m of text.matchAll(re)) args.push(m[1] ?? m[2] ?? m[3]);
+	return args;
+}
+
+/** The inverse of `splitArgs`, for showing stored arguments in a text field. */
+export function joinArgs(args: string[]): string {
+	return args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a)).join(' ');
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { defaultBackupOptions, defaultRestoreOptions, presetOf, PRESETS } from './options';
+
+describe('defaults', () => {
+	it('match the design seed', () => {
+		const b = defaultBackupOptions('c1');
+		expect(b).toMatchObject({
+			format: 'custom',
+			compression: 6,
+			includeSchema: true,
+			includeData: true,
+			includePrivileges: true,
+			includeOwnership: true,
+			jobs: 4,
+			lockWaitTimeout: 30,
+			verbose: true,
+			ifExists: false
+		});
+		const r = defaultRestoreOptions('c1');
+		expect(r).toMatchObject({
+			ifExists: true,
+			exitOnError: true,
+			singleTransaction: true,
+			jobs: 1,
+			clean: false
+		});
+	});
+});
+
+describe('presetOf', () => {
+	it('recognises the presets', () => {
+		expect(presetOf(PRESETS.fast)).toBe('fast');
+		expect(presetOf(PRESETS.standard)).toBe('standard');
+		expect(presetOf(defaultBackupOptions('c'))).toBe('standard');
+	});
+	it('ignores jobs where pg_dump ignores them', () => {
+		expect(presetOf({ format: 'custom', compression: 6, jobs: 8 })).toBe('standard');
+		expect(presetOf({ format: 'directory', compression: 1, jobs: 3 })).toBeNull();
+		expect(presetOf({ format: 'custom', compression: 5, jobs: 4 })).toBeNull();
+	});
+});

@@ -1,0 +1,126 @@
+// End-to-end: the real debug app under Xvfb, driven through the Tauri MCP
+// bridge, against the harness's real PostgreSQL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { startPostgres, startApp, connectMcp, ipc, tool, psql, until, root } from './harness.mjs';
+
+let pg, app, home, client, connectionId, db;
+const artefacts = path.join(root, 'test-results/mcp');
+
+before(async () => {
+	mkdirSync(artefacts, { recursive: true });
+	pg = await startPostgres();
+	db = 'shop_e2e';
+	psql(pg, 'postgres', `CREATE DATABASE ${db}`);
+	psql(
+		pg,
+		db,
+		`CREATE SCHEMA sales;
+		 CREATE TABLE sales.customers (id serial PRIMARY KEY, name text NOT NULL);
+		 CREATE TABLE sales.orders (id bigserial PRIMARY KEY, customer_id int REFERENCES sales.customers(id), total numeric);
+		 CREATE TABLE public.big AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t
+		   FROM generate_series(1, 80000) i;
+		 INSERT INTO sales.customers (name) SELECT 'c' || i FROM generate_series(1, 1000) i;
+		 INSERT INTO sales.orders (customer_id, total) SELECT 1 + i % 1000, i FROM generate_series(1, 5000) i;
+		 ANALYZE;`
+	);
+	({ app, home } = startApp(pg));
+	client = await connectMcp();
+	const profile = await ipc(client, 'save_connection', {
+		profile: { name: 'E2E shop', host: pg.socketDir, port: pg.port, database: db, user: 'postgres' }
+	});
+	connectionId = profile.id;
+});
+
+after(async () => {
+	await client?.close();
+	app?.kill();
+	pg?.stop();
+});
+
+async function finished(jobId) {
+	return until(`job ${jobId} to end`, async () => {
+		const jobs = await ipc(client, 'list_jobs');
+		const job = jobs.find((j) => j.jobId === jobId);
+		return job?.outcome ?? null;
+	});
+}
+
+test('create_backup completes and writes the file', async () => {
+	const outputPath = path.join(home, 'e2e.backup');
+	const started = await ipc(client, 'create_backup', {
+		jobId: 'e2e-backup',
+		options: {
+			connectionId,
+			outputPath,
+			format: 'custom',
+			compression: 1,
+			excludeTableData: ['public.big']
+		}
+	});
+	assert.equal(started.jobType, 'backup');
+	const outcome = await finished('e2e-backup');
+	assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error));
+	assert.ok(existsSync(outputPath));
+	assert.ok(outcome.sizeBytes > 0);
+});
+
+test('get_backup_info returns the real database name and table count', async () => {
+	const info = await ipc(client, 'get_backup_info', { path: path.join(home, 'e2e.backup') });
+	assert.equal(info.format, 'custom');
+	assert.equal(info.database, db);
+	assert.equal(info.contents.tables.length, 3);
+	assert.ok(info.contents.schemas.includes('sales'));
+});
+
+test('restore_backup into a new database restores the rows', async () => {
+	await ipc(client, 'restore_backup', {
+		jobId: 'e2e-restore',
+		options: {
+			connectionId,
+			inputPath: path.join(home, 'e2e.backup'),
+			targetDatabase: 'shop_e2e_copy',
+			createDatabase: true
+		}
+	});
+	const outcome = await finished('e2e-restore');
+	assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error));
+	assert.equal(psql(pg, 'shop_e2e_copy', 'SELECT count(*) FROM sales.orders'), '5000');
+	assert.equal(psql(pg, 'shop_e2e_copy', 'SELECT count(*) FROM sales.customers'), '1000');
+});
+
+test('cancel_job ends a long backup as cancelled with no file left', async () => {
+	const folder = path.join(home, 'cancel');
+	mkdirSync(folder);
+	const outputPath = path.join(folder, 'long.backup');
+	await ipc(client, 'create_backup', {
+		jobId: 'e2e-cancel',
+		options: { connectionId, outputPath, compression: 9 }
+	});
+	await until('the backup to copy data', async () => {
+		const job = (await ipc(client, 'list_jobs')).find((j) => j.jobId === 'e2e-cancel');
+		return job?.progress?.phase === 'data';
+	});
+	assert.equal(await ipc(client, 'cancel_job', { jobId: 'e2e-cancel' }), true);
+	const outcome = await finished('e2e-cancel');
+	assert.equal(outcome.status, 'cancelled');
+	assert.deepEqual(readdirSync(folder), []);
+});
+
+test('a duplicate job id is refused with its error', async () => {
+	await assert.rejects(
+		ipc(client, 'create_backup', {
+			jobId: 'e2e-backup',
+			options: { connectionId, outputPath: path.join(home, 'again.backup') }
+		}),
+		/already exists: use a new id/
+	);
+});
+
+test('screenshot of the real window', async () => {
+	const file = path.join(artefacts, 'main-window.png');
+	await tool(client, 'webview_screenshot', { filePath: file });
+	assert.ok(existsSync(file));
+});

@@ -1,0 +1,198 @@
+import { expect, test, type Page } from '@playwright/test';
+import {
+	backupCompleted,
+	backupFailed,
+	dumpLog,
+	mock,
+	openApp,
+	plan,
+	progress,
+	unlabelledControls,
+	type Setup
+} from './fixtures';
+
+const started = {
+	ok: { jobId: '', jobType: 'backup', command: plan().command },
+	withJobId: true
+} as const;
+
+async function openBackup(page: Page, setup: Setup = {}) {
+	await openApp(page, { ...setup, replies: { create_backup: started, ...setup.replies } });
+	await page.getByRole('button', { name: 'Backup…' }).click();
+	const dialog = page.getByTestId('backup-dialog');
+	await expect(dialog).toBeVisible();
+	await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+	return dialog;
+}
+
+async function startRunning(page: Page, setup: Setup = {}) {
+	const dialog = await openBackup(page, setup);
+	await dialog.getByRole('button', { name: 'Start backup' }).click();
+	const m = mock(page);
+	const jobId = await m.lastJobId('create_backup');
+	await m.emit(`job:log:${jobId}`, dumpLog);
+	await m.emit(`backup:progress:${jobId}`, progress(40.6));
+	await expect(dialog.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '40');
+	return { dialog, jobId, m };
+}
+
+test.describe('backup dialog', () => {
+	for (const theme of ['light', 'dark'] as const) {
+		test(`empty, ${theme}`, async ({ page }) => {
+			const dialog = await openBackup(page, { theme });
+			await expect(dialog.getByRole('radio', { name: /Standard/ })).toBeChecked();
+			await expect(page).toHaveScreenshot(`empty-${theme}.png`);
+		});
+	}
+
+	for (const viewport of [
+		{ width: 800, height: 600 },
+		{ width: 1600, height: 1000 }
+	]) {
+		test(`empty at ${viewport.width}×${viewport.height}`, async ({ page }) => {
+			const dialog = await openBackup(page, { viewport });
+			// The footer stays in view however tall the options grow.
+			await dialog.locator('details.advanced > summary').click();
+			await expect(dialog.getByRole('button', { name: 'Start backup' })).toBeInViewport();
+			await expect(page).toHaveScreenshot(`empty-${viewport.width}x${viewport.height}.png`);
+		});
+	}
+
+	test('sends the default options and the untick as exclusions', async ({ page }) => {
+		const dialog = await openBackup(page);
+		await dialog.getByRole('checkbox', { name: 'public.audit_log', exact: true }).uncheck();
+		await dialog.getByRole('checkbox', { name: 'Include the rows of billing.payments' }).uncheck();
+		await expect(dialog.getByTestId('scope-summary')).toContainText('7 tables');
+		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+		await dialog.getByRole('button', { name: 'Start backup' }).click();
+		const [call] = await mock(page).calls('create_backup');
+		expect(call.args.options).toMatchObject({
+			connectionId: 'prod',
+			outputPath: '/home/alex/shop_2025-03-14_0926.backup',
+			format: 'custom',
+			compression: 6,
+			jobs: 4,
+			schemas: null,
+			excludeTables: ['public.audit_log'],
+			excludeTableData: ['billing.payments'],
+			verbose: true
+		});
+	});
+
+	test('filled: fast preset, a table left out, advanced options', async ({ page }) => {
+		const dialog = await openBackup(page);
+		await dialog.getByRole('radio', { name: /Fast/ }).check();
+		await expect(dialog.getByLabel('Output folder')).toHaveValue('/home/alex/shop_2025-03-14_0926');
+		await dialog.getByRole('checkbox', { name: 'public.audit_log', exact: true }).uncheck();
+		await dialog
+			.getByRole('checkbox', { name: 'Include the rows of public.order_items' })
+			.uncheck();
+		await dialog.locator('details.advanced > summary').click();
+		await expect(dialog.getByRole('spinbutton', { name: 'Parallel jobs' })).toBeEnabled();
+		await expect(dialog.getByRole('spinbutton', { name: 'Parallel jobs' })).toHaveValue('2');
+		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+		await expect(page).toHaveScreenshot('filled-top.png');
+		await dialog.getByRole('heading', { name: 'Command' }).scrollIntoViewIfNeeded();
+		await expect(page).toHaveScreenshot('filled-bottom.png');
+	});
+
+	test('every control is labelled', async ({ page }) => {
+		const dialog = await openBackup(page);
+		await dialog.locator('details.advanced > summary').click();
+		expect(await unlabelledControls(page, 'backup-dialog')).toEqual([]);
+	});
+
+	test('tar turns compression off; jobs only for directory', async ({ page }) => {
+		const dialog = await openBackup(page);
+		await dialog.locator('details.advanced > summary').click();
+		await expect(dialog.getByRole('spinbutton', { name: 'Parallel jobs' })).toBeDisabled();
+		await dialog.getByRole('radio', { name: /^Tar/ }).check();
+		await expect(dialog.getByRole('slider', { name: /Compression/ })).toBeDisabled();
+		await expect(dialog.getByRole('slider', { name: /Compression/ })).toHaveValue('0');
+		await expect(dialog.getByLabel('Output file')).toHaveValue(/\.tar$/);
+		await dialog.getByRole('radio', { name: /^Custom/ }).check();
+		await expect(dialog.getByRole('slider', { name: /Compression/ })).toHaveValue('6');
+	});
+
+	test('validation error from preview_backup disables Start', async ({ page }) => {
+		const dialog = await openBackup(page);
+		await mock(page).reply('preview_backup', {
+			err: {
+				kind: 'invalidOptions',
+				message:
+					'/home/alex/shop_2025-03-14_0926.backup already exists: choose another name or allow overwriting',
+				detail: null
+			}
+		});
+		await dialog.getByLabel('Data', { exact: true }).uncheck();
+		await expect(dialog.getByTestId('backup-validation')).toContainText('already exists');
+		await expect(dialog.getByTestId('path-error')).toContainText('allow overwriting');
+		await expect(dialog.getByRole('button', { name: 'Start backup' })).toBeDisabled();
+		await expect(page).toHaveScreenshot('validation-error.png');
+	});
+
+	test('running at 40% with the log; Escape does not close it', async ({ page }) => {
+		const { dialog } = await startRunning(page);
+		await expect(dialog.getByRole('log')).toContainText('public.order_items');
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Escape');
+		await expect(dialog).toBeVisible();
+		await expect(page).toHaveScreenshot('running-light.png');
+	});
+
+	test('running, dark', async ({ page }) => {
+		await startRunning(page, { theme: 'dark' });
+		await expect(page).toHaveScreenshot('running-dark.png');
+	});
+
+	test('cancel asks the backend to stop the job', async ({ page }) => {
+		const { dialog, jobId, m } = await startRunning(page, {
+			replies: { cancel_job: { ok: true } }
+		});
+		await dialog.getByRole('button', { name: 'Cancel backup' }).click();
+		expect((await m.calls('cancel_job'))[0].args).toEqual({ jobId });
+		await m.emit(`backup:finished:${jobId}`, {
+			...backupFailed,
+			jobId,
+			status: 'cancelled',
+			error: null,
+			errors: []
+		});
+		await expect(dialog.getByText('Backup cancelled')).toBeVisible();
+	});
+
+	test('completed', async ({ page }) => {
+		const { dialog, jobId, m } = await startRunning(page);
+		await m.emit(`backup:finished:${jobId}`, { ...backupCompleted, jobId });
+		await expect(dialog.getByText('Backup completed')).toBeVisible();
+		await expect(dialog.getByText('734 MB')).toBeVisible();
+		await page.keyboard.press('Escape');
+		await expect(dialog).toBeHidden();
+		await expect(page.getByRole('button', { name: 'Backup…' })).toBeFocused();
+	});
+
+	for (const theme of ['light', 'dark'] as const) {
+		test(`completed screenshot, ${theme}`, async ({ page }) => {
+			const { dialog, jobId, m } = await startRunning(page, { theme });
+			await m.emit(`backup:finished:${jobId}`, { ...backupCompleted, jobId });
+			await expect(dialog.getByText('Backup completed')).toBeVisible();
+			await expect(page).toHaveScreenshot(`completed-${theme}.png`);
+		});
+
+		test(`failed with explanation, ${theme}`, async ({ page }) => {
+			const { dialog, jobId, m } = await startRunning(page, { theme });
+			await m.emit(`backup:finished:${jobId}`, { ...backupFailed, jobId });
+			await expect(dialog.getByText('Backup failed')).toBeVisible();
+			await dialog.getByText(/Show full log/).click();
+			await expect(page).toHaveScreenshot(`failed-${theme}.png`);
+			await dialog.getByRole('button', { name: 'Back to options' }).click();
+			await expect(dialog.getByRole('button', { name: 'Start backup' })).toBeVisible();
+		});
+	}
+
+	test('Ctrl+Shift+B opens it', async ({ page }) => {
+		await openApp(page);
+		await page.keyboard.press('Control+Shift+B');
+		await expect(page.getByTestId('backup-dialog')).toBeVisible();
+	});
+});

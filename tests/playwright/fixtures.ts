@@ -1,0 +1,459 @@
+// Backend replies and helpers for the dialog tests. The app runs with the IPC
+// mock (src/lib/ipc/mock.ts); these are the answers it gives.
+import { expect, type Page } from '@playwright/test';
+import type {
+	BackupInfo,
+	BackupPlan,
+	BackupProgress,
+	ConnectionProfile,
+	DbObjects,
+	JobOutcome,
+	JobSummary,
+	RestorePreflight,
+	ServerInfo
+} from '../../src/lib/ipc/bindings';
+import type { MockConfig, MockControl, MockReply } from '../../src/lib/ipc/mock';
+
+export const NOW = new Date('2025-03-14T09:26:00Z');
+const MB = 1024 * 1024;
+
+export const prod: ConnectionProfile = {
+	id: 'prod',
+	name: 'Production',
+	host: 'db.example.com',
+	port: 5432,
+	database: 'shop',
+	user: 'app',
+	sslmode: 'require',
+	passwordStorage: 'keychain',
+	isDemo: false
+};
+
+export const staging: ConnectionProfile = {
+	id: 'staging',
+	name: 'Staging',
+	host: 'staging-db.internal',
+	port: 5432,
+	database: 'shop_staging',
+	user: 'app',
+	sslmode: 'prefer',
+	passwordStorage: 'session',
+	isDemo: false
+};
+
+export const demo: ConnectionProfile = {
+	id: 'demo',
+	name: 'Demo database',
+	host: '/home/alex/.local/share/tusk/demo',
+	port: 5433,
+	database: 'tusk_demo',
+	user: 'tusk',
+	sslmode: null,
+	passwordStorage: 'none',
+	isDemo: true
+};
+
+export const server: ServerInfo = {
+	version: 150018,
+	versionText: 'PostgreSQL 15.18 (Debian 15.18-0+deb12u1) on x86_64-pc-linux-gnu',
+	database: 'shop',
+	user: 'app'
+};
+
+export const objects: DbObjects = {
+	database: 'shop',
+	serverVersion: '15.18',
+	schemas: [
+		{
+			name: 'billing',
+			tables: [
+				{ name: 'invoices', rowsEstimate: 310_000, bytes: 96 * MB },
+				{ name: 'payments', rowsEstimate: 284_500, bytes: 61 * MB }
+			]
+		},
+		{
+			name: 'public',
+			tables: [
+				{ name: 'audit_log', rowsEstimate: 8_912_000, bytes: 1130 * MB },
+				{ name: 'customers', rowsEstimate: 120_400, bytes: 48 * MB },
+				{ name: 'order_items', rowsEstimate: 3_402_000, bytes: 380 * MB },
+				{ name: 'orders', rowsEstimate: 1_204_000, bytes: 412 * MB },
+				{ name: 'products', rowsEstimate: 5_120, bytes: 2.2 * MB }
+			]
+		},
+		{ name: 'reporting', tables: [{ name: 'daily_sales', rowsEstimate: 3_650, bytes: 1.5 * MB }] }
+	]
+};
+
+const pgDumpTool = {
+	name: 'pg_dump',
+	path: '/usr/lib/postgresql/15/bin/pg_dump',
+	version: 150018,
+	versionText: 'pg_dump (PostgreSQL) 15.18'
+};
+
+export function plan(outputPath = '/home/alex/shop_2025-03-14_0926.backup'): BackupPlan {
+	return {
+		command: `pg_dump --host=db.example.com --port=5432 --username=app --dbname=shop --format=custom --compress=6 --lock-wait-timeout=30s --verbose --file=${outputPath}`,
+		server,
+		pgDump: { tool: pgDumpTool, reason: 'same major version as the server (15)' },
+		tables: 8,
+		estimatedBytes: 2131 * MB
+	};
+}
+
+export function progress(percent: number, extra: Partial<BackupProgress> = {}): BackupProgress {
+	return {
+		phase: 'data',
+		currentObject: 'public.order_items',
+		objectsTotal: 42,
+		objectsCompleted: 17,
+		bytesWritten: 318 * MB,
+		elapsedMs: 41_000,
+		percent,
+		etaMs: 62_000,
+		...extra
+	};
+}
+
+export const dumpLog = [
+	'pg_dump: last built-in OID is 16383',
+	'pg_dump: reading extensions',
+	'pg_dump: identifying extension members',
+	'pg_dump: reading schemas',
+	'pg_dump: reading user-defined tables',
+	'pg_dump: reading user-defined functions',
+	'pg_dump: reading user-defined types',
+	'pg_dump: reading indexes',
+	'pg_dump: reading constraints',
+	'pg_dump: reading triggers',
+	'pg_dump: saving encoding = UTF8',
+	'pg_dump: saving standard_conforming_strings = on',
+	'pg_dump: saving search_path = ',
+	'pg_dump: dumping contents of table "billing.invoices"',
+	'pg_dump: dumping contents of table "billing.payments"',
+	'pg_dump: dumping contents of table "public.customers"',
+	'pg_dump: dumping contents of table "public.orders"',
+	'pg_dump: dumping contents of table "public.order_items"'
+];
+
+function outcome(extra: Partial<JobOutcome>): JobOutcome {
+	return {
+		jobId: 'job',
+		jobType: 'backup',
+		status: 'completed',
+		startedAt: '2025-03-14T09:26:10Z',
+		finishedAt: '2025-03-14T09:27:48Z',
+		durationMs: 98_400,
+		exitCode: 0,
+		outputPath: '/home/alex/shop_2025-03-14_0926.backup',
+		sizeBytes: 734 * MB,
+		error: null,
+		warnings: [],
+		errors: [],
+		lastLines: dumpLog.slice(-6),
+		command: plan().command,
+		progress: progress(100, { phase: 'finishing', objectsCompleted: 42, etaMs: 0 }),
+		...extra
+	};
+}
+
+export const backupCompleted = outcome({});
+
+export const backupFailed = outcome({
+	status: 'failed',
+	exitCode: 1,
+	outputPath: null,
+	sizeBytes: null,
+	durationMs: 3_200,
+	error: {
+		kind: 'permissionDenied',
+		summary: 'User “app” may not read table public.audit_log.',
+		hint: 'Grant it SELECT (GRANT SELECT ON public.audit_log TO app), back up as the table’s owner, or untick the table.'
+	},
+	errors: [
+		'pg_dump: error: query failed: ERROR:  permission denied for table audit_log',
+		'pg_dump: detail: Query was: LOCK TABLE public.audit_log IN ACCESS SHARE MODE'
+	],
+	lastLines: [
+		'pg_dump: reading constraints',
+		'pg_dump: reading triggers',
+		'pg_dump: error: query failed: ERROR:  permission denied for table audit_log',
+		'pg_dump: detail: Query was: LOCK TABLE public.audit_log IN ACCESS SHARE MODE'
+	],
+	progress: progress(4, { phase: 'readingCatalog', currentObject: null, objectsCompleted: 0 })
+});
+
+export const backupPath = '/home/alex/backups/shop_2025-03-13_2300.backup';
+
+export const info: BackupInfo = {
+	path: backupPath,
+	format: 'custom',
+	sizeBytes: 734 * MB,
+	created: '2025-03-13T23:00:04Z',
+	database: 'shop',
+	serverVersion: '15.18',
+	pgDumpVersion: '15.18',
+	archiveVersion: '1.14',
+	compression: { algorithm: 'gzip', level: 6 },
+	gzippedPlain: false,
+	contents: {
+		schemas: ['billing', 'public', 'reporting'],
+		tables: [
+			{ schema: 'billing', name: 'invoices', dataBytes: 31 * MB },
+			{ schema: 'billing', name: 'payments', dataBytes: 19 * MB },
+			{ schema: 'public', name: 'audit_log', dataBytes: 402 * MB },
+			{ schema: 'public', name: 'customers', dataBytes: 14 * MB },
+			{ schema: 'public', name: 'order_items', dataBytes: 121 * MB },
+			{ schema: 'public', name: 'orders', dataBytes: 139 * MB },
+			{ schema: 'public', name: 'products', dataBytes: 0.7 * MB },
+			{ schema: 'reporting', name: 'daily_sales', dataBytes: 0.4 * MB }
+		],
+		functions: 14,
+		views: 6,
+		sequences: 9,
+		indexes: 23,
+		triggers: 4,
+		constraints: 31,
+		hasBlobs: false,
+		blobCount: 0
+	},
+	entries: []
+};
+
+export function preflight(extra: Partial<RestorePreflight> = {}): RestorePreflight {
+	return {
+		server,
+		tool: {
+			tool: {
+				...pgDumpTool,
+				name: 'pg_restore',
+				path: '/usr/lib/postgresql/15/bin/pg_restore',
+				versionText: 'pg_restore (PostgreSQL) 15.18'
+			},
+			reason: 'reads archive 1.14 and matches the server (15)'
+		},
+		targetDatabase: 'shop',
+		createsDatabase: false,
+		activeConnections: 0,
+		existingRelations: 0,
+		willDrop: [],
+		warnings: [],
+		command: `pg_restore --host=db.example.com --port=5432 --username=app --dbname=shop --single-transaction --exit-on-error --verbose ${backupPath}`,
+		...extra
+	};
+}
+
+export const cleanPreflight = preflight({
+	activeConnections: 3,
+	existingRelations: 48,
+	willDrop: [
+		'TABLE billing.invoices',
+		'TABLE billing.payments',
+		'TABLE public.audit_log',
+		'TABLE public.customers',
+		'TABLE public.order_items',
+		'TABLE public.orders',
+		'TABLE public.products',
+		'VIEW reporting.daily_sales_v',
+		'FUNCTION public.order_total(bigint)'
+	],
+	warnings: [
+		'Role “reporting_ro” owns objects in the backup but does not exist on this server: turn on No owner, or create the role first.'
+	],
+	command: `pg_restore --host=db.example.com --port=5432 --username=app --dbname=shop --clean --if-exists --single-transaction --exit-on-error --verbose ${backupPath}`
+});
+
+export const restoreLog = [
+	'pg_restore: connecting to database for restore',
+	'pg_restore: creating SCHEMA "billing"',
+	'pg_restore: creating SCHEMA "reporting"',
+	'pg_restore: creating TABLE "billing.invoices"',
+	'pg_restore: creating TABLE "billing.payments"',
+	'pg_restore: creating TABLE "public.audit_log"',
+	'pg_restore: creating TABLE "public.orders"',
+	'pg_restore: processing data for table "billing.invoices"',
+	'pg_restore: processing data for table "billing.payments"',
+	'pg_restore: processing data for table "public.audit_log"'
+];
+
+export const restoreErrors = [
+	'pg_restore: from TOC entry 215; 1259 16390 TABLE orders app',
+	'pg_restore: error: could not execute query: ERROR:  relation "orders" already exists',
+	'Command was: CREATE TABLE public.orders (',
+	'    id bigint NOT NULL,',
+	'    customer_id bigint NOT NULL,',
+	'    total numeric(12,2)',
+	');',
+	'pg_restore: from TOC entry 216; 1259 16395 TABLE customers app',
+	'pg_restore: error: could not execute query: ERROR:  relation "customers" already exists',
+	'Command was: CREATE TABLE public.customers (id bigint NOT NULL, email text);',
+	'pg_restore: error: could not execute query: ERROR:  role "reporting_ro" does not exist',
+	'Command was: ALTER TABLE reporting.daily_sales OWNER TO reporting_ro;',
+	'pg_restore: error: could not execute query: ERROR:  role "reporting_ro" does not exist',
+	'Command was: GRANT SELECT ON TABLE reporting.daily_sales TO reporting_ro;',
+	'pg_restore: error: could not execute query: ERROR:  role "reporting_ro" does not exist',
+	'Command was: ALTER VIEW reporting.daily_sales_v OWNER TO reporting_ro;',
+	'pg_restore: from TOC entry 3402; 0 16390 TABLE DATA orders app',
+	'pg_restore: error: COPY failed for table "orders": ERROR:  duplicate key value violates unique constraint "orders_pkey"',
+	'DETAIL:  Key (id)=(1) already exists.',
+	'CONTEXT:  COPY orders, line 1'
+];
+
+export const restoreFailed: JobOutcome = outcome({
+	jobType: 'restore',
+	status: 'completedWithWarnings',
+	exitCode: 1,
+	outputPath: null,
+	sizeBytes: null,
+	durationMs: 71_300,
+	error: null,
+	warnings: ['pg_restore: warning: errors ignored on restore: 6'],
+	errors: restoreErrors,
+	lastLines: restoreLog.slice(-4),
+	command: preflight().command,
+	progress: progress(100, { phase: 'finishing' })
+});
+
+export function jobsList(): JobSummary[] {
+	const done = (
+		id: string,
+		path: string,
+		size: number,
+		finishedAt: string,
+		ms: number
+	): JobSummary => ({
+		jobId: id,
+		jobType: 'backup',
+		label: `Backup to ${path}`,
+		status: 'completed',
+		startedAt: finishedAt,
+		progress: null,
+		outcome: outcome({ jobId: id, outputPath: path, sizeBytes: size, finishedAt, durationMs: ms })
+	});
+	return [
+		{
+			jobId: 'run-1',
+			jobType: 'backup',
+			label: 'Backup to /home/alex/backups/shop_2025-03-14_0920',
+			status: 'running',
+			startedAt: '2025-03-14T09:20:00Z',
+			progress: progress(40.6),
+			outcome: null
+		},
+		{
+			jobId: 'run-2',
+			jobType: 'restore',
+			label: 'Restore of /home/alex/backups/shop_2025-03-13_2300.backup',
+			status: 'running',
+			startedAt: '2025-03-14T09:22:00Z',
+			progress: progress(72.3, {
+				phase: 'postData',
+				currentObject: 'INDEX public.order_items_order_id_idx',
+				etaMs: 21_000
+			}),
+			outcome: null
+		},
+		done('d-1', '/home/alex/backups/shop_2025-03-14_0600', 712 * MB, '2025-03-14T06:01:12Z', 7_400),
+		done(
+			'd-2',
+			'/home/alex/backups/shop_2025-03-13_2300.backup',
+			734 * MB,
+			'2025-03-13T23:01:38Z',
+			94_000
+		),
+		done(
+			'd-3',
+			'/home/alex/backups/shop_schema_only.sql',
+			184 * 1024,
+			'2025-03-11T16:42:00Z',
+			1_900
+		),
+		{
+			jobId: 'f-1',
+			jobType: 'backup',
+			label: 'Backup to /mnt/nas/shop.backup',
+			status: 'failed',
+			startedAt: '2025-03-14T08:00:00Z',
+			progress: null,
+			outcome: outcome({
+				jobId: 'f-1',
+				status: 'failed',
+				finishedAt: '2025-03-14T08:00:03Z',
+				error: {
+					kind: 'diskFull',
+					summary: 'The disk holding /mnt/nas is full.',
+					hint: 'Free space or choose another folder.'
+				}
+			})
+		}
+	];
+}
+
+/** Replies for an app with saved connections and nothing running. */
+export function baseReplies(): Record<string, MockReply> {
+	return {
+		list_connections: { ok: [prod, staging, demo] },
+		list_jobs: { ok: [] },
+		list_objects: { ok: objects },
+		preview_backup: { ok: plan() },
+		test_connection: { ok: server },
+		'plugin:path|resolve_directory': { ok: '/home/alex' }
+	};
+}
+
+export interface Setup {
+	replies?: Record<string, MockReply>;
+	theme?: 'light' | 'dark';
+	viewport?: { width: number; height: number };
+}
+
+/** Loads the app with the mock's replies in place before any script runs. */
+export async function openApp(page: Page, setup: Setup = {}): Promise<void> {
+	const config: MockConfig = { replies: { ...baseReplies(), ...setup.replies } };
+	await page.clock.setFixedTime(NOW);
+	if (setup.viewport) await page.setViewportSize(setup.viewport);
+	if (setup.theme) await page.emulateMedia({ colorScheme: setup.theme });
+	await page.addInitScript((c) => {
+		window.__TUSK_MOCK__ = c;
+		localStorage.setItem('tusk.selectedConnection', 'prod');
+	}, config);
+	await page.goto('/');
+	await page.waitForFunction(() => window.__tuskMock !== undefined);
+}
+
+export function mock(page: Page) {
+	return {
+		reply: (cmd: string, reply: MockReply) =>
+			page.evaluate(([c, r]) => window.__tuskMock!.reply(c, r), [cmd, reply] as const),
+		emit: (event: string, payload?: unknown) =>
+			page.evaluate(([e, p]) => window.__tuskMock!.emit(e, p), [event, payload] as const),
+		calls: (cmd: string) =>
+			page.evaluate((c) => window.__tuskMock!.calls.filter((x) => x.cmd === c), cmd),
+		lastJobId: async (cmd: string) => {
+			const id = await page.evaluate((c) => window.__tuskMock!.lastJobId(c), cmd);
+			expect(id).toBeTruthy();
+			return id!;
+		}
+	};
+}
+
+export type { MockControl };
+
+/** Controls inside `root` that have no label, aria-label or text: each should be empty. */
+export async function unlabelledControls(page: Page, testId: string): Promise<string[]> {
+	return page.getByTestId(testId).evaluate((root) =>
+		[...root.querySelectorAll('input, select, textarea, button')]
+			.filter((el) => {
+				const input = el as HTMLInputElement;
+				if (input.type === 'hidden') return false;
+				const named =
+					(input.labels?.length ?? 0) > 0 ||
+					el.getAttribute('aria-label') ||
+					el.getAttribute('aria-labelledby') ||
+					(el.tagName === 'BUTTON' && el.textContent?.trim());
+				return !named;
+			})
+			.map((el) => el.outerHTML.slice(0, 120))
+	);
+}
