@@ -153,8 +153,66 @@ def cmd_table(args):
     print(line)
 
 
+def _proc_table():
+    """pid -> (ppid, utime+stime ticks) for every process."""
+    import os
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        rest = raw[raw.rindex(")") + 2:].split()
+        table[int(name)] = (int(rest[1]), int(rest[11]) + int(rest[12]))
+    return table
+
+
+def cmd_monitor(args):
+    """monitor OUTFILE SCRIPT_PID [PIDFILE...]: every 0.5 s, adds up the CPU
+    time of processes outside the benchmark (not descended from SCRIPT_PID or
+    from the pid on the first line of a PIDFILE, not kernel threads) and writes
+    the running total in seconds to OUTFILE. Ends with SCRIPT_PID."""
+    import os
+    import time
+    out, script = args[0], int(args[1])
+    pidfiles = args[2:]
+    hz = os.sysconf("SC_CLK_TCK")
+    last, foreign = {}, 0
+    while os.path.exists(f"/proc/{script}"):
+        roots = {script, os.getpid()}
+        for pf in pidfiles:
+            try:
+                with open(pf) as f:
+                    roots.add(int(f.readline().strip()))
+            except (OSError, ValueError):
+                pass
+        table = _proc_table()
+
+        def ours(pid):
+            seen = 0
+            while pid > 1 and seen < 64:
+                if pid in roots or pid == 2:
+                    return True
+                pid = table.get(pid, (0, 0))[0]
+                seen += 1
+            return False
+
+        for pid, (ppid, ticks) in table.items():
+            if pid in last and not ours(pid):
+                foreign += max(0, ticks - last[pid])
+        last = {pid: ticks for pid, (ppid, ticks) in table.items()}
+        tmp = out + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(f"{foreign / hz:.1f}\n")
+        os.replace(tmp, out)
+        time.sleep(0.5)
+
+
 if __name__ == "__main__":
-    commands = {"argv": cmd_argv, "gaps": cmd_gaps, "median": cmd_median, "calc": cmd_calc, "table": cmd_table}
+    commands = {"monitor": cmd_monitor, "argv": cmd_argv, "gaps": cmd_gaps, "median": cmd_median, "calc": cmd_calc, "table": cmd_table}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(f"usage: helpers.py {{{'|'.join(commands)}}} ...")
     commands[sys.argv[1]](sys.argv[2:])

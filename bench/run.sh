@@ -3,7 +3,7 @@
 # and peak memory, measured in one run against a throwaway PostgreSQL.
 # See bench/README.md for what each figure means and its target.
 #
-#   bench/run.sh            full size (~0.5 GB database, about 6-8 minutes on 2 cores)
+#   bench/run.sh            full size (~0.5 GB database, about 4-5 minutes on an idle 2-core machine)
 #   bench/run.sh --quick    smoke run (50k rows per table, 200 small tables)
 #
 # Environment: BENCH_ROWS (rows per big table, default 900000), BENCH_SMALL_TABLES
@@ -138,6 +138,7 @@ ROWS_TSV=$WORK/rows.tsv
 
 cleanup() {
   set +e
+  [ -n "${MONITOR_PID:-}" ] && kill "$MONITOR_PID" 2>/dev/null
   if [ -f "$PGDIR/data/postmaster.pid" ]; then
     runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1
   fi
@@ -163,10 +164,16 @@ done
 "$PGBIN/pg_isready" -q -h "$PGDIR" -p "$PORT" || { cat "$PGDIR/server.log"; die "the server did not start"; }
 say "server up: socket $PGDIR, port $PORT (fsync=off, synchronous_commit=off, full_page_writes=off)"
 
+# CPU used by processes outside the benchmark (a cargo build, …), per section
+echo 0 >"$WORK/foreign"
+h monitor "$WORK/foreign" $$ "$PGDIR/data/postmaster.pid" &
+MONITOR_PID=$!
+foreign_now() { cat "$WORK/foreign" 2>/dev/null || echo 0; }
+
 CONN=(-h "$PGDIR" -p "$PORT" -U postgres)
 q() { local db=$1; shift; "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "${CONN[@]}" -d "$db" "$@"; }
 checkpoint() { q postgres -c "CHECKPOINT" >/dev/null; }
-dropdb_() { "$PGBIN/dropdb" "${CONN[@]}" --if-exists "$1"; }
+dropdb_() { PGOPTIONS="-c client_min_messages=warning" "$PGBIN/dropdb" "${CONN[@]}" --if-exists "$1"; }
 
 # ---------------------------------------------------------------- data
 section "Setup: database \"bench\" (2 tables x $ROWS rows)"
@@ -255,6 +262,117 @@ direct_restore() { # DB ARGV... : createdb + the pg_restore command
   "$PGBIN/createdb" "${CONN[@]}" "$db" && "$@"
 }
 
+# On a shared machine (someone's cargo build), a run that other processes
+# disturbed is thrown away and repeated once the CPU is quiet again.
+REPEATED=0 DISTURBED_KEPT=0 KEPT_FOREIGN=0
+LAST_FOREIGN=$(foreign_now)
+IDLE_BUDGET=${BENCH_IDLE_WAIT:-180} # seconds of waiting allowed over the whole run
+wait_idle() { # until other processes used < 0.1 CPU-s over one second
+  local a b
+  [ "$(h calc "$(foreign_now)-$LAST_FOREIGN<0.2" s)" = True ] && return 0
+  while [ "$IDLE_BUDGET" -gt 0 ]; do
+    a=$(foreign_now)
+    sleep 1
+    IDLE_BUDGET=$((IDLE_BUDGET - 1))
+    b=$(foreign_now)
+    [ "$(h calc "$b-$a<0.1" s)" = True ] && return 0
+  done
+  [ "${IDLE_WARNED:-0}" = 1 ] || say "(waited ${BENCH_IDLE_WAIT:-180} s in all for other processes to stop: not waiting or repeating any more)"
+  IDLE_WARNED=1
+}
+# measure LABEL FUNC ARGS... : runs FUNC (which sets WALL) until no other process
+# used more than 0.5 CPU-s meanwhile (3 attempts), then prints LABEL and the wall.
+measure() {
+  local label=$1 attempt f0 used note=""
+  shift
+  for attempt in 1 2 3; do
+    wait_idle
+    DUR=""
+    f0=$(foreign_now)
+    "$@"
+    sleep 0.6 # let the monitor take one more sample
+    LAST_FOREIGN=$(foreign_now)
+    used=$(h calc "$LAST_FOREIGN-$f0" .1f)
+    [ "$(h calc "$used<=0.5" s)" = True ] && break
+    if [ $attempt -lt 3 ] && [ "$IDLE_BUDGET" -gt 0 ]; then
+      say "$label: $(secs "$WALL") s, disturbed (other processes used $used CPU-s): repeating"
+      REPEATED=$((REPEATED + 1))
+    else
+      note=" [DISTURBED: other processes used $used CPU-s; kept]"
+      DISTURBED_KEPT=$((DISTURBED_KEPT + 1))
+      break
+    fi
+  done
+  KEPT_FOREIGN=$(h calc "$KEPT_FOREIGN+$used" .1f)
+  if [ -n "$DUR" ]; then
+    say "$label: $(secs "$WALL") s (job's own durationMs $(secs "$DUR") s)$note"
+  else
+    say "$label: $(secs "$WALL") s$note"
+  fi
+}
+
+one_custom() { # WHO REP
+  rm -rf "$CUSTOM_TUSK" "$CUSTOM_DIRECT"
+  if [ "$1" = tusk ]; then
+    run_tusk "custom_$2" backup "${CONN[@]}" -d bench -o "$CUSTOM_TUSK" -F custom -Z 6
+    SIZE=$(size_of "$CUSTOM_TUSK")
+  else
+    timed /dev/null "$WORK/direct_custom.err" "${DIRECT_CUSTOM[@]}"
+    SIZE=$(size_of "$CUSTOM_DIRECT")
+  fi
+  rm -rf "$CUSTOM_TUSK" "$CUSTOM_DIRECT"
+}
+one_fast() { # WHO REP
+  case $1 in
+    tusk)
+      rm -rf "$FAST_TUSK"
+      run_tusk "fast_$2" backup "${CONN[@]}" -d bench -o "$FAST_TUSK" --preset fast
+      SIZE=$(size_of "$FAST_TUSK") # kept for the restores
+      ;;
+    direct)
+      rm -rf "$FAST_DIRECT"
+      timed /dev/null "$WORK/direct_fast.err" "${DIRECT_FAST[@]}"
+      SIZE=$(size_of "$FAST_DIRECT")
+      rm -rf "$FAST_DIRECT"
+      ;;
+    fc)
+      rm -f "$FC_FILE"
+      timed /dev/null "$WORK/fc.err" "$PG_DUMP" "${CONN[@]}" -d bench -Fc -f "$FC_FILE"
+      SIZE=$(size_of "$FC_FILE") # kept for the restores
+      ;;
+  esac
+}
+one_restore() { # WHO REP
+  local db=restore_${1}_$2 rows_back
+  dropdb_ "$db"
+  checkpoint
+  case $1 in
+    tusk)
+      run_tusk "restore_$2" restore "$FAST_TUSK" "${CONN[@]}" --target-db "$db" --create-db -j 2 --no-single-transaction
+      ;;
+    direct)
+      direct_argv RS_ARGV "$CMD_RESTORE" --after -d "$db"
+      timed /dev/null "$WORK/direct_restore.err" direct_restore "$db" "${RS_ARGV[@]}"
+      ;;
+    fc)
+      direct_argv RS_ARGV "$CMD_RESTORE" --after -d "$db" --replace "$FAST_TUSK" "$FC_FILE"
+      [[ " ${RS_ARGV[*]} " == *" $FC_FILE "* ]] || die "no input path to replace in: $CMD_RESTORE"
+      timed /dev/null "$WORK/fc_restore.err" direct_restore "$db" "${RS_ARGV[@]}"
+      ;;
+  esac
+  rows_back=$(q "$db" -c "SELECT (SELECT count(*) FROM ledger_a) + (SELECT count(*) FROM ledger_b)")
+  [ "$rows_back" = $((2 * ROWS)) ] || die "restore $1 rep $2 brought back $rows_back rows, not $((2 * ROWS))"
+  dropdb_ "$db"
+}
+# section_noise LABEL : records the section's repeated/disturbed runs, then resets them
+section_noise() {
+  local verdict=ok
+  [ "$DISTURBED_KEPT" -gt 0 ] && verdict=NOISY
+  say "runs repeated because other processes used the CPU: $REPEATED; disturbed runs kept: $DISTURBED_KEPT (other processes' CPU during kept runs: $KEPT_FOREIGN s)"
+  row "noise" "$1: runs repeated / disturbed runs kept" "$REPEATED / $DISTURBED_KEPT (other CPU in kept runs $KEPT_FOREIGN s)" "- / 0" "$verdict"
+  REPEATED=0 DISTURBED_KEPT=0 KEPT_FOREIGN=0
+}
+
 # ---------------------------------------------------------------- (a)+(b) backups
 section "(a) engine overhead: tusk backup -F custom -Z 6 vs the same pg_dump ($REPS alternating reps)"
 W_CUSTOM_TUSK=() W_CUSTOM_DIRECT=() D_CUSTOM=()
@@ -262,28 +380,19 @@ for r in $(seq 1 "$REPS"); do
   order=(tusk direct)
   [ $((r % 2)) -eq 0 ] && order=(direct tusk)
   for who in "${order[@]}"; do
-    rm -rf "$CUSTOM_TUSK" "$CUSTOM_DIRECT"
+    measure "rep $r $who" one_custom "$who" "$r"
     if [ "$who" = tusk ]; then
-      run_tusk "custom_$r" backup "${CONN[@]}" -d bench -o "$CUSTOM_TUSK" -F custom -Z 6
-      W_CUSTOM_TUSK+=("$WALL") D_CUSTOM+=("$DUR")
-      S_CUSTOM_TUSK=$(size_of "$CUSTOM_TUSK")
+      W_CUSTOM_TUSK+=("$WALL") D_CUSTOM+=("$DUR") S_CUSTOM_TUSK=$SIZE
     else
-      timed /dev/null "$WORK/direct_custom.err" "${DIRECT_CUSTOM[@]}"
-      W_CUSTOM_DIRECT+=("$WALL")
-      S_CUSTOM_DIRECT=$(size_of "$CUSTOM_DIRECT")
-    fi
-    if [ "$who" = tusk ]; then
-      say "rep $r $who: $(secs "$WALL") s (job's own durationMs $(secs "$DUR") s)"
-    else
-      say "rep $r $who: $(secs "$WALL") s"
+      W_CUSTOM_DIRECT+=("$WALL") S_CUSTOM_DIRECT=$SIZE
     fi
   done
 done
-rm -rf "$CUSTOM_TUSK" "$CUSTOM_DIRECT"
 M_CUSTOM_TUSK=$(median "${W_CUSTOM_TUSK[@]}")
 M_CUSTOM_DIRECT=$(median "${W_CUSTOM_DIRECT[@]}")
 R_CUSTOM=$(h calc "$M_CUSTOM_TUSK/$M_CUSTOM_DIRECT")
 say "median: tusk $(secs "$M_CUSTOM_TUSK") s, pg_dump $(secs "$M_CUSTOM_DIRECT") s -> ratio $R_CUSTOM (sizes $(mib "$S_CUSTOM_TUSK") / $(mib "$S_CUSTOM_DIRECT") MiB)"
+section_noise "(a) custom backups"
 
 section "(a)+(b) tusk backup --preset fast vs the same pg_dump vs plain pg_dump -Fc ($REPS alternating reps)"
 W_FAST_TUSK=() W_FAST_DIRECT=() W_FC=() D_FAST=()
@@ -291,42 +400,23 @@ for r in $(seq 1 "$REPS"); do
   order=(tusk direct fc)
   [ $((r % 2)) -eq 0 ] && order=(fc direct tusk)
   for who in "${order[@]}"; do
+    measure "rep $r $who" one_fast "$who" "$r"
     case $who in
-      tusk)
-        rm -rf "$FAST_TUSK"
-        run_tusk "fast_$r" backup "${CONN[@]}" -d bench -o "$FAST_TUSK" --preset fast
-        W_FAST_TUSK+=("$WALL") D_FAST+=("$DUR")
-        S_FAST_TUSK=$(size_of "$FAST_TUSK")
-        ;;
-      direct)
-        rm -rf "$FAST_DIRECT"
-        timed /dev/null "$WORK/direct_fast.err" "${DIRECT_FAST[@]}"
-        W_FAST_DIRECT+=("$WALL")
-        S_FAST_DIRECT=$(size_of "$FAST_DIRECT")
-        ;;
-      fc)
-        rm -f "$FC_FILE"
-        timed /dev/null "$WORK/fc.err" "$PG_DUMP" "${CONN[@]}" -d bench -Fc -f "$FC_FILE"
-        W_FC+=("$WALL")
-        S_FC=$(size_of "$FC_FILE")
-        ;;
+      tusk) W_FAST_TUSK+=("$WALL") D_FAST+=("$DUR") S_FAST_TUSK=$SIZE ;;
+      direct) W_FAST_DIRECT+=("$WALL") S_FAST_DIRECT=$SIZE ;;
+      fc) W_FC+=("$WALL") S_FC=$SIZE ;;
     esac
-    if [ "$who" = tusk ]; then
-      say "rep $r $who: $(secs "$WALL") s (job's own durationMs $(secs "$DUR") s)"
-    else
-      say "rep $r $who: $(secs "$WALL") s"
-    fi
   done
 done
-rm -rf "$FAST_DIRECT"   # keep $FAST_TUSK and $FC_FILE for the restores
 M_FAST_TUSK=$(median "${W_FAST_TUSK[@]}")
 M_FAST_DIRECT=$(median "${W_FAST_DIRECT[@]}")
 M_FC=$(median "${W_FC[@]}")
 R_FAST=$(h calc "$M_FAST_TUSK/$M_FAST_DIRECT")
 SPEEDUP=$(h calc "$M_FC/$M_FAST_TUSK" .2f)
 SIZE_RATIO=$(h calc "$S_FAST_TUSK/$S_FC")
-say "median: tusk fast $(secs "$M_FAST_TUSK") s, its pg_dump $(secs "$M_FAST_DIRECT") s -> ratio $R_FAST"
+say "median: tusk fast $(secs "$M_FAST_TUSK") s, its pg_dump $(secs "$M_FAST_DIRECT") s -> ratio $R_FAST (sizes $(mib "$S_FAST_TUSK") / $(mib "$S_FAST_DIRECT") MiB)"
 say "median: pg_dump -Fc $(secs "$M_FC") s -> fast preset is ${SPEEDUP}x faster; size $(mib "$S_FAST_TUSK") vs $(mib "$S_FC") MiB -> ratio $SIZE_RATIO"
+section_noise "(a)+(b) fast and -Fc backups"
 
 # ---------------------------------------------------------------- (a)+(b) restores
 section "(a)+(b) restore: tusk restore vs createdb + the same pg_restore vs pg_restore of -Fc ($REPS alternating reps)"
@@ -335,39 +425,16 @@ section "(a)+(b) restore: tusk restore vs createdb + the same pg_restore vs pg_r
 CMD_RESTORE=$(jq -r .command "$WORK/dry_restore.json")
 say "tusk restore -j 2 runs (after creating the database): $CMD_RESTORE"
 W_RS_TUSK=() W_RS_DIRECT=() W_RS_FC=() D_RS=()
-n=0
 for r in $(seq 1 "$REPS"); do
   order=(tusk direct fc)
   [ $((r % 2)) -eq 0 ] && order=(fc direct tusk)
   for who in "${order[@]}"; do
-    n=$((n + 1))
-    db=restore_${who}_$r
-    checkpoint
+    measure "rep $r $who" one_restore "$who" "$r"
     case $who in
-      tusk)
-        run_tusk "restore_$r" restore "$FAST_TUSK" "${CONN[@]}" --target-db "$db" --create-db -j 2 --no-single-transaction
-        W_RS_TUSK+=("$WALL") D_RS+=("$DUR")
-        ;;
-      direct)
-        direct_argv RS_ARGV "$CMD_RESTORE" --after -d "$db"
-        timed /dev/null "$WORK/direct_restore.err" direct_restore "$db" "${RS_ARGV[@]}"
-        W_RS_DIRECT+=("$WALL")
-        ;;
-      fc)
-        direct_argv RS_ARGV "$CMD_RESTORE" --after -d "$db" --replace "$FAST_TUSK" "$FC_FILE"
-        [[ " ${RS_ARGV[*]} " == *" $FC_FILE "* ]] || die "no input path to replace in: $CMD_RESTORE"
-        timed /dev/null "$WORK/fc_restore.err" direct_restore "$db" "${RS_ARGV[@]}"
-        W_RS_FC+=("$WALL")
-        ;;
+      tusk) W_RS_TUSK+=("$WALL") D_RS+=("$DUR") ;;
+      direct) W_RS_DIRECT+=("$WALL") ;;
+      fc) W_RS_FC+=("$WALL") ;;
     esac
-    rows_back=$(q "$db" -c "SELECT (SELECT count(*) FROM ledger_a) + (SELECT count(*) FROM ledger_b)")
-    [ "$rows_back" = $((2 * ROWS)) ] || die "restore $who rep $r brought back $rows_back rows, not $((2 * ROWS))"
-    if [ "$who" = tusk ]; then
-      say "rep $r $who: $(secs "$WALL") s (job's own durationMs $(secs "$DUR") s)"
-    else
-      say "rep $r $who: $(secs "$WALL") s"
-    fi
-    dropdb_ "$db"
   done
 done
 M_RS_TUSK=$(median "${W_RS_TUSK[@]}")
@@ -377,30 +444,38 @@ R_RS=$(h calc "$M_RS_TUSK/$M_RS_DIRECT")
 R_RS_FC=$(h calc "$M_RS_DIRECT/$M_RS_FC")
 say "median: tusk restore $(secs "$M_RS_TUSK") s, createdb + pg_restore $(secs "$M_RS_DIRECT") s -> ratio $R_RS"
 say "median: pg_restore -j2 of the fast backup $(secs "$M_RS_DIRECT") s vs of the -Fc file $(secs "$M_RS_FC") s -> ratio $R_RS_FC"
+section_noise "(a)+(b) restores"
 
 # ---------------------------------------------------------------- (b) candidates
 section "(b) preset candidates (pg_dump directly, $CAND_REPS run(s) each, median)"
 CAND_TSV=$WORK/candidates.tsv
 : >"$CAND_TSV"
+one_candidate() { # PATH ARGS...
+  local path=$1
+  shift
+  rm -rf "$path"
+  timed /dev/null "$WORK/cand.err" "$PG_DUMP" "${CONN[@]}" -d bench "$@" -f "$path"
+  SIZE=$(size_of "$path")
+  rm -rf "$path"
+}
 candidate() { # LABEL PATH ARGS...
-  local label=$1 path=$2 walls=() r
-  shift 2
+  local label=$1 walls=() r m
+  shift
   for r in $(seq 1 "$CAND_REPS"); do
-    rm -rf "$path"
-    timed /dev/null "$WORK/cand.err" "$PG_DUMP" "${CONN[@]}" -d bench "$@" -f "$path"
+    measure "$label (run $r)" one_candidate "$@"
     walls+=("$WALL")
   done
-  local m size
   m=$(median "${walls[@]}")
-  size=$(size_of "$path")
-  rm -rf "$path"
-  say "$(printf '%-22s %7s s %9s MiB' "$label" "$(secs "$m")" "$(mib "$size")")"
-  printf '%s\t%s\t%s\n' "$label" "$m" "$size" >>"$CAND_TSV"
+  printf '%s\t%s\t%s\n' "$label" "$m" "$SIZE" >>"$CAND_TSV"
 }
 candidate "pg_dump -Fc -Z0" "$OUT/c_z0.dump" -Fc -Z0
 candidate "pg_dump -Fc -Z1" "$OUT/c_z1.dump" -Fc -Z1
 candidate "pg_dump -Fd -j2 -Z1" "$OUT/c_d1.dir" -Fd -j2 -Z1
 candidate "pg_dump -Fd -j2 -Z3" "$OUT/c_d3.dir" -Fd -j2 -Z3
+section_noise "(b) candidates"
+while IFS=$'\t' read -r label wall size; do
+  say "$(printf '%-22s %7s s %9s MiB' "$label" "$(secs "$wall")" "$(mib "$size")")"
+done <"$CAND_TSV"
 say "$(printf '%-22s %7s s %9s MiB  (reference, median of %s)' "pg_dump -Fc (gzip 6)" "$(secs "$M_FC")" "$(mib "$S_FC")" "$REPS")"
 say "$(printf '%-22s %7s s %9s MiB  (reference, median of %s)' "tusk --preset fast" "$(secs "$M_FAST_TUSK")" "$(mib "$S_FAST_TUSK")" "$REPS")"
 
@@ -462,6 +537,7 @@ done
 q many -c "VACUUM ANALYZE" >/dev/null
 say "created $SMALL_TABLES tables in $(secs $((($(date +%s%N) - t0) / 1000000))) s"
 
+wait_idle
 MANY_OUT=$OUT/many_tusk.dump
 rm -f "$WORK/trace_many.jsonl" "$MANY_OUT"
 "$TUSK" backup "${CONN[@]}" -d many -o "$MANY_OUT" -F custom --dry-run --json >"$WORK/dry_many.json"
@@ -520,7 +596,7 @@ fi
   row "(b) candidates" "tusk --preset fast" "$(secs "$M_FAST_TUSK") s, $(mib "$S_FAST_TUSK") MiB" "" ""
 }
 # order: setup, (a), (b), (c), (d)
-awk -F'\t' '{k=$1; o=(k=="setup")?0:(k~/^\(a\)/)?1:(k=="(b) preset")?2:(k~/^\(b\) cand/)?3:(k~/^\(c\)/)?4:5; print o"\t"$0}' "$ROWS_TSV" |
+awk -F'\t' '{k=$1; o=(k=="setup")?0:(k~/^\(a\)/)?1:(k=="(b) preset")?2:(k~/^\(b\) cand/)?3:(k~/^\(c\)/)?4:(k~/^\(d\)/)?5:6; print o"\t"$0}' "$ROWS_TSV" |
   sort -s -t$'\t' -k1,1n | cut -f2- >"$ROWS_TSV.sorted"
 
 TOTAL_MS=$((($(date +%s%N) - SCRIPT_T0) / 1000000))
