@@ -24,3 +24,8 @@ fi
 for tool in cargo rustfmt cargo-clippy; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is missing (install Rust with rustfmt and clippy)" >&2; exit 1; }
 done
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
+  echo "setup: Node.js 20 or newer with npm is needed for the frontend (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi

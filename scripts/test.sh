@@ -1,14 +1,44 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, unit and integration tests against
-# a real throwaway PostgreSQL the tests start themselves.
+# The whole test suite: formatting, lints, type checks, unit and integration
+# tests against a real throwaway PostgreSQL the tests start themselves, the
+# dialogs' screenshot tests in Chromium, and the real app driven through the
+# Tauri MCP bridge under Xvfb.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
-cd "$root/src-tauri"
+export CI="${CI:-1}"
+step() { echo "== $*"; }
 
-echo "== cargo fmt --check"
+cd "$root"
+step "npm ci"
+# Reinstalls only when the lock file changed since the last install.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.tusk-lock 2>/dev/null)" != "$lock_hash" ]; then
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >node_modules/.tusk-lock
+fi
+
+cd "$root/src-tauri"
+step "cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy -D warnings"
+step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test"
+step "cargo test (engine, archive, CLI, app commands, bindings freshness)"
 cargo test --workspace --locked
+
+cd "$root"
+step "prettier --check"
+npm run --silent format:check
+step "svelte-check"
+npm run --silent check
+step "vitest"
+npm run --silent test:unit
+step "playwright (dialogs, mocked IPC, Debian Chromium)"
+npx playwright test
+
+step "real app under Xvfb, driven through the Tauri MCP bridge"
+npm run --silent build
+npx tauri build --debug --no-bundle --config src-tauri/tauri.test.conf.json
+(cd src-tauri && cargo build --locked -p tusk-testkit --bin pg-harness)
+xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/mcp/
+step "all tests passed"
