@@ -12,9 +12,18 @@ import {
 	formatPgVersion,
 	formatRelative,
 	joinArgs,
+	plural,
 	splitArgs,
 	withFormatExtension
 } from './format';
+
+describe('plural', () => {
+	it('agrees with the count', () => {
+		expect(plural(1, 'table')).toBe('1 table');
+		expect(plural(0, 'table')).toBe('0 tables');
+		expect(plural(2000, 'entry', 'entries')).toBe('2,000 entries');
+	});
+});
 
 describe('formatBytes', () => {
 	it('uses binary units with sensible precision', () => {

@@ -3,6 +3,11 @@ import type { BackupFormat, Phase } from './ipc/bindings';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
+/** 1 → "1 table", 3 → "3 tables"; `many` for irregular plurals. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+	return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+}
+
 /** 1536 → "1.5 KB"; binary multiples, as file managers on Linux show them. */
 export function formatBytes(bytes: number | null | undefined): string {
 	if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return '—';

@@ -4,7 +4,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startPostgres, startApp, connectMcp, ipc, tool, psql, until, root } from './harness.mjs';
+import {
+	startPostgres,
+	startApp,
+	connectMcp,
+	ipc,
+	js,
+	tool,
+	psql,
+	until,
+	waitForText,
+	root
+} from './harness.mjs';
 
 let pg, app, home, client, connectionId, db;
 const artefacts = path.join(root, 'test-results/mcp');
@@ -119,8 +130,48 @@ test('a duplicate job id is refused with its error', async () => {
 	);
 });
 
+test('the Backup dialog, opened by a click, runs a real backup to completion', async () => {
+	const outputPath = path.join(home, 'from-dialog.backup');
+	await tool(client, 'webview_interact', {
+		action: 'click',
+		selector: 'Backup…',
+		strategy: 'text'
+	});
+	// The object tree comes from the live database.
+	await waitForText(client, 'customers');
+	await js(
+		client,
+		`(() => {
+			const input = document.querySelector('[data-testid="backup-dialog"] .path-row input');
+			input.value = ${JSON.stringify(outputPath)};
+			input.dispatchEvent(new Event('input', { bubbles: true }));
+			return input.value;
+		})()`
+	);
+	// The dialog checks the options against the server before Start is enabled.
+	await waitForText(client, 'Ready:');
+	await tool(client, 'webview_interact', {
+		action: 'click',
+		selector: 'Start backup',
+		strategy: 'text'
+	});
+	await waitForText(client, 'Backup completed', 60_000);
+	// The panel behind the dialog stops listing it as running.
+	await until('the running list to empty', () =>
+		js(client, `(() => document.querySelectorAll('[data-testid="running-job"]').length === 0)()`)
+	);
+	const shot = path.join(artefacts, 'backup-dialog-completed.png');
+	await tool(client, 'webview_screenshot', { filePath: shot, format: 'png' });
+	assert.ok(existsSync(shot));
+	assert.ok(existsSync(outputPath), 'the dialog wrote the backup');
+	const info = await ipc(client, 'get_backup_info', { path: outputPath });
+	assert.equal(info.database, db);
+	assert.equal(info.contents.tables.length, 3);
+	await tool(client, 'webview_keyboard', { action: 'press', key: 'Escape' });
+});
+
 test('screenshot of the real window', async () => {
 	const file = path.join(artefacts, 'main-window.png');
-	await tool(client, 'webview_screenshot', { filePath: file });
+	await tool(client, 'webview_screenshot', { filePath: file, format: 'png' });
 	assert.ok(existsSync(file));
 });

@@ -111,3 +111,28 @@ export async function until(what, check, timeoutMs = 60_000) {
 		await new Promise((r) => setTimeout(r, 200));
 	}
 }
+
+/** Runs a script in the webview and parses its JSON result. */
+export async function js(client, script) {
+	// The bridge appends "[Executed in window: …]" to the result.
+	const out = (await tool(client, 'webview_execute_js', { script }))
+		.replace(/\n*\[Executed in window: [^\]]*\]\s*$/, '')
+		.trim();
+	try {
+		return JSON.parse(out);
+	} catch {
+		return out;
+	}
+}
+
+/** Waits for `text` on screen, polling: the bridge gives one script at most 5 s. */
+export function waitForText(client, text, timeoutMs = 30_000) {
+	return until(
+		`"${text}" on screen`,
+		() =>
+			js(client, `(() => document.body.innerText.includes(${JSON.stringify(text)}))()`).then(
+				(shown) => shown === true
+			),
+		timeoutMs
+	);
+}
