@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
-export CI="${CI:-1}"
+export CI="${CI:-true}"
 step() { echo "== $*"; }
 
 cd "$root"
