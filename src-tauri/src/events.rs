@@ -12,6 +12,7 @@ fn prefix(job_type: JobType) -> &'static str {
     match job_type {
         JobType::Backup => "backup",
         JobType::Restore => "restore",
+        JobType::Verify => "verify",
     }
 }
 

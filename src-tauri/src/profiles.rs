@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Mutex;
+pub use tusk_engine::secrets::{Keychain, NoKeychain, OsKeychain};
 use tusk_engine::{ConnectionSpec, Secret};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,38 +51,6 @@ pub struct SaveConnection {
     /// `None` keeps the stored password.
     pub password: Option<String>,
     pub forget_password: bool,
-}
-
-/// Where passwords live. The OS keychain in the app, a fake in tests.
-pub trait Keychain: Send + Sync {
-    fn set(&self, id: &str, password: &str) -> Result<(), String>;
-    fn get(&self, id: &str) -> Option<String>;
-    fn delete(&self, id: &str);
-}
-
-/// The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager).
-pub struct OsKeychain;
-
-const KEYCHAIN_SERVICE: &str = "app.tusk.backup";
-
-impl Keychain for OsKeychain {
-    fn set(&self, id: &str, password: &str) -> Result<(), String> {
-        keyring::Entry::new(KEYCHAIN_SERVICE, id)
-            .and_then(|e| e.set_password(password))
-            .map_err(|e| e.to_string())
-    }
-
-    fn get(&self, id: &str) -> Option<String> {
-        keyring::Entry::new(KEYCHAIN_SERVICE, id)
-            .and_then(|e| e.get_password())
-            .ok()
-    }
-
-    fn delete(&self, id: &str) {
-        if let Ok(entry) = keyring::Entry::new(KEYCHAIN_SERVICE, id) {
-            let _ = entry.delete_credential();
-        }
-    }
 }
 
 pub struct Profiles {

@@ -16,6 +16,7 @@ mod toc;
 pub use detect::detect_format;
 pub use error::ArchiveError;
 pub use model::*;
+pub use plain::{count_copy_rows, count_plain_rows, CopyRows};
 pub use select::{render_list_file, select_tables, SelectError};
 
 use std::fs::File;

@@ -46,6 +46,91 @@ pub(crate) fn read_info(path: &Path, gzipped: bool) -> Result<BackupInfo, Archiv
     scan.finish(path, size, lines.pos, gzipped)
 }
 
+/// Rows in the COPY blocks of a SQL script, per table, in script order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyRows {
+    pub schema: Option<String>,
+    pub name: String,
+    pub rows: u64,
+}
+
+/// Counts the rows of every `COPY … FROM stdin;` block of a script (what
+/// `pg_dump -Fp` writes, or `pg_restore -f -` prints): one line per row, up to
+/// the `\.` line. A block that never ends is an error: the data is cut off.
+pub fn count_copy_rows<R: Read>(reader: R) -> io::Result<Vec<CopyRows>> {
+    let mut lines = Lines::new(BufReader::with_capacity(1 << 16, reader));
+    let mut counts: Vec<CopyRows> = Vec::new();
+    let mut open: Option<usize> = None;
+    while let Some(line) = lines.next_line()? {
+        match open {
+            Some(_) if line.is("\\.") => open = None,
+            Some(i) => counts[i].rows += 1,
+            None if line.text.starts_with(b"COPY ") && line.tail.ends_with(b"FROM stdin;") => {
+                let rest = String::from_utf8_lossy(&line.text[5..]).into_owned();
+                let (schema, name) = parse_qualified(&rest).unwrap_or((None, rest));
+                counts.push(CopyRows {
+                    schema,
+                    name,
+                    rows: 0,
+                });
+                open = Some(counts.len() - 1);
+            }
+            None => {}
+        }
+    }
+    if let Some(i) = open {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("the rows of {} are cut off", counts[i].name),
+        ));
+    }
+    Ok(counts)
+}
+
+/// Rows per table of a plain SQL backup file (gzip-compressed or not).
+pub fn count_plain_rows(path: &Path) -> Result<Vec<CopyRows>, ArchiveError> {
+    let (_, gzipped) = crate::detect_format(path)?;
+    let (file, _) = crate::open_file(path)?;
+    let reader: Box<dyn Read> = if gzipped {
+        Box::new(MultiGzDecoder::new(BufReader::new(file)))
+    } else {
+        Box::new(file)
+    };
+    count_copy_rows(reader).map_err(|e| read_error(path, gzipped, e))
+}
+
+/// `"my ""odd"" schema"."t" (a, b)` → (Some(schema), table).
+fn parse_qualified(s: &str) -> Option<(Option<String>, String)> {
+    let (first, rest) = take_identifier(s)?;
+    match rest.strip_prefix('.') {
+        Some(rest) => Some((Some(first), take_identifier(rest)?.0)),
+        None => Some((None, first)),
+    }
+}
+
+/// One identifier at the start of `s` and what follows it.
+fn take_identifier(s: &str) -> Option<(String, &str)> {
+    if let Some(quoted) = s.strip_prefix('"') {
+        let mut out = String::new();
+        let mut chars = quoted.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match (c, chars.peek()) {
+                ('"', Some((_, '"'))) => {
+                    out.push('"');
+                    chars.next();
+                }
+                ('"', _) => return Some((out, &quoted[i + 1..])),
+                _ => out.push(c),
+            }
+        }
+        return None;
+    }
+    let end = s
+        .find(|c: char| c.is_whitespace() || c == '.' || c == '(' || c == ';')
+        .unwrap_or(s.len());
+    (end > 0).then(|| (s[..end].to_string(), &s[end..]))
+}
+
 /// A damaged gzip stream reads as an I/O error; it means a damaged file.
 fn read_error(path: &Path, gzipped: bool, e: io::Error) -> ArchiveError {
     let broken = matches!(
@@ -480,6 +565,32 @@ fn numeric_offset(zone: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_rows_are_counted_per_table() {
+        let script = "SET x = 1;\nCOPY public.t (a, b) FROM stdin;\n1\tx\n2\t\\.\n\\.\nCOPY \"My \"\"odd\"\" schema\".\"T s\" (\"c\") FROM stdin;\n\\.\n";
+        let counts = count_copy_rows(script.as_bytes()).unwrap();
+        assert_eq!(
+            counts,
+            [
+                CopyRows {
+                    schema: Some("public".into()),
+                    name: "t".into(),
+                    rows: 2
+                },
+                CopyRows {
+                    schema: Some("My \"odd\" schema".into()),
+                    name: "T s".into(),
+                    rows: 0
+                },
+            ]
+        );
+        let cut = "COPY public.t (a) FROM stdin;\n1\n";
+        assert!(count_copy_rows(cut.as_bytes())
+            .unwrap_err()
+            .to_string()
+            .contains("cut off"));
+    }
     use std::io::Write;
 
     const SCRIPT: &str = "--

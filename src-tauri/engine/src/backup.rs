@@ -34,6 +34,8 @@ pub struct PreparedBackup {
     env: ToolEnv,
     psql: PathBuf,
     plan: Vec<WorkItem>,
+    /// Bytes of the tables whose rows are dumped, as the server counts them.
+    data_bytes: u64,
     /// Planner row estimates by item key, to measure COPY progress in rows.
     rows: HashMap<String, u64>,
     partial: PartialOutput,
@@ -76,10 +78,12 @@ pub async fn prepare_backup(
     let psql = pick(&found, "psql", None, search)?.tool.path;
     let env = conn.tool_env(&app_name("backup", id))?;
     let server_conn = Server::new(&psql, conn, &env);
-    let server = server_conn.info().await?;
+    // Both questions at once: they are most of the wait before pg_dump starts.
+    let (server, stats) = tokio::join!(server_conn.info(), server_conn.table_stats());
+    let server = server?;
     let pg_dump = pick(&found, "pg_dump", Some(server.version), search)?;
-    let stats = server_conn.table_stats().await?;
-    let plan = backup_plan(&stats, options);
+    let stats = stats?;
+    let (plan, data_bytes) = backup_plan(&stats, options);
     let rows = stats
         .iter()
         .map(|t| {
@@ -102,6 +106,7 @@ pub async fn prepare_backup(
         env,
         psql,
         plan,
+        data_bytes,
         rows,
         partial,
         command,
@@ -109,8 +114,8 @@ pub async fn prepare_backup(
 }
 
 /// One item per table pg_dump will copy, weighted by its size, plus the
-/// catalog work before it.
-fn backup_plan(stats: &[TableStat], o: &BackupOptions) -> Vec<WorkItem> {
+/// catalog work before it; and the bytes of those tables.
+fn backup_plan(stats: &[TableStat], o: &BackupOptions) -> (Vec<WorkItem>, u64) {
     let parse = |v: &[String]| v.iter().map(|p| NamePattern::parse(p)).collect::<Vec<_>>();
     let schemas = o.schemas.as_deref().map(parse);
     let tables = o.tables.as_deref().map(parse);
@@ -133,25 +138,26 @@ fn backup_plan(stats: &[TableStat], o: &BackupOptions) -> Vec<WorkItem> {
         table: None,
         kind: ItemKind::Ddl,
     }];
+    let mut data_bytes = 0;
     if o.include_data {
-        plan.extend(
-            selected
-                .iter()
-                .filter(|t| !no_data.iter().any(|p| p.matches_table(&t.schema, &t.name)))
-                .map(|t| WorkItem {
-                    label: format!("{}.{}", t.schema, t.name),
-                    keys: vec![
-                        format!("TABLE DATA {}.{}", t.schema, t.name),
-                        format!("TABLE DATA {}", t.name),
-                    ],
-                    weight: (t.bytes as f64).max(DDL_COST),
-                    counted: true,
-                    table: Some((t.schema.clone(), t.name.clone())),
-                    kind: ItemKind::Data,
-                }),
-        );
+        let with_rows: Vec<&&TableStat> = selected
+            .iter()
+            .filter(|t| !no_data.iter().any(|p| p.matches_table(&t.schema, &t.name)))
+            .collect();
+        data_bytes = with_rows.iter().map(|t| t.bytes).sum();
+        plan.extend(with_rows.into_iter().map(|t| WorkItem {
+            label: format!("{}.{}", t.schema, t.name),
+            keys: vec![
+                format!("TABLE DATA {}.{}", t.schema, t.name),
+                format!("TABLE DATA {}", t.name),
+            ],
+            weight: (t.bytes as f64).max(DDL_COST),
+            counted: true,
+            table: Some((t.schema.clone(), t.name.clone())),
+            kind: ItemKind::Data,
+        }));
     }
-    plan
+    (plan, data_bytes)
 }
 
 impl PreparedBackup {
@@ -164,14 +170,27 @@ impl PreparedBackup {
         shown.display(&self.env)
     }
 
+    /// The temporary name the job writes to.
+    pub fn partial_path(&self) -> &std::path::Path {
+        self.partial.path()
+    }
+
+    /// Bytes of the tables whose rows are dumped, as the server counts them.
+    pub fn data_bytes(&self) -> u64 {
+        self.data_bytes
+    }
+
     pub fn plan(&self) -> BackupPlan {
-        let table_stats = self.plan.iter().filter(|i| i.kind == ItemKind::Data);
         BackupPlan {
             command: self.command_display(),
             server: self.server.clone(),
             pg_dump: self.pg_dump.clone(),
-            tables: table_stats.clone().count(),
-            estimated_bytes: table_stats.map(|i| i.weight as u64).sum(),
+            tables: self
+                .plan
+                .iter()
+                .filter(|i| i.kind == ItemKind::Data)
+                .count(),
+            estimated_bytes: self.data_bytes,
         }
     }
 
@@ -231,6 +250,9 @@ impl PreparedBackup {
             last_lines: r.log.tail(),
             command: self.command_display(),
             progress: r.progress.clone(),
+            backup_id: None,
+            sha256: None,
+            safety_backup: None,
         };
         if let Some(message) = r.spawn_error {
             outcome.error = Some(other(format!("pg_dump could not be started: {message}")));
@@ -336,7 +358,8 @@ mod tests {
             exclude_table_data: vec!["public.b".into()],
             ..Default::default()
         };
-        let plan = backup_plan(&stats, &o);
+        let (plan, bytes) = backup_plan(&stats, &o);
+        assert_eq!(bytes, 5_000_000);
         let labels: Vec<&str> = plan.iter().map(|i| i.label.as_str()).collect();
         assert_eq!(labels, ["database definition", "public.a"]);
         assert_eq!(plan[1].weight, 5_000_000.0);

@@ -32,6 +32,8 @@ const KILL_GRACE: Duration = Duration::from_millis(700);
 pub enum JobType {
     Backup,
     Restore,
+    /// Checksum, archive and test restore of a backup in the catalog.
+    Verify,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +80,16 @@ pub struct JobOutcome {
     /// The command that ran, without the password.
     pub command: String,
     pub progress: BackupProgress,
+    /// The catalog record of the backup this job wrote; for a restore, of the
+    /// safety backup taken of the target first.
+    #[serde(default)]
+    pub backup_id: Option<String>,
+    /// SHA-256 of the backup written.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// A restore's safety backup of the target, taken before it was touched.
+    #[serde(default)]
+    pub safety_backup: Option<PathBuf>,
 }
 
 /// What a job tells the outside world while it runs.
@@ -189,7 +201,7 @@ impl CancelHandle {
         self.0.is_cancelled()
     }
 
-    async fn cancelled(&self) {
+    pub async fn cancelled(&self) {
         self.0.cancelled().await
     }
 }

@@ -2,19 +2,28 @@
 //! dependency. The desktop app and the CLI are thin layers over it.
 
 pub mod backup;
+pub mod catalog;
 pub mod command;
 pub mod connection;
 pub mod error;
 pub mod explain;
+pub mod history;
 pub mod job;
 pub mod localdb;
 pub mod options;
 pub mod output;
+pub mod paths;
 pub mod pattern;
 pub mod progress;
 pub mod restore;
+pub mod retention;
+pub mod schedule;
+pub mod scheduler;
+pub mod secrets;
 pub mod server;
+pub mod sidecar;
 pub mod tools;
+pub mod verify;
 
 pub use backup::{prepare_backup, BackupPlan, PreparedBackup};
 pub use connection::{ConnectionSpec, Secret};

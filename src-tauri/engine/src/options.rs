@@ -214,6 +214,15 @@ pub struct RestoreOptions {
     /// `SET ROLE` before restoring.
     pub role: Option<String>,
     pub verbose: bool,
+
+    /// Back up the target first when the restore drops objects or goes into
+    /// a database that is not empty.
+    pub safety_backup: bool,
+    /// Restore even though the file's SHA-256 no longer matches the catalog.
+    pub ignore_checksum: bool,
+    /// Restore into a new database, then swap it in for the target by
+    /// renaming (the old one is kept under a dated name): all or nothing.
+    pub swap: bool,
 }
 
 impl Default for RestoreOptions {
@@ -241,6 +250,9 @@ impl Default for RestoreOptions {
             toc_entries: None,
             role: None,
             verbose: true,
+            safety_backup: true,
+            ignore_checksum: false,
+            swap: false,
         }
     }
 }
@@ -405,6 +417,28 @@ impl RestoreOptions {
             return Err(invalid(
                 "choose either tables or table-of-contents entries, not both",
             ));
+        }
+        if self.swap {
+            if self.create_database {
+                return Err(invalid(
+                    "swap replaces an existing database: turn off create database, or turn off swap",
+                ));
+            }
+            if self.data_only
+                || self.schema_only
+                || self.tables.is_some()
+                || self.schemas.is_some()
+                || self.toc_entries.is_some()
+            {
+                return Err(invalid(
+                    "swap replaces the whole database with the backup, so it needs a full restore: restore everything, or turn off swap",
+                ));
+            }
+            if self.clean {
+                return Err(invalid(
+                    "swap restores into a new, empty database: clean is not needed, turn it off",
+                ));
+            }
         }
         check_name("target database", self.target_database.as_deref())?;
         check_name("role", self.role.as_deref())?;

@@ -41,7 +41,7 @@ impl PartialOutput {
             .take(12)
             .collect();
         let path = folder.join(format!(".{name}{PARTIAL_MARKER}{short}"));
-        remove(&path);
+        remove_partial(&path);
         Ok(PartialOutput {
             path,
             committed: false,
@@ -71,12 +71,13 @@ impl PartialOutput {
 impl Drop for PartialOutput {
     fn drop(&mut self) {
         if !self.committed {
-            remove(&self.path);
+            remove_partial(&self.path);
         }
     }
 }
 
-fn remove(path: &Path) {
+/// Removes a partial output, file or folder.
+pub fn remove_partial(path: &Path) {
     if path.is_dir() {
         let _ = std::fs::remove_dir_all(path);
     } else {

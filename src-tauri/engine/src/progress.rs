@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 pub enum Phase {
     #[default]
     Preparing,
+    /// A restore's safety backup of its target.
+    SafetyBackup,
     Connecting,
     ReadingCatalog,
     Schema,
@@ -263,7 +265,7 @@ impl Tracker {
 }
 
 /// Time left at the average pace so far; only once there is a pace to speak of.
-fn eta(elapsed: Duration, percent: f64) -> Option<i64> {
+pub fn eta(elapsed: Duration, percent: f64) -> Option<i64> {
     if !(1.0..100.0).contains(&percent) || elapsed < Duration::from_millis(500) {
         return None;
     }

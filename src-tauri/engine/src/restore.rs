@@ -24,7 +24,7 @@ use tusk_archive::{BackupInfo, DataLocation, Section, TocEntry};
 
 /// Index builds and constraint checks cost this fraction of their table's
 /// (compressed) data, calibrated with bench/.
-const INDEX_COST: f64 = 0.35;
+const INDEX_COST: f64 = 0.2;
 
 /// What the user should know before confirming a restore.
 #[derive(Debug, Clone, Serialize)]
@@ -475,6 +475,19 @@ fn owning_table(e: &TocEntry, by_id: &HashMap<i32, &TocEntry>) -> Option<(String
 }
 
 impl PreparedRestore {
+    pub fn psql_path(&self) -> &Path {
+        &self.psql
+    }
+
+    /// Bytes of table data in the archive that this restore loads.
+    pub fn data_bytes(&self) -> u64 {
+        self.plan
+            .iter()
+            .filter(|i| i.kind == ItemKind::Data)
+            .map(|i| i.weight as u64)
+            .sum()
+    }
+
     pub fn command_display(&self) -> String {
         self.command.display(&self.env)
     }
@@ -565,6 +578,9 @@ impl PreparedRestore {
             last_lines: r.map(|r| r.log.tail()).unwrap_or_default(),
             command: self.command_display(),
             progress,
+            backup_id: None,
+            sha256: None,
+            safety_backup: None,
         }
     }
 

@@ -17,6 +17,93 @@ pub struct Server<'a> {
     psql: PathBuf,
     conn: &'a ConnectionSpec,
     env: &'a ToolEnv,
+    /// One psql kept open for the questions asked every half second while a
+    /// job runs: a new process and connection each time would cost the job
+    /// CPU on a busy machine.
+    live: tokio::sync::Mutex<Option<Session>>,
+}
+
+/// A psql process reading statements from a pipe. Each answer ends with an
+/// `\echo`ed marker of its own, so an answer abandoned by a timeout is never
+/// taken for the next one.
+struct Session {
+    child: tokio::process::Child,
+    stdin: tokio::process::ChildStdin,
+    stdout: tokio::io::BufReader<tokio::process::ChildStdout>,
+    asked: u64,
+}
+
+impl Session {
+    fn open(server: &Server<'_>) -> std::io::Result<Session> {
+        let mut cmd = tokio::process::Command::new(&server.psql);
+        cmd.args(server.conn.tool_args(true))
+            .args(["-X", "-q", "-A", "-t", "-F", FIELD_SEP, "-R", RECORD_SEP])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        server.env.apply(&mut cmd);
+        let mut child = cmd.spawn()?;
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = tokio::io::BufReader::new(child.stdout.take().expect("piped"));
+        Ok(Session {
+            child,
+            stdin,
+            stdout,
+            asked: 0,
+        })
+    }
+
+    async fn ask(&mut self, sql: &str, vars: &[(&str, &str)]) -> std::io::Result<Vec<Vec<String>>> {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+        self.asked += 1;
+        let marker = format!("--tusk-answer-{}--", self.asked);
+        let mut script = String::new();
+        for (name, value) in vars {
+            let quoted = value.replace('\\', "\\\\").replace('\'', "''");
+            script.push_str(&format!("\\set {name} '{quoted}'\n"));
+        }
+        script.push_str(&format!(
+            "{};\n\\echo {marker}\n",
+            sql.trim_end_matches(';')
+        ));
+        self.stdin.write_all(script.as_bytes()).await?;
+        self.stdin.flush().await?;
+        let mut answer = String::new();
+        loop {
+            let mut line = String::new();
+            if self.stdout.read_line(&mut line).await? == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "psql ended",
+                ));
+            }
+            if line.trim_end() == marker {
+                break;
+            }
+            if line.starts_with("--tusk-answer-") {
+                // The end of an answer given up on earlier.
+                answer.clear();
+                continue;
+            }
+            answer.push_str(&line);
+        }
+        Ok(split_records(&answer))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+fn split_records(text: &str) -> Vec<Vec<String>> {
+    text.split(RECORD_SEP)
+        .map(|r| r.trim_matches('\n'))
+        .filter(|r| !r.is_empty())
+        .map(|r| r.split(FIELD_SEP).map(String::from).collect())
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +154,31 @@ impl<'a> Server<'a> {
             psql: psql.to_path_buf(),
             conn,
             env,
+            live: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// Runs a statement on the kept-open session (opened on first use); a
+    /// failure drops it, to be opened again next time. Errors mean "no answer".
+    async fn query_live(
+        &self,
+        sql: &str,
+        vars: &[(&str, &str)],
+    ) -> Result<Vec<Vec<String>>, EngineError> {
+        let mut live = self.live.lock().await;
+        if live.is_none() {
+            *live = Some(Session::open(self).map_err(|e| EngineError::Spawn {
+                tool: "psql".into(),
+                message: e.to_string(),
+            })?);
+        }
+        let session = live.as_mut().expect("just opened");
+        match session.ask(sql, vars).await {
+            Ok(rows) => Ok(rows),
+            Err(e) => {
+                *live = None;
+                Err(EngineError::Io(format!("progress query failed: {e}")))
+            }
         }
     }
 
@@ -113,12 +225,7 @@ impl<'a> Server<'a> {
                 detail: lines.join("\n"),
             });
         }
-        Ok(String::from_utf8_lossy(&out.stdout)
-            .split(RECORD_SEP)
-            .map(|r| r.trim_matches('\n'))
-            .filter(|r| !r.is_empty())
-            .map(|r| r.split(FIELD_SEP).map(String::from).collect())
-            .collect())
+        Ok(split_records(&String::from_utf8_lossy(&out.stdout)))
     }
 
     pub async fn info(&self) -> Result<ServerInfo, EngineError> {
@@ -169,7 +276,7 @@ impl<'a> Server<'a> {
     /// COPY commands running on connections named `app_name`.
     pub async fn copy_progress(&self, app_name: &str) -> Result<Vec<CopyProgress>, EngineError> {
         let rows = self
-            .query(
+            .query_live(
                 "SELECT n.nspname, c.relname, p.tuples_processed, p.bytes_processed \
                  FROM pg_stat_progress_copy p JOIN pg_stat_activity a USING (pid) \
                  JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -192,7 +299,7 @@ impl<'a> Server<'a> {
     /// Index builds running on connections named `app_name`.
     pub async fn index_progress(&self, app_name: &str) -> Result<Vec<IndexProgress>, EngineError> {
         let rows = self
-            .query(
+            .query_live(
                 "SELECT n.nspname, c.relname, p.phase, p.blocks_total, p.blocks_done, p.tuples_total, p.tuples_done \
                  FROM pg_stat_progress_create_index p JOIN pg_stat_activity a USING (pid) \
                  JOIN pg_class c ON c.oid = p.relid JOIN pg_namespace n ON n.oid = c.relnamespace \

@@ -141,10 +141,11 @@ fn versioned_bins_prefixed(root: &Path, prefix: &str) -> Vec<PathBuf> {
     found
 }
 
-/// Every distinct tool binary found, with its version.
+/// Every distinct tool binary found, with its version. The `--version`
+/// calls run at once: they are most of the time a job spends before it starts.
 pub fn discover(search: &ToolSearch) -> Vec<ToolInfo> {
     let mut seen = BTreeSet::new();
-    let mut tools = Vec::new();
+    let mut candidates = Vec::new();
     for dir in search.folders() {
         for name in TOOL_NAMES {
             let path = dir.join(name);
@@ -157,15 +158,21 @@ pub fn discover(search: &ToolSearch) -> Vec<ToolInfo> {
             if real.file_name().is_some_and(|n| n == "pg_wrapper") {
                 continue;
             }
-            if !seen.insert((name.to_string(), real.clone())) {
-                continue;
-            }
-            if let Some(info) = probe(name, &path) {
-                tools.push(info);
+            if seen.insert((name.to_string(), real)) {
+                candidates.push((name, path));
             }
         }
     }
-    tools
+    std::thread::scope(|scope| {
+        let probes: Vec<_> = candidates
+            .iter()
+            .map(|(name, path)| scope.spawn(move || probe(name, path)))
+            .collect();
+        probes
+            .into_iter()
+            .filter_map(|p| p.join().ok().flatten())
+            .collect()
+    })
 }
 
 fn probe(name: &str, path: &Path) -> Option<ToolInfo> {

@@ -1,0 +1,558 @@
+//! Jobs that keep the history: a backup recorded in the catalog from before
+//! it starts to after its checksum is written, and a restore that checks the
+//! backup's checksum, takes a safety backup of its target first, or swaps a
+//! freshly restored database in for the target.
+
+use crate::backup::{prepare_backup, PreparedBackup};
+use crate::catalog::{
+    BackupFinish, BackupReason, BackupRecord, BackupStatus, Catalog, NewBackup, Source,
+};
+use crate::connection::ConnectionSpec;
+use crate::error::EngineError;
+use crate::job::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus, JobType};
+use crate::options::{BackupFormat, BackupOptions, RestoreOptions};
+use crate::progress::{eta, BackupProgress, Phase};
+use crate::restore::{prepare_restore, PreparedRestore};
+use crate::server::Server;
+use crate::sidecar;
+use crate::tools::ToolSearch;
+use chrono::Utc;
+use std::path::PathBuf;
+
+/// How a backup appears in the history.
+#[derive(Debug, Clone)]
+pub struct RecordMeta {
+    /// `None`: "<database> <date time>".
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub source: Source,
+    pub reason: BackupReason,
+    pub schedule_id: Option<String>,
+}
+
+fn default_name(database: &str) -> String {
+    format!(
+        "{database} {}",
+        chrono::Local::now().format("%Y-%m-%d %H:%M")
+    )
+}
+
+/// `shop_2026-12-01_143000.backup` in `folder`, with the format's extension;
+/// `…-2`, `…-3` when that name is taken (two runs in one second).
+pub fn dated_path(
+    folder: &std::path::Path,
+    database: &str,
+    format: BackupFormat,
+    tag: &str,
+) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y-%m-%d_%H%M%S");
+    let base = format!("{}_{stamp}{tag}", crate::paths::slug(database));
+    let named = |suffix: String| match format.default_extension() {
+        "" => folder.join(format!("{base}{suffix}")),
+        ext => folder.join(format!("{base}{suffix}.{ext}")),
+    };
+    (1..)
+        .map(|n| {
+            named(if n == 1 {
+                String::new()
+            } else {
+                format!("-{n}")
+            })
+        })
+        .find(|p| !p.exists() && !sidecar::manifest_path(p).exists())
+        .expect("a free name")
+}
+
+/// Runs a prepared backup recorded in the catalog: a running record first
+/// (with the temporary file, so a crash is cleaned up at the next start),
+/// then the outcome, the SHA-256 and the sidecar files. Never loses a backup
+/// to a catalog error: the outcome says it was not recorded instead.
+pub async fn run_recorded_backup(
+    catalog: &Catalog,
+    prepared: PreparedBackup,
+    meta: RecordMeta,
+    cancel: &CancelHandle,
+    emit: EventSink<'_>,
+) -> JobOutcome {
+    let new = NewBackup {
+        id: prepared.id.clone(),
+        name: meta
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| default_name(&meta.source.database)),
+        description: meta.description.clone(),
+        source: meta.source.clone(),
+        options: prepared.options.clone(),
+        partial_path: Some(prepared.partial_path().to_path_buf()),
+        server_version: Some(prepared.server.version.to_string()),
+        pg_dump_version: Some(prepared.pg_dump.tool.version.to_string()),
+        reason: meta.reason,
+        schedule_id: meta.schedule_id.clone(),
+        started_at: Utc::now(),
+    };
+    let recorded = catalog.begin_backup(&new);
+    // The job's own Finished waits until the record is complete.
+    let sink = |event: JobEvent| {
+        if !matches!(event, JobEvent::Finished(_)) {
+            emit(event)
+        }
+    };
+    let mut outcome = prepared.run(cancel, &sink).await;
+    match recorded {
+        Ok(_) => finish_record(catalog, &mut outcome, emit),
+        Err(e) => outcome
+            .warnings
+            .push(format!("the backup was not recorded in the history: {e}")),
+    }
+    emit(JobEvent::Finished(Box::new(outcome.clone())));
+    outcome
+}
+
+fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventSink<'_>) {
+    let status = backup_status(outcome.status);
+    let mut sha256 = None;
+    if let (true, Some(path)) = (status.is_success(), outcome.output_path.clone()) {
+        emit(JobEvent::Progress(BackupProgress {
+            phase: Phase::Verifying,
+            current_object: Some("SHA-256 checksum".into()),
+            ..outcome.progress.clone()
+        }));
+        match sidecar::write_checksum(&path) {
+            Ok(sum) => sha256 = Some(sum),
+            Err(e) => outcome
+                .warnings
+                .push(format!("the checksum could not be written: {e}")),
+        }
+    }
+    let finish = BackupFinish {
+        status,
+        finished_at: Utc::now(),
+        duration_ms: outcome.duration_ms,
+        size_bytes: outcome.size_bytes,
+        sha256: sha256.clone(),
+        error: outcome
+            .error
+            .as_ref()
+            .map(|e| format!("{} {}", e.summary, e.hint)),
+        warnings: outcome.warnings.clone(),
+    };
+    match catalog.finish_backup(&outcome.job_id, &finish) {
+        Ok(record) => {
+            if status.is_success() {
+                if let Err(e) = sidecar::write_manifest(&record) {
+                    outcome.warnings.push(format!(
+                        "the manifest beside the backup could not be written: {e}"
+                    ));
+                }
+            }
+            outcome.backup_id = Some(record.id);
+            outcome.sha256 = sha256;
+        }
+        Err(e) => outcome
+            .warnings
+            .push(format!("the backup was not recorded in the history: {e}")),
+    }
+}
+
+pub fn backup_status(status: JobStatus) -> BackupStatus {
+    match status {
+        JobStatus::Completed => BackupStatus::Completed,
+        JobStatus::CompletedWithWarnings => BackupStatus::CompletedWithWarnings,
+        JobStatus::Cancelled => BackupStatus::Cancelled,
+        JobStatus::Pending | JobStatus::Running | JobStatus::Failed => BackupStatus::Failed,
+    }
+}
+
+/// What a restore will do around pg_restore, shown by the pre-flight.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreSafety {
+    /// Where the safety backup of the target will go, when one is taken.
+    pub safety_backup: Option<PathBuf>,
+    /// Why a safety backup is (or would be) taken.
+    pub safety_reason: Option<String>,
+    /// The backup as the history knows it.
+    pub catalog_backup: Option<BackupRecord>,
+    /// The checksum will be checked before anything is touched.
+    pub checks_checksum: bool,
+    /// With swap: the temporary database restored into, and the name the
+    /// current database is kept under.
+    pub swap_temp_database: Option<String>,
+    pub swap_keep_as: Option<String>,
+}
+
+/// A restore with everything it does before and after pg_restore.
+pub struct GuardedRestore {
+    pub restore: PreparedRestore,
+    pub safety: RestoreSafety,
+    safety_backup: Option<PreparedBackup>,
+    catalog_sha: Option<String>,
+    swap_target: Option<String>,
+    conn: ConnectionSpec,
+}
+
+/// Plans a restore: its pre-flight, the checksum check, the safety backup
+/// (reason pre-restore, or before-import for a plain SQL script) and the swap.
+pub async fn prepare_guarded_restore(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &RestoreOptions,
+    search: &ToolSearch,
+    catalog: Option<&Catalog>,
+) -> Result<GuardedRestore, EngineError> {
+    let mut options = options.clone();
+    let mut swap_target = None;
+    let mut swap_temp = None;
+    let mut swap_keep = None;
+    if options.swap {
+        options.validate()?;
+        let target = options
+            .target_database
+            .clone()
+            .unwrap_or_else(|| conn.effective_database());
+        let short: String = id
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect();
+        let temp = format!("{target}__tusk_{}", short.to_lowercase());
+        swap_keep = Some(format!(
+            "{target}_before_{}",
+            chrono::Local::now().format("%Y%m%d_%H%M%S")
+        ));
+        options.target_database = Some(temp.clone());
+        options.create_database = true;
+        options.swap = false;
+        swap_target = Some(target);
+        swap_temp = Some(temp);
+    }
+    let restore = prepare_restore(id, conn, &options, search).await?;
+    let catalog_backup = match catalog {
+        Some(c) => c.backup_at(&options.input_path).ok().flatten(),
+        None => None,
+    };
+    let catalog_sha = catalog_backup.as_ref().and_then(|b| b.sha256.clone());
+    let p = &restore.preflight;
+    let destructive = !p.creates_database && (options.clean || p.existing_relations > 0);
+    let safety_reason = destructive.then(|| {
+        if options.clean {
+            format!("clean drops objects in \"{}\"", p.target_database)
+        } else {
+            format!(
+                "\"{}\" already has {} table(s) or other relations",
+                p.target_database, p.existing_relations
+            )
+        }
+    });
+    let mut safety_backup = None;
+    let mut safety_path = None;
+    if destructive && options.safety_backup {
+        let folder = crate::paths::safety_dir();
+        std::fs::create_dir_all(&folder).map_err(|e| {
+            EngineError::Io(format!(
+                "cannot create the safety backup folder {}: {e}",
+                folder.display()
+            ))
+        })?;
+        let path = dated_path(
+            &folder,
+            &p.target_database,
+            BackupFormat::Custom,
+            "_pre-restore",
+        );
+        let backup_options = BackupOptions {
+            output_path: path.clone(),
+            compression: 1,
+            ..Default::default()
+        };
+        let target = conn.with_database(&p.target_database);
+        safety_backup =
+            Some(prepare_backup(&format!("{id}-safety"), &target, &backup_options, search).await?);
+        safety_path = Some(path);
+    }
+    Ok(GuardedRestore {
+        safety: RestoreSafety {
+            safety_backup: safety_path,
+            safety_reason,
+            checks_checksum: catalog_sha.is_some() && !options.ignore_checksum,
+            catalog_backup,
+            swap_temp_database: swap_temp,
+            swap_keep_as: swap_keep,
+        },
+        restore,
+        safety_backup,
+        catalog_sha: catalog_sha.filter(|_| !options.ignore_checksum),
+        swap_target,
+        conn: conn.clone(),
+    })
+}
+
+/// Scales a part of a job into a slice of its progress bar.
+struct Slice<'a> {
+    emit: EventSink<'a>,
+    from: f64,
+    width: f64,
+    started: std::time::Instant,
+    phase: Option<Phase>,
+}
+
+impl Slice<'_> {
+    fn sink(&self) -> impl Fn(JobEvent) + Send + Sync + '_ {
+        move |event| match event {
+            JobEvent::Progress(p) => {
+                let percent = self.from + p.percent * self.width / 100.0;
+                let elapsed = self.started.elapsed();
+                (self.emit)(JobEvent::Progress(BackupProgress {
+                    phase: self.phase.unwrap_or(p.phase),
+                    percent: (percent * 10.0).round() / 10.0,
+                    elapsed_ms: elapsed.as_millis() as i64,
+                    eta_ms: eta(elapsed, percent),
+                    ..p
+                }))
+            }
+            JobEvent::Log(lines) => (self.emit)(JobEvent::Log(lines)),
+            JobEvent::Finished(_) => {}
+        }
+    }
+}
+
+impl GuardedRestore {
+    pub fn command_display(&self) -> String {
+        self.restore.command_display()
+    }
+
+    /// Runs everything; exactly one `Finished` event.
+    pub async fn run(
+        mut self,
+        catalog: Option<&Catalog>,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> JobOutcome {
+        let started = std::time::Instant::now();
+        let started_at = Utc::now();
+        if let Some(expected) = &self.catalog_sha {
+            emit(JobEvent::Progress(BackupProgress {
+                phase: Phase::Verifying,
+                current_object: Some("SHA-256 checksum".into()),
+                ..Default::default()
+            }));
+            let path = self.restore.options.input_path.clone();
+            let expected = expected.clone();
+            let checked = tokio::task::spawn_blocking(move || sidecar::check(&path, &expected))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            if let Err(why) = checked {
+                return self.refuse(started_at, format!("{why}. Nothing was restored."), "Restore it anyway only if you know why it changed (turn on \"ignore checksum\"), or pick another backup.", emit);
+            }
+        }
+        let safety_share = self
+            .safety_backup
+            .as_ref()
+            .map_or(0.0, |b| safety_share(b.data_bytes(), &self.restore));
+        let mut safety_path = None;
+        let mut safety_id = None;
+        if let Some(backup) = self.safety_backup.take() {
+            let slice = Slice {
+                emit,
+                from: 0.0,
+                width: safety_share,
+                started,
+                phase: Some(Phase::SafetyBackup),
+            };
+            let sink = slice.sink();
+            let source = Source {
+                database: self.restore.preflight.target_database.clone(),
+                host: self.conn.host.clone(),
+                port: self.conn.port,
+                user: self.conn.user.clone(),
+                connection_id: Some(self.restore.options.connection_id.clone())
+                    .filter(|s| !s.is_empty()),
+                connection_name: None,
+            };
+            let reason = if self.restore.info.format == BackupFormat::Plain {
+                BackupReason::BeforeImport
+            } else {
+                BackupReason::PreRestore
+            };
+            let meta = RecordMeta {
+                name: Some(format!("{} before restore", source.database)),
+                description: Some(format!(
+                    "Taken automatically before restoring {}",
+                    self.restore.options.input_path.display()
+                )),
+                source,
+                reason,
+                schedule_id: None,
+            };
+            let outcome = match catalog {
+                Some(c) => run_recorded_backup(c, backup, meta, cancel, &sink).await,
+                None => backup.run(cancel, &sink).await,
+            };
+            if outcome.status == JobStatus::Cancelled {
+                return self.finish_early(started_at, JobStatus::Cancelled, None, emit);
+            }
+            if !matches!(
+                outcome.status,
+                JobStatus::Completed | JobStatus::CompletedWithWarnings
+            ) {
+                let why = outcome
+                    .error
+                    .map(|e| e.summary)
+                    .unwrap_or_else(|| "it did not complete".into());
+                return self.refuse(
+                    started_at,
+                    format!(
+                        "The safety backup of the target failed ({why}), so nothing was restored."
+                    ),
+                    "Fix the problem and try again, or turn off the safety backup.",
+                    emit,
+                );
+            }
+            safety_path = outcome.output_path;
+            safety_id = outcome.backup_id;
+        }
+        let slice = Slice {
+            emit,
+            from: safety_share,
+            width: 100.0 - safety_share,
+            started,
+            phase: None,
+        };
+        let sink = slice.sink();
+        let swap = self
+            .swap_target
+            .clone()
+            .zip(self.safety.swap_keep_as.clone());
+        let temp = self.restore.preflight.target_database.clone();
+        let psql = self.restore.psql_path().to_path_buf();
+        let mut outcome = self.restore.run(cancel, &sink).await;
+        outcome.started_at = started_at;
+        outcome.safety_backup = safety_path;
+        outcome.backup_id = safety_id;
+        if let (Some((target, keep_as)), JobStatus::Completed | JobStatus::CompletedWithWarnings) =
+            (swap, outcome.status)
+        {
+            if let Err(e) = swap_in(&psql, &self.conn, &temp, &target, &keep_as).await {
+                outcome.status = JobStatus::Failed;
+                outcome.error = Some(crate::explain::Explanation {
+                    kind: crate::explain::FailureKind::Other,
+                    summary: format!("The backup was restored into \"{temp}\" but it could not be swapped in for \"{target}\": {e}"),
+                    hint: format!("\"{target}\" was not changed. The restored copy is kept as \"{temp}\"."),
+                });
+            } else {
+                outcome.warnings.push(format!(
+                    "\"{target}\" now holds the restored backup; the previous database is kept as \"{keep_as}\""
+                ));
+            }
+        }
+        outcome.finished_at = Utc::now();
+        outcome.duration_ms = (outcome.finished_at - started_at).num_milliseconds();
+        emit(JobEvent::Finished(Box::new(outcome.clone())));
+        outcome
+    }
+
+    fn refuse(
+        self,
+        started_at: chrono::DateTime<Utc>,
+        summary: String,
+        hint: &str,
+        emit: EventSink<'_>,
+    ) -> JobOutcome {
+        let error = crate::explain::Explanation {
+            kind: crate::explain::FailureKind::Other,
+            summary,
+            hint: hint.into(),
+        };
+        self.finish_early(started_at, JobStatus::Failed, Some(error), emit)
+    }
+
+    fn finish_early(
+        self,
+        started_at: chrono::DateTime<Utc>,
+        status: JobStatus,
+        error: Option<crate::explain::Explanation>,
+        emit: EventSink<'_>,
+    ) -> JobOutcome {
+        let finished_at = Utc::now();
+        let outcome = JobOutcome {
+            job_id: self.restore.id.clone(),
+            job_type: JobType::Restore,
+            status,
+            started_at,
+            finished_at,
+            duration_ms: (finished_at - started_at).num_milliseconds(),
+            exit_code: None,
+            output_path: None,
+            size_bytes: None,
+            error,
+            warnings: Vec::new(),
+            errors: Vec::new(),
+            last_lines: Vec::new(),
+            command: self.restore.command_display(),
+            progress: BackupProgress::default(),
+            backup_id: None,
+            sha256: None,
+            safety_backup: None,
+        };
+        emit(JobEvent::Finished(Box::new(outcome.clone())));
+        outcome
+    }
+}
+
+/// The part of the bar the safety backup takes: its table bytes against the
+/// restore's data, counted as uncompressed and with index builds on top
+/// (measured with bench/: a compressed byte restores like ~2 dumped bytes).
+fn safety_share(backup_bytes: u64, restore: &PreparedRestore) -> f64 {
+    let compressed = restore.info.compression.algorithm != "none";
+    let restore_work = restore.data_bytes() as f64 * if compressed { 2.0 } else { 1.0 } * 1.3;
+    let backup_work = backup_bytes as f64;
+    if backup_work + restore_work <= 0.0 {
+        return 50.0;
+    }
+    (100.0 * backup_work / (backup_work + restore_work)).clamp(5.0, 95.0)
+}
+
+/// `target` → `keep_as`, `temp` → `target`, after closing other sessions on
+/// `target` (the user confirmed the swap).
+async fn swap_in(
+    psql: &std::path::Path,
+    conn: &ConnectionSpec,
+    temp: &str,
+    target: &str,
+    keep_as: &str,
+) -> Result<(), EngineError> {
+    let maintenance = conn.with_database("postgres");
+    let env = maintenance.tool_env("tusk-swap")?;
+    let server = Server::new(psql, &maintenance, &env);
+    server
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'target' AND pid <> pg_backend_pid()",
+            &[("target", target)],
+        )
+        .await?;
+    server
+        .query(
+            "ALTER DATABASE :\"target\" RENAME TO :\"keep\"",
+            &[("target", target), ("keep", keep_as)],
+        )
+        .await?;
+    if let Err(e) = server
+        .query(
+            "ALTER DATABASE :\"temp\" RENAME TO :\"target\"",
+            &[("temp", temp), ("target", target)],
+        )
+        .await
+    {
+        // Put the original back: never leave the target missing.
+        let _ = server
+            .query(
+                "ALTER DATABASE :\"keep\" RENAME TO :\"target\"",
+                &[("keep", keep_as), ("target", target)],
+            )
+            .await;
+        return Err(e);
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! Where Tusk keeps its files, shared by the app and the CLI so both see the
+//! same history and schedules: `$TUSK_DATA_DIR`, else the XDG data folder
+//! (`~/.local/share/tusk`); `$TUSK_CONFIG_DIR`, else `~/.config/tusk`.
+
+use std::path::PathBuf;
+
+fn from_env_or(var: &str, base: Option<PathBuf>) -> PathBuf {
+    if let Some(dir) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    base.map(|b| b.join("tusk"))
+        .unwrap_or_else(|| PathBuf::from(".tusk"))
+}
+
+/// Catalog, safety backups, scheduled backups by default, the demo database.
+pub fn data_dir() -> PathBuf {
+    from_env_or(
+        "TUSK_DATA_DIR",
+        directories::BaseDirs::new().map(|d| d.data_dir().to_path_buf()),
+    )
+}
+
+/// Connection profiles and `config.toml`.
+pub fn config_dir() -> PathBuf {
+    from_env_or(
+        "TUSK_CONFIG_DIR",
+        directories::BaseDirs::new().map(|d| d.config_dir().to_path_buf()),
+    )
+}
+
+/// The catalog database.
+pub fn catalog_path() -> PathBuf {
+    data_dir().join("catalog.db")
+}
+
+/// Where safety backups taken before a destructive restore go.
+pub fn safety_dir() -> PathBuf {
+    data_dir().join("safety-backups")
+}
+
+/// Default destination of a schedule's backups.
+pub fn scheduled_dir(schedule_name: &str) -> PathBuf {
+    data_dir().join("backups").join(slug(schedule_name))
+}
+
+/// `Nightly shop (prod)` → `nightly-shop-prod`: safe in any file system.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "backup".into()
+    } else {
+        trimmed.chars().take(60).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_file_names() {
+        assert_eq!(slug("Nightly shop (prod)"), "nightly-shop-prod");
+        assert_eq!(slug("../../etc"), "etc");
+        assert_eq!(slug("***"), "backup");
+        assert_eq!(slug("Ünïcode DB"), "ünïcode-db");
+    }
+}

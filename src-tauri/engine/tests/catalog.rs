@@ -1,0 +1,768 @@
+//! The catalog, verification, safety backups, schedules and retention against
+//! a real PostgreSQL and a real SQLite catalog.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::*;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use tusk_engine::catalog::{
+    BackupQuery, BackupReason, BackupStatus, Catalog, NotifyOn, RunStatus, Schedule, Source,
+    Trigger, VerifyStatus,
+};
+use tusk_engine::history::{prepare_guarded_restore, run_recorded_backup, RecordMeta};
+use tusk_engine::retention::RetentionPolicy;
+use tusk_engine::scheduler::{Clock, Notice, Runner};
+use tusk_engine::verify::{verify_backup, VerifyRequest};
+use tusk_engine::{BackupOptions, CancelHandle, JobStatus, RestoreOptions};
+
+/// One data folder for this test binary: safety backups go there.
+fn data_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::env::set_var("TUSK_DATA_DIR", dir.path());
+        dir
+    })
+    .path()
+}
+
+fn catalog(dir: &Path) -> Catalog {
+    data_dir();
+    Catalog::open(&dir.join("catalog.db")).unwrap().0
+}
+
+fn source(db: &str) -> Source {
+    let pg = pg();
+    Source {
+        connection_id: Some("conn-1".into()),
+        connection_name: Some("Test server".into()),
+        host: Some(pg.socket_dir().display().to_string()),
+        port: Some(pg.port()),
+        user: Some("postgres".into()),
+        database: db.into(),
+    }
+}
+
+async fn recorded_backup(c: &Catalog, db: &str, path: PathBuf) -> tusk_engine::JobOutcome {
+    let options = BackupOptions {
+        output_path: path,
+        compression: 1,
+        ..Default::default()
+    };
+    let prepared = tusk_engine::prepare_backup(&uuid(), &conn(db), &options, &search())
+        .await
+        .unwrap();
+    let events = Events::default();
+    let meta = RecordMeta {
+        name: None,
+        description: None,
+        source: source(db),
+        reason: BackupReason::Manual,
+        schedule_id: None,
+    };
+    let outcome =
+        run_recorded_backup(c, prepared, meta, &CancelHandle::new(), &events.sink()).await;
+    assert_eq!(events.finished().len(), 1, "exactly one terminal event");
+    assert_eq!(events.finished()[0].backup_id, outcome.backup_id);
+    outcome
+}
+
+async fn verify(
+    c: &Catalog,
+    id: &str,
+    restore_on: Option<&str>,
+) -> tusk_engine::catalog::Verification {
+    let req = VerifyRequest {
+        id: uuid(),
+        backup: c.require_backup(id).unwrap(),
+        restore_on: restore_on.map(conn),
+        search: &search(),
+    };
+    verify_backup(c, req, &CancelHandle::new(), &|_| {})
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_recorded_backup_has_its_checksum_manifest_and_history_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_rec");
+    let path = dir.path().join("shop.backup");
+    let outcome = recorded_backup(&c, &db, path.clone()).await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{:?}", outcome.error);
+    let id = outcome.backup_id.clone().unwrap();
+    let record = c.require_backup(&id).unwrap();
+    assert_eq!(record.status, BackupStatus::Completed);
+    assert_eq!(record.reason, BackupReason::Manual);
+    assert_eq!(record.source.database, db);
+    assert_eq!(record.size_bytes, outcome.size_bytes);
+    assert!(record.server_version.is_some() && record.pg_dump_version.is_some());
+    assert!(record.file_exists);
+    // The sidecar is what sha256sum -c reads, from the backup's folder.
+    let check = std::process::Command::new("sha256sum")
+        .arg("-c")
+        .arg("shop.backup.sha256")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("shop.backup.sha256"))
+            .unwrap()
+            .split_whitespace()
+            .next(),
+        record.sha256.as_deref()
+    );
+    assert!(dir.path().join("shop.backup.tusk.json").exists());
+    // Listed, filtered by connection and status, paged.
+    let page = c
+        .list_backups(&BackupQuery {
+            connection_id: Some("conn-1".into()),
+            statuses: vec![BackupStatus::Completed],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].id, id);
+    assert_eq!(
+        c.list_backups(&BackupQuery {
+            statuses: vec![BackupStatus::Failed],
+            ..Default::default()
+        })
+        .unwrap()
+        .total,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_failed_backup_is_recorded_as_failed_with_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_fail");
+    let path = dir.path().join("fail.backup");
+    let options = BackupOptions {
+        output_path: path.clone(),
+        extra_args: vec!["--table=no_such_table_anywhere".into()],
+        ..Default::default()
+    };
+    let prepared = tusk_engine::prepare_backup(&uuid(), &conn(&db), &options, &search())
+        .await
+        .unwrap();
+    let meta = RecordMeta {
+        name: Some("will fail".into()),
+        description: None,
+        source: source(&db),
+        reason: BackupReason::Manual,
+        schedule_id: None,
+    };
+    let outcome = run_recorded_backup(&c, prepared, meta, &CancelHandle::new(), &|_| {}).await;
+    assert_eq!(outcome.status, JobStatus::Failed);
+    let record = c
+        .require_backup(outcome.backup_id.as_ref().unwrap())
+        .unwrap();
+    assert_eq!(record.status, BackupStatus::Failed);
+    assert!(
+        record
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("no matching tables"),
+        "{:?}",
+        record.error
+    );
+    assert!(!path.exists());
+    assert!(std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .all(|e| !e.file_name().to_string_lossy().contains("fail.backup")));
+}
+
+#[tokio::test]
+async fn verification_passes_for_a_good_backup_and_fails_for_a_corrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_verify");
+    let good = recorded_backup(&c, &db, dir.path().join("good.backup")).await;
+    let good_id = good.backup_id.unwrap();
+    let v = verify(&c, &good_id, Some(&db)).await;
+    assert_eq!(v.status, VerifyStatus::Passed, "{v:#?}");
+    let orders = v
+        .tables
+        .iter()
+        .find(|t| t.schema == "shop" && t.name == "orders")
+        .unwrap();
+    assert_eq!((orders.expected, orders.restored), (Some(3000), Some(3000)));
+    let odd = v.tables.iter().find(|t| t.schema == ODD_SCHEMA).unwrap();
+    assert_eq!(odd.restored, Some(200));
+    assert!(v.restored_on.is_some());
+    assert_eq!(c.table_rows(&good_id).unwrap().len(), v.tables.len());
+    let stored = c.require_backup(&good_id).unwrap().verification.unwrap();
+    assert_eq!(stored.status, VerifyStatus::Passed);
+    // The scratch database is gone again.
+    let left = pg().psql(
+        "postgres",
+        "SELECT count(*) FROM pg_database WHERE datname LIKE 'tusk_verify_%'",
+    );
+    assert_eq!(left.trim(), "0");
+
+    // Flip bytes in the middle: the checksum no longer matches.
+    let bad = recorded_backup(&c, &db, dir.path().join("bad.backup")).await;
+    let bad_id = bad.backup_id.unwrap();
+    let path = dir.path().join("bad.backup");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let v = verify(&c, &bad_id, Some(&db)).await;
+    assert_eq!(v.status, VerifyStatus::Failed);
+    assert_eq!(v.checks[0].name, "checksum");
+    assert!(!v.checks[0].ok);
+    assert!(
+        v.summary.contains("changed after it was made"),
+        "{}",
+        v.summary
+    );
+
+    // Damaged data whose checksum was (wrongly) re-recorded: the archive no
+    // longer reads back, whatever the checksum says.
+    let sum = tusk_engine::sidecar::write_checksum(&path).unwrap();
+    let mut record = c.require_backup(&bad_id).unwrap();
+    record.sha256 = Some(sum);
+    let req = VerifyRequest {
+        id: uuid(),
+        backup: record,
+        restore_on: Some(conn(&db)),
+        search: &search(),
+    };
+    let v = verify_backup(&c, req, &CancelHandle::new(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(v.status, VerifyStatus::Failed, "{v:#?}");
+    assert!(
+        v.checks.iter().any(|c| !c.ok && c.name != "checksum"),
+        "{v:#?}"
+    );
+}
+
+#[tokio::test]
+async fn restore_refuses_a_backup_whose_checksum_changed_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_sum");
+    let path = dir.path().join("sum.backup");
+    recorded_backup(&c, &db, path.clone()).await;
+    // Append a byte: the archive still reads, the checksum does not match.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"\n").unwrap();
+    let target = format!("{db}_copy");
+    let options = RestoreOptions {
+        input_path: path.clone(),
+        target_database: Some(target.clone()),
+        create_database: true,
+        ..Default::default()
+    };
+    let guarded =
+        prepare_guarded_restore(&uuid(), &conn("postgres"), &options, &search(), Some(&c))
+            .await
+            .unwrap();
+    assert!(guarded.safety.checks_checksum);
+    let outcome = guarded.run(Some(&c), &CancelHandle::new(), &|_| {}).await;
+    assert_eq!(outcome.status, JobStatus::Failed);
+    let error = outcome.error.unwrap();
+    assert!(
+        error.summary.contains("changed after it was made"),
+        "{}",
+        error.summary
+    );
+    assert!(error.summary.contains("Nothing was restored"));
+    let exists = pg().psql(
+        "postgres",
+        &format!("SELECT count(*) FROM pg_database WHERE datname = '{target}'"),
+    );
+    assert_eq!(exists.trim(), "0", "the target was never created");
+
+    let forced = RestoreOptions {
+        ignore_checksum: true,
+        ..options
+    };
+    let guarded = prepare_guarded_restore(&uuid(), &conn("postgres"), &forced, &search(), Some(&c))
+        .await
+        .unwrap();
+    let outcome = guarded.run(Some(&c), &CancelHandle::new(), &|_| {}).await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{:?}", outcome.error);
+    assert_eq!(fingerprint(&target), fingerprint(&db));
+}
+
+#[tokio::test]
+async fn a_destructive_restore_takes_a_safety_backup_of_the_target_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_safety");
+    let path = dir.path().join("before.backup");
+    recorded_backup(&c, &db, path.clone()).await;
+    // The target changes after the backup; the restore with clean will undo it.
+    pg().psql(&db, "DELETE FROM shop.orders WHERE id > 100; CREATE TABLE public.made_later (x int); INSERT INTO public.made_later VALUES (42)");
+    let changed = fingerprint(&db);
+    let options = RestoreOptions {
+        input_path: path,
+        clean: true,
+        ..Default::default()
+    };
+    let guarded = prepare_guarded_restore(&uuid(), &conn(&db), &options, &search(), Some(&c))
+        .await
+        .unwrap();
+    let planned = guarded
+        .safety
+        .safety_backup
+        .clone()
+        .expect("a safety backup is planned");
+    assert!(guarded
+        .safety
+        .safety_reason
+        .as_deref()
+        .unwrap()
+        .contains("clean"));
+    let events = Events::default();
+    let outcome = guarded
+        .run(Some(&c), &CancelHandle::new(), &events.sink())
+        .await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{:?}", outcome.error);
+    assert_eq!(outcome.safety_backup.as_ref(), Some(&planned));
+    assert!(planned.starts_with(data_dir()));
+    let safety = c
+        .require_backup(outcome.backup_id.as_ref().unwrap())
+        .unwrap();
+    assert_eq!(safety.reason, BackupReason::PreRestore);
+    assert_eq!(safety.status, BackupStatus::Completed);
+    // Progress covered both parts and never went back.
+    let percents: Vec<f64> = events
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            tusk_engine::JobEvent::Progress(p) => Some(p.percent),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        percents.windows(2).all(|w| w[0] <= w[1] + 0.05),
+        "{percents:?}"
+    );
+    assert!(events.all_json().contains("safetyBackup"));
+    // The safety backup holds the database as it was just before.
+    let check = pg().create_db("cat_safety_check");
+    let (restored, _) = restore(
+        &conn(&check),
+        RestoreOptions {
+            input_path: planned,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        restored.status,
+        JobStatus::Completed,
+        "{:?}",
+        restored.error
+    );
+    assert_eq!(fingerprint(&check), changed);
+}
+
+#[tokio::test]
+async fn swap_restores_into_a_new_database_and_keeps_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_swap");
+    let path = dir.path().join("swap.backup");
+    recorded_backup(&c, &db, path.clone()).await;
+    let original = fingerprint(&db);
+    pg().psql(&db, "DELETE FROM shop.orders");
+    let options = RestoreOptions {
+        input_path: path,
+        swap: true,
+        ..Default::default()
+    };
+    let guarded = prepare_guarded_restore(&uuid(), &conn(&db), &options, &search(), Some(&c))
+        .await
+        .unwrap();
+    assert!(
+        guarded.safety.safety_backup.is_none(),
+        "the old database is kept instead"
+    );
+    let keep = guarded.safety.swap_keep_as.clone().unwrap();
+    let outcome = guarded.run(Some(&c), &CancelHandle::new(), &|_| {}).await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{:?}", outcome.error);
+    assert_eq!(fingerprint(&db), original);
+    assert_eq!(
+        pg().psql(&keep, "SELECT count(*) FROM shop.orders").trim(),
+        "0"
+    );
+}
+
+#[tokio::test]
+async fn a_job_whose_process_died_is_marked_interrupted_and_its_file_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.db");
+    let partial = dir.path().join(".crash.backup.tusk-partial-abc");
+    std::fs::write(&partial, b"half a backup").unwrap();
+    {
+        let c = Catalog::open(&path).unwrap().0;
+        c.begin_backup(&tusk_engine::catalog::NewBackup {
+            id: "crashed".into(),
+            name: "crashed".into(),
+            description: None,
+            source: source("shop"),
+            options: BackupOptions {
+                output_path: dir.path().join("crash.backup"),
+                ..Default::default()
+            },
+            partial_path: Some(partial.clone()),
+            server_version: None,
+            pg_dump_version: None,
+            reason: BackupReason::Manual,
+            schedule_id: None,
+            started_at: Utc::now(),
+        })
+        .unwrap();
+    }
+    // Make the record look like another, dead process's.
+    let dead = std::process::Command::new("true").spawn().unwrap();
+    let dead_pid = dead.id();
+    let _ = dead.wait_with_output();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE backups SET owner_pid = ?1", [dead_pid])
+        .unwrap();
+    drop(conn);
+
+    let (c, report) = Catalog::open(&path).unwrap();
+    assert_eq!(report.interrupted, ["crashed"]);
+    assert!(!partial.exists());
+    let record = c.require_backup("crashed").unwrap();
+    assert_eq!(record.status, BackupStatus::Interrupted);
+    assert!(record.error.unwrap().contains("stopped before it finished"));
+}
+
+#[tokio::test]
+async fn a_damaged_catalog_is_rebuilt_from_its_copy_and_the_sidecars() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.db");
+    let folder_a = dir.path().join("a");
+    let folder_b = dir.path().join("b");
+    std::fs::create_dir_all(&folder_a).unwrap();
+    std::fs::create_dir_all(&folder_b).unwrap();
+    let db = sample_db("cat_rebuild");
+    let (first, second);
+    {
+        let (c, _) = Catalog::open(&path).unwrap();
+        first = recorded_backup(&c, &db, folder_a.join("one.backup"))
+            .await
+            .backup_id
+            .unwrap();
+        c.backup_self().unwrap();
+        // Made after the copy: only its sidecars know it.
+        second = recorded_backup(&c, &db, folder_b.join("two.backup"))
+            .await
+            .backup_id
+            .unwrap();
+        assert_eq!(c.integrity_check().unwrap(), "ok");
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    std::fs::write(&path, b"this is not a database any more").unwrap();
+    let (c, report) = Catalog::open(&path).unwrap();
+    assert!(report.rebuilt);
+    assert!(report.damaged_copy.as_ref().unwrap().exists());
+    assert_eq!(report.restored_from_copy, 1);
+    assert_eq!(report.imported, 1);
+    let first_back = c.require_backup(&first).unwrap();
+    let second_back = c.require_backup(&second).unwrap();
+    assert_eq!(first_back.reason, BackupReason::Manual);
+    assert_eq!(
+        second_back.sha256,
+        tusk_engine::sidecar::listing(&folder_b.join("two.backup"))
+            .ok()
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+    );
+
+    // Without any copy, the sidecars alone rebuild it.
+    drop(c);
+    for suffix in ["-wal", "-shm", "-copy"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    std::fs::write(&path, b"garbage again").unwrap();
+    let (c, report) = Catalog::open(&path).unwrap();
+    assert!(report.rebuilt);
+    assert_eq!(report.imported, 2);
+    assert_eq!(c.list_backups(&BackupQuery::default()).unwrap().total, 2);
+}
+
+#[tokio::test]
+async fn a_folder_copied_from_another_machine_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_import");
+    let made = dir.path().join("made");
+    std::fs::create_dir_all(&made).unwrap();
+    let id = recorded_backup(&c, &db, made.join("x.backup"))
+        .await
+        .backup_id
+        .unwrap();
+    // Another machine: a copy of the folder under another name, a new catalog.
+    let copied = dir.path().join("copied");
+    std::fs::create_dir_all(&copied).unwrap();
+    for f in std::fs::read_dir(&made).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), copied.join(f.file_name())).unwrap();
+    }
+    let other = Catalog::open(&dir.path().join("other.db")).unwrap().0;
+    let report = other.import_folder(&copied, false).unwrap();
+    assert_eq!(report.imported, std::slice::from_ref(&id));
+    let record = other.require_backup(&id).unwrap();
+    assert_eq!(record.reason, BackupReason::Imported);
+    assert_eq!(record.path, copied.join("x.backup"));
+    assert!(record.file_exists);
+    assert_eq!(
+        other.import_folder(&copied, false).unwrap().already_known,
+        [id]
+    );
+}
+
+struct FakeClock(Mutex<DateTime<Utc>>);
+
+impl Clock for FakeClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+impl FakeClock {
+    fn set(&self, t: DateTime<Utc>) {
+        *self.0.lock().unwrap() = t;
+    }
+}
+
+fn schedule(db: &str, dest: &Path, every_secs: u64, next: DateTime<Utc>) -> Schedule {
+    Schedule {
+        id: uuid(),
+        name: format!("every {every_secs}s"),
+        source: source(db),
+        trigger: Trigger::Interval { every_secs },
+        destination: dest.to_path_buf(),
+        options: BackupOptions {
+            compression: 1,
+            ..Default::default()
+        },
+        retention: RetentionPolicy {
+            keep_last: Some(2),
+            min_keep: 1,
+            ..Default::default()
+        },
+        max_retries: 0,
+        retry_delay_secs: 0,
+        notify: NotifyOn::Always,
+        created_at: next - Duration::hours(1),
+        next_run_at: Some(next),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_schedule_fires_when_due_catches_up_once_and_prunes() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_sched");
+    let dest = dir.path().join("scheduled");
+    let t0 = Utc::now();
+    let clock = FakeClock(Mutex::new(t0 - Duration::seconds(1)));
+    let mut s = schedule(&db, &dest, 3600, t0);
+    s.verify_after = true;
+    c.save_schedule(&s).unwrap();
+    let notices: Mutex<Vec<Notice>> = Mutex::default();
+    let notify = |n: Notice| notices.lock().unwrap().push(n);
+    let runner = Runner {
+        catalog: &c,
+        search: &search(),
+        clock: &clock,
+        password: &|_| None,
+        notify: &notify,
+    };
+    assert!(runner.due().unwrap().is_empty(), "not due a second early");
+    clock.set(t0 + Duration::seconds(1));
+    assert_eq!(runner.due().unwrap().len(), 1);
+    let runs = runner.run_due(&CancelHandle::new()).await;
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
+    let backup = c.require_backup(run.backup_id.as_ref().unwrap()).unwrap();
+    assert_eq!(backup.reason, BackupReason::Scheduled);
+    assert_eq!(backup.schedule_id.as_deref(), Some(s.id.as_str()));
+    assert!(backup.path.starts_with(&dest));
+    assert_eq!(backup.verification.unwrap().status, VerifyStatus::Passed);
+    let saved = c.require_schedule(&s.id).unwrap();
+    let expected = t0 + Duration::seconds(1) + Duration::hours(1);
+    assert!(
+        (saved.next_run_at.unwrap() - expected)
+            .num_milliseconds()
+            .abs()
+            <= 1,
+        "next run one hour after this one"
+    );
+    assert!(runner.due().unwrap().is_empty());
+    assert_eq!(notices.lock().unwrap().len(), 1);
+    assert!(!notices.lock().unwrap()[0].failed);
+
+    // Ten hours later (the app was closed): one run, not ten.
+    clock.set(t0 + Duration::hours(10));
+    let runs = runner.run_due(&CancelHandle::new()).await;
+    assert_eq!(runs.len(), 1);
+    assert!(runner.due().unwrap().is_empty());
+    // A third run; retention keeps the newest two.
+    clock.set(t0 + Duration::hours(12));
+    let runs = runner.run_due(&CancelHandle::new()).await;
+    assert_eq!(runs[0].pruned, 1);
+    let stats = c.schedule_stats(&s.id).unwrap();
+    assert_eq!(
+        (stats.total_runs, stats.successful_runs, stats.failed_runs),
+        (3, 3, 0)
+    );
+    let kept = c.successful_backups(Some(&s.id), None).unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().all(|b| b.path.exists()));
+    let files = std::fs::read_dir(&dest).unwrap().count();
+    assert_eq!(
+        files,
+        2 * 3,
+        "two backups, each with .sha256 and .tusk.json"
+    );
+}
+
+#[tokio::test]
+async fn one_run_of_a_schedule_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let s = schedule("nowhere", dir.path(), 60, Utc::now());
+    c.save_schedule(&s).unwrap();
+    let run = |id: &str| tusk_engine::catalog::ScheduleRun {
+        id: id.into(),
+        schedule_id: s.id.clone(),
+        scheduled_for: Utc::now(),
+        started_at: Utc::now(),
+        finished_at: None,
+        status: RunStatus::Running,
+        attempts: 0,
+        backup_id: None,
+        error: None,
+        pruned: 0,
+    };
+    assert!(c.claim_run(&run("first")).unwrap());
+    assert!(
+        !c.claim_run(&run("second")).unwrap(),
+        "the first is still running"
+    );
+    let mut done = run("first");
+    done.status = RunStatus::Succeeded;
+    done.finished_at = Some(Utc::now());
+    c.update_run(&done).unwrap();
+    assert!(c.claim_run(&run("third")).unwrap());
+}
+
+#[tokio::test]
+async fn twenty_failed_runs_never_cost_the_last_good_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_minkeep");
+    let dest = dir.path().join("kept");
+    let t0 = Utc::now();
+    let clock = FakeClock(Mutex::new(t0));
+    let mut s = schedule(&db, &dest, 60, t0);
+    s.retention = RetentionPolicy {
+        keep_last: None,
+        max_age_days: Some(1),
+        min_keep: 2,
+        ..Default::default()
+    };
+    s.max_retries = 1;
+    s.notify = NotifyOn::Failure;
+    c.save_schedule(&s).unwrap();
+    let notices: Mutex<Vec<Notice>> = Mutex::default();
+    let notify = |n: Notice| notices.lock().unwrap().push(n);
+    let runner = Runner {
+        catalog: &c,
+        search: &search(),
+        clock: &clock,
+        password: &|_| None,
+        notify: &notify,
+    };
+    for _ in 0..3 {
+        let run = runner
+            .run(&s, &CancelHandle::new(), &|_| {})
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
+    }
+    assert_eq!(
+        c.successful_backups(Some(&s.id), None).unwrap().len(),
+        3,
+        "all younger than a day"
+    );
+    // The database goes away; a month of failures follows.
+    let broken = Schedule {
+        source: Source {
+            database: "this_database_is_gone".into(),
+            ..s.source.clone()
+        },
+        ..s.clone()
+    };
+    c.save_schedule(&broken).unwrap();
+    for day in 0..20 {
+        clock.set(t0 + Duration::days(2 + day));
+        let run = runner
+            .run(&broken, &CancelHandle::new(), &|_| {})
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.status, RunStatus::Failed);
+        assert_eq!(run.attempts, 2, "one retry");
+        assert!(
+            run.error
+                .as_deref()
+                .unwrap()
+                .contains("this_database_is_gone"),
+            "{:?}",
+            run.error
+        );
+    }
+    // Every backup is now older than the one day kept: only the minimum stays.
+    let pruned = runner.prune(&broken).unwrap();
+    assert_eq!(pruned.len(), 1);
+    assert!(
+        pruned[0].reason.contains("older than 1 days"),
+        "{:?}",
+        pruned[0]
+    );
+    let kept = c.successful_backups(Some(&s.id), None).unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().all(|b| b.path.exists()));
+    let stats = c.schedule_stats(&s.id).unwrap();
+    assert_eq!((stats.successful_runs, stats.failed_runs), (3, 20));
+    assert_eq!(
+        notices.lock().unwrap().iter().filter(|n| n.failed).count(),
+        20
+    );
+}
