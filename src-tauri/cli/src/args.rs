@@ -1,14 +1,20 @@
 //! Command-line arguments and what each subcommand does with them.
 
 use crate::config::Config;
+use crate::manage::{
+    CatalogAction, CatalogArgs, DaemonArgs, DeleteArgs, IdArgs, ImportArgs, ListArgs, PruneArgs,
+    ScheduleAction, ScheduleArgs, VerifyArgs,
+};
 use crate::render::{self, Reporter};
 use crate::{exit, outcome_code};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use tusk_engine::catalog::{BackupReason, Source};
+use tusk_engine::history::{prepare_guarded_restore, run_recorded_backup, RecordMeta};
 use tusk_engine::options::{DumpSection, InsertMode};
 use tusk_engine::{
-    prepare_backup, prepare_restore, BackupFormat, BackupOptions, BackupPreset, CancelHandle,
-    ConnectionSpec, EngineError, RestoreOptions, Secret, ToolSearch,
+    prepare_backup, BackupFormat, BackupOptions, BackupPreset, CancelHandle, ConnectionSpec,
+    EngineError, RestoreOptions, Secret, ToolSearch,
 };
 
 #[derive(Parser)]
@@ -27,6 +33,9 @@ pub struct Cli {
     /// Config file with named remotes (default: ~/.config/tusk/config.toml).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
+    /// The history's database (default: ~/.local/share/tusk/catalog.db).
+    #[arg(long, global = true, env = "TUSK_CATALOG")]
+    pub catalog: Option<PathBuf>,
     #[arg(long, global = true, action = clap::ArgAction::Help, help = "Print help")]
     help: Option<bool>,
 }
@@ -39,6 +48,25 @@ impl Cli {
             Command::Info(a) => a.json,
             Command::Tools(a) => a.json,
             Command::Check(a) => a.json,
+            Command::List(a) => a.json,
+            Command::Show(a) => a.json,
+            Command::Verify(a) => a.json,
+            Command::Delete(a) => a.json,
+            Command::Prune(a) => a.json,
+            Command::Import(a) => a.json,
+            Command::Schedule(a) => match &a.action {
+                ScheduleAction::Add(x) => x.json,
+                ScheduleAction::List { json }
+                | ScheduleAction::Show { json, .. }
+                | ScheduleAction::Delete { json, .. }
+                | ScheduleAction::Disable { json, .. }
+                | ScheduleAction::Enable { json, .. }
+                | ScheduleAction::Run { json, .. } => *json,
+            },
+            Command::Catalog(a) => match a.action {
+                CatalogAction::Check { json } | CatalogAction::Backup { json } => json,
+            },
+            Command::Daemon(_) => false,
         }
     }
 }
@@ -55,6 +83,24 @@ pub enum Command {
     Tools(ToolsArgs),
     /// Test a connection and show the server's version.
     Check(ToolsArgs),
+    /// The history of backups, newest first.
+    List(ListArgs),
+    /// One backup of the history in full.
+    Show(IdArgs),
+    /// Prove a backup restores: checksum, archive, test restore with row counts.
+    Verify(VerifyArgs),
+    /// Delete a backup: its file, sidecars and record.
+    Delete(DeleteArgs),
+    /// Apply the schedules' retention (see what would go with --dry-run).
+    Prune(PruneArgs),
+    /// Add the backups of a folder (with their .tusk.json sidecars) to the history.
+    Import(ImportArgs),
+    /// Scheduled backups: add, list, show, run, enable, disable, delete.
+    Schedule(ScheduleArgs),
+    /// Run due schedules until stopped: for servers without the app.
+    Daemon(DaemonArgs),
+    /// Check or copy the history's own database.
+    Catalog(CatalogArgs),
 }
 
 /// Where to connect. Anything left out comes from libpq's environment
@@ -83,7 +129,17 @@ pub struct ConnArgs {
 }
 
 impl ConnArgs {
-    fn resolve(&self, config: &Config) -> Result<ConnectionSpec, EngineError> {
+    /// Whether any connection flag was given.
+    pub fn given(&self) -> bool {
+        self.url.is_some()
+            || self.remote.is_some()
+            || self.host.is_some()
+            || self.port.is_some()
+            || self.database.is_some()
+            || self.user.is_some()
+    }
+
+    pub fn resolve(&self, config: &Config) -> Result<ConnectionSpec, EngineError> {
         let mut spec = match (&self.remote, &self.url) {
             (Some(name), _) => config.remote(name)?,
             (None, Some(url)) => ConnectionSpec::from_url(url)?,
@@ -151,6 +207,22 @@ pub struct BackupArgs {
     /// Output file (folder for the directory format).
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
+    #[command(flatten)]
+    dump: DumpArgs,
+    /// Name in the history (default: database and time).
+    #[arg(long)]
+    name: Option<String>,
+    /// A note kept with the backup in the history.
+    #[arg(long)]
+    description: Option<String>,
+    /// Do not record the backup in the history (no checksum or sidecar files either).
+    #[arg(long)]
+    no_catalog: bool,
+}
+
+/// What to dump and how: shared by `backup` and `schedule add`.
+#[derive(Args)]
+pub struct DumpArgs {
     /// Start from a preset; other flags override it.
     #[arg(long, value_enum)]
     preset: Option<PresetArg>,
@@ -231,8 +303,13 @@ pub struct BackupArgs {
     extra_args: Vec<String>,
 }
 
-impl BackupArgs {
-    fn options(&self) -> BackupOptions {
+/// The backup options of `dump`, writing to `output`.
+pub fn backup_options(dump: &DumpArgs, output: PathBuf) -> BackupOptions {
+    dump.options(output)
+}
+
+impl DumpArgs {
+    fn options(&self, output: PathBuf) -> BackupOptions {
         let mut o = BackupOptions::default();
         match self.preset {
             Some(PresetArg::Fast) => BackupPreset::Fast.apply(&mut o),
@@ -250,7 +327,7 @@ impl BackupArgs {
                 o.compression = 0;
             }
         }
-        o.output_path = self.output.clone();
+        o.output_path = output;
         o.compression = self.compression.unwrap_or(o.compression);
         o.jobs = self.jobs.unwrap_or(o.jobs);
         o.include_schema = !self.data_only;
@@ -352,9 +429,23 @@ pub struct RestoreArgs {
     disable_triggers: bool,
     #[arg(long)]
     role: Option<String>,
-    /// Confirm a destructive restore (--clean).
+    /// Confirm a destructive restore (--clean, --swap).
     #[arg(long)]
     yes: bool,
+    /// Do not back up the target first (a safety backup is taken before a
+    /// restore that drops objects or goes into a database that is not empty).
+    #[arg(long)]
+    no_safety_backup: bool,
+    /// Restore even though the backup's SHA-256 no longer matches the history.
+    #[arg(long)]
+    ignore_checksum: bool,
+    /// Restore into a new database, then swap it in for the target (the old
+    /// one is kept under a dated name): all or nothing.
+    #[arg(long, conflicts_with_all = ["clean", "create_db"])]
+    swap: bool,
+    /// Neither check the history's checksum nor record the safety backup.
+    #[arg(long)]
+    no_catalog: bool,
     /// Extra pg_restore argument (repeatable).
     #[arg(long = "extra", allow_hyphen_values = true)]
     extra_args: Vec<String>,
@@ -382,6 +473,9 @@ impl RestoreArgs {
             disable_triggers: self.disable_triggers,
             role: self.role.clone(),
             extra_args: self.extra_args.clone(),
+            safety_backup: !self.no_safety_backup,
+            ignore_checksum: self.ignore_checksum,
+            swap: self.swap,
             ..d
         }
     }
@@ -413,7 +507,7 @@ fn job_id(out: &OutputArgs) -> String {
 }
 
 /// Cancels the job on Ctrl+C.
-fn cancel_on_interrupt() -> CancelHandle {
+pub fn cancel_on_interrupt() -> CancelHandle {
     let cancel = CancelHandle::new();
     let handle = cancel.clone();
     tokio::spawn(async move {
@@ -424,22 +518,53 @@ fn cancel_on_interrupt() -> CancelHandle {
     cancel
 }
 
+/// What the history records as a backup's source.
+fn source_of(conn: &ConnectionSpec, remote: Option<&String>) -> Source {
+    Source {
+        connection_id: None,
+        connection_name: remote.cloned(),
+        host: conn.host.clone(),
+        port: conn.port,
+        user: conn.user.clone(),
+        database: conn.effective_database(),
+    }
+}
+
 pub async fn backup(
     a: BackupArgs,
     config: &Config,
     search: &ToolSearch,
+    catalog_path: Option<&std::path::Path>,
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
-    let prepared = prepare_backup(&id, &conn, &a.options(), search).await?;
+    let prepared = prepare_backup(&id, &conn, &a.dump.options(a.output.clone()), search).await?;
     if a.out.dry_run {
         render::backup_plan(&prepared.plan(), a.out.json);
         return Ok(exit::OK);
     }
+    let catalog = if a.no_catalog {
+        None
+    } else {
+        Some(crate::manage::open_catalog(catalog_path)?)
+    };
     let reporter = Reporter::new(a.out.json, "Backing up");
     reporter.start(&prepared.command_display(), &prepared.pg_dump.reason);
     let cancel = cancel_on_interrupt();
-    let outcome = prepared.run(&cancel, &|e| reporter.event(e)).await;
+    let sink = |e| reporter.event(e);
+    let outcome = match &catalog {
+        Some(c) => {
+            let meta = RecordMeta {
+                name: a.name.clone(),
+                description: a.description.clone(),
+                source: source_of(&conn, a.conn.remote.as_ref()),
+                reason: BackupReason::Manual,
+                schedule_id: None,
+            };
+            run_recorded_backup(c, prepared, meta, &cancel, &sink).await
+        }
+        None => prepared.run(&cancel, &sink).await,
+    };
     reporter.finish(&outcome);
     Ok(outcome_code(&outcome))
 }
@@ -448,29 +573,57 @@ pub async fn restore(
     a: RestoreArgs,
     config: &Config,
     search: &ToolSearch,
+    catalog_path: Option<&std::path::Path>,
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
-    let prepared = prepare_restore(&id, &conn, &a.options(), search).await?;
+    let catalog = if a.no_catalog {
+        None
+    } else {
+        Some(crate::manage::open_catalog(catalog_path)?)
+    };
+    let guarded =
+        prepare_guarded_restore(&id, &conn, &a.options(), search, catalog.as_ref()).await?;
+    let preflight = &guarded.restore.preflight;
     if a.out.dry_run {
-        render::preflight(&prepared.preflight, a.out.json);
+        render::preflight(preflight, Some(&guarded.safety), a.out.json);
         return Ok(exit::OK);
     }
-    if a.clean && !a.yes && !prepared.preflight.creates_database {
-        render::preflight(&prepared.preflight, a.out.json);
+    if (a.clean || a.swap) && !a.yes && !preflight.creates_database {
+        render::preflight(preflight, Some(&guarded.safety), a.out.json);
+        let what = if a.swap {
+            format!(
+                "--swap closes the other sessions on \"{}\" and replaces it (the current one is kept as \"{}\")",
+                a.conn.database.clone().unwrap_or_else(|| conn.effective_database()),
+                guarded.safety.swap_keep_as.clone().unwrap_or_default()
+            )
+        } else {
+            format!(
+                "--clean drops {} object(s) in \"{}\" before restoring",
+                preflight.will_drop.len(),
+                preflight.target_database
+            )
+        };
         return Err(EngineError::InvalidOptions(format!(
-            "--clean drops {} object(s) in \"{}\" before restoring: add --yes to confirm",
-            prepared.preflight.will_drop.len(),
-            prepared.preflight.target_database
+            "{what}: add --yes to confirm"
         )));
     }
     let reporter = Reporter::new(a.out.json, "Restoring");
-    for w in &prepared.preflight.warnings {
+    for w in &preflight.warnings {
         reporter.warn(w);
     }
-    reporter.start(&prepared.command_display(), &prepared.preflight.tool.reason);
+    if let Some(path) = &guarded.safety.safety_backup {
+        reporter.warn(&format!(
+            "{}: a safety backup of the target goes to {} first (--no-safety-backup to skip)",
+            guarded.safety.safety_reason.clone().unwrap_or_default(),
+            path.display()
+        ));
+    }
+    reporter.start(&guarded.command_display(), &preflight.tool.reason);
     let cancel = cancel_on_interrupt();
-    let outcome = prepared.run(&cancel, &|e| reporter.event(e)).await;
+    let outcome = guarded
+        .run(catalog.as_ref(), &cancel, &|e| reporter.event(e))
+        .await;
     reporter.finish(&outcome);
     Ok(outcome_code(&outcome))
 }

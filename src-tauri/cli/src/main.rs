@@ -3,6 +3,7 @@
 
 mod args;
 mod config;
+mod manage;
 mod render;
 
 use args::{Cli, Command};
@@ -36,12 +37,23 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<u8, EngineError> {
     let config = config::Config::load(cli.config.as_deref())?;
     let search = config.tool_search(cli.pg_bin.clone());
+    let catalog = cli.catalog.as_deref();
+    let open = || manage::open_catalog(catalog);
     match cli.command {
-        Command::Backup(a) => args::backup(a, &config, &search).await,
-        Command::Restore(a) => args::restore(a, &config, &search).await,
+        Command::Backup(a) => args::backup(a, &config, &search, catalog).await,
+        Command::Restore(a) => args::restore(a, &config, &search, catalog).await,
         Command::Info(a) => args::info(a),
         Command::Tools(a) => args::tools(a, &config, &search).await,
         Command::Check(a) => args::check(a, &config, &search).await,
+        Command::List(a) => manage::list(a, &open()?),
+        Command::Show(a) => manage::show(a, &open()?),
+        Command::Verify(a) => manage::verify(a, &open()?, &config, &search).await,
+        Command::Delete(a) => manage::delete(a, &open()?),
+        Command::Prune(a) => manage::prune(a, &open()?, &search),
+        Command::Import(a) => manage::import(a, &open()?),
+        Command::Schedule(a) => manage::schedule(a, &open()?, &config, &search).await,
+        Command::Daemon(a) => manage::daemon(a, &open()?, &search).await,
+        Command::Catalog(a) => manage::catalog(a, &open()?),
     }
 }
 
@@ -49,7 +61,13 @@ fn error_code(e: &EngineError) -> u8 {
     match e {
         EngineError::InvalidOptions(_)
         | EngineError::InvalidConnection(_)
-        | EngineError::Archive(_) => exit::INVALID,
+        | EngineError::Archive(_)
+        | EngineError::Catalog(
+            tusk_engine::catalog::CatalogError::UnknownBackup(_)
+            | tusk_engine::catalog::CatalogError::UnknownSchedule(_)
+            | tusk_engine::catalog::CatalogError::Invalid(_),
+        ) => exit::INVALID,
+        EngineError::Catalog(_) => exit::FAILED,
         _ => exit::UNAVAILABLE,
     }
 }

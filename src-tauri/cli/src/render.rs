@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
+use tusk_engine::history::RestoreSafety;
 use tusk_engine::restore::RestorePreflight;
 use tusk_engine::server::ServerInfo;
 use tusk_engine::tools::{pick, ToolInfo, TOOL_NAMES};
@@ -13,7 +14,7 @@ use tusk_engine::{
     BackupInfo, BackupPlan, EngineError, JobEvent, JobOutcome, JobStatus, ToolSearch,
 };
 
-fn print_json<T: Serialize>(value: &T) {
+pub fn print_json<T: Serialize>(value: &T) {
     println!(
         "{}",
         serde_json::to_string_pretty(value).expect("serialisable")
@@ -103,6 +104,11 @@ impl Reporter {
         }
     }
 
+    /// Removes the bar (a job that ends without an outcome to print).
+    pub fn clear(&self) {
+        self.bar.finish_and_clear();
+    }
+
     pub fn finish(&self, outcome: &JobOutcome) {
         self.bar.finish_and_clear();
         if self.json {
@@ -156,9 +162,9 @@ pub fn backup_plan(plan: &BackupPlan, json: bool) {
     );
 }
 
-pub fn preflight(p: &RestorePreflight, json: bool) {
+pub fn preflight(p: &RestorePreflight, safety: Option<&RestoreSafety>, json: bool) {
     if json {
-        return print_json(p);
+        return print_json(&serde_json::json!({ "preflight": p, "safety": safety }));
     }
     println!("{}", p.command);
     eprintln!(
@@ -172,6 +178,20 @@ pub fn preflight(p: &RestorePreflight, json: bool) {
         p.will_drop.iter().take(20).for_each(|o| eprintln!("  {o}"));
     }
     p.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    if let Some(s) = safety {
+        if let (Some(path), Some(why)) = (&s.safety_backup, &s.safety_reason) {
+            eprintln!(
+                "safety backup: {why}, so the target is backed up to {} first",
+                path.display()
+            );
+        }
+        if s.checks_checksum {
+            eprintln!("checksum: checked against the history before anything is touched");
+        }
+        if let (Some(temp), Some(keep)) = (&s.swap_temp_database, &s.swap_keep_as) {
+            eprintln!("swap: restored into \"{temp}\", then renamed in; the current database is kept as \"{keep}\"");
+        }
+    }
 }
 
 pub fn info(info: &BackupInfo, json: bool, entries: bool) {

@@ -4,11 +4,19 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 use tusk_testkit::{processes_mentioning, PgServer};
 
+/// The history and safety backups of this test binary's runs.
+fn data_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
 fn tusk(args: &[&str]) -> Output {
     let pg = PgServer::shared();
     Command::new(env!("CARGO_BIN_EXE_tusk"))
         .args(args)
         .env("TUSK_PG_BIN", pg.bin_dir())
+        .env("TUSK_DATA_DIR", data_dir())
+        .env_remove("TUSK_CATALOG")
         .env("XDG_CONFIG_HOME", "/nonexistent-tusk-config-home")
         .env_remove("TUSK_CONFIG")
         .env_remove("PGPASSWORD")
@@ -233,4 +241,231 @@ fn killing_tusk_takes_pg_dump_with_it() {
     }
     assert!(!pg_dump_running(), "pg_dump died with its parent");
     assert!(!output.exists(), "no backup-looking file");
+}
+
+fn ok(out: &Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(out)
+}
+
+#[test]
+fn history_verify_schedule_prune_and_delete() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("cli_hist");
+    pg.psql(&db, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 500) i;");
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.db").display().to_string();
+    let cat = ["--catalog", catalog.as_str()];
+    let out_path = dir.path().join("h.backup").display().to_string();
+
+    let backup = ok(&run(&with(
+        &[
+            "backup",
+            "--json",
+            "--name",
+            "before the migration",
+            "-o",
+            &out_path,
+            cat[0],
+            cat[1],
+        ],
+        &conn_args(&db),
+    )));
+    let id = backup["backupId"].as_str().unwrap().to_string();
+    assert!(backup["sha256"].as_str().unwrap().len() == 64);
+    assert!(dir.path().join("h.backup.sha256").exists());
+
+    let list = ok(&run(&with(&["list", "--json"], &cat.map(String::from))));
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["name"], "before the migration");
+    assert_eq!(list["items"][0]["reason"], "manual");
+    let listed = run(&with(&["list"], &cat.map(String::from)));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("before the migration"));
+
+    // Verify by id prefix: a test restore on the server it came from.
+    let verified = ok(&run(&with(
+        &["verify", &id[..8], "--json"],
+        &cat.map(String::from),
+    )));
+    assert_eq!(verified["status"], "passed", "{verified}");
+    let t = &verified["tables"][0];
+    assert_eq!(
+        (t["expected"].as_u64(), t["restored"].as_u64()),
+        (Some(500), Some(500))
+    );
+    let shown = ok(&run(&with(
+        &["show", &id, "--json"],
+        &cat.map(String::from),
+    )));
+    assert_eq!(shown["backup"]["verification"]["status"], "passed");
+
+    // A corrupted file fails verification with exit code 1.
+    let mut bytes = std::fs::read(&out_path).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0xff;
+    std::fs::write(&out_path, &bytes).unwrap();
+    let failed = run(&with(
+        &["verify", &id, "--no-restore"],
+        &cat.map(String::from),
+    ));
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stdout).contains("changed after it was made"));
+    // And a restore of it is refused before anything is touched.
+    let refused = run(&with(
+        &[
+            "restore",
+            &out_path,
+            "--target-db",
+            &format!("{db}_r"),
+            "--create-db",
+            cat[0],
+            cat[1],
+        ],
+        &conn_args(&db),
+    ));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Nothing was restored"));
+
+    // A schedule every second, run as system cron would.
+    let dest = dir.path().join("scheduled").display().to_string();
+    let added = ok(&run(&with(
+        &[
+            "schedule",
+            "add",
+            "--json",
+            "--name",
+            "often",
+            "--every",
+            "1s",
+            "--dest",
+            &dest,
+            "--keep-last",
+            "1",
+            "--min-keep",
+            "1",
+            "--verify",
+            "-Z",
+            "1",
+            cat[0],
+            cat[1],
+        ],
+        &conn_args(&db),
+    )));
+    assert_eq!(added["trigger"]["kind"], "interval");
+    std::thread::sleep(Duration::from_millis(1100));
+    let runs = ok(&run(&with(
+        &["schedule", "run", "--due", "--json"],
+        &cat.map(String::from),
+    )));
+    assert_eq!(runs.as_array().unwrap().len(), 1);
+    assert_eq!(runs[0]["status"], "succeeded", "{runs}");
+    std::thread::sleep(Duration::from_millis(1100));
+    let runs = ok(&run(&with(
+        &["schedule", "run", "often", "--json"],
+        &cat.map(String::from),
+    )));
+    assert_eq!(
+        runs[0]["pruned"], 1,
+        "keep last 1: the first scheduled backup goes"
+    );
+    let schedules = ok(&run(&with(
+        &["schedule", "list", "--json"],
+        &cat.map(String::from),
+    )));
+    assert_eq!(schedules[0]["stats"]["successfulRuns"], 2);
+    let scheduled = ok(&run(&with(
+        &["list", "--json", "--schedule", "often"],
+        &cat.map(String::from),
+    )));
+    assert_eq!(scheduled["total"], 1);
+    assert_eq!(scheduled["items"][0]["verification"]["status"], "passed");
+    let preview = ok(&run(&with(
+        &["prune", "--dry-run", "--json"],
+        &cat.map(String::from),
+    )));
+    assert_eq!(preview[0]["decisions"][0]["keep"], true);
+
+    // Bad input is refused with a specific message and exit code 2.
+    let bad = run(&with(
+        &[
+            "schedule",
+            "add",
+            "--name",
+            "bad",
+            "--cron",
+            "every night",
+            cat[0],
+            cat[1],
+        ],
+        &conn_args(&db),
+    ));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a cron expression"));
+    let unknown = run(&with(&["show", "no-such-backup"], &cat.map(String::from)));
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no backup with id"));
+
+    // Delete needs --yes, then removes file, sidecars and record.
+    let no = run(&with(&["delete", &id], &cat.map(String::from)));
+    assert_eq!(no.status.code(), Some(2));
+    ok(&run(&with(
+        &["delete", &id, "--yes", "--json"],
+        &cat.map(String::from),
+    )));
+    assert!(!std::path::Path::new(&out_path).exists());
+    assert!(!dir.path().join("h.backup.sha256").exists());
+    let check = ok(&run(&with(
+        &["catalog", "check", "--json"],
+        &cat.map(String::from),
+    )));
+    assert_eq!(check["integrity"], "ok");
+}
+
+#[test]
+fn restore_with_clean_backs_up_the_target_first() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("cli_safety");
+    pg.psql(
+        &db,
+        "CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2);",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.db").display().to_string();
+    let out_path = dir.path().join("s.backup").display().to_string();
+    ok(&run(&with(
+        &["backup", "--json", "-o", &out_path, "--catalog", &catalog],
+        &conn_args(&db),
+    )));
+    pg.psql(&db, "INSERT INTO t VALUES (3)");
+    let restored = ok(&run(&with(
+        &[
+            "restore",
+            &out_path,
+            "--clean",
+            "--yes",
+            "--json",
+            "--catalog",
+            &catalog,
+        ],
+        &conn_args(&db),
+    )));
+    let safety = restored["safetyBackup"].as_str().unwrap();
+    assert!(std::path::Path::new(safety).starts_with(data_dir()));
+    assert_eq!(pg.psql(&db, "SELECT count(*) FROM t").trim(), "2");
+    let list = ok(&run(
+        &["list", "--json", "--catalog", &catalog].map(String::from)
+    ));
+    let reasons: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["preRestore", "manual"]);
 }

@@ -29,6 +29,8 @@ pub enum EngineError {
     Spawn { tool: String, message: String },
     #[error("{0}")]
     Io(String),
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
 }
 
 impl EngineError {
@@ -45,6 +47,12 @@ impl EngineError {
             EngineError::JobIdInUse(_) => "jobIdInUse",
             EngineError::Spawn { .. } => "spawn",
             EngineError::Io(_) => "io",
+            EngineError::Catalog(crate::catalog::CatalogError::UnknownBackup(_)) => "unknownBackup",
+            EngineError::Catalog(crate::catalog::CatalogError::UnknownSchedule(_)) => {
+                "unknownSchedule"
+            }
+            EngineError::Catalog(crate::catalog::CatalogError::Invalid(_)) => "invalidOptions",
+            EngineError::Catalog(_) => "catalog",
         }
     }
 

@@ -64,7 +64,7 @@ pub fn describe(trigger: &Trigger, timezone: &str) -> String {
     match trigger {
         Trigger::Interval { every_secs } => format!("Every {}", human_interval(*every_secs)),
         Trigger::Cron { expression } => match parse_cron(expression) {
-            Ok(cron) => format!("{} ({timezone})", cron.describe()),
+            Ok(cron) => format!("{} ({timezone})", cron.describe().trim_end_matches('.')),
             Err(_) => expression.clone(),
         },
     }
@@ -86,8 +86,9 @@ fn human_interval(secs: u64) -> String {
     }
 }
 
-/// Everything that would make a schedule fail on every run, refused at save.
-pub fn validate(s: &Schedule) -> Result<(), String> {
+/// Refuses, before it is saved, everything that would make a schedule fail on
+/// every run; creates its destination folder.
+pub fn prepare(s: &Schedule) -> Result<(), String> {
     if s.name.trim().is_empty() {
         return Err("give the schedule a name".into());
     }
@@ -106,6 +107,12 @@ pub fn validate(s: &Schedule) -> Result<(), String> {
     parse_timezone(&s.timezone)?;
     next_run(&s.trigger, &s.timezone, Utc::now())?;
     s.retention.validate()?;
+    std::fs::create_dir_all(&s.destination).map_err(|e| {
+        format!(
+            "cannot create the destination {}: {e}; choose a folder you can write to",
+            s.destination.display()
+        )
+    })?;
     let mut options = s.options.clone();
     options.output_path = s.destination.join("check");
     options.validate().map_err(|e| e.to_string())
