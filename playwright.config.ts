@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4391;
+const PORT = Number(process.env.TUSK_PW_PORT ?? 4391);
 
 // Debian's Chromium; Playwright downloads no browser here.
 const CHROMIUM_ARGS = [

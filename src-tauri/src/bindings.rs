@@ -4,9 +4,15 @@
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::jobs::JobStarted;
+    use crate::commands::jobs::{BackupNotes, JobStarted, RestorePlan};
+    use crate::commands::schedules::{PrunePreview, TriggerPreview};
     use crate::profiles::{ConnectionProfile, PasswordStorage, SaveConnection};
+    use crate::settings::AppSettings;
     use crate::state::JobSummary;
+    use tusk_engine::catalog::*;
+    use tusk_engine::history::RestoreSafety;
+    use tusk_engine::retention::{Gfs, PruneDecision, RetentionPolicy};
+    use tusk_engine::scheduler::Notice;
     use ts_rs::{Config, TS};
     use tusk_engine::explain::{Explanation, FailureKind};
     use tusk_engine::options::{BackupPreset, DumpSection, InsertMode};
@@ -61,6 +67,35 @@ mod tests {
             SaveConnection,
             JobStarted,
             JobSummary,
+            BackupNotes,
+            RestorePlan,
+            RestoreSafety,
+            BackupStatus,
+            BackupReason,
+            Source,
+            BackupRecord,
+            VerifyStatus,
+            VerifyCheck,
+            TableCheck,
+            Verification,
+            BackupQuery,
+            BackupPage,
+            ImportReport,
+            OpenReport,
+            Trigger,
+            NotifyOn,
+            Gfs,
+            RetentionPolicy,
+            Schedule,
+            RunStatus,
+            ScheduleRun,
+            ScheduleStats,
+            ScheduleSummary,
+            PruneDecision,
+            PrunePreview,
+            TriggerPreview,
+            Notice,
+            AppSettings,
         );
         out
     }

@@ -20,12 +20,21 @@ pub enum AppError {
     Storage { path: String, message: String },
     #[error("the demo database could not be started: {0}")]
     Demo(String),
+    #[error(transparent)]
+    Catalog(#[from] tusk_engine::catalog::CatalogError),
+    #[error("{0}")]
+    Io(String),
 }
 
 impl AppError {
     pub fn payload(&self) -> ErrorPayload {
         match self {
             AppError::Engine(e) => e.to_payload(),
+            AppError::Catalog(e) => ErrorPayload {
+                kind: e.kind().into(),
+                message: e.to_string(),
+                detail: None,
+            },
             other => ErrorPayload {
                 kind: match other {
                     AppError::UnknownConnection(_) => "unknownConnection",
@@ -34,7 +43,8 @@ impl AppError {
                     AppError::Invalid(_) => "invalidOptions",
                     AppError::Storage { .. } => "storage",
                     AppError::Demo(_) => "demo",
-                    AppError::Engine(_) => unreachable!("handled above"),
+                    AppError::Io(_) => "io",
+                    AppError::Engine(_) | AppError::Catalog(_) => unreachable!("handled above"),
                 }
                 .into(),
                 message: other.to_string(),

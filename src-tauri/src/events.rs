@@ -1,12 +1,18 @@
 //! Event names, one place: `backup:progress:<id>`, `restore:progress:<id>`,
-//! `job:log:<id>`, `backup:finished:<id>`, `restore:finished:<id>`, and
-//! `jobs:changed` when a job starts or ends.
+//! `verify:progress:<id>`, `job:log:<id>`, `backup:finished:<id>`,
+//! `restore:finished:<id>`, `verify:finished:<id>`, `jobs:changed` when a job
+//! starts or ends, `history:changed`, `schedules:changed`, `schedule:notice`.
 
 use crate::state::AppState;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tusk_engine::{JobEvent, JobStatus, JobType};
 
 pub const JOBS_CHANGED: &str = "jobs:changed";
+/// The history changed: a backup recorded, verified, deleted, imported.
+pub const HISTORY_CHANGED: &str = "history:changed";
+pub const SCHEDULES_CHANGED: &str = "schedules:changed";
+/// A scheduled run ended: `{scheduleId, title, body, failed}`.
+pub const SCHEDULE_NOTICE: &str = "schedule:notice";
 
 fn prefix(job_type: JobType) -> &'static str {
     match job_type {

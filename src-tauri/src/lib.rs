@@ -6,6 +6,8 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod profiles;
+pub mod scheduler;
+pub mod settings;
 pub mod state;
 
 mod bindings;
@@ -13,6 +15,7 @@ mod bindings;
 use profiles::{OsKeychain, Profiles};
 use state::AppState;
 use tauri::Manager;
+use tusk_engine::catalog::Catalog;
 use tusk_engine::ToolSearch;
 
 /// Registers every command; shared by the app and the tests.
@@ -32,6 +35,24 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::connections::list_objects,
         commands::connections::list_tools,
         commands::connections::start_demo_database,
+        commands::history::list_backups,
+        commands::history::delete_backup,
+        commands::history::export_backup,
+        commands::history::reveal_backup,
+        commands::history::import_backups,
+        commands::history::verify_backup_job,
+        commands::history::get_settings,
+        commands::history::catalog_report,
+        commands::history::save_settings,
+        commands::schedules::list_schedules,
+        commands::schedules::schedule_runs,
+        commands::schedules::save_schedule,
+        commands::schedules::delete_schedule,
+        commands::schedules::set_schedule_enabled,
+        commands::schedules::run_schedule_now,
+        commands::schedules::preview_trigger,
+        commands::schedules::preview_prune,
+        commands::schedules::list_timezones,
     ])
 }
 
@@ -43,7 +64,10 @@ fn tool_search() -> ToolSearch {
 }
 
 pub fn run() {
-    let mut builder = tauri::Builder::default().plugin(tauri_plugin_dialog::init());
+    let mut builder = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init());
     if cfg!(debug_assertions) {
         // Lets the MCP end-to-end tests drive the real app; never in release.
         builder = builder.plugin(
@@ -54,15 +78,15 @@ pub fn run() {
     }
     with_commands(builder)
         .setup(|app| {
-            let config = app.path().app_config_dir()?;
-            let data_dir = app.path().app_data_dir()?;
+            // The same folders as the CLI: one history, one set of schedules.
+            let config = tusk_engine::paths::config_dir();
+            let data_dir = tusk_engine::paths::data_dir();
             let profiles = Profiles::load(config.join("connections.json"), Box::new(OsKeychain))?;
-            app.manage(AppState {
-                jobs: Default::default(),
-                profiles,
-                tools: tool_search(),
-                data_dir,
-            });
+            let (catalog, report) = Catalog::open(&tusk_engine::paths::catalog_path())?;
+            let mut state = AppState::new(profiles, tool_search(), data_dir, catalog);
+            state.catalog_report = report;
+            app.manage(state);
+            scheduler::start(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())

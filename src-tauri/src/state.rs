@@ -8,6 +8,8 @@ use dashmap::mapref::entry::Entry;
 use dashmap::DashMap;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::Arc;
+use tusk_engine::catalog::{Catalog, OpenReport};
 use tusk_engine::{BackupProgress, CancelHandle, JobOutcome, JobStatus, JobType, ToolSearch};
 
 pub struct JobEntry {
@@ -40,9 +42,27 @@ pub struct AppState {
     pub tools: ToolSearch,
     /// Folder for the demo database.
     pub data_dir: PathBuf,
+    /// The history, shared with the CLI.
+    pub catalog: Arc<Catalog>,
+    /// Wakes the scheduler when schedules change.
+    pub scheduler_wake: Arc<tokio::sync::Notify>,
+    /// What opening the catalog repaired, for the window to say.
+    pub catalog_report: OpenReport,
 }
 
 impl AppState {
+    pub fn new(profiles: Profiles, tools: ToolSearch, data_dir: PathBuf, catalog: Catalog) -> Self {
+        AppState {
+            jobs: Default::default(),
+            profiles,
+            tools,
+            data_dir,
+            catalog: Arc::new(catalog),
+            scheduler_wake: Default::default(),
+            catalog_report: OpenReport::default(),
+        }
+    }
+
     /// Claims `id` for a new job; an id already used is refused.
     pub fn reserve_job(
         &self,

@@ -7,23 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::{Listener, WebviewWindow, WebviewWindowBuilder};
-use tusk_app::profiles::{Keychain, Profiles};
+use tusk_app::profiles::{NoKeychain, Profiles};
+use tusk_engine::catalog::Catalog;
 use tusk_app::state::AppState;
 use tusk_engine::ToolSearch;
 use tusk_testkit::PgServer;
 
-/// No OS keychain in tests: passwords stay in the session.
-struct NoKeychain;
-
-impl Keychain for NoKeychain {
-    fn set(&self, _: &str, _: &str) -> Result<(), String> {
-        Err("no keychain".into())
-    }
-    fn get(&self, _: &str) -> Option<String> {
-        None
-    }
-    fn delete(&self, _: &str) {}
-}
 
 struct TestApp {
     _app: tauri::App<MockRuntime>,
@@ -38,12 +27,12 @@ fn app() -> TestApp {
     let profiles =
         Profiles::load(dir.path().join("connections.json"), Box::new(NoKeychain)).unwrap();
     let app = tusk_app::with_commands(mock_builder())
-        .manage(AppState {
-            jobs: Default::default(),
+        .manage(AppState::new(
             profiles,
-            tools: ToolSearch::folder(PgServer::shared().bin_dir()),
-            data_dir: dir.path().to_path_buf(),
-        })
+            ToolSearch::folder(PgServer::shared().bin_dir()),
+            dir.path().to_path_buf(),
+            Catalog::open(&dir.path().join("catalog.db")).unwrap().0,
+        ))
         .build(mock_context(noop_assets()))
         .unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -289,7 +278,8 @@ fn cancel_job_ends_a_running_backup_as_cancelled() {
         .map(|e| e.file_name())
         .collect();
     assert!(
-        left.iter().all(|n| n == "connections.json"),
+        left.iter()
+            .all(|n| n == "connections.json" || n.to_string_lossy().starts_with("catalog.db")),
         "no partial file: {left:?}"
     );
 }

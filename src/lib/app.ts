@@ -1,10 +1,13 @@
 // The app's stores, wired to the real backend.
 import * as commands from './ipc/commands';
-import { onJobsChanged, onProgress, subscribeJob } from './ipc/events';
+import { onHistoryChanged, onJobsChanged, onProgress, subscribeJob } from './ipc/events';
 import type { JobType } from './ipc/bindings';
 import { ConnectionsStore } from './stores/connections.svelte';
+import { HistoryStore } from './stores/history.svelte';
 import { JobRun } from './stores/job-run.svelte';
 import { JobsStore } from './stores/jobs.svelte';
+import { SettingsStore } from './stores/settings.svelte';
+import { VerifyTracker } from './stores/verify.svelte';
 
 export const connections = new ConnectionsStore(commands);
 
@@ -22,3 +25,12 @@ export function newJobRun(type: JobType): JobRun {
 		newId: () => crypto.randomUUID()
 	});
 }
+
+export const history = new HistoryStore({ listBackups: commands.listBackups, onHistoryChanged });
+
+export const settings = new SettingsStore(commands);
+
+export const verifications = new VerifyTracker(
+	() => newJobRun('verify'),
+	(jobId, backupId) => commands.verifyBackup(jobId, backupId)
+);

@@ -1,5 +1,5 @@
 // Human-readable numbers, durations and dates. Pure functions, unit tested.
-import type { BackupFormat, Phase } from './ipc/bindings';
+import type { BackupFormat, BackupReason, BackupStatus, JobType, Phase } from './ipc/bindings';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -135,6 +135,7 @@ export function dirName(path: string): string {
 
 export const PHASE_LABEL: Record<Phase, string> = {
 	preparing: 'Preparing',
+	safetyBackup: 'Safety backup of the target',
 	connecting: 'Connecting',
 	readingCatalog: 'Reading the catalog',
 	schema: 'Definitions',
@@ -163,3 +164,26 @@ export function splitArgs(text: string): string[] {
 export function joinArgs(args: string[]): string {
 	return args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a)).join(' ');
 }
+
+export const REASON_LABEL: Record<BackupReason, string> = {
+	manual: 'Manual',
+	scheduled: 'Scheduled',
+	preRestore: 'Before a restore',
+	beforeImport: 'Before an import',
+	imported: 'Imported'
+};
+
+export const STATUS_LABEL: Record<BackupStatus, string> = {
+	running: 'Running',
+	completed: 'Completed',
+	completedWithWarnings: 'Warnings',
+	failed: 'Failed',
+	cancelled: 'Cancelled',
+	interrupted: 'Interrupted'
+};
+
+export const JOB_TYPE_LABEL: Record<JobType, string> = {
+	backup: 'Backup',
+	restore: 'Restore',
+	verify: 'Verify'
+};

@@ -62,7 +62,10 @@ export function defaultRestoreOptions(connectionId: string, inputPath = ''): Res
 		extraArgs: [],
 		tocEntries: null,
 		role: null,
-		verbose: true
+		verbose: true,
+		safetyBackup: true,
+		ignoreChecksum: false,
+		swap: false
 	};
 }
 

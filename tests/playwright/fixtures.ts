@@ -3,14 +3,20 @@
 import { expect, type Page } from '@playwright/test';
 import type {
 	BackupInfo,
+	BackupOptions,
+	BackupPage,
 	BackupPlan,
 	BackupProgress,
+	BackupRecord,
 	ConnectionProfile,
 	DbObjects,
 	JobOutcome,
 	JobSummary,
+	RestorePlan,
 	RestorePreflight,
-	ServerInfo
+	RestoreSafety,
+	ServerInfo,
+	Verification
 } from '../../src/lib/ipc/bindings';
 import type { MockConfig, MockControl, MockReply } from '../../src/lib/ipc/mock';
 
@@ -154,6 +160,9 @@ function outcome(extra: Partial<JobOutcome>): JobOutcome {
 		lastLines: dumpLog.slice(-6),
 		command: plan().command,
 		progress: progress(100, { phase: 'finishing', objectsCompleted: 42, etaMs: 0 }),
+		backupId: 'bk-0926',
+		sha256: '5855d082233c1f0b9bfb1c6e1a4d3a8e3c0f4d6d1b7f0c2e9a8b7c6d5e4f3a2b',
+		safetyBackup: null,
 		...extra
 	};
 }
@@ -390,11 +399,198 @@ export function jobsList(): JobSummary[] {
 	];
 }
 
+const HOUR = 3_600_000;
+const ago = (hours: number) => new Date(NOW.getTime() - hours * HOUR).toISOString();
+
+const recordOptions: BackupOptions = {
+	connectionId: 'prod',
+	outputPath: '/home/alex/backups/shop.backup',
+	format: 'custom',
+	compression: 6,
+	includeSchema: true,
+	includeData: true,
+	includePrivileges: true,
+	includeOwnership: true,
+	schemas: null,
+	tables: null,
+	excludeTables: [],
+	excludeTableData: [],
+	jobs: 4,
+	lockWaitTimeout: 30,
+	noSync: false,
+	encoding: null,
+	extraArgs: [],
+	sections: [],
+	blobs: null,
+	insertMode: 'copy',
+	rowsPerInsert: null,
+	onConflictDoNothing: false,
+	create: false,
+	clean: false,
+	ifExists: false,
+	noComments: false,
+	noPublications: false,
+	noSubscriptions: false,
+	noSecurityLabels: false,
+	noTablespaces: false,
+	noUnloggedTableData: false,
+	loadViaPartitionRoot: false,
+	role: null,
+	verbose: true,
+	overwrite: false
+};
+
+export const verifiedPassed: Verification = {
+	status: 'passed',
+	checkedAt: ago(2),
+	durationMs: 41_200,
+	summary: 'Restorable: test restore on db.example.com:5432 brought back every row of 8 tables',
+	checks: [
+		{ name: 'checksum', ok: true, detail: 'SHA-256 matches 5855d082233c…' },
+		{
+			name: 'archive',
+			ok: true,
+			detail: 'Custom (.backup) archive by pg_dump 15.18, 214 entries'
+		},
+		{ name: 'rows', ok: true, detail: '14,249,170 rows in 8 tables, read from the archive' },
+		{
+			name: 'testRestore',
+			ok: true,
+			detail: 'restored into a scratch database in 38.4 s; every table has the rows of the backup'
+		}
+	],
+	tables: [
+		{ schema: 'billing', name: 'invoices', expected: 310_000, restored: 310_000 },
+		{ schema: 'billing', name: 'payments', expected: 284_500, restored: 284_500 },
+		{ schema: 'public', name: 'audit_log', expected: 8_912_000, restored: 8_912_000 },
+		{ schema: 'public', name: 'customers', expected: 120_400, restored: 120_400 },
+		{ schema: 'public', name: 'order_items', expected: 3_402_000, restored: 3_402_000 },
+		{ schema: 'public', name: 'orders', expected: 1_204_000, restored: 1_204_000 },
+		{ schema: 'public', name: 'products', expected: 5_120, restored: 5_120 },
+		{ schema: 'reporting', name: 'daily_sales', expected: 3_650, restored: 3_650 }
+	],
+	restoredOn: 'db.example.com:5432'
+};
+
+export const verifiedFailed: Verification = {
+	status: 'failed',
+	checkedAt: ago(26),
+	durationMs: 1_900,
+	summary:
+		'Failed checksum: the backup changed after it was made: the SHA-256 of shop_2025-03-12.backup is 9f1c…, not 5a77… as recorded',
+	checks: [
+		{
+			name: 'checksum',
+			ok: false,
+			detail:
+				'the SHA-256 of shop_2025-03-12.backup is 9f1c…, not 5a77… as recorded: the backup changed after it was made'
+		}
+	],
+	tables: [],
+	restoredOn: null
+};
+
+export function record(extra: Partial<BackupRecord> & { id: string }): BackupRecord {
+	return {
+		name: 'shop 2025-03-14 06:00',
+		description: null,
+		source: {
+			connectionId: 'prod',
+			connectionName: 'Production',
+			host: 'db.example.com',
+			port: 5432,
+			user: 'app',
+			database: 'shop'
+		},
+		format: 'custom',
+		compression: 6,
+		path: `/home/alex/backups/${extra.id}.backup`,
+		sizeBytes: 734 * MB,
+		sha256: '5855d082233c1f0b9bfb1c6e1a4d3a8e3c0f4d6d1b7f0c2e9a8b7c6d5e4f3a2b',
+		serverVersion: '15.18',
+		pgDumpVersion: '15.18',
+		startedAt: ago(3),
+		finishedAt: ago(2.98),
+		durationMs: 94_000,
+		status: 'completed',
+		reason: 'manual',
+		scheduleId: null,
+		error: null,
+		warnings: [],
+		options: recordOptions,
+		verification: null,
+		fileExists: true,
+		...extra
+	};
+}
+
+export const backups: BackupRecord[] = [
+	record({
+		id: 'nightly-0600',
+		name: 'Nightly shop 2025-03-14 06:00',
+		reason: 'scheduled',
+		scheduleId: 'sched-nightly',
+		format: 'directory',
+		path: '/home/alex/backups/nightly/shop_2025-03-14_060000',
+		sizeBytes: 712 * MB,
+		durationMs: 7_400,
+		verification: verifiedPassed
+	}),
+	record({ id: 'manual-1', name: 'Before release 2.3', startedAt: ago(5), durationMs: 96_500 }),
+	record({
+		id: 'failed-1',
+		name: 'shop 2025-03-13 23:00',
+		startedAt: ago(10),
+		status: 'failed',
+		sizeBytes: null,
+		durationMs: 3_200,
+		sha256: null,
+		fileExists: false,
+		error: 'The disk holding /mnt/nas is full. Free some space or choose another folder.'
+	}),
+	record({
+		id: 'pre-restore-1',
+		name: 'shop before restore',
+		reason: 'preRestore',
+		startedAt: ago(20),
+		sizeBytes: 690 * MB
+	}),
+	record({
+		id: 'old-1',
+		name: 'shop 2025-03-12 23:00',
+		startedAt: ago(34),
+		verification: verifiedFailed
+	})
+];
+
+export function page(items: BackupRecord[] = backups, total = items.length): BackupPage {
+	return { items, total, offset: 0, limit: 8 };
+}
+
+export const noSafety: RestoreSafety = {
+	safetyBackup: null,
+	safetyReason: null,
+	catalogBackup: null,
+	checksChecksum: false,
+	swapTempDatabase: null,
+	swapKeepAs: null
+};
+
+export function restorePlan(p: RestorePreflight, safety: Partial<RestoreSafety> = {}): RestorePlan {
+	return { preflight: p, safety: { ...noSafety, ...safety } };
+}
+
 /** Replies for an app with saved connections and nothing running. */
 export function baseReplies(): Record<string, MockReply> {
 	return {
 		list_connections: { ok: [prod, staging, demo] },
 		list_jobs: { ok: [] },
+		list_backups: { ok: page() },
+		list_schedules: { ok: [] },
+		get_settings: { ok: { verifyAfterBackup: false } },
+		catalog_report: {
+			ok: { interrupted: [], rebuilt: false, damagedCopy: null, restoredFromCopy: 0, imported: 0 }
+		},
 		list_objects: { ok: objects },
 		preview_backup: { ok: plan() },
 		test_connection: { ok: server },

@@ -47,12 +47,7 @@ impl EngineError {
             EngineError::JobIdInUse(_) => "jobIdInUse",
             EngineError::Spawn { .. } => "spawn",
             EngineError::Io(_) => "io",
-            EngineError::Catalog(crate::catalog::CatalogError::UnknownBackup(_)) => "unknownBackup",
-            EngineError::Catalog(crate::catalog::CatalogError::UnknownSchedule(_)) => {
-                "unknownSchedule"
-            }
-            EngineError::Catalog(crate::catalog::CatalogError::Invalid(_)) => "invalidOptions",
-            EngineError::Catalog(_) => "catalog",
+            EngineError::Catalog(e) => e.kind(),
         }
     }
 

@@ -53,24 +53,35 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// The `sha256sum` listing of a backup: one line for a file, one per file
-/// (sorted, as `folder/file`) for a directory backup.
+/// (sorted, as `folder/file`) for a directory backup, hashed on every core.
 pub fn listing(backup: &Path) -> std::io::Result<String> {
     let name = file_name(backup);
-    if backup.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(backup)?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
-        files.sort();
-        let mut out = String::new();
-        for f in files {
-            out.push_str(&format!("{}  {name}/{}\n", hash_file(&f)?, file_name(&f)));
-        }
-        Ok(out)
-    } else {
-        Ok(format!("{}  {name}\n", hash_file(backup)?))
+    if !backup.is_dir() {
+        return Ok(format!("{}  {name}\n", hash_file(backup)?));
     }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(backup)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    let hashes: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|f| hash_file(f)).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("hashing thread"))
+            .collect::<std::io::Result<Vec<_>>>()
+    })?;
+    Ok(files
+        .iter()
+        .zip(hashes)
+        .map(|(f, h)| format!("{h}  {name}/{}\n", file_name(f)))
+        .collect())
 }
 
 /// The backup's SHA-256: of the file, or of a directory backup's listing.

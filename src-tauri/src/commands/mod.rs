@@ -2,4 +2,6 @@
 
 pub mod archive;
 pub mod connections;
+pub mod history;
 pub mod jobs;
+pub mod schedules;

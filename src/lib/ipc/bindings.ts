@@ -186,9 +186,23 @@ tocEntries: Array<number> | null,
 /**
  * `SET ROLE` before restoring.
  */
-role: string | null, verbose: boolean, };
+role: string | null, verbose: boolean, 
+/**
+ * Back up the target first when the restore drops objects or goes into
+ * a database that is not empty.
+ */
+safetyBackup: boolean, 
+/**
+ * Restore even though the file's SHA-256 no longer matches the catalog.
+ */
+ignoreChecksum: boolean, 
+/**
+ * Restore into a new database, then swap it in for the target by
+ * renaming (the old one is kept under a dated name): all or nothing.
+ */
+swap: boolean, };
 
-export type Phase = "preparing" | "connecting" | "readingCatalog" | "schema" | "data" | "postData" | "verifying" | "finishing";
+export type Phase = "preparing" | "safetyBackup" | "connecting" | "readingCatalog" | "schema" | "data" | "postData" | "verifying" | "finishing";
 
 export type BackupProgress = { phase: Phase, currentObject: string | null, objectsTotal: number | null, objectsCompleted: number, 
 /**
@@ -204,7 +218,7 @@ percent: number,
  */
 etaMs: number | null, };
 
-export type JobType = "backup" | "restore";
+export type JobType = "backup" | "restore" | "verify";
 
 export type JobStatus = "pending" | "running" | "completed" | "completedWithWarnings" | "failed" | "cancelled";
 
@@ -232,7 +246,20 @@ lastLines: Array<string>,
 /**
  * The command that ran, without the password.
  */
-command: string, progress: BackupProgress, };
+command: string, progress: BackupProgress, 
+/**
+ * The catalog record of the backup this job wrote; for a restore, of the
+ * safety backup taken of the target first.
+ */
+backupId: string | null, 
+/**
+ * SHA-256 of the backup written.
+ */
+sha256: string | null, 
+/**
+ * A restore's safety backup of the target, taken before it was touched.
+ */
+safetyBackup: string | null, };
 
 export type FailureKind = "authentication" | "unreachable" | "missingDatabase" | "missingRole" | "permissionDenied" | "diskFull" | "versionMismatch" | "lockTimeout" | "alreadyExists" | "textDumpForPgRestore" | "other";
 
@@ -307,3 +334,206 @@ password: string | null, forgetPassword: boolean, };
 export type JobStarted = { jobId: string, jobType: JobType, command: string, };
 
 export type JobSummary = { jobId: string, jobType: JobType, label: string, status: JobStatus, startedAt: string, progress: BackupProgress | null, outcome: JobOutcome | null, };
+
+export type BackupNotes = { name: string | null, description: string | null, };
+
+export type RestorePlan = { preflight: RestorePreflight, safety: RestoreSafety, };
+
+export type RestoreSafety = { 
+/**
+ * Where the safety backup of the target will go, when one is taken.
+ */
+safetyBackup: string | null, 
+/**
+ * Why a safety backup is (or would be) taken.
+ */
+safetyReason: string | null, 
+/**
+ * The backup as the history knows it.
+ */
+catalogBackup: BackupRecord | null, 
+/**
+ * The checksum will be checked before anything is touched.
+ */
+checksChecksum: boolean, 
+/**
+ * With swap: the temporary database restored into, and the name the
+ * current database is kept under.
+ */
+swapTempDatabase: string | null, swapKeepAs: string | null, };
+
+export type BackupStatus = "running" | "completed" | "completedWithWarnings" | "failed" | "cancelled" | "interrupted";
+
+export type BackupReason = "manual" | "scheduled" | "preRestore" | "beforeImport" | "imported";
+
+export type Source = { 
+/**
+ * The app's connection profile, when it came from one.
+ */
+connectionId: string | null, 
+/**
+ * What the user calls it: the profile's or remote's name, else host/database.
+ */
+connectionName: string | null, host: string | null, port: number | null, user: string | null, database: string, };
+
+export type BackupRecord = { id: string, name: string, description: string | null, source: Source, format: BackupFormat, compression: number, path: string, sizeBytes: number | null, 
+/**
+ * SHA-256 of the file; for a directory backup, of its `.sha256` listing.
+ */
+sha256: string | null, serverVersion: string | null, pgDumpVersion: string | null, startedAt: string, finishedAt: string | null, durationMs: number | null, status: BackupStatus, reason: BackupReason, scheduleId: string | null, 
+/**
+ * Why it failed, in plain words.
+ */
+error: string | null, warnings: Array<string>, options: BackupOptions, verification: Verification | null, 
+/**
+ * Whether the file is still where the catalog says (checked when read).
+ */
+fileExists: boolean, };
+
+export type VerifyStatus = "passed" | "failed";
+
+export type VerifyCheck = { 
+/**
+ * "checksum", "archive", "rows" or "testRestore".
+ */
+name: string, ok: boolean, detail: string, };
+
+export type TableCheck = { schema: string, name: string, expected: number | null, restored: number | null, };
+
+export type Verification = { status: VerifyStatus, checkedAt: string, durationMs: number, 
+/**
+ * One line: what was proven, or what failed.
+ */
+summary: string, checks: Array<VerifyCheck>, tables: Array<TableCheck>, 
+/**
+ * Where the test restore ran (`host:port`), when it ran.
+ */
+restoredOn: string | null, };
+
+export type BackupQuery = { connectionId: string | null, 
+/**
+ * Matches the connection name or the database name exactly.
+ */
+connectionName: string | null, database: string | null, scheduleId: string | null, statuses: Array<BackupStatus>, limit: number, offset: number, };
+
+export type BackupPage = { items: Array<BackupRecord>, 
+/**
+ * Matching backups in all pages.
+ */
+total: number, offset: number, limit: number, };
+
+export type ImportReport = { imported: Array<string>, alreadyKnown: Array<string>, 
+/**
+ * Manifests that could not be read, with why.
+ */
+skipped: Array<string>, };
+
+export type OpenReport = { 
+/**
+ * Jobs whose process died, now marked interrupted (their partial files removed).
+ */
+interrupted: Array<string>, 
+/**
+ * The catalog file was damaged and was rebuilt.
+ */
+rebuilt: boolean, 
+/**
+ * Where the damaged file was moved.
+ */
+damagedCopy: string | null, 
+/**
+ * Backups recovered from the catalog's own backup copy.
+ */
+restoredFromCopy: number, 
+/**
+ * Backups re-imported from sidecar files.
+ */
+imported: number, };
+
+export type Trigger = { "kind": "cron", expression: string, } | { "kind": "interval", everySecs: number, };
+
+export type NotifyOn = "never" | "failure" | "always";
+
+export type Gfs = { 
+/**
+ * Keep every backup this many hours back.
+ */
+allHours: number, 
+/**
+ * Then the newest of each day, this many days back.
+ */
+dailyDays: number, 
+/**
+ * Then the newest of each week, this many days back.
+ */
+weeklyDays: number, };
+
+export type RetentionPolicy = { keepLast: number | null, maxAgeDays: number | null, gfs: Gfs | null, 
+/**
+ * The newest successful backups always kept, whatever the rules say.
+ */
+minKeep: number, 
+/**
+ * The newest backups whose verification passed, always kept.
+ */
+minVerified: number, };
+
+export type Schedule = { id: string, name: string, enabled: boolean, 
+/**
+ * The database to back up (the password comes from the keychain or ~/.pgpass).
+ */
+source: Source, sslmode: string | null, trigger: Trigger, 
+/**
+ * IANA time zone the cron expression is read in ("Europe/Paris", "UTC").
+ */
+timezone: string, 
+/**
+ * Backup options; the output path is chosen per run inside `destination`.
+ */
+options: BackupOptions, destination: string, retention: RetentionPolicy, verifyAfter: boolean, notify: NotifyOn, 
+/**
+ * Further attempts after a failed one.
+ */
+maxRetries: number, 
+/**
+ * Wait before the first retry; doubled for each next one.
+ */
+retryDelaySecs: number, createdAt: string, nextRunAt: string | null, };
+
+export type RunStatus = "running" | "succeeded" | "failed" | "interrupted";
+
+export type ScheduleRun = { id: string, scheduleId: string, 
+/**
+ * The time it was due.
+ */
+scheduledFor: string, startedAt: string, finishedAt: string | null, status: RunStatus, attempts: number, 
+/**
+ * The backup it made (the last attempt's).
+ */
+backupId: string | null, error: string | null, 
+/**
+ * Backups the retention policy removed after this run.
+ */
+pruned: number, };
+
+export type ScheduleStats = { totalRuns: number, successfulRuns: number, failedRuns: number, lastRun: ScheduleRun | null, running: boolean, };
+
+export type ScheduleSummary = { schedule: Schedule, stats: ScheduleStats, };
+
+export type PruneDecision = { id: string, keep: boolean, 
+/**
+ * Why: "newest 7", "daily 2026-11-30", "minimum kept", or why not.
+ */
+reason: string, };
+
+export type PrunePreview = { decision: PruneDecision, backup: BackupRecord, };
+
+export type TriggerPreview = { description: string, nextRuns: Array<string>, timezone: string, };
+
+export type Notice = { scheduleId: string, title: string, body: string, failed: boolean, };
+
+export type AppSettings = { 
+/**
+ * Test-restore every backup made from the app right after it completes.
+ */
+verifyAfterBackup: boolean, };

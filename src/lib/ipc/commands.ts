@@ -1,18 +1,30 @@
 // Typed wrappers over the backend's commands: the only way the UI calls Rust.
 import { invoke } from '@tauri-apps/api/core';
 import type {
+	AppSettings,
 	BackupInfo,
+	BackupNotes,
 	BackupOptions,
+	BackupPage,
 	BackupPlan,
+	BackupQuery,
 	ConnectionProfile,
 	DbObjects,
+	ImportReport,
 	JobStarted,
 	JobSummary,
+	OpenReport,
+	PrunePreview,
 	RestoreOptions,
-	RestorePreflight,
+	RestorePlan,
 	SaveConnection,
+	Schedule,
+	ScheduleRun,
+	ScheduleSummary,
 	ServerInfo,
-	ToolInfo
+	ToolInfo,
+	Trigger,
+	TriggerPreview
 } from './bindings';
 import { toErrorPayload } from './errors';
 
@@ -24,8 +36,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 	}
 }
 
-export const createBackup = (jobId: string, options: BackupOptions) =>
-	call<JobStarted>('create_backup', { jobId, options });
+export const createBackup = (jobId: string, options: BackupOptions, notes?: BackupNotes) =>
+	call<JobStarted>('create_backup', { jobId, options, notes: notes ?? null });
 
 export const restoreBackup = (jobId: string, options: RestoreOptions) =>
 	call<JobStarted>('restore_backup', { jobId, options });
@@ -38,7 +50,7 @@ export const previewBackup = (options: BackupOptions) =>
 	call<BackupPlan>('preview_backup', { options });
 
 export const preflightRestore = (options: RestoreOptions) =>
-	call<RestorePreflight>('preflight_restore', { options });
+	call<RestorePlan>('preflight_restore', { options });
 
 export const listJobs = () => call<JobSummary[]>('list_jobs');
 
@@ -57,3 +69,50 @@ export const listObjects = (connectionId: string) =>
 export const startDemoDatabase = () => call<ConnectionProfile>('start_demo_database');
 
 export const listTools = () => call<ToolInfo[]>('list_tools');
+
+// The history.
+export const listBackups = (query: BackupQuery) => call<BackupPage>('list_backups', { query });
+
+export const deleteBackup = (id: string, keepFile = false) =>
+	call<null>('delete_backup', { id, keepFile });
+
+export const exportBackup = (id: string, folder: string) =>
+	call<string>('export_backup', { id, folder });
+
+export const revealBackup = (id: string) => call<null>('reveal_backup', { id });
+
+export const importBackups = (folder: string) => call<ImportReport>('import_backups', { folder });
+
+export const verifyBackup = (jobId: string, backupId: string, connectionId: string | null = null) =>
+	call<JobStarted>('verify_backup_job', { jobId, backupId, connectionId });
+
+export const catalogReport = () => call<OpenReport>('catalog_report');
+
+export const getSettings = () => call<AppSettings>('get_settings');
+
+export const saveSettings = (settings: AppSettings) =>
+	call<AppSettings>('save_settings', { settings });
+
+// Schedules.
+export const listSchedules = () => call<ScheduleSummary[]>('list_schedules');
+
+export const scheduleRuns = (scheduleId: string, limit = 20) =>
+	call<ScheduleRun[]>('schedule_runs', { scheduleId, limit });
+
+export const saveSchedule = (schedule: Schedule) => call<Schedule>('save_schedule', { schedule });
+
+export const deleteSchedule = (id: string) => call<null>('delete_schedule', { id });
+
+export const setScheduleEnabled = (id: string, enabled: boolean) =>
+	call<Schedule>('set_schedule_enabled', { id, enabled });
+
+export const runScheduleNow = (jobId: string, scheduleId: string) =>
+	call<JobStarted>('run_schedule_now', { jobId, scheduleId });
+
+export const previewTrigger = (trigger: Trigger, timezone: string | null) =>
+	call<TriggerPreview>('preview_trigger', { trigger, timezone });
+
+export const previewPrune = (scheduleId: string) =>
+	call<PrunePreview[]>('preview_prune', { scheduleId });
+
+export const listTimezones = () => call<string[]>('list_timezones');

@@ -57,3 +57,9 @@ export async function defaultBackupFolder(): Promise<string> {
 export function rememberBackupFolder(folder: string): void {
 	if (folder) localStorage.setItem(FOLDER_KEY, folder);
 }
+
+/** A folder (to copy a backup to, or for a schedule's backups). */
+export async function chooseFolder(title: string): Promise<string | null> {
+	const picked = await open({ title, directory: true, multiple: false });
+	return typeof picked === 'string' ? picked : null;
+}

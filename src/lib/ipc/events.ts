@@ -1,6 +1,6 @@
 // Typed subscriptions to the backend's events.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { BackupProgress, JobOutcome, JobType } from './bindings';
+import type { BackupProgress, JobOutcome, JobType, Notice } from './bindings';
 
 export type { UnlistenFn };
 
@@ -39,3 +39,13 @@ export async function subscribeJob(
 	]);
 	return () => unlisteners.forEach((u) => u());
 }
+
+/** A backup was recorded, verified, deleted or imported. */
+export const onHistoryChanged = (handler: () => void) =>
+	on<null>('history:changed', () => handler());
+
+export const onSchedulesChanged = (handler: () => void) =>
+	on<null>('schedules:changed', () => handler());
+
+/** A scheduled run ended (also shown as a desktop notification). */
+export const onScheduleNotice = (handler: (n: Notice) => void) => on('schedule:notice', handler);

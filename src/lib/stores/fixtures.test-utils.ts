@@ -32,6 +32,9 @@ export function outcome(jobId: string, extra: Partial<JobOutcome> = {}): JobOutc
 		lastLines: [],
 		command: 'pg_dump …',
 		progress: progress(100, { phase: 'finishing', etaMs: 0 }),
+		backupId: null,
+		sha256: null,
+		safetyBackup: null,
 		...extra
 	};
 }

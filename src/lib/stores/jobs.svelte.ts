@@ -1,6 +1,6 @@
 // The jobs the main window lists: refreshed from list_jobs whenever the
 // backend says `jobs:changed`, with live progress for the running ones.
-import type { BackupFormat, BackupProgress, JobSummary, JobType } from '../ipc/bindings';
+import type { BackupProgress, JobSummary, JobType } from '../ipc/bindings';
 
 export interface JobsApi {
 	listJobs(): Promise<JobSummary[]>;
@@ -16,19 +16,7 @@ export interface JobsApi {
 /** What the frontend knows about a job it started, beyond JobSummary. */
 export interface JobMeta {
 	connectionId: string;
-	format?: BackupFormat;
 	database?: string | null;
-}
-
-export interface RecentBackup {
-	jobId: string;
-	path: string;
-	sizeBytes: number | null;
-	format: BackupFormat;
-	finishedAt: string;
-	durationMs: number;
-	withWarnings: boolean;
-	connectionId: string | null;
 }
 
 const ACTIVE = new Set(['pending', 'running']);
@@ -37,21 +25,12 @@ export function isActive(job: JobSummary): boolean {
 	return ACTIVE.has(job.status);
 }
 
-/** A format to show for a finished backup the frontend did not start. */
-export function guessFormat(path: string): BackupFormat {
-	if (/\.sql(\.gz)?$/i.test(path)) return 'plain';
-	if (/\.tar$/i.test(path)) return 'tar';
-	if (/\.(backup|dump)$/i.test(path)) return 'custom';
-	return 'directory';
-}
-
 export class JobsStore {
 	jobs = $state.raw<JobSummary[]>([]);
 	meta = $state.raw<Record<string, JobMeta>>({});
 	loadError = $state<string | null>(null);
 
 	running = $derived(this.jobs.filter(isActive));
-	recentBackups = $derived(this.#recent());
 	failed = $derived(
 		this.jobs.filter((j) => j.status === 'failed' && j.outcome !== null).slice(0, 5)
 	);
@@ -144,30 +123,5 @@ export class JobsStore {
 					});
 			}
 		}
-	}
-
-	#recent(): RecentBackup[] {
-		return this.jobs
-			.filter(
-				(j) =>
-					j.jobType === 'backup' &&
-					(j.status === 'completed' || j.status === 'completedWithWarnings') &&
-					j.outcome?.outputPath
-			)
-			.map((j) => {
-				const o = j.outcome!;
-				const meta = this.meta[j.jobId];
-				return {
-					jobId: j.jobId,
-					path: o.outputPath!,
-					sizeBytes: o.sizeBytes,
-					format: meta?.format ?? guessFormat(o.outputPath!),
-					finishedAt: o.finishedAt,
-					durationMs: o.durationMs,
-					withWarnings: j.status === 'completedWithWarnings',
-					connectionId: meta?.connectionId ?? null
-				};
-			})
-			.sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
 	}
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { BackupProgress, JobSummary } from '../ipc/bindings';
-import { guessFormat, JobsStore, type JobsApi } from './jobs.svelte';
+import { JobsStore, type JobsApi } from './jobs.svelte';
 import { outcome, progress, summary } from './fixtures.test-utils';
 
 function fakeApi(initial: JobSummary[]) {
@@ -33,7 +33,7 @@ function fakeApi(initial: JobSummary[]) {
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('JobsStore', () => {
-	it('loads jobs and splits running from recent backups', async () => {
+	it('loads jobs and splits running from failed ones', async () => {
 		const fake = fakeApi([
 			summary('a'),
 			summary('b', { status: 'completed', outcome: outcome('b') }),
@@ -50,12 +50,6 @@ describe('JobsStore', () => {
 		const store = new JobsStore(fake.api);
 		await store.start();
 		expect(store.running.map((j) => j.jobId)).toEqual(['a']);
-		expect(store.recentBackups.map((b) => b.jobId)).toEqual(['b']);
-		expect(store.recentBackups[0]).toMatchObject({
-			path: '/b/b.backup',
-			format: 'custom',
-			sizeBytes: 2048
-		});
 		expect(store.failed.map((j) => j.jobId)).toEqual(['c']);
 		store.stop();
 	});
@@ -99,10 +93,9 @@ describe('JobsStore', () => {
 			})
 		]);
 		const store = new JobsStore(fake.api);
-		store.remember('x', { connectionId: 'c1', format: 'directory' });
-		store.remember('y', { connectionId: 'c2', format: 'custom' });
+		store.remember('x', { connectionId: 'c1' });
+		store.remember('y', { connectionId: 'c2' });
 		await store.start();
-		expect(store.recentBackups.find((b) => b.jobId === 'x')?.format).toBe('directory');
 		expect(store.forConnection('c1').map((j) => j.jobId)).toEqual(['x']);
 		store.stop();
 	});
@@ -120,15 +113,5 @@ describe('JobsStore', () => {
 		expect(store.jobs).toHaveLength(1);
 		expect(store.loadError).toBe('gone');
 		store.stop();
-	});
-});
-
-describe('guessFormat', () => {
-	it('guesses from the path only for display', () => {
-		expect(guessFormat('/b/x.sql')).toBe('plain');
-		expect(guessFormat('/b/x.sql.gz')).toBe('plain');
-		expect(guessFormat('/b/x.tar')).toBe('tar');
-		expect(guessFormat('/b/x.dump')).toBe('custom');
-		expect(guessFormat('/b/x')).toBe('directory');
 	});
 });

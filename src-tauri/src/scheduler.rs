@@ -1,0 +1,202 @@
+//! Runs schedules while the app is open: wakes at the next due run (or when a
+//! schedule changes), catches missed runs up once at start, and shows each run
+//! as a job with live progress, one terminal event, and a desktop notification.
+
+use crate::commands::jobs::{spawn, JobStarted};
+use crate::error::AppResult;
+use crate::events;
+use crate::state::AppState;
+use std::sync::Mutex;
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tusk_engine::catalog::Schedule;
+use tusk_engine::explain::{Explanation, FailureKind};
+use tusk_engine::scheduler::{Notice, Runner, SystemClock};
+use tusk_engine::{JobEvent, JobOutcome, JobStatus, JobType};
+
+/// The longest the loop sleeps without looking again.
+const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+pub fn start<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let state = app.state::<AppState>();
+            for schedule in due_now(&state) {
+                let job_id = format!("schedule-{}-{}", schedule.id, chrono::Utc::now().timestamp_millis());
+                if let Ok(started) = run_schedule(app.clone(), &state, &schedule, job_id) {
+                    wait_for(&state, &started.job_id).await;
+                }
+            }
+            let sleep = next_wake(&state);
+            let wake = state.scheduler_wake.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(sleep) => {}
+                _ = wake.notified() => {}
+            }
+        }
+    });
+}
+
+/// Until the earliest next run of an enabled schedule, at most a minute.
+fn next_wake(state: &AppState) -> Duration {
+    let now = chrono::Utc::now();
+    state
+        .catalog
+        .list_schedules()
+        .unwrap_or_default()
+        .iter()
+        .filter(|s| s.enabled)
+        .filter_map(|s| s.next_run_at)
+        .map(|t| (t - now).to_std().unwrap_or(Duration::ZERO))
+        .min()
+        .unwrap_or(MAX_SLEEP)
+        .clamp(Duration::from_millis(200), MAX_SLEEP)
+}
+
+async fn wait_for(state: &AppState, job_id: &str) {
+    while state
+        .jobs
+        .get(job_id)
+        .is_some_and(|j| !j.status.is_terminal())
+    {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Enabled schedules whose next run has come.
+fn due_now(state: &AppState) -> Vec<Schedule> {
+    let now = chrono::Utc::now();
+    state
+        .catalog
+        .list_schedules()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.enabled && s.next_run_at.is_some_and(|t| t <= now))
+        .collect()
+}
+
+/// Runs `schedule` now as job `job_id`; the run itself goes on in the background.
+pub fn run_schedule<R: Runtime>(
+    app: AppHandle<R>,
+    state: &AppState,
+    schedule: &Schedule,
+    job_id: String,
+) -> AppResult<JobStarted> {
+    let cancel = state.reserve_job(
+        &job_id,
+        JobType::Backup,
+        format!("Scheduled: {}", schedule.name),
+    )?;
+    let schedule = schedule.clone();
+    let id = job_id.clone();
+    let runner_app = app.clone();
+    spawn(app, JobType::Backup, job_id.clone(), cancel, move |cancel, sink| async move {
+        let state = runner_app.state::<AppState>();
+        // Attempts each end with a Finished of their own: the job has one,
+        // sent once the run (retries, verification, retention) is over.
+        let last: Mutex<Option<JobOutcome>> = Mutex::new(None);
+        let attempt_sink = |event: JobEvent| match event {
+            JobEvent::Finished(o) => *last.lock().expect("last") = Some(*o),
+            other => sink(other),
+        };
+        let profiles = &state.profiles;
+        let password = |s: &Schedule| {
+            s.source
+                .connection_id
+                .as_deref()
+                .and_then(|id| profiles.connection(id).ok())
+                .and_then(|c| c.password)
+        };
+        let notify_app = runner_app.clone();
+        let notify = move |n: Notice| notice(&notify_app, n);
+        let runner = Runner {
+            catalog: &state.catalog,
+            search: &state.tools,
+            clock: &SystemClock,
+            password: &password,
+            notify: &notify,
+        };
+        let run = runner.run(&schedule, &cancel, &attempt_sink).await;
+        let mut outcome = last
+            .into_inner()
+            .expect("last")
+            .unwrap_or_else(|| empty_outcome(&id));
+        outcome.job_id = id.clone();
+        match run {
+            Ok(Some(run)) => {
+                if let (Some(error), JobStatus::Completed | JobStatus::CompletedWithWarnings) =
+                    (&run.error, outcome.status)
+                {
+                    // The backup is there but did not verify or prune.
+                    outcome.status = JobStatus::Failed;
+                    outcome.error = Some(explanation(error.clone()));
+                }
+            }
+            Ok(None) => {
+                outcome.status = JobStatus::Failed;
+                outcome.error = Some(explanation(format!(
+                    "\"{}\" is already running; this run was skipped",
+                    schedule.name
+                )));
+            }
+            Err(e) => {
+                outcome.status = JobStatus::Failed;
+                outcome.error = Some(explanation(e.to_string()));
+            }
+        }
+        sink(JobEvent::Finished(Box::new(outcome.clone())));
+        let _ = runner_app.emit(events::HISTORY_CHANGED, ());
+        let _ = runner_app.emit(events::SCHEDULES_CHANGED, ());
+        outcome
+    });
+    Ok(JobStarted {
+        job_id,
+        job_type: JobType::Backup,
+        command: String::new(),
+    })
+}
+
+fn explanation(summary: String) -> Explanation {
+    Explanation {
+        kind: FailureKind::Other,
+        summary,
+        hint: "See the schedule's runs for details.".into(),
+    }
+}
+
+fn empty_outcome(id: &str) -> JobOutcome {
+    let now = chrono::Utc::now();
+    JobOutcome {
+        job_id: id.into(),
+        job_type: JobType::Backup,
+        status: JobStatus::Failed,
+        started_at: now,
+        finished_at: now,
+        duration_ms: 0,
+        exit_code: None,
+        output_path: None,
+        size_bytes: None,
+        error: None,
+        warnings: Vec::new(),
+        errors: Vec::new(),
+        last_lines: Vec::new(),
+        command: String::new(),
+        progress: Default::default(),
+        backup_id: None,
+        sha256: None,
+        safety_backup: None,
+    }
+}
+
+/// Tells the window (`schedule:notice`) and the desktop; the schedule's
+/// "notify" setting chose whether there is anything to tell.
+fn notice<R: Runtime>(app: &AppHandle<R>, n: Notice) {
+    let _ = app.emit(events::SCHEDULE_NOTICE, &n);
+    use tauri_plugin_notification::NotificationExt;
+    let _ = app
+        .notification()
+        .builder()
+        .title(&n.title)
+        .body(&n.body)
+        .show();
+}

@@ -1,0 +1,22 @@
+//! The app's preferences, kept in the catalog so they follow the history.
+
+use serde::{Deserialize, Serialize};
+use tusk_engine::catalog::{Catalog, CatalogResult};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppSettings {
+    /// Test-restore every backup made from the app right after it completes.
+    pub verify_after_backup: bool,
+}
+
+const KEY: &str = "app";
+
+pub fn load(catalog: &Catalog) -> AppSettings {
+    catalog.setting(KEY).ok().flatten().unwrap_or_default()
+}
+
+pub fn save(catalog: &Catalog, settings: &AppSettings) -> CatalogResult<()> {
+    catalog.set_setting(KEY, settings)
+}
