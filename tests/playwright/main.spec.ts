@@ -9,10 +9,10 @@ test.describe('main window', () => {
 			await expect(page).toHaveScreenshot(`welcome-${theme}.png`);
 		});
 
-		test(`connections with running jobs and recent backups, ${theme}`, async ({ page }) => {
+		test(`connections with running jobs and the history, ${theme}`, async ({ page }) => {
 			await openApp(page, { theme, replies: { list_jobs: { ok: jobsList() } } });
 			await expect(page.getByTestId('running-job')).toHaveCount(2);
-			await expect(page.getByTestId('recent-backup')).toHaveCount(3);
+			await expect(page.getByTestId('history-row')).toHaveCount(5);
 			await expect(page).toHaveScreenshot(`panel-${theme}.png`);
 		});
 	}
@@ -24,10 +24,9 @@ test.describe('main window', () => {
 		});
 		await expect(page.getByTestId('running-job')).toHaveCount(2);
 		await expect(page).toHaveScreenshot('panel-800x600.png');
-		// Narrow panels drop the format and duration columns rather than squeeze the file name.
-		await page.getByRole('heading', { name: 'Recent backups' }).scrollIntoViewIfNeeded();
-		await expect(page.getByRole('columnheader', { name: 'Took' })).toBeHidden();
-		await expect(page).toHaveScreenshot('panel-800x600-recent.png');
+		// Narrow panels put a row's buttons under it rather than squeeze its name.
+		await page.getByTestId('history').scrollIntoViewIfNeeded();
+		await expect(page).toHaveScreenshot('panel-800x600-history.png');
 	});
 
 	test('the theme follows the toggle and is remembered', async ({ page }) => {

@@ -9,7 +9,10 @@ import {
 	progress,
 	restoreFailed,
 	restoreLog,
+	record,
+	restorePlan,
 	unlabelledControls,
+	verifiedPassed,
 	type Setup
 } from './fixtures';
 
@@ -24,7 +27,7 @@ async function openRestore(page: Page, setup: Setup = {}) {
 		replies: {
 			'plugin:dialog|open': { ok: backupPath },
 			get_backup_info: { ok: info },
-			preflight_restore: { ok: preflight() },
+			preflight_restore: { ok: restorePlan(preflight()) },
 			restore_backup: started,
 			...setup.replies
 		}
@@ -40,7 +43,15 @@ async function openRestore(page: Page, setup: Setup = {}) {
 
 async function cleanAndConfirm(page: Page, setup: Setup = {}) {
 	const dialog = await openRestore(page, setup);
-	await mock(page).reply('preflight_restore', { ok: cleanPreflight });
+	await mock(page).reply('preflight_restore', {
+		ok: restorePlan(cleanPreflight, {
+			safetyBackup:
+				'/home/alex/.local/share/tusk/safety-backups/shop_2025-03-14_092600_pre-restore.backup',
+			safetyReason: 'clean drops objects in "shop"',
+			catalogBackup: record({ id: 'restored', path: backupPath, verification: verifiedPassed }),
+			checksChecksum: true
+		})
+	});
 	await dialog.getByRole('checkbox', { name: 'Clean: drop objects first' }).check();
 	await expect(dialog.getByTestId('clean-warning')).toBeVisible();
 	await expect(dialog.getByText('Clean will drop 9 objects')).toBeVisible();
@@ -78,7 +89,7 @@ test.describe('restore dialog', () => {
 		await dialog.getByRole('radio', { name: 'A new database on this server' }).check();
 		await dialog.getByLabel('New database name').fill('shop_copy');
 		await mock(page).reply('preflight_restore', {
-			ok: preflight({ targetDatabase: 'shop_copy', createsDatabase: true })
+			ok: restorePlan(preflight({ targetDatabase: 'shop_copy', createsDatabase: true }))
 		});
 		await expect(dialog.getByTestId('preflight')).toContainText('will be created');
 		await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
@@ -188,5 +199,46 @@ test.describe('restore dialog', () => {
 		await dialog.getByRole('button', { name: 'Choose file…' }).click();
 		await expect(dialog.getByRole('alert')).toContainText('not a PostgreSQL backup');
 		await expect(dialog.getByRole('button', { name: 'Restore', exact: true })).toBeDisabled();
+	});
+
+	test('replacing all at once restores into a new database and swaps it in', async ({ page }) => {
+		const dialog = await openRestore(page);
+		await mock(page).reply('preflight_restore', {
+			ok: restorePlan(preflight({ targetDatabase: 'shop__tusk_1a2b3c4d', createsDatabase: true }), {
+				swapTempDatabase: 'shop__tusk_1a2b3c4d',
+				swapKeepAs: 'shop_before_20250314_092600'
+			})
+		});
+		await dialog.getByRole('radio', { name: /Replace shop all at once/ }).check();
+		await expect(
+			dialog.getByRole('checkbox', { name: 'Clean: drop objects first' })
+		).toBeDisabled();
+		await expect(dialog.getByTestId('safety')).toContainText('shop_before_20250314_092600');
+		const start = dialog.getByRole('button', { name: 'Restore and replace' });
+		await expect(start).toBeDisabled();
+		await dialog.getByTestId('confirm-input').fill('shop');
+		await expect(start).toBeEnabled();
+		await expect(page).toHaveScreenshot('swap.png');
+		await start.click();
+		const sent = (await mock(page).calls('restore_backup')).at(-1)!.args.options as Record<
+			string,
+			unknown
+		>;
+		expect(sent).toMatchObject({ swap: true, clean: false, createDatabase: false });
+	});
+
+	test('the safety backup can be turned off, and says what that costs', async ({ page }) => {
+		const dialog = await cleanAndConfirm(page);
+		const toggle = dialog.getByTestId('safety-toggle');
+		await expect(toggle).toBeChecked();
+		await toggle.uncheck();
+		await expect(dialog.getByTestId('safety')).toContainText('cannot be brought back');
+		await dialog.getByTestId('confirm-input').fill('shop');
+		await dialog.getByRole('button', { name: 'Restore and replace' }).click();
+		const sent = (await mock(page).calls('restore_backup')).at(-1)!.args.options as Record<
+			string,
+			unknown
+		>;
+		expect(sent).toMatchObject({ clean: true, safetyBackup: false });
 	});
 });
