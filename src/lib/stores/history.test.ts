@@ -11,14 +11,12 @@ function fakeApi(total: number) {
 	let records = Array.from({ length: total }, (_, i) => rec(`b${i}`));
 	let changed: () => void = () => {};
 	const api: HistoryApi = {
-		listBackups: vi.fn(
-			async (q: BackupQuery): Promise<BackupPage> => ({
-				items: records.slice(q.offset, q.offset + q.limit),
-				total: records.length,
-				offset: q.offset,
-				limit: q.limit
-			})
-		),
+		listBackups: vi.fn(async (q: BackupQuery): Promise<BackupPage> => ({
+			items: records.slice(q.offset, q.offset + q.limit),
+			total: records.length,
+			offset: q.offset,
+			limit: q.limit
+		})),
 		onHistoryChanged: vi.fn(async (handler) => {
 			changed = handler;
 			return () => {};
