@@ -170,6 +170,48 @@ test('the Backup dialog, opened by a click, runs a real backup to completion', a
 	await tool(client, 'webview_keyboard', { action: 'press', key: 'Escape' });
 });
 
+test('a schedule runs by itself and its backup is verified in the history', async () => {
+	const destination = path.join(home, 'scheduled');
+	const saved = await ipc(client, 'save_schedule', {
+		schedule: {
+			name: 'Every two seconds',
+			source: { connectionId, database: db },
+			trigger: { kind: 'interval', everySecs: 2 },
+			options: { compression: 1, excludeTableData: ['public.big'] },
+			destination,
+			retention: { keepLast: 5, minKeep: 1 },
+			verifyAfter: true,
+			maxRetries: 0
+		}
+	});
+	assert.ok(saved.nextRunAt, 'the next run is computed');
+	const verified = await until(
+		'a scheduled backup to be verified',
+		async () => {
+			const page = await ipc(client, 'list_backups', {
+				query: { scheduleId: saved.id, statuses: [], limit: 10, offset: 0 }
+			});
+			return page.items.find((b) => b.verification?.status === 'passed') ?? null;
+		},
+		90_000
+	);
+	// Stop it before the next tests: it would go on every two seconds.
+	await ipc(client, 'set_schedule_enabled', { id: saved.id, enabled: false });
+	assert.equal(verified.reason, 'scheduled');
+	assert.ok(existsSync(verified.path));
+	assert.ok(existsSync(`${verified.path}.sha256`));
+	const orders = verified.verification.tables.find((t) => t.name === 'orders');
+	assert.deepEqual([orders.expected, orders.restored], [5000, 5000]);
+	const summaries = await ipc(client, 'list_schedules');
+	const stats = summaries.find((s) => s.schedule.id === saved.id).stats;
+	assert.ok(stats.successfulRuns >= 1, JSON.stringify(stats));
+	// The window shows it: the history row with its verified badge.
+	await waitForText(client, 'Verified restorable', 30_000);
+	const shot = path.join(artefacts, 'history-verified.png');
+	await tool(client, 'webview_screenshot', { filePath: shot, format: 'png' });
+	assert.ok(existsSync(shot));
+});
+
 test('screenshot of the real window', async () => {
 	const file = path.join(artefacts, 'main-window.png');
 	await tool(client, 'webview_screenshot', { filePath: file, format: 'png' });
