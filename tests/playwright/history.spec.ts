@@ -203,4 +203,20 @@ test.describe('history', () => {
 		await expect(page.getByTestId('repaired')).toContainText('2 backup(s) were interrupted');
 		await expect(page).toHaveScreenshot('repaired.png');
 	});
+
+	test('import adds a folder of backups copied from elsewhere', async ({ page }) => {
+		const history = await openHistory(page, {
+			replies: {
+				'plugin:dialog|open': { ok: '/mnt/usb/backups' },
+				import_backups: { ok: { imported: ['a', 'b'], alreadyKnown: ['c'], skipped: [] } }
+			}
+		});
+		await history.getByRole('button', { name: 'Import…' }).click();
+		await expect(history.getByRole('status')).toContainText(
+			'Imported 2 backup(s) from /mnt/usb/backups; 1 already in the history.'
+		);
+		expect((await mock(page).calls('import_backups')).at(-1)!.args).toEqual({
+			folder: '/mnt/usb/backups'
+		});
+	});
 });

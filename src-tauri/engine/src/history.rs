@@ -148,6 +148,8 @@ fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventSink<'_
             }
             outcome.backup_id = Some(record.id);
             outcome.sha256 = sha256;
+            // Keep the catalog's own copy as fresh as its newest backup.
+            let _ = catalog.backup_self();
         }
         Err(e) => outcome
             .warnings
