@@ -1,34 +1,53 @@
 #!/usr/bin/env bash
-# Starts Tusk: builds it, starts the local demo database (a throwaway
-# PostgreSQL from the installed binaries, seeded with sample data) unless
-# TUSK_DATABASE_URL names another, and opens a shell ready to use `tusk`.
+# Starts Tusk Backup: installs what is missing, builds the desktop app and the
+# `tusk` CLI, and opens the app on TUSK_DATABASE_URL when it is set, else on
+# the local demo database (a throwaway PostgreSQL from the installed binaries,
+# seeded with a small shop, kept in ~/.local/share/tusk/demo).
+#
+# Without a display (a server, an SSH session) it starts the demo database
+# itself and opens a shell ready to use `tusk`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
-(cd "$root/src-tauri" && cargo build --release -p tusk-cli)
+cd "$root"
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.tusk-lock 2>/dev/null)" != "$lock_hash" ]; then
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >node_modules/.tusk-lock
+fi
+(cd src-tauri && cargo build --release -p tusk-cli)
 export PATH="$root/src-tauri/target/release:$PATH"
 
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  npm run --silent build
+  npx tauri build --debug --no-bundle
+  [ -n "${TUSK_DATABASE_URL:-}" ] || export TUSK_START_DEMO=1
+  echo "Starting Tusk Backup (the CLI is src-tauri/target/release/tusk)"
+  exec "$root/src-tauri/target/debug/tusk-app"
+fi
+
+echo "No display: starting the demo database and a shell with the tusk CLI instead."
 if [ -z "${TUSK_DATABASE_URL:-}" ]; then
-  demo="${XDG_DATA_HOME:-$HOME/.local/share}/tusk/demo"
+  demo="${TUSK_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/tusk}/demo"
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   as_pg=()
   [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
+  mkdir -p "$demo/run"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$demo" "$demo/run"
   if [ ! -f "$demo/data/PG_VERSION" ]; then
-    mkdir -p "$demo"
-    [ "$(id -u)" -eq 0 ] && chown postgres "$demo"
     "${as_pg[@]}" "$bin/initdb" -D "$demo/data" -A trust -U postgres -E UTF8 >/dev/null
     fresh=1
   fi
-  if ! "$bin/pg_isready" -q -h "$demo" -p 54320; then
+  if ! "$bin/pg_isready" -q -h "$demo/run" -p 54320; then
     "${as_pg[@]}" "$bin/pg_ctl" -D "$demo/data" -l "$demo/server.log" -w \
-      -o "-k $demo -p 54320 -c listen_addresses=''" start >/dev/null
+      -o "-k $demo/run -p 54320 -c listen_addresses=''" start >/dev/null
   fi
   if [ -n "${fresh:-}" ]; then
-    "$bin/psql" -X -q -h "$demo" -p 54320 -U postgres -c "CREATE DATABASE demo"
-    "$bin/psql" -X -q -h "$demo" -p 54320 -U postgres -d demo -f "$root/scripts/demo.sql"
+    "$bin/psql" -X -q -h "$demo/run" -p 54320 -U postgres -c "CREATE DATABASE demo"
+    "$bin/psql" -X -q -h "$demo/run" -p 54320 -U postgres -d demo -f "$root/scripts/demo.sql"
   fi
-  export PGHOST="$demo" PGPORT=54320 PGUSER=postgres PGDATABASE=demo
-  echo "Demo database \"demo\" is running (socket $demo, port 54320); stop it with:"
+  export PGHOST="$demo/run" PGPORT=54320 PGUSER=postgres PGDATABASE=demo
+  echo "Demo database \"demo\" is running (socket $demo/run, port 54320); stop it with:"
   echo "  ${as_pg[*]} $bin/pg_ctl -D $demo/data stop"
 else
   echo "Using TUSK_DATABASE_URL"
@@ -38,11 +57,12 @@ cat <<MSG
 
 Try:
   tusk check                                  # connect, show the server version
-  tusk tools                                  # the pg tools found and which are used
-  tusk backup -o /tmp/demo.backup             # custom format, progress bar
+  tusk backup -o /tmp/demo.backup             # custom format, progress bar, recorded in the history
   tusk backup --preset fast -o /tmp/demo_fast # measured fast preset
-  tusk info /tmp/demo.backup                  # what the backup holds
+  tusk list                                   # the history
+  tusk verify /tmp/demo.backup                # checksum + test restore with row counts
   tusk restore /tmp/demo.backup --target-db demo_copy --create-db
+  tusk schedule add --name hourly --every 1h --keep-last 24 --verify && tusk schedule run hourly
 MSG
 if [ -t 0 ] && [ -z "${CI:-}" ]; then
   exec "${SHELL:-bash}"

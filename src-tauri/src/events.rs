@@ -11,6 +11,8 @@ pub const JOBS_CHANGED: &str = "jobs:changed";
 /// The history changed: a backup recorded, verified, deleted, imported.
 pub const HISTORY_CHANGED: &str = "history:changed";
 pub const SCHEDULES_CHANGED: &str = "schedules:changed";
+/// Connection profiles changed outside the window (the demo database started).
+pub const CONNECTIONS_CHANGED: &str = "connections:changed";
 /// A scheduled run ended: `{scheduleId, title, body, failed}`.
 pub const SCHEDULE_NOTICE: &str = "schedule:notice";
 

@@ -63,6 +63,30 @@ fn tool_search() -> ToolSearch {
     }
 }
 
+/// `scripts/run.sh` hands the app a database: `TUSK_DATABASE_URL` becomes a
+/// connection; else, with `TUSK_START_DEMO` and no connection yet, the demo
+/// database starts.
+fn first_connection<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri::Emitter;
+    let state = app.state::<AppState>();
+    if let Ok(url) = std::env::var("TUSK_DATABASE_URL") {
+        if let Err(e) = state.profiles.upsert_from_url("TUSK_DATABASE_URL", &url) {
+            eprintln!("TUSK_DATABASE_URL is not usable: {}", e.payload().message);
+        }
+    } else if std::env::var_os("TUSK_START_DEMO").is_some() && state.profiles.list().is_empty() {
+        let handle = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let state = handle.state::<AppState>();
+            match demo::start(&state).await {
+                Ok(_) => {
+                    let _ = handle.emit(events::CONNECTIONS_CHANGED, ());
+                }
+                Err(e) => eprintln!("{}", e.payload().message),
+            }
+        });
+    }
+}
+
 pub fn run() {
     let mut builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -86,6 +110,7 @@ pub fn run() {
             let mut state = AppState::new(profiles, tool_search(), data_dir, catalog);
             state.catalog_report = report;
             app.manage(state);
+            first_connection(app.handle());
             scheduler::start(app.handle().clone());
             Ok(())
         })

@@ -192,6 +192,24 @@ impl Profiles {
         Ok(())
     }
 
+    /// The profile named `name` made from a libpq URL (`TUSK_DATABASE_URL`),
+    /// created or updated; its password goes where every password goes.
+    pub fn upsert_from_url(&self, name: &str, url: &str) -> AppResult<ConnectionProfile> {
+        let spec = ConnectionSpec::from_url(url)?;
+        let existing = self.list().into_iter().find(|p| p.name == name);
+        self.save(SaveConnection {
+            id: existing.map(|p| p.id),
+            name: name.into(),
+            host: spec.host,
+            port: spec.port,
+            database: spec.database,
+            user: spec.user,
+            sslmode: spec.sslmode,
+            password: spec.password.map(|p| p.expose().to_string()),
+            forget_password: false,
+        })
+    }
+
     /// The connection with its password, ready for the engine.
     pub fn connection(&self, id: &str) -> AppResult<ConnectionSpec> {
         let p = self.get(id)?;

@@ -49,3 +49,7 @@ export const onSchedulesChanged = (handler: () => void) =>
 
 /** A scheduled run ended (also shown as a desktop notification). */
 export const onScheduleNotice = (handler: (n: Notice) => void) => on('schedule:notice', handler);
+
+/** Connections changed outside the window (the demo database started at launch). */
+export const onConnectionsChanged = (handler: () => void) =>
+	on<null>('connections:changed', () => handler());
