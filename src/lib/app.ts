@@ -1,11 +1,18 @@
 // The app's stores, wired to the real backend.
 import * as commands from './ipc/commands';
-import { onHistoryChanged, onJobsChanged, onProgress, subscribeJob } from './ipc/events';
+import {
+	onHistoryChanged,
+	onJobsChanged,
+	onProgress,
+	onSchedulesChanged,
+	subscribeJob
+} from './ipc/events';
 import type { JobType } from './ipc/bindings';
 import { ConnectionsStore } from './stores/connections.svelte';
 import { HistoryStore } from './stores/history.svelte';
 import { JobRun } from './stores/job-run.svelte';
 import { JobsStore } from './stores/jobs.svelte';
+import { SchedulesStore } from './stores/schedules.svelte';
 import { SettingsStore } from './stores/settings.svelte';
 import { VerifyTracker } from './stores/verify.svelte';
 
@@ -34,3 +41,5 @@ export const verifications = new VerifyTracker(
 	() => newJobRun('verify'),
 	(jobId, backupId) => commands.verifyBackup(jobId, backupId)
 );
+
+export const schedules = new SchedulesStore({ ...commands, onSchedulesChanged, onHistoryChanged });

@@ -11,8 +11,10 @@ import {
 	formatPercent,
 	formatPgVersion,
 	formatRelative,
+	formatUntil,
 	joinArgs,
 	plural,
+	sentence,
 	splitArgs,
 	withFormatExtension
 } from './format';
@@ -91,6 +93,28 @@ describe('dates', () => {
 		expect(formatRelative(ago(30 * 3_600_000), now)).toBe('yesterday');
 		expect(formatRelative(ago(3 * 86_400_000), now)).toBe('3 days ago');
 		expect(formatRelative(ago(30 * 86_400_000), now)).toBe('2025-02-12 12:00');
+	});
+});
+
+describe('formatUntil', () => {
+	it('says how long until then', () => {
+		const now = new Date(2025, 2, 14, 12, 0);
+		const later = (ms: number) => new Date(now.getTime() + ms).toISOString();
+		expect(formatUntil(later(-5_000), now)).toBe('now');
+		expect(formatUntil(later(20_000), now)).toBe('now');
+		expect(formatUntil(later(5 * 60_000), now)).toBe('in 5 min');
+		expect(formatUntil(later(17 * 3_600_000 + 59 * 60_000), now)).toBe('in 17 h');
+		expect(formatUntil(later(30 * 3_600_000), now)).toBe('in 1 day');
+		expect(formatUntil(later(3 * 86_400_000), now)).toBe('in 3 days');
+		expect(formatUntil(null, now)).toBe('—');
+	});
+});
+
+describe('sentence', () => {
+	it('capitalises the first letter only', () => {
+		expect(sentence('give the schedule a name')).toBe('Give the schedule a name');
+		expect(sentence('`x` is not a cron expression')).toBe('`x` is not a cron expression');
+		expect(sentence('')).toBe('');
 	});
 });
 

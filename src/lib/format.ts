@@ -81,6 +81,23 @@ export function formatRelative(iso: string | null | undefined, now: Date = new D
 	return formatDateTime(iso);
 }
 
+/** How long until a future moment: "in 5 min", "in 17 h", "in 3 days"; "now" once it is due. */
+export function formatUntil(iso: string | null | undefined, now: Date = new Date()): string {
+	if (!iso) return '—';
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return '—';
+	const seconds = Math.round((d.getTime() - now.getTime()) / 1000);
+	if (seconds < 60) return 'now';
+	if (seconds < 3600) return `in ${Math.floor(seconds / 60)} min`;
+	if (seconds < 86_400) return `in ${Math.floor(seconds / 3600)} h`;
+	return `in ${plural(Math.floor(seconds / 86_400), 'day')}`;
+}
+
+/** The backend's messages start in lower case, to be embedded; shown alone they start a sentence. */
+export function sentence(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** 1234567 → "1,234,567". */
 export function formatCount(n: number | null | undefined): string {
 	if (n == null || !Number.isFinite(n)) return '—';
