@@ -9,14 +9,14 @@ mod tests {
     use crate::profiles::{ConnectionProfile, PasswordStorage, SaveConnection};
     use crate::settings::AppSettings;
     use crate::state::JobSummary;
-    use tusk_engine::catalog::*;
-    use tusk_engine::history::RestoreSafety;
-    use tusk_engine::retention::{Gfs, PruneDecision, RetentionPolicy};
-    use tusk_engine::scheduler::Notice;
     use ts_rs::{Config, TS};
+    use tusk_engine::catalog::*;
     use tusk_engine::explain::{Explanation, FailureKind};
+    use tusk_engine::history::{Deleted, RestoreSafety};
     use tusk_engine::options::{BackupPreset, DumpSection, InsertMode};
     use tusk_engine::restore::RestorePreflight;
+    use tusk_engine::retention::{Gfs, PruneDecision, RetentionPolicy};
+    use tusk_engine::scheduler::Notice;
     use tusk_engine::server::ServerInfo;
     use tusk_engine::tools::{PgVersion, ToolChoice, ToolInfo};
     use tusk_engine::*;
@@ -96,6 +96,7 @@ mod tests {
             TriggerPreview,
             Notice,
             AppSettings,
+            Deleted,
         );
         out
     }

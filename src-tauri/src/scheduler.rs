@@ -3,15 +3,15 @@
 //! as a job with live progress, one terminal event, and a desktop notification.
 
 use crate::commands::jobs::{spawn, JobStarted};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::events;
 use crate::state::AppState;
 use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-use tusk_engine::catalog::Schedule;
+use tusk_engine::catalog::{RunStatus, Schedule};
 use tusk_engine::explain::{Explanation, FailureKind};
-use tusk_engine::scheduler::{Notice, Runner, SystemClock};
+use tusk_engine::scheduler::{due_at, Notice, RunKind, Runner, SystemClock};
 use tusk_engine::{JobEvent, JobOutcome, JobStatus, JobType};
 
 /// The longest the loop sleeps without looking again.
@@ -21,10 +21,19 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         loop {
             let state = app.state::<AppState>();
-            for schedule in due_now(&state) {
-                let job_id = format!("schedule-{}-{}", schedule.id, chrono::Utc::now().timestamp_millis());
-                if let Ok(started) = run_schedule(app.clone(), &state, &schedule, job_id) {
-                    wait_for(&state, &started.job_id).await;
+            // A run claimed by a process that died (a killed `tusk`) would
+            // block its schedule until the next start otherwise.
+            let _ = state.catalog.recover_interrupted();
+            for schedule in due_at(&state.catalog, chrono::Utc::now()).unwrap_or_default() {
+                let job_id = format!(
+                    "schedule-{}-{}",
+                    schedule.id,
+                    chrono::Utc::now().timestamp_millis()
+                );
+                if let Ok((_, run)) =
+                    run_schedule(app.clone(), &state, &schedule, job_id, RunKind::Due)
+                {
+                    let _ = run.await;
                 }
             }
             let sleep = next_wake(&state);
@@ -37,15 +46,17 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
     });
 }
 
-/// Until the earliest next run of an enabled schedule, at most a minute.
+/// Until the earliest next run of an enabled schedule that is not running,
+/// at most a minute.
 fn next_wake(state: &AppState) -> Duration {
     let now = chrono::Utc::now();
+    let running = state.catalog.running_schedules().unwrap_or_default();
     state
         .catalog
         .list_schedules()
         .unwrap_or_default()
         .iter()
-        .filter(|s| s.enabled)
+        .filter(|s| s.enabled && !running.contains(&s.id))
         .filter_map(|s| s.next_run_at)
         .map(|t| (t - now).to_std().unwrap_or(Duration::ZERO))
         .min()
@@ -53,35 +64,21 @@ fn next_wake(state: &AppState) -> Duration {
         .clamp(Duration::from_millis(200), MAX_SLEEP)
 }
 
-async fn wait_for(state: &AppState, job_id: &str) {
-    while state
-        .jobs
-        .get(job_id)
-        .is_some_and(|j| !j.status.is_terminal())
-    {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// Enabled schedules whose next run has come.
-fn due_now(state: &AppState) -> Vec<Schedule> {
-    let now = chrono::Utc::now();
-    state
-        .catalog
-        .list_schedules()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|s| s.enabled && s.next_run_at.is_some_and(|t| t <= now))
-        .collect()
-}
-
-/// Runs `schedule` now as job `job_id`; the run itself goes on in the background.
+/// Runs `schedule` as job `job_id`; the run goes on in the background and
+/// the handle ends with it.
 pub fn run_schedule<R: Runtime>(
     app: AppHandle<R>,
     state: &AppState,
     schedule: &Schedule,
     job_id: String,
-) -> AppResult<JobStarted> {
+    kind: RunKind,
+) -> AppResult<(JobStarted, tauri::async_runtime::JoinHandle<JobOutcome>)> {
+    if state.catalog.running_schedules()?.contains(&schedule.id) {
+        return Err(AppError::Invalid(format!(
+            "\"{}\" is running already: it can run again when this run ends",
+            schedule.name
+        )));
+    }
     let cancel = state.reserve_job(
         &job_id,
         JobType::Backup,
@@ -90,70 +87,78 @@ pub fn run_schedule<R: Runtime>(
     let schedule = schedule.clone();
     let id = job_id.clone();
     let runner_app = app.clone();
-    spawn(app, JobType::Backup, job_id.clone(), cancel, move |cancel, sink| async move {
-        let state = runner_app.state::<AppState>();
-        // Attempts each end with a Finished of their own: the job has one,
-        // sent once the run (retries, verification, retention) is over.
-        let last: Mutex<Option<JobOutcome>> = Mutex::new(None);
-        let attempt_sink = |event: JobEvent| match event {
-            JobEvent::Finished(o) => *last.lock().expect("last") = Some(*o),
-            other => sink(other),
-        };
-        let profiles = &state.profiles;
-        let password = |s: &Schedule| {
-            s.source
-                .connection_id
-                .as_deref()
-                .and_then(|id| profiles.connection(id).ok())
-                .and_then(|c| c.password)
-        };
-        let notify_app = runner_app.clone();
-        let notify = move |n: Notice| notice(&notify_app, n);
-        let runner = Runner {
-            catalog: &state.catalog,
-            search: &state.tools,
-            clock: &SystemClock,
-            password: &password,
-            notify: &notify,
-        };
-        let run = runner.run(&schedule, &cancel, &attempt_sink).await;
-        let mut outcome = last
-            .into_inner()
-            .expect("last")
-            .unwrap_or_else(|| empty_outcome(&id));
-        outcome.job_id = id.clone();
-        match run {
-            Ok(Some(run)) => {
-                if let (Some(error), JobStatus::Completed | JobStatus::CompletedWithWarnings) =
-                    (&run.error, outcome.status)
-                {
-                    // The backup is there but did not verify or prune.
+    let handle = spawn(
+        app,
+        JobType::Backup,
+        job_id.clone(),
+        cancel,
+        move |cancel, sink| async move {
+            let state = runner_app.state::<AppState>();
+            // Attempts each end with a Finished of their own: the job has one,
+            // sent once the run (retries, verification, retention) is over.
+            let last: Mutex<Option<JobOutcome>> = Mutex::new(None);
+            let attempt_sink = |event: JobEvent| match event {
+                JobEvent::Finished(o) => *last.lock().expect("last") = Some(*o),
+                other => sink(other),
+            };
+            let profiles = &state.profiles;
+            let password = |s: &Schedule| {
+                s.source
+                    .connection_id
+                    .as_deref()
+                    .and_then(|id| profiles.connection(id).ok())
+                    .and_then(|c| c.password)
+            };
+            let notify_app = runner_app.clone();
+            let notify = move |n: Notice| notice(&notify_app, n);
+            let runner = Runner {
+                catalog: &state.catalog,
+                search: &state.tools,
+                clock: &SystemClock,
+                password: &password,
+                notify: &notify,
+            };
+            let run = runner.run(&schedule, kind, &cancel, &attempt_sink).await;
+            let mut outcome = last
+                .into_inner()
+                .expect("last")
+                .unwrap_or_else(|| empty_outcome(&id));
+            outcome.job_id = id.clone();
+            match run {
+                Ok(Some(run)) if run.status == RunStatus::Succeeded => {}
+                Ok(Some(run)) => {
+                    // The run's error covers every attempt, and what failed after
+                    // the backup (verification, retention).
                     outcome.status = JobStatus::Failed;
-                    outcome.error = Some(explanation(error.clone()));
+                    outcome.error = Some(explanation(
+                        run.error
+                            .unwrap_or_else(|| "the run did not complete".into()),
+                    ));
+                }
+                Ok(None) => {
+                    // Another runner took it, or it was disabled, in the meantime:
+                    // nothing ran, so the job goes away without an outcome.
+                    state.release_job(&id);
+                    let _ = runner_app.emit(events::JOBS_CHANGED, ());
+                    return outcome;
+                }
+                Err(e) => {
+                    outcome.status = JobStatus::Failed;
+                    outcome.error = Some(explanation(e.to_string()));
                 }
             }
-            Ok(None) => {
-                outcome.status = JobStatus::Failed;
-                outcome.error = Some(explanation(format!(
-                    "\"{}\" is already running; this run was skipped",
-                    schedule.name
-                )));
-            }
-            Err(e) => {
-                outcome.status = JobStatus::Failed;
-                outcome.error = Some(explanation(e.to_string()));
-            }
-        }
-        sink(JobEvent::Finished(Box::new(outcome.clone())));
-        let _ = runner_app.emit(events::HISTORY_CHANGED, ());
-        let _ = runner_app.emit(events::SCHEDULES_CHANGED, ());
-        outcome
-    });
-    Ok(JobStarted {
+            sink(JobEvent::Finished(Box::new(outcome.clone())));
+            let _ = runner_app.emit(events::HISTORY_CHANGED, ());
+            let _ = runner_app.emit(events::SCHEDULES_CHANGED, ());
+            outcome
+        },
+    );
+    let started = JobStarted {
         job_id,
         job_type: JobType::Backup,
         command: String::new(),
-    })
+    };
+    Ok((started, handle))
 }
 
 fn explanation(summary: String) -> Explanation {
@@ -192,11 +197,8 @@ fn empty_outcome(id: &str) -> JobOutcome {
 /// "notify" setting chose whether there is anything to tell.
 fn notice<R: Runtime>(app: &AppHandle<R>, n: Notice) {
     let _ = app.emit(events::SCHEDULE_NOTICE, &n);
-    use tauri_plugin_notification::NotificationExt;
-    let _ = app
-        .notification()
-        .builder()
-        .title(&n.title)
-        .body(&n.body)
-        .show();
+    // Without the plugin (the commands' tests) the window is told, no more.
+    if let Some(notifications) = app.try_state::<tauri_plugin_notification::Notification<R>>() {
+        let _ = notifications.builder().title(&n.title).body(&n.body).show();
+    }
 }

@@ -8,11 +8,10 @@ use std::time::{Duration, Instant};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::{Listener, WebviewWindow, WebviewWindowBuilder};
 use tusk_app::profiles::{NoKeychain, Profiles};
-use tusk_engine::catalog::Catalog;
 use tusk_app::state::AppState;
+use tusk_engine::catalog::Catalog;
 use tusk_engine::ToolSearch;
 use tusk_testkit::PgServer;
-
 
 struct TestApp {
     _app: tauri::App<MockRuntime>,
@@ -319,4 +318,132 @@ fn connections_are_saved_without_passwords() {
             .unwrap_err()["kind"],
         "unknownConnection"
     );
+}
+
+#[test]
+fn backups_go_to_the_history_and_verify_as_a_job() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("apphist");
+    pg.psql(
+        &db,
+        "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 321);",
+    );
+    let t = app();
+    let conn = t.connection(&db);
+    let output = t.dir.path().join("h.backup");
+    t.record("backup", "h1");
+    t.invoke(
+        "create_backup",
+        json!({ "jobId": "h1", "options": { "connectionId": conn, "outputPath": output }, "notes": { "name": "before the upgrade" } }),
+    )
+    .unwrap();
+    let outcome = t.wait_for("backup:finished:h1");
+    let backup_id = outcome["backupId"].as_str().expect("recorded").to_string();
+    let page = t
+        .invoke("list_backups", json!({ "query": { "connectionId": conn } }))
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    let record = &page["items"][0];
+    assert_eq!(record["name"], "before the upgrade");
+    assert_eq!(record["source"]["connectionName"], "test");
+    assert_eq!(record["sha256"], outcome["sha256"]);
+
+    t.record("verify", "v1");
+    t.invoke(
+        "verify_backup_job",
+        json!({ "jobId": "v1", "backupId": backup_id }),
+    )
+    .unwrap();
+    let verified = t.wait_for("verify:finished:v1");
+    assert_eq!(verified["status"], "completed", "{verified}");
+    std::thread::sleep(Duration::from_millis(200));
+    let names = t.names();
+    assert_eq!(
+        names.iter().filter(|n| *n == "verify:finished:v1").count(),
+        1
+    );
+    assert!(names.iter().any(|n| n == "verify:progress:v1"));
+    let page = t
+        .invoke("list_backups", json!({ "query": { "connectionId": conn } }))
+        .unwrap();
+    let v = &page["items"][0]["verification"];
+    assert_eq!(v["status"], "passed");
+    assert_eq!(v["tables"][0]["restored"], 321);
+
+    let gone = t
+        .invoke(
+            "verify_backup_job",
+            json!({ "jobId": "v2", "backupId": "nope" }),
+        )
+        .unwrap_err();
+    assert_eq!(gone["kind"], "unknownBackup");
+    t.invoke(
+        "delete_backup",
+        json!({ "id": backup_id, "keepFile": false }),
+    )
+    .unwrap();
+    assert!(!output.exists());
+    assert!(!t.dir.path().join("h.backup.sha256").exists());
+}
+
+#[test]
+fn a_scheduled_run_with_retries_ends_in_one_terminal_event() {
+    let pg = PgServer::shared();
+    let t = app();
+    // A database that does not exist: every attempt fails.
+    let conn = t.connection("no_such_database_here");
+    let saved = t
+        .invoke(
+            "save_schedule",
+            json!({ "schedule": {
+                "name": "broken", "source": { "connectionId": conn },
+                "trigger": { "kind": "interval", "everySecs": 3600 },
+                "destination": t.dir.path().join("sched"),
+                "maxRetries": 2, "retryDelaySecs": 0
+            } }),
+        )
+        .unwrap();
+    assert!(saved["nextRunAt"].is_string());
+    let id = saved["id"].as_str().unwrap();
+    t.record("backup", "s1");
+    t.invoke(
+        "run_schedule_now",
+        json!({ "jobId": "s1", "scheduleId": id }),
+    )
+    .unwrap();
+    let outcome = t.wait_for("backup:finished:s1");
+    assert_eq!(outcome["status"], "failed");
+    assert!(outcome["error"]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("no_such_database_here"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        t.names()
+            .iter()
+            .filter(|n| *n == "backup:finished:s1")
+            .count(),
+        1,
+        "three attempts, one terminal event"
+    );
+    let summaries = t.invoke("list_schedules", json!({})).unwrap();
+    let stats = &summaries[0]["stats"];
+    assert_eq!(stats["failedRuns"], 1);
+    assert_eq!(stats["lastRun"]["attempts"], 3);
+
+    let bad = t
+        .invoke(
+            "save_schedule",
+            json!({ "schedule": { "name": "x", "source": { "connectionId": conn }, "destination": t.dir.path(), "trigger": { "kind": "cron", "expression": "99 * * * *" } } }),
+        )
+        .unwrap_err();
+    assert_eq!(bad["kind"], "invalidOptions");
+    assert!(
+        bad["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a cron expression"),
+        "{bad}"
+    );
+    let _ = pg;
 }

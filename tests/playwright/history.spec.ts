@@ -133,7 +133,9 @@ test.describe('history', () => {
 	});
 
 	test('delete asks first, then deletes file and record', async ({ page }) => {
-		const history = await openHistory(page, { replies: { delete_backup: { ok: null } } });
+		const history = await openHistory(page, {
+			replies: { delete_backup: { ok: { fileRemoved: true, keptBecause: null } } }
+		});
 		await history.getByRole('button', { name: 'More actions for Before release 2.3' }).click();
 		await history.getByRole('menuitem', { name: 'Delete…' }).click();
 		const dialog = page.getByTestId('delete-backup');

@@ -589,7 +589,10 @@ pub async fn restore(
         render::preflight(preflight, Some(&guarded.safety), a.out.json);
         return Ok(exit::OK);
     }
-    if (a.clean || a.swap) && !a.yes && !preflight.creates_database {
+    // A swap plans its restore into a new database, so only `--clean` can be
+    // harmless here (into a database that is created).
+    let destructive = a.swap || (a.clean && !preflight.creates_database);
+    if destructive && !a.yes {
         render::preflight(preflight, Some(&guarded.safety), a.out.json);
         let what = if a.swap {
             format!(

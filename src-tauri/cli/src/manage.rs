@@ -14,7 +14,7 @@ use tusk_engine::catalog::{
     ScheduleSummary, Source, Trigger, VerifyStatus,
 };
 use tusk_engine::retention::{Gfs, PruneDecision, RetentionPolicy};
-use tusk_engine::scheduler::{plan_prune, Notice, Runner, SystemClock};
+use tusk_engine::scheduler::{plan_prune, Notice, RunKind, Runner, SystemClock};
 use tusk_engine::secrets::{Keychain, OsKeychain};
 use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::{EngineError, Secret, ToolSearch};
@@ -298,10 +298,10 @@ pub fn parse_interval(text: &str) -> Result<u64, EngineError> {
         "d" => 86_400,
         _ => return Err(bad()),
     };
-    if n == 0 {
-        return Err(bad());
+    match n.checked_mul(factor) {
+        Some(secs) if n > 0 => Ok(secs),
+        _ => Err(bad()),
     }
-    Ok(n * factor)
 }
 
 /// A backup by id, unique id prefix, or path.
@@ -312,15 +312,7 @@ fn find_backup(c: &Catalog, key: &str) -> Result<BackupRecord, EngineError> {
     if let Some(b) = c.backup_at(Path::new(key))? {
         return Ok(b);
     }
-    let all = c.list_backups(&BackupQuery {
-        limit: 1000,
-        ..Default::default()
-    })?;
-    let matching: Vec<BackupRecord> = all
-        .items
-        .into_iter()
-        .filter(|b| b.id.starts_with(key))
-        .collect();
+    let matching = c.backups_with_prefix(key, 2)?;
     match matching.len() {
         1 => Ok(matching.into_iter().next().expect("one")),
         0 => Err(tusk_engine::catalog::CatalogError::UnknownBackup(key.into()).into()),
@@ -608,19 +600,17 @@ pub fn delete(a: DeleteArgs, c: &Catalog) -> Result<u8, EngineError> {
             }
         )));
     }
-    if !a.keep_file {
-        tusk_engine::sidecar::remove_backup(&b.path).map_err(|e| {
-            EngineError::Io(format!(
-                "cannot delete {}: {e}; the record is kept",
-                b.path.display()
-            ))
-        })?;
-    }
-    c.delete_backup(&b.id)?;
+    let deleted = tusk_engine::history::delete_backup(c, &b.id, a.keep_file)?;
     if a.json {
-        print_json(&serde_json::json!({ "deleted": b.id, "fileRemoved": !a.keep_file }));
+        print_json(
+            &serde_json::json!({ "deleted": b.id, "fileRemoved": deleted.file_removed, "keptBecause": deleted.kept_because }),
+        );
     } else {
-        eprintln!("deleted {} ({})", b.name, b.path.display());
+        eprintln!("deleted {} from the history", b.name);
+        match deleted.kept_because {
+            Some(why) => eprintln!("kept the file {} ({why})", b.path.display()),
+            None => eprintln!("removed {} and its sidecars", b.path.display()),
+        }
     }
     Ok(exit::OK)
 }
@@ -831,7 +821,7 @@ pub async fn schedule(
                     EngineError::InvalidOptions("name the schedule to run, or use --due".into())
                 })?;
                 let s = find_schedule(c, &key)?;
-                match r.run(&s, &cancel, &|_| {}).await? {
+                match r.run(&s, RunKind::Now, &cancel, &|_| {}).await? {
                     Some(run) => vec![run],
                     None => {
                         return Err(EngineError::InvalidOptions(format!(

@@ -420,6 +420,7 @@ fn history_verify_schedule_prune_and_delete() {
     )));
     assert!(!std::path::Path::new(&out_path).exists());
     assert!(!dir.path().join("h.backup.sha256").exists());
+    assert!(!dir.path().join("h.backup.tusk.json").exists());
     let check = ok(&run(&with(
         &["catalog", "check", "--json"],
         &cat.map(String::from),

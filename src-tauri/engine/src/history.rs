@@ -100,7 +100,7 @@ pub async fn run_recorded_backup(
     };
     let mut outcome = prepared.run(cancel, &sink).await;
     match recorded {
-        Ok(_) => finish_record(catalog, &mut outcome, emit),
+        Ok(_) => finish_record(catalog, &mut outcome, emit).await,
         Err(e) => outcome
             .warnings
             .push(format!("the backup was not recorded in the history: {e}")),
@@ -109,52 +109,110 @@ pub async fn run_recorded_backup(
     outcome
 }
 
-fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventSink<'_>) {
+/// Records the outcome at once — so a crash while hashing leaves a completed
+/// backup without a checksum, never a "partial" one — then hashes it and
+/// writes its sidecars.
+async fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventSink<'_>) {
     let status = backup_status(outcome.status);
-    let mut sha256 = None;
-    if let (true, Some(path)) = (status.is_success(), outcome.output_path.clone()) {
-        emit(JobEvent::Progress(BackupProgress {
-            phase: Phase::Verifying,
-            current_object: Some("SHA-256 checksum".into()),
-            ..outcome.progress.clone()
-        }));
-        match sidecar::write_checksum(&path) {
-            Ok(sum) => sha256 = Some(sum),
-            Err(e) => outcome
-                .warnings
-                .push(format!("the checksum could not be written: {e}")),
-        }
-    }
     let finish = BackupFinish {
         status,
         finished_at: Utc::now(),
         duration_ms: outcome.duration_ms,
         size_bytes: outcome.size_bytes,
-        sha256: sha256.clone(),
+        sha256: None,
         error: outcome
             .error
             .as_ref()
             .map(|e| format!("{} {}", e.summary, e.hint)),
         warnings: outcome.warnings.clone(),
     };
-    match catalog.finish_backup(&outcome.job_id, &finish) {
-        Ok(record) => {
-            if status.is_success() {
-                if let Err(e) = sidecar::write_manifest(&record) {
-                    outcome.warnings.push(format!(
-                        "the manifest beside the backup could not be written: {e}"
-                    ));
-                }
-            }
-            outcome.backup_id = Some(record.id);
-            outcome.sha256 = sha256;
-            // Keep the catalog's own copy as fresh as its newest backup.
-            let _ = catalog.backup_self();
+    let mut record = match catalog.finish_backup(&outcome.job_id, &finish) {
+        Ok(record) => record,
+        Err(e) => {
+            outcome
+                .warnings
+                .push(format!("the backup was not recorded in the history: {e}"));
+            return;
         }
-        Err(e) => outcome
-            .warnings
-            .push(format!("the backup was not recorded in the history: {e}")),
+    };
+    outcome.backup_id = Some(record.id.clone());
+    if let (true, Some(path)) = (status.is_success(), outcome.output_path.clone()) {
+        emit(JobEvent::Progress(BackupProgress {
+            phase: Phase::Verifying,
+            current_object: Some("SHA-256 checksum".into()),
+            ..outcome.progress.clone()
+        }));
+        let hashed = tokio::task::spawn_blocking(move || sidecar::write_checksum(&path))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+        match hashed.map_err(|e| e.to_string()).and_then(|sum| {
+            catalog
+                .set_checksum(&record.id, &sum)
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(updated) => {
+                outcome.sha256 = updated.sha256.clone();
+                record = updated;
+            }
+            Err(e) => outcome
+                .warnings
+                .push(format!("the checksum could not be written: {e}")),
+        }
+        if let Err(e) = sidecar::write_manifest(&record) {
+            outcome.warnings.push(format!(
+                "the manifest beside the backup could not be written: {e}"
+            ));
+        }
     }
+    // Keep the catalog's own copy as fresh as its newest backup.
+    let _ = catalog.backup_self();
+}
+
+/// What deleting a backup did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Deleted {
+    pub file_removed: bool,
+    /// Why the file was kept, when it was.
+    pub kept_because: Option<String>,
+}
+
+/// Deletes a backup's file and sidecars (unless `keep_file`) and its record.
+/// A running backup is refused, and a file another record also points at
+/// (a backup overwritten in place) stays.
+pub fn delete_backup(catalog: &Catalog, id: &str, keep_file: bool) -> Result<Deleted, EngineError> {
+    let record = catalog.require_backup(id)?;
+    if record.status == BackupStatus::Running {
+        return Err(EngineError::InvalidOptions(format!(
+            "\"{}\" is still running: cancel it first, or wait for it to end",
+            record.name
+        )));
+    }
+    let shared = catalog.others_at_path(id, &record.path)? > 0;
+    let kept_because = if keep_file {
+        Some("asked to keep it".into())
+    } else if shared {
+        Some(format!(
+            "another backup in the history is the file {} now",
+            record.path.display()
+        ))
+    } else {
+        None
+    };
+    if kept_because.is_none() {
+        sidecar::remove_backup(&record.path).map_err(|e| {
+            EngineError::Io(format!(
+                "cannot delete {}: {e}. The backup stays in the history",
+                record.path.display()
+            ))
+        })?;
+    }
+    catalog.delete_backup(id)?;
+    Ok(Deleted {
+        file_removed: kept_because.is_none(),
+        kept_because,
+    })
 }
 
 pub fn backup_status(status: JobStatus) -> BackupStatus {
@@ -219,10 +277,10 @@ pub async fn prepare_guarded_restore(
             .filter(char::is_ascii_alphanumeric)
             .take(8)
             .collect();
-        let temp = format!("{target}__tusk_{}", short.to_lowercase());
-        swap_keep = Some(format!(
-            "{target}_before_{}",
-            chrono::Local::now().format("%Y%m%d_%H%M%S")
+        let temp = pg_name(&target, &format!("__tusk_{}", short.to_lowercase()));
+        swap_keep = Some(pg_name(
+            &target,
+            &format!("_before_{}", chrono::Local::now().format("%Y%m%d_%H%M%S")),
         ));
         options.target_database = Some(temp.clone());
         options.create_database = true;
@@ -438,10 +496,21 @@ impl GuardedRestore {
         {
             if let Err(e) = swap_in(&psql, &self.conn, &temp, &target, &keep_as).await {
                 outcome.status = JobStatus::Failed;
+                let hint = match e {
+                    SwapError::Untouched(_) => format!(
+                        "\"{target}\" was not changed; the restored copy is \"{temp}\". Close the sessions that reconnect to \"{target}\" and rename the databases by hand, or restore again."
+                    ),
+                    SwapError::Halfway(_) => format!(
+                        "\"{target}\" is now named \"{keep_as}\" and the restored copy \"{temp}\": rename one of them to \"{target}\" by hand (ALTER DATABASE … RENAME TO …)."
+                    ),
+                };
                 outcome.error = Some(crate::explain::Explanation {
                     kind: crate::explain::FailureKind::Other,
-                    summary: format!("The backup was restored into \"{temp}\" but it could not be swapped in for \"{target}\": {e}"),
-                    hint: format!("\"{target}\" was not changed. The restored copy is kept as \"{temp}\"."),
+                    summary: format!(
+                        "The backup was restored into \"{temp}\" but it could not be swapped in for \"{target}\": {}",
+                        e.cause()
+                    ),
+                    hint,
                 });
             } else {
                 outcome.warnings.push(format!(
@@ -516,45 +585,77 @@ fn safety_share(backup_bytes: u64, restore: &PreparedRestore) -> f64 {
     (100.0 * backup_work / (backup_work + restore_work)).clamp(5.0, 95.0)
 }
 
+/// `base` + `suffix` within PostgreSQL's 63-byte names: `base` is cut, never
+/// the suffix that tells the names apart.
+fn pg_name(base: &str, suffix: &str) -> String {
+    let room = 63usize.saturating_sub(suffix.len());
+    let mut end = base.len().min(room);
+    while !base.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{suffix}", &base[..end])
+}
+
+/// How far a failed swap got.
+enum SwapError {
+    /// The target still has its name and data.
+    Untouched(EngineError),
+    /// The target was renamed aside and could not be put back.
+    Halfway(EngineError),
+}
+
+impl SwapError {
+    fn cause(&self) -> &EngineError {
+        match self {
+            SwapError::Untouched(e) | SwapError::Halfway(e) => e,
+        }
+    }
+}
+
 /// `target` → `keep_as`, `temp` → `target`, after closing other sessions on
-/// `target` (the user confirmed the swap).
+/// `target` (the user confirmed the swap). Run from the maintenance database
+/// (`postgres`, else `template1`), never from either of the two.
 async fn swap_in(
     psql: &std::path::Path,
     conn: &ConnectionSpec,
     temp: &str,
     target: &str,
     keep_as: &str,
-) -> Result<(), EngineError> {
-    let maintenance = conn.with_database("postgres");
-    let env = maintenance.tool_env("tusk-swap")?;
+) -> Result<(), SwapError> {
+    let mut maintenance = conn.with_database("postgres");
+    let env = maintenance
+        .tool_env("tusk-swap")
+        .map_err(SwapError::Untouched)?;
+    if Server::new(psql, &maintenance, &env).info().await.is_err() {
+        maintenance = conn.with_database("template1");
+    }
     let server = Server::new(psql, &maintenance, &env);
     server
         .query(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'target' AND pid <> pg_backend_pid()",
             &[("target", target)],
         )
-        .await?;
-    server
-        .query(
-            "ALTER DATABASE :\"target\" RENAME TO :\"keep\"",
-            &[("target", target), ("keep", keep_as)],
-        )
-        .await?;
-    if let Err(e) = server
-        .query(
-            "ALTER DATABASE :\"temp\" RENAME TO :\"target\"",
-            &[("temp", temp), ("target", target)],
-        )
         .await
-    {
+        .map_err(SwapError::Untouched)?;
+    rename_database(&server, target, keep_as)
+        .await
+        .map_err(SwapError::Untouched)?;
+    if let Err(e) = rename_database(&server, temp, target).await {
         // Put the original back: never leave the target missing.
-        let _ = server
-            .query(
-                "ALTER DATABASE :\"keep\" RENAME TO :\"target\"",
-                &[("keep", keep_as), ("target", target)],
-            )
-            .await;
-        return Err(e);
+        return match rename_database(&server, keep_as, target).await {
+            Ok(()) => Err(SwapError::Untouched(e)),
+            Err(_) => Err(SwapError::Halfway(e)),
+        };
     }
     Ok(())
+}
+
+async fn rename_database(server: &Server<'_>, from: &str, to: &str) -> Result<(), EngineError> {
+    server
+        .query(
+            "ALTER DATABASE :\"from\" RENAME TO :\"to\"",
+            &[("from", from), ("to", to)],
+        )
+        .await
+        .map(|_| ())
 }

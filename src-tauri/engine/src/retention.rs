@@ -84,6 +84,9 @@ pub struct Candidate {
     pub id: String,
     pub started_at: DateTime<Utc>,
     pub verified: bool,
+    /// Its verification failed or its file is gone: it never counts toward
+    /// "the newest N" or the minimum kept, so it cannot push a good one out.
+    pub broken: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,10 +111,15 @@ pub fn decide<Tz: TimeZone>(
     let mut days_seen = std::collections::HashSet::new();
     let mut weeks_seen = std::collections::HashSet::new();
     let mut verified_kept = 0;
+    let mut healthy_seen = 0usize;
     sorted
         .iter()
-        .enumerate()
-        .map(|(index, c)| {
+        .map(|c| {
+            // Position among the backups that can be restored.
+            let index = if c.broken { usize::MAX } else { healthy_seen };
+            if !c.broken {
+                healthy_seen += 1;
+            }
             let age = now - c.started_at;
             let local = c.started_at.with_timezone(tz);
             let day = local.date_naive();
@@ -192,6 +200,7 @@ mod tests {
                 id: format!("b{i}"),
                 started_at: at(*a, now),
                 verified: false,
+                broken: false,
             })
             .collect()
     }
@@ -293,6 +302,23 @@ mod tests {
         let d = decide(&policy, &c, now(), &Utc);
         assert_eq!(kept(&d), ["b0", "b1", "b2"]);
         assert_eq!(d[2].reason, "newest verified backup");
+    }
+
+    #[test]
+    fn broken_backups_never_push_good_ones_out() {
+        // The three newest failed verification; keep-last 2 and min-keep 2
+        // keep the two newest good ones instead.
+        let mut c = candidates(&[0.1, 0.2, 0.3, 1.0, 2.0, 3.0], now());
+        for b in &mut c[..3] {
+            b.broken = true;
+        }
+        let policy = RetentionPolicy {
+            keep_last: Some(2),
+            min_keep: 2,
+            ..Default::default()
+        };
+        let d = decide(&policy, &c, now(), &Utc);
+        assert_eq!(kept(&d), ["b3", "b4"]);
     }
 
     #[test]

@@ -7,8 +7,9 @@ use chrono_tz::Tz;
 use croner::parser::{CronParser, Seconds};
 use croner::Cron;
 
-/// The shortest interval accepted: a backup every few seconds is a mistake.
+/// The interval bounds: a second (tests and demos run that often) to ten years.
 pub const MIN_INTERVAL_SECS: u64 = 1;
+pub const MAX_INTERVAL_SECS: u64 = 10 * 366 * 86_400;
 
 pub fn parse_timezone(name: &str) -> Result<Tz, String> {
     name.trim().parse::<Tz>().map_err(|_| {
@@ -44,8 +45,8 @@ pub fn next_run(
 ) -> Result<DateTime<Utc>, String> {
     match trigger {
         Trigger::Interval { every_secs } => {
-            if *every_secs < MIN_INTERVAL_SECS {
-                return Err("the interval must be at least one second".into());
+            if !(MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(every_secs) {
+                return Err("the interval must be between one second and ten years".into());
             }
             Ok(after + chrono::Duration::seconds(*every_secs as i64))
         }
@@ -114,7 +115,9 @@ pub fn prepare(s: &Schedule) -> Result<(), String> {
         )
     })?;
     let mut options = s.options.clone();
+    // Each run names its own file; only the options themselves are checked here.
     options.output_path = s.destination.join("check");
+    options.overwrite = true;
     options.validate().map_err(|e| e.to_string())
 }
 

@@ -18,6 +18,28 @@ use crate::verify::{verify_backup, VerifyRequest};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
+/// Why a schedule runs: it is due, or the user asked ("run now", which
+/// leaves its next run where it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Due,
+    Now,
+}
+
+/// Enabled schedules due at `now` whose previous run is over.
+pub fn due_at(
+    catalog: &Catalog,
+    now: DateTime<Utc>,
+) -> crate::catalog::CatalogResult<Vec<Schedule>> {
+    let running = catalog.running_schedules()?;
+    Ok(catalog
+        .list_schedules()?
+        .into_iter()
+        .filter(|s| s.enabled && s.next_run_at.is_some_and(|t| t <= now))
+        .filter(|s| !running.contains(&s.id))
+        .collect())
+}
+
 /// The time, injectable so tests can make schedules fire.
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -55,13 +77,7 @@ pub struct Runner<'a> {
 impl Runner<'_> {
     /// Enabled schedules whose next run is due.
     pub fn due(&self) -> crate::catalog::CatalogResult<Vec<Schedule>> {
-        let now = self.clock.now();
-        Ok(self
-            .catalog
-            .list_schedules()?
-            .into_iter()
-            .filter(|s| s.enabled && s.next_run_at.is_some_and(|t| t <= now))
-            .collect())
+        due_at(self.catalog, self.clock.now())
     }
 
     /// Runs every due schedule, one after the other.
@@ -71,7 +87,7 @@ impl Runner<'_> {
             if cancel.is_cancelled() {
                 break;
             }
-            if let Ok(Some(run)) = self.run(&schedule, cancel, &|_| {}).await {
+            if let Ok(Some(run)) = self.run(&schedule, RunKind::Due, cancel, &|_| {}).await {
                 runs.push(run);
             }
         }
@@ -79,10 +95,12 @@ impl Runner<'_> {
     }
 
     /// One run of `schedule` now. `Ok(None)` when another run of it is in
-    /// progress (here or in another process).
+    /// progress (here or in another process) or, for a due run, when it is
+    /// no longer due (another runner ran it, it was disabled).
     pub async fn run(
         &self,
         schedule: &Schedule,
+        kind: RunKind,
         cancel: &CancelHandle,
         emit: EventSink<'_>,
     ) -> Result<Option<ScheduleRun>, crate::catalog::CatalogError> {
@@ -99,12 +117,18 @@ impl Runner<'_> {
             error: None,
             pruned: 0,
         };
-        if !self.catalog.claim_run(&run)? {
+        let due_at = match kind {
+            RunKind::Due => schedule.next_run_at,
+            RunKind::Now => None,
+        };
+        if !self.catalog.claim_run(&run, due_at)? {
             return Ok(None);
         }
-        // The next run counts from now: however many were missed, one runs.
-        let next = next_run(&schedule.trigger, &schedule.timezone, now).ok();
-        self.catalog.set_next_run(&schedule.id, next)?;
+        if kind == RunKind::Due {
+            // The next run counts from now: however many were missed, one runs.
+            let next = next_run(&schedule.trigger, &schedule.timezone, now).ok();
+            self.catalog.set_next_run(&schedule.id, next)?;
+        }
 
         let outcome = self.attempts(schedule, &mut run, cancel, emit).await;
         let mut failure = outcome.as_ref().err().cloned();
@@ -115,10 +139,11 @@ impl Runner<'_> {
                     failure = Some(why);
                 }
             }
-            match self.prune(schedule) {
-                Ok(removed) => run.pruned = removed.len() as u32,
-                Err(why) => {
-                    failure.get_or_insert(format!("retention failed: {why}"));
+            // A new backup that does not verify is no reason to delete old ones.
+            if failure.is_none() {
+                match self.prune(schedule) {
+                    Ok(removed) => run.pruned = removed.len() as u32,
+                    Err(why) => failure = Some(format!("retention failed: {why}")),
                 }
             }
         }
@@ -335,6 +360,10 @@ pub fn plan_prune(
                 .verification
                 .as_ref()
                 .is_some_and(|v| v.status == VerifyStatus::Passed),
+            broken: !b.file_exists
+                || b.verification
+                    .as_ref()
+                    .is_some_and(|v| v.status == VerifyStatus::Failed),
         })
         .collect();
     Ok(decide(&schedule.retention, &candidates, now, &tz))

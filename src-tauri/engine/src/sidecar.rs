@@ -162,6 +162,18 @@ pub fn read_manifest(path: &Path) -> Result<BackupRecord, String> {
             manifest.tusk_manifest
         ));
     }
+    // Only a name inside the manifest's folder: never a path elsewhere.
+    let plain = Path::new(&manifest.file_name).components().count() == 1
+        && matches!(
+            Path::new(&manifest.file_name).components().next(),
+            Some(std::path::Component::Normal(_))
+        );
+    if !plain {
+        return Err(format!(
+            "its file name `{}` is not a plain name in this folder",
+            manifest.file_name
+        ));
+    }
     let mut record = manifest.record;
     let folder = path.parent().unwrap_or(Path::new("."));
     record.path = folder.join(&manifest.file_name);

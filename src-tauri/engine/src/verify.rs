@@ -195,9 +195,13 @@ pub async fn verify_backup(
         tables,
         restored_on,
     };
-    catalog
+    let updated = catalog
         .set_verification(&backup.id, &verification)
         .map_err(|e| EngineError::Io(e.to_string()))?;
+    // The manifest carries it too, so a rebuilt or imported history keeps it.
+    if updated.file_exists {
+        let _ = sidecar::write_manifest(&updated);
+    }
     progress.report(100.0, "done");
     Ok(verification)
 }
@@ -262,6 +266,7 @@ fn count_with_pg_restore(
     program: &Path,
     archive: &Path,
 ) -> Result<Vec<tusk_archive::CopyRows>, String> {
+    use std::io::Read;
     let mut child = std::process::Command::new(program)
         .args(["--data-only", "-f", "-"])
         .arg(archive)
@@ -269,21 +274,32 @@ fn count_with_pg_restore(
         .stderr(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start pg_restore: {e}"))?;
-    let stdout = child.stdout.take().expect("piped");
-    let counted = tusk_archive::count_copy_rows(stdout);
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
+    // stderr is drained beside stdout, so many warnings never block pg_restore.
+    let mut stderr_pipe = child.stderr.take().expect("piped");
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr_pipe.read_to_string(&mut text);
+        text
+    });
+    let counted = tusk_archive::count_copy_rows(child.stdout.take().expect("piped"));
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let stderr = stderr.join().unwrap_or_default();
+    let counted = counted.map_err(|e| format!("the archive's data does not read back: {e}"))?;
+    if !status.success() {
         let first = stderr
             .lines()
             .find(|l| l.contains("error"))
-            .unwrap_or(&stderr);
+            .unwrap_or(stderr.trim());
         return Err(format!(
             "the archive's data does not read back: {}",
-            first.trim()
+            if first.is_empty() {
+                "pg_restore failed"
+            } else {
+                first.trim()
+            }
         ));
     }
-    counted.map_err(|e| format!("the archive's data does not read back: {e}"))
+    Ok(counted)
 }
 
 /// Restores into `scratch`, counts every table's rows, drops `scratch`.

@@ -13,7 +13,7 @@ use tusk_engine::catalog::{
 };
 use tusk_engine::history::{prepare_guarded_restore, run_recorded_backup, RecordMeta};
 use tusk_engine::retention::RetentionPolicy;
-use tusk_engine::scheduler::{Clock, Notice, Runner};
+use tusk_engine::scheduler::{Clock, Notice, RunKind, Runner};
 use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::{BackupOptions, CancelHandle, JobStatus, RestoreOptions};
 
@@ -472,12 +472,17 @@ async fn a_damaged_catalog_is_rebuilt_from_its_copy_and_the_sidecars() {
             .await
             .backup_id
             .unwrap();
-        c.backup_self().unwrap();
-        // Made after the copy: only its sidecars know it.
+        let v = verify(&c, &first, None).await;
+        assert_eq!(v.status, VerifyStatus::Passed);
+        let copy = c.backup_self().unwrap();
+        let older = dir.path().join("older-copy");
+        std::fs::copy(&copy, &older).unwrap();
+        // Made after that copy: only its sidecars will know it.
         second = recorded_backup(&c, &db, folder_b.join("two.backup"))
             .await
             .backup_id
             .unwrap();
+        std::fs::copy(&older, &copy).unwrap();
         assert_eq!(c.integrity_check().unwrap(), "ok");
     }
     for suffix in ["-wal", "-shm"] {
@@ -509,6 +514,9 @@ async fn a_damaged_catalog_is_rebuilt_from_its_copy_and_the_sidecars() {
     assert!(report.rebuilt);
     assert_eq!(report.imported, 2);
     assert_eq!(c.list_backups(&BackupQuery::default()).unwrap().total, 2);
+    // What was learnt after the backup (its verification) came back too.
+    let back = c.require_backup(&first).unwrap();
+    assert_eq!(back.verification.unwrap().status, VerifyStatus::Passed);
 }
 
 #[tokio::test]
@@ -669,16 +677,68 @@ async fn one_run_of_a_schedule_at_a_time() {
         error: None,
         pruned: 0,
     };
-    assert!(c.claim_run(&run("first")).unwrap());
+    let finish = |id: &str| {
+        let mut done = run(id);
+        done.status = RunStatus::Succeeded;
+        done.finished_at = Some(Utc::now());
+        c.update_run(&done).unwrap();
+    };
+    let due = c.require_schedule(&s.id).unwrap().next_run_at;
+    assert!(c.claim_run(&run("first"), due).unwrap());
     assert!(
-        !c.claim_run(&run("second")).unwrap(),
+        !c.claim_run(&run("second"), None).unwrap(),
         "the first is still running"
     );
-    let mut done = run("first");
-    done.status = RunStatus::Succeeded;
-    done.finished_at = Some(Utc::now());
-    c.update_run(&done).unwrap();
-    assert!(c.claim_run(&run("third")).unwrap());
+    finish("first");
+    // Another runner read the same list, but the run it saw as due is done
+    // and the schedule moved on: it must not run it again.
+    c.set_next_run(&s.id, due.map(|t| t + Duration::hours(1)))
+        .unwrap();
+    assert!(!c.claim_run(&run("stale"), due).unwrap());
+    // Disabled in the meantime: not run either; "run now" still can.
+    let mut off = c.require_schedule(&s.id).unwrap();
+    off.enabled = false;
+    c.save_schedule(&off).unwrap();
+    assert!(!c.claim_run(&run("off"), off.next_run_at).unwrap());
+    assert!(c.claim_run(&run("now"), None).unwrap());
+    finish("now");
+    off.enabled = true;
+    c.save_schedule(&off).unwrap();
+    assert!(c.claim_run(&run("due again"), off.next_run_at).unwrap());
+}
+
+#[tokio::test]
+async fn a_run_or_backup_of_a_live_process_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.db");
+    let partial = dir.path().join(".live.backup.tusk-partial-abc");
+    std::fs::write(&partial, b"being written").unwrap();
+    let c = Catalog::open(&path).unwrap().0;
+    c.begin_backup(&tusk_engine::catalog::NewBackup {
+        id: "live".into(),
+        name: "live".into(),
+        description: None,
+        source: source("shop"),
+        options: BackupOptions {
+            output_path: dir.path().join("live.backup"),
+            ..Default::default()
+        },
+        partial_path: Some(partial.clone()),
+        server_version: None,
+        pg_dump_version: None,
+        reason: BackupReason::Manual,
+        schedule_id: None,
+        started_at: Utc::now(),
+    })
+    .unwrap();
+    // Another process (a `tusk list`) opens the catalog while this one works.
+    let (other, report) = Catalog::open(&path).unwrap();
+    assert!(report.interrupted.is_empty());
+    assert!(partial.exists(), "a live job's file is never touched");
+    assert_eq!(
+        other.require_backup("live").unwrap().status,
+        BackupStatus::Running
+    );
 }
 
 #[tokio::test]
@@ -710,7 +770,7 @@ async fn twenty_failed_runs_never_cost_the_last_good_backups() {
     };
     for _ in 0..3 {
         let run = runner
-            .run(&s, &CancelHandle::new(), &|_| {})
+            .run(&s, RunKind::Now, &CancelHandle::new(), &|_| {})
             .await
             .unwrap()
             .unwrap();
@@ -733,7 +793,7 @@ async fn twenty_failed_runs_never_cost_the_last_good_backups() {
     for day in 0..20 {
         clock.set(t0 + Duration::days(2 + day));
         let run = runner
-            .run(&broken, &CancelHandle::new(), &|_| {})
+            .run(&broken, RunKind::Now, &CancelHandle::new(), &|_| {})
             .await
             .unwrap()
             .unwrap();

@@ -12,6 +12,7 @@ use tusk_engine::catalog::{
     BackupPage, BackupQuery, BackupRecord, ImportReport, Verification, VerifyStatus,
 };
 use tusk_engine::explain::{Explanation, FailureKind};
+use tusk_engine::history::Deleted;
 use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::{ConnectionSpec, JobOutcome, JobStatus, JobType};
 
@@ -27,19 +28,10 @@ pub fn delete_backup<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
     keep_file: bool,
-) -> AppResult<()> {
-    let record = state.catalog.require_backup(&id)?;
-    if !keep_file {
-        tusk_engine::sidecar::remove_backup(&record.path).map_err(|e| {
-            AppError::Io(format!(
-                "cannot delete {}: {e}. The backup stays in the history",
-                record.path.display()
-            ))
-        })?;
-    }
-    state.catalog.delete_backup(&id)?;
+) -> AppResult<Deleted> {
+    let deleted = tusk_engine::history::delete_backup(&state.catalog, &id, keep_file)?;
     let _ = app.emit(events::HISTORY_CHANGED, ());
-    Ok(())
+    Ok(deleted)
 }
 
 /// Copies a backup with its sidecars into another folder.
@@ -56,10 +48,12 @@ pub async fn export_backup(
             record.path.display()
         )));
     }
-    tauri::async_runtime::spawn_blocking(move || tusk_engine::sidecar::copy_backup(&record, &folder))
-        .await
-        .map_err(|e| AppError::Io(e.to_string()))?
-        .map_err(|e| AppError::Io(format!("the copy failed: {e}")))
+    tauri::async_runtime::spawn_blocking(move || {
+        tusk_engine::sidecar::copy_backup(&record, &folder)
+    })
+    .await
+    .map_err(|e| AppError::Io(e.to_string()))?
+    .map_err(|e| AppError::Io(format!("the copy failed: {e}")))
 }
 
 /// Shows the backup in the file manager.
@@ -165,20 +159,27 @@ pub fn start_verify<R: Runtime>(
     let search = state.tools.clone();
     let id = job_id.clone();
     let after = app.clone();
-    spawn(app, JobType::Verify, job_id.clone(), cancel, move |cancel, sink| async move {
-        let started_at = chrono::Utc::now();
-        let req = VerifyRequest {
-            id: id.clone(),
-            backup: record,
-            restore_on: Some(server),
-            search: &search,
-        };
-        let result = verify_backup(&catalog, req, &cancel, &*sink).await;
-        let outcome = verify_outcome(&id, started_at, result, cancel.is_cancelled());
-        sink(tusk_engine::JobEvent::Finished(Box::new(outcome.clone())));
-        let _ = after.emit(events::HISTORY_CHANGED, ());
-        outcome
-    });
+    // The task runs on by itself; its events say how it ends.
+    drop(spawn(
+        app,
+        JobType::Verify,
+        job_id.clone(),
+        cancel,
+        move |cancel, sink| async move {
+            let started_at = chrono::Utc::now();
+            let req = VerifyRequest {
+                id: id.clone(),
+                backup: record,
+                restore_on: Some(server),
+                search: &search,
+            };
+            let result = verify_backup(&catalog, req, &cancel, &*sink).await;
+            let outcome = verify_outcome(&id, started_at, result, cancel.is_cancelled());
+            sink(tusk_engine::JobEvent::Finished(Box::new(outcome.clone())));
+            let _ = after.emit(events::HISTORY_CHANGED, ());
+            outcome
+        },
+    ));
     Ok(JobStarted {
         job_id,
         job_type: JobType::Verify,

@@ -10,7 +10,9 @@ use crate::state::{AppState, JobSummary};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tusk_engine::catalog::{BackupReason, Source};
-use tusk_engine::history::{prepare_guarded_restore, run_recorded_backup, RecordMeta, RestoreSafety};
+use tusk_engine::history::{
+    prepare_guarded_restore, run_recorded_backup, RecordMeta, RestoreSafety,
+};
 use tusk_engine::{
     prepare_backup, BackupOptions, BackupPlan, CancelHandle, JobEvent, JobOutcome, JobStatus,
     JobType, RestoreOptions, RestorePreflight,
@@ -111,7 +113,12 @@ pub async fn create_backup<R: Runtime>(
 fn verify_after<R: Runtime>(app: &AppHandle<R>, outcome: &JobOutcome, connection_id: &str) {
     let state = app.state::<AppState>();
     let wanted = crate::settings::load(&state.catalog).verify_after_backup;
-    if !wanted || outcome.status != JobStatus::Completed {
+    if !wanted
+        || !matches!(
+            outcome.status,
+            JobStatus::Completed | JobStatus::CompletedWithWarnings
+        )
+    {
         return;
     }
     if let Some(id) = &outcome.backup_id {
@@ -169,7 +176,13 @@ pub async fn restore_backup<R: Runtime>(
 pub type Sink = Box<dyn Fn(JobEvent) + Send + Sync>;
 
 /// Runs a job in the background, forwarding its events.
-pub fn spawn<R, F, Fut>(app: AppHandle<R>, job_type: JobType, id: String, cancel: CancelHandle, job: F)
+pub fn spawn<R, F, Fut>(
+    app: AppHandle<R>,
+    job_type: JobType,
+    id: String,
+    cancel: CancelHandle,
+    job: F,
+) -> tauri::async_runtime::JoinHandle<JobOutcome>
 where
     R: Runtime,
     F: FnOnce(CancelHandle, Sink) -> Fut + Send + 'static,
@@ -178,7 +191,7 @@ where
     let _ = app.emit(events::JOBS_CHANGED, ());
     let sink_app = app.clone();
     let sink: Sink = Box::new(move |event| events::forward(&sink_app, job_type, &id, event));
-    tauri::async_runtime::spawn(job(cancel, sink));
+    tauri::async_runtime::spawn(job(cancel, sink))
 }
 
 /// Stops a running job; `false` when it had already ended.
@@ -220,9 +233,14 @@ pub async fn preflight_restore(
     options: RestoreOptions,
 ) -> AppResult<RestorePlan> {
     let conn = state.profiles.connection(&options.connection_id)?;
-    let guarded =
-        prepare_guarded_restore("preflight", &conn, &options, &state.tools, Some(&state.catalog))
-            .await?;
+    let guarded = prepare_guarded_restore(
+        "preflight",
+        &conn,
+        &options,
+        &state.tools,
+        Some(&state.catalog),
+    )
+    .await?;
     Ok(RestorePlan {
         safety: guarded.safety.clone(),
         preflight: guarded.restore.preflight.clone(),

@@ -35,14 +35,16 @@ pub fn save_schedule<R: Runtime>(
     schedule: Schedule,
 ) -> AppResult<Schedule> {
     let mut s = schedule;
-    let profile_id = s
-        .source
-        .connection_id
-        .clone()
-        .ok_or_else(|| AppError::Invalid("choose the connection this schedule backs up".into()))?;
+    let profile_id =
+        s.source.connection_id.clone().ok_or_else(|| {
+            AppError::Invalid("choose the connection this schedule backs up".into())
+        })?;
     let profile = state.profiles.get(&profile_id)?;
     let database = if s.source.database.trim().is_empty() {
-        profile.database.clone().unwrap_or_else(|| "postgres".into())
+        profile
+            .database
+            .clone()
+            .unwrap_or_else(|| "postgres".into())
     } else {
         s.source.database.clone()
     };
@@ -114,7 +116,14 @@ pub fn run_schedule_now<R: Runtime>(
     schedule_id: String,
 ) -> AppResult<JobStarted> {
     let schedule = state.catalog.require_schedule(&schedule_id)?;
-    crate::scheduler::run_schedule(app, &state, &schedule, job_id)
+    let (started, _) = crate::scheduler::run_schedule(
+        app,
+        &state,
+        &schedule,
+        job_id,
+        tusk_engine::scheduler::RunKind::Now,
+    )?;
+    Ok(started)
 }
 
 /// What the editor shows under the trigger.
@@ -156,7 +165,10 @@ pub struct PrunePreview {
 
 /// What the schedule's retention would delete now (a dry run).
 #[tauri::command]
-pub fn preview_prune(state: State<'_, AppState>, schedule_id: String) -> AppResult<Vec<PrunePreview>> {
+pub fn preview_prune(
+    state: State<'_, AppState>,
+    schedule_id: String,
+) -> AppResult<Vec<PrunePreview>> {
     let schedule = state.catalog.require_schedule(&schedule_id)?;
     let decisions = tusk_engine::scheduler::plan_prune(&state.catalog, &schedule, Utc::now())
         .map_err(AppError::Invalid)?;

@@ -537,3 +537,9 @@ export type AppSettings = {
  * Test-restore every backup made from the app right after it completes.
  */
 verifyAfterBackup: boolean, };
+
+export type Deleted = { fileRemoved: boolean, 
+/**
+ * Why the file was kept, when it was.
+ */
+keptBecause: string | null, };

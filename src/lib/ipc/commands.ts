@@ -10,6 +10,7 @@ import type {
 	BackupQuery,
 	ConnectionProfile,
 	DbObjects,
+	Deleted,
 	ImportReport,
 	JobStarted,
 	JobSummary,
@@ -74,7 +75,7 @@ export const listTools = () => call<ToolInfo[]>('list_tools');
 export const listBackups = (query: BackupQuery) => call<BackupPage>('list_backups', { query });
 
 export const deleteBackup = (id: string, keepFile = false) =>
-	call<null>('delete_backup', { id, keepFile });
+	call<Deleted>('delete_backup', { id, keepFile });
 
 export const exportBackup = (id: string, folder: string) =>
 	call<string>('export_backup', { id, folder });

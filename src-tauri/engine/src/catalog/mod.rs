@@ -141,12 +141,17 @@ impl Catalog {
         let mut report = OpenReport::default();
         let conn = match Self::connect(path) {
             Ok(conn) => conn,
-            Err(why) if path.exists() => {
-                let (conn, rebuilt) = Self::rebuild(path, &why)?;
+            // Only a damaged file is rebuilt: a busy, read-only or newer
+            // catalog is someone else's to fix, and must stay as it is.
+            Err(OpenFailure {
+                damaged: true,
+                message,
+            }) if path.exists() => {
+                let (conn, rebuilt) = Self::rebuild(path, &message)?;
                 report = rebuilt;
                 conn
             }
-            Err(why) => return Err(open_err(why)),
+            Err(failure) => return Err(open_err(failure.message)),
         };
         let catalog = Catalog {
             conn: Mutex::new(conn),
@@ -168,29 +173,45 @@ impl Catalog {
         &self.path
     }
 
-    fn connect(path: &Path) -> Result<Connection, String> {
+    fn connect(path: &Path) -> Result<Connection, OpenFailure> {
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )
-        .map_err(|e| e.to_string())?;
+        .map_err(OpenFailure::sql)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(|e| e.to_string())?;
+            .map_err(OpenFailure::sql)?;
         // WAL with synchronous=NORMAL: a crash loses at most the last commit,
         // never the database, and a job does not wait for two fsyncs.
         conn.execute_batch(
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
         )
-            .map_err(|e| e.to_string())?;
+        .map_err(OpenFailure::sql)?;
         let check: String = conn
             .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(|e| e.to_string())?;
+            .map_err(OpenFailure::sql)?;
         if check != "ok" {
-            return Err(format!("integrity check failed: {check}"));
+            return Err(OpenFailure {
+                damaged: true,
+                message: format!("integrity check failed: {check}"),
+            });
         }
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| e.to_string())?;
+        let version: usize = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(OpenFailure::sql)?;
+        if version > MIGRATIONS.len() {
+            return Err(OpenFailure {
+                damaged: false,
+                message: format!(
+                    "it was written by a newer Tusk (catalog version {version}; this one knows {}): update Tusk",
+                    MIGRATIONS.len()
+                ),
+            });
+        }
+        migrations().to_latest(&mut conn).map_err(|e| OpenFailure {
+            damaged: false,
+            message: e.to_string(),
+        })?;
         Ok(conn)
     }
 
@@ -203,17 +224,19 @@ impl Catalog {
             path: path.to_path_buf(),
             message: format!("{why}; and it cannot be moved aside: {e}"),
         })?;
+        // Its journal goes with it: what it holds belongs to the damaged file.
         for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            let from = format!("{}{suffix}", path.display());
+            let _ = std::fs::rename(&from, format!("{}{suffix}", damaged.display()));
         }
         let copy = copy_path(path);
         let mut restored = 0;
         if copy.exists() && Self::connect(&copy).is_ok() {
             std::fs::copy(&copy, path).map_err(|e| CatalogError::Io(e.to_string()))?;
         }
-        let conn = Self::connect(path).map_err(|message| CatalogError::Open {
+        let conn = Self::connect(path).map_err(|f| CatalogError::Open {
             path: path.to_path_buf(),
-            message,
+            message: f.message,
         })?;
         if copy.exists() {
             restored = conn
@@ -287,26 +310,31 @@ impl Catalog {
     }
 
     /// Writes the catalog's own online copy beside it (SQLite backup API) and
-    /// checks the copy's integrity. Returns the copy's path.
+    /// checks the copy's integrity. Returns the copy's path. One copy at a
+    /// time: the catalog stays locked until the copy is in place.
     pub fn backup_self(&self) -> CatalogResult<PathBuf> {
         let target = copy_path(&self.path);
-        let partial = target.with_extension("db-copy-partial");
+        let folder = self.path.parent().unwrap_or(Path::new("."));
+        let io = |e: std::io::Error| CatalogError::Io(e.to_string());
+        let conn = self.conn.lock().expect("catalog lock");
+        let partial = tempfile::Builder::new()
+            .prefix(".catalog-copy-")
+            .tempfile_in(folder)
+            .map_err(io)?;
         {
-            let conn = self.conn.lock().expect("catalog lock");
-            let mut dest = Connection::open(&partial)?;
+            let mut dest = Connection::open(partial.path())?;
             let backup = rusqlite::backup::Backup::new(&conn, &mut dest)?;
             backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            drop(backup);
+            let check: String = dest.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if check != "ok" {
+                return Err(CatalogError::Io(format!(
+                    "the catalog copy failed its integrity check: {check}"
+                )));
+            }
         }
-        let copy = Connection::open(&partial)?;
-        let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        drop(copy);
-        if check != "ok" {
-            let _ = std::fs::remove_file(&partial);
-            return Err(CatalogError::Io(format!(
-                "the catalog copy failed its integrity check: {check}"
-            )));
-        }
-        std::fs::rename(&partial, &target).map_err(|e| CatalogError::Io(e.to_string()))?;
+        partial.persist(&target).map_err(|e| io(e.error))?;
+        drop(conn);
         Ok(target)
     }
 
@@ -337,7 +365,9 @@ impl Catalog {
                         continue;
                     }
                     if !keep_reason {
+                        // Another machine's schedules are not this catalog's.
                         record.reason = BackupReason::Imported;
+                        record.schedule_id = None;
                     }
                     self.insert_imported(&record)?;
                     report.imported.push(record.id);
@@ -348,6 +378,25 @@ impl Catalog {
             }
         }
         Ok(report)
+    }
+}
+
+/// Why a catalog did not open; only `damaged` ones are rebuilt.
+struct OpenFailure {
+    damaged: bool,
+    message: String,
+}
+
+impl OpenFailure {
+    fn sql(e: rusqlite::Error) -> OpenFailure {
+        let damaged = matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        );
+        OpenFailure {
+            damaged,
+            message: e.to_string(),
+        }
     }
 }
 
@@ -416,10 +465,15 @@ fn process_start(pid: u32) -> Option<u64> {
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 
-/// Whether the process that recorded (`pid`, `start`) still runs.
+/// Whether the process that recorded (`pid`, `start`) still runs. Where
+/// there is no `/proc` (macOS, Windows, a sandbox), a signal-0 probe says
+/// whether the pid exists, which is all that can be told there.
 pub(crate) fn process_alive(pid: u32, start: u64) -> bool {
     if pid == 0 {
         return false;
+    }
+    if !Path::new("/proc/self/stat").exists() {
+        return nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None).is_ok();
     }
     match process_start(pid) {
         Some(now) => start == 0 || now == start,

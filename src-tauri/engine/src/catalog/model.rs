@@ -245,7 +245,11 @@ pub struct BackupPage {
 /// When a schedule runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum Trigger {
     /// Standard 5-field cron (`30 2 * * *`), or 6 fields with seconds first.
     Cron { expression: String },

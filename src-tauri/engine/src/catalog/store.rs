@@ -223,6 +223,43 @@ impl Catalog {
         self.require_backup(id)
     }
 
+    pub fn set_checksum(&self, id: &str, sha256: &str) -> CatalogResult<BackupRecord> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE backups SET sha256 = ?2 WHERE id = ?1",
+                params![id, sha256],
+            )
+        })?;
+        self.require_backup(id)
+    }
+
+    /// Other records that point at `path` (a backup overwritten in place).
+    pub fn others_at_path(&self, id: &str, path: &Path) -> CatalogResult<u64> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT count(*) FROM backups WHERE path = ?1 AND id <> ?2",
+                params![path.display().to_string(), id],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    /// Backups whose id starts with `prefix` (at most `limit`).
+    pub fn backups_with_prefix(
+        &self,
+        prefix: &str,
+        limit: u32,
+    ) -> CatalogResult<Vec<BackupRecord>> {
+        let pattern = format!("{}%", prefix.replace(['%', '_'], ""));
+        self.with(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {BACKUP_COLUMNS} FROM backups WHERE id LIKE ?1 ORDER BY started_at DESC LIMIT {limit}"
+            ))?;
+            let rows = stmt.query_map([pattern], backup_from_row)?;
+            rows.collect()
+        })
+    }
+
     /// Adds a record found in a sidecar manifest, as it is.
     pub fn insert_imported(&self, b: &BackupRecord) -> CatalogResult<()> {
         self.with(|c| {
@@ -255,7 +292,7 @@ impl Catalog {
                     b.duration_ms,
                     b.status.as_str(),
                     b.reason.as_str(),
-                    Option::<String>::None,
+                    b.schedule_id,
                     b.error,
                     to_json(&b.warnings),
                     to_json(&b.options),
@@ -290,7 +327,7 @@ impl Catalog {
             c.query_row(
                 &format!(
                     "SELECT {BACKUP_COLUMNS} FROM backups WHERE path IN (?1, ?2, ?3) \
-                     ORDER BY started_at DESC LIMIT 1"
+                     ORDER BY status IN ('completed', 'completedWithWarnings') DESC, started_at DESC LIMIT 1"
                 ),
                 params![
                     path.display().to_string(),
@@ -480,7 +517,9 @@ impl Catalog {
 
     /// Jobs and schedule runs whose process died: marked interrupted, their
     /// partial output removed. Returns the backups' ids.
-    pub(super) fn recover_interrupted(&self) -> CatalogResult<Vec<String>> {
+    /// Called at every open, and by long-running processes from time to time:
+    /// a run claimed by a process that died blocks its schedule until then.
+    pub fn recover_interrupted(&self) -> CatalogResult<Vec<String>> {
         let running = self.owned(
             "SELECT id, partial_path, owner_pid, owner_start FROM backups WHERE status = 'running'",
         )?;
@@ -594,6 +633,16 @@ impl Catalog {
         Ok(())
     }
 
+    /// Ids of the schedules with a run in progress.
+    pub fn running_schedules(&self) -> CatalogResult<Vec<String>> {
+        self.with(|c| {
+            let mut stmt =
+                c.prepare("SELECT id FROM schedules WHERE running_run_id IS NOT NULL")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect()
+        })
+    }
+
     pub fn set_next_run(&self, id: &str, next: Option<DateTime<Utc>>) -> CatalogResult<()> {
         self.with(|c| {
             c.execute(
@@ -605,14 +654,22 @@ impl Catalog {
     }
 
     /// Starts `run` unless another run of its schedule is in progress (in
-    /// this or any other process). Atomic: two runners never both win.
-    pub fn claim_run(&self, run: &ScheduleRun) -> CatalogResult<bool> {
+    /// this or any other process). Atomic: two runners never both win. With
+    /// `due_at` (a run because it was due, not "run now") the schedule must
+    /// still be enabled and still due at that time: a runner reading an old
+    /// list never runs a schedule another runner just ran.
+    pub fn claim_run(
+        &self,
+        run: &ScheduleRun,
+        due_at: Option<DateTime<Utc>>,
+    ) -> CatalogResult<bool> {
         let (pid, start) = this_process();
         self.tx(|tx| {
             let claimed = tx.execute(
                 "UPDATE schedules SET running_run_id = ?2, running_pid = ?3, running_start = ?4 \
-                 WHERE id = ?1 AND running_run_id IS NULL",
-                params![run.schedule_id, run.id, pid, start as i64],
+                 WHERE id = ?1 AND running_run_id IS NULL AND (?5 IS NULL OR \
+                 (next_run_at = ?5 AND json_extract(spec, '$.enabled') = 1))",
+                params![run.schedule_id, run.id, pid, start as i64, due_at.map(ts)],
             )?;
             if claimed == 0 {
                 return Ok(false);
