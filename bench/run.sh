@@ -128,6 +128,8 @@ say "machine: $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB RAM, mode 
 # ---------------------------------------------------------------- throwaway server
 section "Setup: throwaway PostgreSQL"
 WORK=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/tusk-bench.XXXXXX")
+# tusk records its backups in a history of its own here, not the user's.
+export TUSK_DATA_DIR="$WORK/data"
 chmod 711 "$WORK"
 PGDIR=$WORK/pg
 OUT=$WORK/out
@@ -422,7 +424,7 @@ section_noise "(a)+(b) fast and -Fc backups"
 section "(a)+(b) restore: tusk restore vs createdb + the same pg_restore vs pg_restore of -Fc ($REPS alternating reps)"
 "$TUSK" restore "$FAST_TUSK" "${CONN[@]}" --target-db bench_dryrun --create-db -j 2 --no-single-transaction \
   --dry-run --json >"$WORK/dry_restore.json"
-CMD_RESTORE=$(jq -r .command "$WORK/dry_restore.json")
+CMD_RESTORE=$(jq -r .preflight.command "$WORK/dry_restore.json")
 say "tusk restore -j 2 runs (after creating the database): $CMD_RESTORE"
 W_RS_TUSK=() W_RS_DIRECT=() W_RS_FC=() D_RS=()
 for r in $(seq 1 "$REPS"); do
