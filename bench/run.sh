@@ -47,6 +47,13 @@ secs() { h calc "$1/1000" .2f; }                 # ms -> "12.34"
 mib() { h calc "$1/1048576" .1f; }               # bytes -> "123.4"
 size_of() { du -sb "$1" | cut -f1; }
 median() { h median "$@"; }
+# outside WALLS DURS : median of wall - job's own duration, per run (ms)
+outside() {
+  local -n walls=$1 durs=$2
+  local diffs=() i
+  for i in "${!walls[@]}"; do diffs+=($((walls[i] - durs[i]))); done
+  median "${diffs[@]}"
+}
 # index (0-based) of the median value among the arguments (odd counts)
 median_index() {
   local m i=0 v
@@ -85,6 +92,7 @@ missing=()
 command -v jq >/dev/null || missing+=(jq)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v python3 >/dev/null || missing+=(python3)
+command -v zstd >/dev/null || missing+=(zstd)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -460,11 +468,34 @@ one_candidate() { # PATH ARGS...
   SIZE=$(size_of "$path")
   rm -rf "$path"
 }
-candidate() { # LABEL PATH ARGS...
+# Streaming an uncompressed custom archive through zstd on the other core: a
+# route to a faster preset that stock tools restore after one `zstd -d`.
+ZSTD_KEEP=$OUT/c_zstd_keep.dump.zst
+one_zstd_candidate() { # PATH LEVEL
+  rm -f "$1"
+  timed /dev/null "$WORK/cand.err" zstd_dump "$1" "$2"
+  SIZE=$(size_of "$1")
+  if [ "$2" = 1 ]; then mv "$1" "$ZSTD_KEEP"; else rm -f "$1"; fi
+}
+zstd_dump() { "$PG_DUMP" "${CONN[@]}" -d bench -Fc -Z0 | zstd -q "-$2" -T1 -o "$1"; }
+zstd_restore() { # DB : zstd -d to a file, createdb, pg_restore -j 2 of it
+  local plain=$OUT/c_zstd_plain.dump
+  rm -f "$plain"
+  zstd -q -d "$ZSTD_KEEP" -o "$plain" && direct_restore "$1" "$PGBIN/pg_restore" "${CONN[@]}" -d "$1" -j 2 "$plain"
+  rm -f "$plain"
+}
+one_zstd_restore() {
+  dropdb_ zstd_restore
+  checkpoint
+  timed /dev/null "$WORK/cand.err" zstd_restore zstd_restore
+  SIZE=0
+  dropdb_ zstd_restore
+}
+candidate() { # LABEL PATH ARGS...  (CAND_RUN: the runner, one_candidate by default)
   local label=$1 walls=() r m
   shift
   for r in $(seq 1 "$CAND_REPS"); do
-    measure "$label (run $r)" one_candidate "$@"
+    measure "$label (run $r)" "${CAND_RUN:-one_candidate}" "$@"
     walls+=("$WALL")
   done
   m=$(median "${walls[@]}")
@@ -474,9 +505,17 @@ candidate "pg_dump -Fc -Z0" "$OUT/c_z0.dump" -Fc -Z0
 candidate "pg_dump -Fc -Z1" "$OUT/c_z1.dump" -Fc -Z1
 candidate "pg_dump -Fd -j2 -Z1" "$OUT/c_d1.dir" -Fd -j2 -Z1
 candidate "pg_dump -Fd -j2 -Z3" "$OUT/c_d3.dir" -Fd -j2 -Z3
+if command -v zstd >/dev/null; then
+  CAND_RUN=one_zstd_candidate candidate "pg_dump -Fc -Z0 | zstd -3" "$OUT/c_zstd3.dump.zst" 3
+  CAND_RUN=one_zstd_candidate candidate "pg_dump -Fc -Z0 | zstd -1" "$OUT/c_zstd1.dump.zst" 1
+  CAND_RUN=one_zstd_restore candidate "restore: zstd -d + pg_restore -j2 (-Z0|zstd -1)"
+  rm -f "$ZSTD_KEEP"
+else
+  say "(zstd is not installed: no zstd candidates)"
+fi
 section_noise "(b) candidates"
 while IFS=$'\t' read -r label wall size; do
-  say "$(printf '%-22s %7s s %9s MiB' "$label" "$(secs "$wall")" "$(mib "$size")")"
+  say "$(printf '%-48s %7s s %9s MiB' "$label" "$(secs "$wall")" "$(mib "$size")")"
 done <"$CAND_TSV"
 say "$(printf '%-22s %7s s %9s MiB  (reference, median of %s)' "pg_dump -Fc (gzip 6)" "$(secs "$M_FC")" "$(mib "$S_FC")" "$REPS")"
 say "$(printf '%-22s %7s s %9s MiB  (reference, median of %s)' "tusk --preset fast" "$(secs "$M_FAST_TUSK")" "$(mib "$S_FAST_TUSK")" "$REPS")"
@@ -588,11 +627,16 @@ fi
   row "(a) overhead" "backup -F custom -Z 6: tusk / pg_dump" "$R_CUSTOM ($(secs "$M_CUSTOM_TUSK") / $(secs "$M_CUSTOM_DIRECT") s)" "<= 1.03" "$(verdict "$R_CUSTOM<=1.03")"
   row "(a) overhead" "backup --preset fast: tusk / pg_dump" "$R_FAST ($(secs "$M_FAST_TUSK") / $(secs "$M_FAST_DIRECT") s)" "<= 1.03" "$(verdict "$R_FAST<=1.03")"
   row "(a) overhead" "restore -j 2: tusk / createdb+pg_restore" "$R_RS ($(secs "$M_RS_TUSK") / $(secs "$M_RS_DIRECT") s)" "<= 1.03" "$(verdict "$R_RS<=1.03")"
+  row "(a) overhead" "  of which outside the jobs (start-up, pre-flight, SHA-256, history): custom / fast / restore" "$(secs "$(outside W_CUSTOM_TUSK D_CUSTOM)") / $(secs "$(outside W_FAST_TUSK D_FAST)") / $(secs "$(outside W_RS_TUSK D_RS)") s" "" ""
   row "(b) preset" "fast preset speed-up vs pg_dump -Fc" "${SPEEDUP}x ($(secs "$M_FC") / $(secs "$M_FAST_TUSK") s)" ">= 3x" "$(verdict "$SPEEDUP>=3")"
   row "(b) preset" "fast preset size / pg_dump -Fc size" "$SIZE_RATIO ($(mib "$S_FAST_TUSK") / $(mib "$S_FC") MiB)" "<= 1.1" "$(verdict "$SIZE_RATIO<=1.1")"
   row "(b) preset" "pg_restore -j2: fast backup / -Fc file" "$R_RS_FC ($(secs "$M_RS_DIRECT") / $(secs "$M_RS_FC") s)" "<= 1.0" "$(verdict "$R_RS_FC<=1.0")"
   while IFS=$'\t' read -r label wall size; do
-    row "(b) candidates" "$label" "$(secs "$wall") s, $(mib "$size") MiB" "" ""
+    if [ "$size" -gt 0 ]; then
+      row "(b) candidates" "$label" "$(secs "$wall") s, $(mib "$size") MiB" "" ""
+    else
+      row "(b) candidates" "$label" "$(secs "$wall") s" "" ""
+    fi
   done <"$CAND_TSV"
   row "(b) candidates" "pg_dump -Fc (gzip 6, pgAdmin)" "$(secs "$M_FC") s, $(mib "$S_FC") MiB" "" ""
   row "(b) candidates" "tusk --preset fast" "$(secs "$M_FAST_TUSK") s, $(mib "$S_FAST_TUSK") MiB" "" ""

@@ -7,7 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 export CI="${CI:-true}"
-step() { echo "== $*"; }
+started=$SECONDS
+step() { echo "== [$((SECONDS - started)) s] $*"; }
 
 cd "$root"
 step "npm ci"
@@ -18,27 +19,36 @@ if [ "$(cat node_modules/.tusk-lock 2>/dev/null)" != "$lock_hash" ]; then
   echo "$lock_hash" >node_modules/.tusk-lock
 fi
 
-cd "$root/src-tauri"
-step "cargo fmt --check"
-cargo fmt --all -- --check
-step "cargo clippy -D warnings"
-cargo clippy --workspace --all-targets --locked -- -D warnings
-step "cargo test (engine, archive, CLI, app commands, bindings freshness)"
-cargo test --workspace --locked
-
-cd "$root"
 step "prettier --check"
 npm run --silent format:check
 step "svelte-check"
 npm run --silent check
 step "vitest"
 npm run --silent test:unit
+step "vite build (the frontend the app embeds)"
+npm run --silent build
+
+cd "$root/src-tauri"
+# One feature set for the lints, the tests and the app the end-to-end tests
+# drive (the embedded frontend, and the MCP bridge's capability from
+# tauri.test.conf.json, as `tauri build --config` would pass it), so the
+# Tauri and GTK crates compile once, not once per command.
+export TAURI_CONFIG
+TAURI_CONFIG=$(jq -c . tauri.test.conf.json)
+features=(--features tauri/custom-protocol)
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked "${features[@]}" -- -D warnings
+step "cargo build (app, CLI, harness, tests)"
+cargo build --workspace --all-targets --locked "${features[@]}"
+step "cargo test (engine, archive, CLI, app commands, bindings freshness)"
+cargo test --workspace --locked "${features[@]}"
+
+cd "$root"
 step "playwright (dialogs, mocked IPC, Debian Chromium)"
 npx playwright test
 
 step "real app under Xvfb, driven through the Tauri MCP bridge"
-npm run --silent build
-npx tauri build --debug --no-bundle --config src-tauri/tauri.test.conf.json
-(cd src-tauri && cargo build --locked -p tusk-testkit --bin pg-harness)
 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/mcp/
 step "all tests passed"

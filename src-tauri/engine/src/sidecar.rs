@@ -53,34 +53,56 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// The `sha256sum` listing of a backup: one line for a file, one per file
-/// (sorted, as `folder/file`) for a directory backup, hashed on every core.
+/// (sorted, as `folder/file`) for a directory backup, hashed on every core,
+/// largest files first so that two big tables land on different cores.
 pub fn listing(backup: &Path) -> std::io::Result<String> {
     let name = file_name(backup);
     if !backup.is_dir() {
         return Ok(format!("{}  {name}\n", hash_file(backup)?));
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(backup)?
+    let mut files: Vec<(PathBuf, u64)> = std::fs::read_dir(backup)?
         .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            meta.is_file().then(|| (e.path(), meta.len()))
+        })
         .collect();
-    files.sort();
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let chunk = files.len().div_ceil(threads).max(1);
-    let hashes: Vec<String> = std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|f| hash_file(f)).collect::<Vec<_>>()))
+    files.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(files.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut hashed: Vec<(usize, std::io::Result<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, _)) = files.get(i) else {
+                            break done;
+                        };
+                        done.push((i, hash_file(path)));
+                    }
+                })
+            })
             .collect();
         workers
             .into_iter()
             .flat_map(|w| w.join().expect("hashing thread"))
-            .collect::<std::io::Result<Vec<_>>>()
-    })?;
-    Ok(files
+            .collect()
+    });
+    hashed.sort_by_key(|(i, _)| *i);
+    let mut lines: Vec<(String, String)> = files
         .iter()
-        .zip(hashes)
-        .map(|(f, h)| format!("{h}  {name}/{}\n", file_name(f)))
+        .zip(hashed)
+        .map(|((f, _), (_, h))| h.map(|h| (file_name(f), h)))
+        .collect::<std::io::Result<_>>()?;
+    lines.sort();
+    Ok(lines
+        .into_iter()
+        .map(|(file, h)| format!("{h}  {name}/{file}\n"))
         .collect())
 }
 
@@ -276,10 +298,20 @@ mod tests {
         std::fs::create_dir(&folder).unwrap();
         std::fs::write(folder.join("toc.dat"), b"x").unwrap();
         std::fs::write(folder.join("3001.dat.gz"), b"y").unwrap();
+        // Hashed largest first, listed by name.
+        std::fs::write(folder.join("3002.dat.gz"), vec![7u8; 3 << 20]).unwrap();
         let sum = write_checksum(&folder).unwrap();
         let text = std::fs::read_to_string(checksum_path(&folder)).unwrap();
-        assert!(text.lines().next().unwrap().ends_with("  d/3001.dat.gz"));
-        assert!(text.lines().nth(1).unwrap().ends_with("  d/toc.dat"));
+        let names: Vec<&str> = text.lines().map(|l| &l[66..]).collect();
+        assert_eq!(names, ["d/3001.dat.gz", "d/3002.dat.gz", "d/toc.dat"]);
+        let status = std::process::Command::new("sha256sum")
+            .arg("-c")
+            .arg("--quiet")
+            .arg(checksum_path(&folder))
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "sha256sum -c rejects {text}");
         std::fs::write(folder.join("toc.dat"), b"z").unwrap();
         assert_eq!(
             check(&folder, &sum).unwrap_err(),
