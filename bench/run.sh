@@ -489,6 +489,9 @@ one_zstd_restore() {
   checkpoint
   timed /dev/null "$WORK/cand.err" zstd_restore zstd_restore
   SIZE=0
+  local rows_back
+  rows_back=$(q zstd_restore -c "SELECT (SELECT count(*) FROM ledger_a) + (SELECT count(*) FROM ledger_b)")
+  [ "$rows_back" = $((2 * ROWS)) ] || die "the zstd restore brought back $rows_back rows, not $((2 * ROWS))"
   dropdb_ zstd_restore
 }
 candidate() { # LABEL PATH ARGS...  (CAND_RUN: the runner, one_candidate by default)
