@@ -126,6 +126,9 @@ pub fn run_schedule<R: Runtime>(
             outcome.job_id = id.clone();
             match run {
                 Ok(Some(run)) if run.status == RunStatus::Succeeded => {}
+                // Cancelled by the user: the job says so, whatever the run's
+                // record (a failed run, "cancelled") says.
+                Ok(Some(_)) if cancel.is_cancelled() => outcome.status = JobStatus::Cancelled,
                 Ok(Some(run)) => {
                     // The run's error covers every attempt, and what failed after
                     // the backup (verification, retention).

@@ -263,17 +263,26 @@ impl PreparedBackup {
         } else {
             tracker.set_phase(Phase::Verifying);
             emit(JobEvent::Progress(tracker.snapshot()));
-            match self
-                .partial
-                .commit(&self.options.output_path, self.options.no_sync)
-            {
-                Ok(size) => {
+            match self.partial.commit(
+                &self.options.output_path,
+                self.options.no_sync,
+                self.options.overwrite,
+            ) {
+                Ok((size, placed)) => {
                     tracker.complete();
                     tracker.set_bytes(size);
                     tracker.set_phase(Phase::Finishing);
                     outcome.progress = tracker.snapshot();
                     outcome.status = JobStatus::Completed;
-                    outcome.output_path = Some(self.options.output_path.clone());
+                    if placed != self.options.output_path {
+                        outcome.status = JobStatus::CompletedWithWarnings;
+                        outcome.warnings.push(format!(
+                            "{} appeared while this backup ran and was left as it is: this backup is {}",
+                            self.options.output_path.display(),
+                            placed.display()
+                        ));
+                    }
+                    outcome.output_path = Some(placed);
                     outcome.size_bytes = Some(size);
                 }
                 Err(e) => {

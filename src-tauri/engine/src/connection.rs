@@ -121,6 +121,14 @@ impl ConnectionSpec {
                 "port 0 is not a valid port".into(),
             ));
         }
+        // pg_dump reads such a "database" as a whole connection string: its
+        // password would be on the command line and in the history. The
+        // value is not repeated here for the same reason.
+        if self.database.as_deref().is_some_and(looks_like_conninfo) {
+            return Err(EngineError::InvalidConnection(
+                "the database name is a connection string (postgresql://… or key=value): give it as the connection URL instead (--url in the CLI, the URL field in the app), so a password in it goes to a temporary password file and never onto a command line".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -269,6 +277,11 @@ fn write_passfile(secret: &Secret) -> Result<tempfile::NamedTempFile, EngineErro
     Ok(file)
 }
 
+/// Whether libpq would expand `dbname` into a connection string.
+fn looks_like_conninfo(dbname: &str) -> bool {
+    dbname.starts_with("postgresql://") || dbname.starts_with("postgres://") || dbname.contains('=')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +317,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("`colour`"), "{err}");
+    }
+
+    #[test]
+    fn a_connection_string_as_database_name_is_refused_without_repeating_it() {
+        for db in [
+            "postgresql://alice:s3cret@db/shop",
+            "postgres://alice:s3cret@db/shop",
+            "host=db password=s3cret dbname=shop",
+        ] {
+            let spec = ConnectionSpec {
+                database: Some(db.into()),
+                ..Default::default()
+            };
+            let err = spec.validate().unwrap_err().to_string();
+            assert!(err.contains("connection string"), "{err}");
+            assert!(!err.contains("s3cret"), "{err}");
+        }
+        let plain = ConnectionSpec {
+            database: Some("my shop: 2024".into()),
+            ..Default::default()
+        };
+        assert!(plain.validate().is_ok());
     }
 
     #[test]

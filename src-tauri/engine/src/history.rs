@@ -125,6 +125,7 @@ async fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventS
             .as_ref()
             .map(|e| format!("{} {}", e.summary, e.hint)),
         warnings: outcome.warnings.clone(),
+        path: outcome.output_path.clone(),
     };
     let mut record = match catalog.finish_backup(&outcome.job_id, &finish) {
         Ok(record) => record,
@@ -192,6 +193,13 @@ pub fn delete_backup(catalog: &Catalog, id: &str, keep_file: bool) -> Result<Del
     let shared = catalog.others_at_path(id, &record.path)? > 0;
     let kept_because = if keep_file {
         Some("asked to keep it".into())
+    } else if !record.status.is_success() {
+        // Its partial output was removed when it ended: a file at its path
+        // now is someone else's (an older backup it was to replace).
+        Some(format!(
+            "this backup did not complete, so {} is not a file it wrote",
+            record.path.display()
+        ))
     } else if shared {
         Some(format!(
             "another backup in the history is the file {} now",
@@ -472,6 +480,11 @@ impl GuardedRestore {
             }
             safety_path = outcome.output_path;
             safety_id = outcome.backup_id;
+        }
+        // Cancelled while checking the archive or finishing the safety
+        // backup: the target is still untouched, so leave it that way.
+        if cancel.is_cancelled() {
+            return self.finish_early(started_at, JobStatus::Cancelled, None, emit);
         }
         let slice = Slice {
             emit,

@@ -481,34 +481,50 @@ pub enum Tool {
 
 /// Options that would send output or the connection elsewhere, or that have a
 /// field of their own.
-const REDIRECTING: &[(&str, &str, &str)] = &[
-    ("-f", "--file", "output goes to the chosen output path"),
-    ("-d", "--dbname", "the connection decides the database"),
-    ("-h", "--host", "the connection decides the host"),
-    ("-p", "--port", "the connection decides the port"),
-    ("-U", "--username", "the connection decides the user"),
-    ("-W", "--password", "the password comes from the connection"),
-    ("-F", "--format", "use the format option"),
-    ("-j", "--jobs", "use the parallel jobs option"),
-    ("-Z", "--compress", "use the compression option"),
-    ("-l", "--list", "Tusk reads the archive's contents itself"),
+const REDIRECTING: &[(char, &str, &str)] = &[
+    ('f', "--file", "output goes to the chosen output path"),
+    ('d', "--dbname", "the connection decides the database"),
+    ('h', "--host", "the connection decides the host"),
+    ('p', "--port", "the connection decides the port"),
+    ('U', "--username", "the connection decides the user"),
+    ('W', "--password", "the password comes from the connection"),
+    ('F', "--format", "use the format option"),
+    ('j', "--jobs", "use the parallel jobs option"),
+    ('Z', "--compress", "use the compression option"),
+    ('l', "--list", "Tusk reads the archive's contents itself"),
     (
-        "-L",
+        'L',
         "--use-list",
         "choose objects with the table-of-contents option",
     ),
 ];
 
-/// Options of pg_dump / pg_restore that take a separate value.
+/// pg_restore options that change which database is touched, or what is
+/// dropped: the pre-flight and the safety backup have to know about them.
+const RESTORE_ONLY: &[(char, &str, &str)] = &[
+    (
+        'C',
+        "--create",
+        "use the create-database option: with it pg_restore would work in the database named in the archive",
+    ),
+    (
+        'c',
+        "--clean",
+        "use the clean option, so the pre-flight lists what is dropped and a safety backup is taken",
+    ),
+];
+
+/// The short options as getopt reads them (PostgreSQL 12–17): a letter
+/// followed by `:` takes a value, glued on or as the next argument.
+fn short_options(tool: Tool) -> &'static str {
+    match tool {
+        Tool::PgDump => "abBcCd:e:E:f:F:h:j:n:N:Op:RsS:t:T:U:vwWxZ:",
+        Tool::PgRestore => "acCd:ef:F:h:I:j:lL:n:N:Op:P:RsS:t:T:U:vwWx1",
+    }
+}
+
+/// Long options of pg_dump / pg_restore that take a separate value.
 const TAKES_VALUE: &[&str] = &[
-    "-n",
-    "-N",
-    "-t",
-    "-T",
-    "-E",
-    "-S",
-    "-I",
-    "-P",
     "--schema",
     "--exclude-schema",
     "--table",
@@ -534,34 +550,65 @@ const TAKES_VALUE: &[&str] = &[
 ];
 
 /// Refuses extra arguments that redirect output or the connection, and stray
-/// words that pg_dump would read as a database name.
+/// words that pg_dump would read as a database name. Arguments are read as
+/// getopt reads them: bundled letters (`-vf x`, `-vfx`) and abbreviated long
+/// names (`--fil=x`) are caught too.
 pub fn check_extra_args(tool: Tool, args: &[String]) -> Result<(), EngineError> {
+    let blocked: Vec<&(char, &str, &str)> = match tool {
+        Tool::PgDump => REDIRECTING.iter().collect(),
+        Tool::PgRestore => REDIRECTING.iter().chain(RESTORE_ONLY).collect(),
+    };
+    let refuse = |arg: &str, (_, long, why): &(char, &str, &str)| {
+        Err(invalid(format!(
+            "extra argument `{arg}` is not allowed ({long}): {why}"
+        )))
+    };
+    let tool_name = match tool {
+        Tool::PgDump => "pg_dump",
+        Tool::PgRestore => "pg_restore",
+    };
+    let shorts = short_options(tool);
     let mut expects_value = false;
     for arg in args {
         if expects_value {
             expects_value = false;
             continue;
         }
-        if let Some((_, long, why)) = REDIRECTING.iter().find(|(short, long, _)| {
-            arg == short
-                || arg == long
-                || arg.starts_with(&format!("{long}="))
-                || (arg.starts_with(short) && !arg.starts_with("--"))
-        }) {
-            return Err(invalid(format!(
-                "extra argument `{arg}` is not allowed ({long}): {why}"
-            )));
+        if let Some(long) = arg.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or_default();
+            if name.is_empty() {
+                return Err(invalid(format!(
+                    "extra argument `{arg}` is not allowed: it ends the options, and {tool_name} would read what follows as a database or file name"
+                )));
+            }
+            // getopt takes any unambiguous abbreviation of a long name.
+            if let Some(b) = blocked.iter().find(|(_, l, _)| l[2..].starts_with(name)) {
+                return refuse(arg, b);
+            }
+            expects_value = !long.contains('=') && TAKES_VALUE.contains(&arg.as_str());
+            continue;
         }
-        if !arg.starts_with('-') || arg == "-" {
-            let tool = match tool {
-                Tool::PgDump => "pg_dump",
-                Tool::PgRestore => "pg_restore",
-            };
-            return Err(invalid(format!(
-                "extra argument `{arg}` is not an option: {tool} would read it as a database or file name; give options only"
-            )));
+        let letters = match arg.strip_prefix('-') {
+            Some(letters) if !letters.is_empty() => letters,
+            _ => {
+                return Err(invalid(format!(
+                    "extra argument `{arg}` is not an option: {tool_name} would read it as a database or file name; give options only"
+                )))
+            }
+        };
+        for (i, c) in letters.char_indices() {
+            if let Some(b) = blocked.iter().find(|(short, _, _)| *short == c) {
+                return refuse(arg, b);
+            }
+            let takes_value = shorts
+                .find(c)
+                .is_some_and(|at| shorts[at + c.len_utf8()..].starts_with(':'));
+            if takes_value {
+                // The rest of the word is the value, or else the next argument.
+                expects_value = i + c.len_utf8() == letters.len();
+                break;
+            }
         }
-        expects_value = TAKES_VALUE.contains(&arg.as_str());
     }
     if expects_value {
         return Err(invalid(format!(
@@ -711,6 +758,7 @@ mod tests {
             "connection decides the user",
         );
         refused_backup(|o| o.extra_args = vec!["--schema".into()], "needs a value");
+        refused_backup(|o| o.extra_args = vec!["-n".into()], "needs a value");
         refused_backup(|o| o.schemas = Some(vec![" ".into()]), "empty schema name");
         refused_backup(|o| o.encoding = Some("".into()), "encoding is empty");
     }
@@ -761,6 +809,46 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("psql over one connection"), "{err}");
+    }
+
+    #[test]
+    fn extra_arguments_are_read_as_getopt_reads_them() {
+        let check = |tool, args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            check_extra_args(tool, &args).map_err(|e| e.to_string())
+        };
+        // Bundled letters and glued values.
+        let e = check(Tool::PgDump, &["-vf/tmp/x"]).unwrap_err();
+        assert!(e.contains("`-vf/tmp/x` is not allowed (--file)"), "{e}");
+        let e = check(Tool::PgRestore, &["-vdprod"]).unwrap_err();
+        assert!(e.contains("(--dbname)"), "{e}");
+        assert!(check(Tool::PgDump, &["-vx", "-Tfoo", "-n", "public"]).is_ok());
+        // A glued value is not read as more letters: -t with the table "fdh".
+        assert!(check(Tool::PgDump, &["-tfdh"]).is_ok());
+        assert!(check(Tool::PgDump, &["-vn"])
+            .unwrap_err()
+            .contains("needs a value"));
+        // Abbreviated long names.
+        let e = check(Tool::PgDump, &["--fil=/tmp/x"]).unwrap_err();
+        assert!(e.contains("(--file)"), "{e}");
+        let e = check(Tool::PgRestore, &["--db", "prod"]).unwrap_err();
+        assert!(e.contains("(--dbname)"), "{e}");
+        assert!(check(
+            Tool::PgRestore,
+            &["--use-set-session-authorization", "--no-owner"]
+        )
+        .is_ok());
+        // What the pre-flight must see goes through the options.
+        for arg in ["-C", "--create", "-c", "--cle", "-vc"] {
+            assert!(check(Tool::PgRestore, &[arg]).is_err(), "{arg}");
+        }
+        assert!(check(Tool::PgDump, &["--create", "--clean"]).is_ok());
+        assert!(check(Tool::PgDump, &["--", "x"])
+            .unwrap_err()
+            .contains("ends the options"));
+        assert!(check(Tool::PgDump, &["-"])
+            .unwrap_err()
+            .contains("not an option"));
     }
 
     #[test]

@@ -53,18 +53,31 @@ impl PartialOutput {
     }
 
     /// Checks the result reads back as a backup and renames it to `target`.
-    /// Returns its size.
-    pub fn commit(mut self, target: &Path, no_sync: bool) -> Result<u64, String> {
+    /// Without `overwrite`, a file that appeared at `target` while the job
+    /// ran (another backup to the same name) is never replaced: the new
+    /// backup takes the first free `name-2.ext`, `name-3.ext`, … instead.
+    /// Returns its size and where it went.
+    pub fn commit(
+        mut self,
+        target: &Path,
+        no_sync: bool,
+        overwrite: bool,
+    ) -> Result<(u64, PathBuf), String> {
         let info = tusk_archive::read_info(&self.path).map_err(|e| e.to_string())?;
-        std::fs::rename(&self.path, target)
-            .map_err(|e| format!("cannot rename into place: {e}"))?;
+        let placed = if overwrite {
+            std::fs::rename(&self.path, target)
+                .map_err(|e| format!("cannot rename into place: {e}"))?;
+            target.to_path_buf()
+        } else {
+            rename_without_replacing(&self.path, target)?
+        };
         self.committed = true;
         if !no_sync {
-            if let Some(folder) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Some(folder) = placed.parent().filter(|p| !p.as_os_str().is_empty()) {
                 let _ = std::fs::File::open(folder).and_then(|f| f.sync_all());
             }
         }
-        Ok(info.size_bytes)
+        Ok((info.size_bytes, placed))
     }
 }
 
@@ -74,6 +87,45 @@ impl Drop for PartialOutput {
             remove_partial(&self.path);
         }
     }
+}
+
+/// Renames `from` to `target`, or to the first free numbered sibling of it,
+/// never over an existing file or folder (renameat2 with RENAME_NOREPLACE).
+fn rename_without_replacing(from: &Path, target: &Path) -> Result<PathBuf, String> {
+    use nix::fcntl::{renameat2, RenameFlags};
+    if from.is_dir() && target.is_dir() {
+        // An empty folder chosen as the output (only an empty one goes).
+        let _ = std::fs::remove_dir(target);
+    }
+    for n in 1..1000u32 {
+        let candidate = if n == 1 {
+            target.to_path_buf()
+        } else {
+            numbered(target, n)
+        };
+        match renameat2(None, from, None, &candidate, RenameFlags::RENAME_NOREPLACE) {
+            Ok(()) => return Ok(candidate),
+            Err(nix::errno::Errno::EEXIST) => continue,
+            Err(e) => return Err(format!("cannot rename into place: {}", e.desc())),
+        }
+    }
+    Err(format!(
+        "cannot rename into place: {} and 998 numbered names beside it exist",
+        target.display()
+    ))
+}
+
+/// `folder/name-N.ext` (the extension kept, `.tar.gz`-style ones too).
+fn numbered(target: &Path, n: u32) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (stem, ext) = match name.find('.').filter(|&i| i > 0) {
+        Some(i) => name.split_at(i),
+        None => (name.as_str(), ""),
+    };
+    target.with_file_name(format!("{stem}-{n}{ext}"))
 }
 
 /// Removes a partial output, file or folder.
@@ -114,5 +166,47 @@ impl KindDescription for std::io::Error {
             std::io::ErrorKind::StorageFull => "the disk is full".into(),
             _ => self.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_names_keep_the_extension() {
+        let n = |p: &str| numbered(Path::new(p), 2).display().to_string();
+        assert_eq!(n("/b/shop.backup"), "/b/shop-2.backup");
+        assert_eq!(n("/b/shop.sql.gz"), "/b/shop-2.sql.gz");
+        assert_eq!(n("/b/shop_dir"), "/b/shop_dir-2");
+        assert_eq!(n("/b/.hidden"), "/b/.hidden-2");
+    }
+
+    #[test]
+    fn a_file_that_appeared_meanwhile_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("shop.backup");
+        std::fs::write(&target, b"the other backup").unwrap();
+        std::fs::write(dir.path().join("shop-2.backup"), b"and another").unwrap();
+        let ours = dir.path().join(".shop.backup.partial");
+        std::fs::write(&ours, b"ours").unwrap();
+        let placed = rename_without_replacing(&ours, &target).unwrap();
+        assert_eq!(placed, dir.path().join("shop-3.backup"));
+        assert_eq!(std::fs::read(&target).unwrap(), b"the other backup");
+        assert_eq!(std::fs::read(&placed).unwrap(), b"ours");
+        assert!(!ours.exists());
+        // A folder (directory format): into an empty folder chosen as the
+        // output, but never over one with files in it.
+        let chosen = dir.path().join("shop_dir");
+        std::fs::create_dir(&chosen).unwrap();
+        let folder = dir.path().join(".d.partial");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("toc.dat"), b"1").unwrap();
+        assert_eq!(rename_without_replacing(&folder, &chosen).unwrap(), chosen);
+        let again = dir.path().join(".e.partial");
+        std::fs::create_dir(&again).unwrap();
+        let placed = rename_without_replacing(&again, &chosen).unwrap();
+        assert_eq!(placed, dir.path().join("shop_dir-2"));
+        assert_eq!(std::fs::read(chosen.join("toc.dat")).unwrap(), b"1");
     }
 }

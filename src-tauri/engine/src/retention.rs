@@ -156,7 +156,7 @@ pub fn decide<Tz: TimeZone>(
                     policy.min_keep
                 ));
             }
-            if c.verified && verified_kept < policy.min_verified {
+            if c.verified && !c.broken && verified_kept < policy.min_verified {
                 verified_kept += 1;
                 keep.get_or_insert("newest verified backup".into());
             }
@@ -319,6 +319,22 @@ mod tests {
         };
         let d = decide(&policy, &c, now(), &Utc);
         assert_eq!(kept(&d), ["b3", "b4"]);
+
+        // A verified backup whose file went missing does not take the
+        // "newest verified" place of one that can still be restored.
+        let mut c = candidates(&[0.1, 1.0, 2.0, 3.0], now());
+        c[0].verified = true;
+        c[0].broken = true;
+        c[3].verified = true;
+        let policy = RetentionPolicy {
+            keep_last: Some(1),
+            min_keep: 1,
+            min_verified: 1,
+            ..Default::default()
+        };
+        let d = decide(&policy, &c, now(), &Utc);
+        assert_eq!(kept(&d), ["b1", "b3"]);
+        assert_eq!(d[3].reason, "newest verified backup");
     }
 
     #[test]

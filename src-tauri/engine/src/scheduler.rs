@@ -12,7 +12,6 @@ use crate::history::{dated_path, run_recorded_backup, RecordMeta};
 use crate::job::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
 use crate::retention::{decide, Candidate, PruneDecision};
 use crate::schedule::{next_run, parse_timezone};
-use crate::sidecar;
 use crate::tools::ToolSearch;
 use crate::verify::{verify_backup, VerifyRequest};
 use chrono::{DateTime, Utc};
@@ -281,14 +280,17 @@ impl Runner<'_> {
         let decisions = self.plan_prune(schedule)?;
         let mut removed = Vec::new();
         for d in decisions.into_iter().filter(|d| !d.keep) {
-            let Some(record) = self.catalog.get_backup(&d.id).map_err(|e| e.to_string())? else {
+            if self
+                .catalog
+                .get_backup(&d.id)
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
                 continue;
-            };
-            sidecar::remove_backup(&record.path)
-                .map_err(|e| format!("cannot delete {}: {e}", record.path.display()))?;
-            self.catalog
-                .delete_backup(&d.id)
-                .map_err(|e| e.to_string())?;
+            }
+            // The history's own delete: a file another record still points
+            // at (a backup that replaced it in place) stays.
+            crate::history::delete_backup(self.catalog, &d.id, false).map_err(|e| e.to_string())?;
             removed.push(d);
         }
         Ok(removed)

@@ -183,6 +183,22 @@ async fn a_failed_backup_is_recorded_as_failed_with_no_file() {
         .unwrap()
         .filter_map(Result::ok)
         .all(|e| !e.file_name().to_string_lossy().contains("fail.backup")));
+
+    // A file at its path now (the older backup it was to replace) is not its
+    // own: deleting the failed entry keeps it.
+    std::fs::write(&path, b"an older backup").unwrap();
+    let deleted = tusk_engine::history::delete_backup(&c, &record.id, false).unwrap();
+    assert!(!deleted.file_removed);
+    assert!(
+        deleted
+            .kept_because
+            .as_deref()
+            .unwrap_or("")
+            .contains("did not complete"),
+        "{deleted:?}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"an older backup");
+    assert!(c.get_backup(&record.id).unwrap().is_none());
 }
 
 #[tokio::test]

@@ -67,6 +67,9 @@ pub struct BackupFinish {
     pub sha256: Option<String>,
     pub error: Option<String>,
     pub warnings: Vec<String>,
+    /// Where the backup went, when not where it was asked to go (a file
+    /// appeared there meanwhile).
+    pub path: Option<PathBuf>,
 }
 
 const BACKUP_COLUMNS: &str = "id, name, description, connection_id, connection_name, host, port, \
@@ -204,7 +207,7 @@ impl Catalog {
             c.execute(
                 "UPDATE backups SET status = ?2, finished_at = ?3, duration_ms = ?4, size_bytes = ?5, \
                  sha256 = ?6, error = ?7, warnings = ?8, partial_path = NULL, owner_pid = NULL, \
-                 owner_start = NULL WHERE id = ?1",
+                 owner_start = NULL, path = coalesce(?9, path) WHERE id = ?1",
                 params![
                     id,
                     fin.status.as_str(),
@@ -214,6 +217,10 @@ impl Catalog {
                     fin.sha256,
                     fin.error,
                     to_json(&fin.warnings),
+                    fin.path.as_ref().map(|p| std::path::absolute(p)
+                        .unwrap_or_else(|_| p.clone())
+                        .display()
+                        .to_string()),
                 ],
             )
         })?;
