@@ -572,6 +572,7 @@ export const noSafety: RestoreSafety = {
 	safetyReason: null,
 	catalogBackup: null,
 	checksChecksum: false,
+	swapTarget: null,
 	swapTempDatabase: null,
 	swapKeepAs: null
 };

@@ -205,6 +205,7 @@ test.describe('restore dialog', () => {
 		const dialog = await openRestore(page);
 		await mock(page).reply('preflight_restore', {
 			ok: restorePlan(preflight({ targetDatabase: 'shop__tusk_1a2b3c4d', createsDatabase: true }), {
+				swapTarget: 'shop',
 				swapTempDatabase: 'shop__tusk_1a2b3c4d',
 				swapKeepAs: 'shop_before_20250314_092600'
 			})
@@ -225,6 +226,53 @@ test.describe('restore dialog', () => {
 			unknown
 		>;
 		expect(sent).toMatchObject({ swap: true, clean: false, createDatabase: false });
+	});
+
+	test('a typed confirmation is for one target only', async ({ page }) => {
+		const dialog = await cleanAndConfirm(page);
+		const start = dialog.getByRole('button', { name: 'Restore and replace' });
+		await dialog.getByTestId('confirm-input').fill('shop');
+		await expect(start).toBeEnabled();
+		// Staging's database has the same name: the confirmation does not carry over.
+		await dialog.getByRole('radio', { name: 'Another connection' }).check();
+		await dialog.getByRole('combobox', { name: 'Connection to restore into' }).selectOption({
+			index: 1
+		});
+		await expect(dialog.getByTestId('confirm-input')).toHaveValue('');
+		await expect(start).toBeDisabled();
+	});
+
+	test('a swap cannot be confirmed before the pre-flight names what it replaces', async ({
+		page
+	}) => {
+		const dialog = await openRestore(page);
+		await mock(page).reply('preflight_restore', {
+			ok: restorePlan(preflight({ targetDatabase: 'shop__tusk_1a2b3c4d', createsDatabase: true }), {
+				swapTarget: null,
+				swapTempDatabase: 'shop__tusk_1a2b3c4d',
+				swapKeepAs: 'shop_before_20250314_092600'
+			})
+		});
+		await dialog.getByRole('radio', { name: /Replace shop all at once/ }).check();
+		await expect(dialog.getByTestId('safety')).toContainText('shop_before_20250314_092600');
+		const start = dialog.getByRole('button', { name: 'Restore and replace' });
+		await expect(start).toBeDisabled();
+		// The profile's name is not what the server would replace.
+		await dialog.getByTestId('confirm-input').fill('shop');
+		await expect(start).toBeDisabled();
+	});
+
+	test('back to options after a failed restore checks the target again', async ({ page }) => {
+		const { dialog, jobId, m } = await startRunning(page);
+		await m.emit(`restore:finished:${jobId}`, { ...restoreFailed, status: 'failed', jobId });
+		await expect(dialog.getByText('Restore failed')).toBeVisible();
+		const before = (await m.calls('preflight_restore')).length;
+		await m.reply('preflight_restore', { ok: restorePlan(cleanPreflight) });
+		await dialog.getByRole('button', { name: 'Back to options' }).click();
+		// The half-restored target now has tables: asked again, confirmed again.
+		await expect(dialog.getByTestId('confirm-input')).toBeVisible();
+		expect((await m.calls('preflight_restore')).length).toBeGreaterThan(before);
+		await expect(dialog.getByRole('button', { name: 'Restore and replace' })).toBeDisabled();
 	});
 
 	test('the safety backup can be turned off, and says what that costs', async ({ page }) => {

@@ -245,8 +245,10 @@ pub struct RestoreSafety {
     pub catalog_backup: Option<BackupRecord>,
     /// The checksum will be checked before anything is touched.
     pub checks_checksum: bool,
-    /// With swap: the temporary database restored into, and the name the
-    /// current database is kept under.
+    /// With swap: the database replaced (what the user confirms by typing
+    /// it), the temporary database restored into, and the name the current
+    /// database is kept under.
+    pub swap_target: Option<String>,
     pub swap_temp_database: Option<String>,
     pub swap_keep_as: Option<String>,
 }
@@ -346,6 +348,7 @@ pub async fn prepare_guarded_restore(
             safety_reason,
             checks_checksum: catalog_sha.is_some() && !options.ignore_checksum,
             catalog_backup,
+            swap_target: swap_target.clone(),
             swap_temp_database: swap_temp,
             swap_keep_as: swap_keep,
         },

@@ -357,10 +357,11 @@ catalogBackup: BackupRecord | null,
  */
 checksChecksum: boolean, 
 /**
- * With swap: the temporary database restored into, and the name the
- * current database is kept under.
+ * With swap: the database replaced (what the user confirms by typing
+ * it), the temporary database restored into, and the name the current
+ * database is kept under.
  */
-swapTempDatabase: string | null, swapKeepAs: string | null, };
+swapTarget: string | null, swapTempDatabase: string | null, swapKeepAs: string | null, };
 
 export type BackupStatus = "running" | "completed" | "completedWithWarnings" | "failed" | "cancelled" | "interrupted";
 
