@@ -123,13 +123,45 @@ impl Runner<'_> {
         if !self.catalog.claim_run(&run, due_at)? {
             return Ok(None);
         }
+        match self
+            .run_claimed(schedule, kind, &mut run, now, cancel, emit)
+            .await
+        {
+            Ok(()) => Ok(Some(run)),
+            Err(e) => {
+                // The history could not be written: still try to end the run,
+                // so its claim does not keep the schedule "running" until a
+                // restart.
+                let why = format!("the history could not be written: {e}");
+                run.error = Some(match run.error.take() {
+                    Some(first) => format!("{first}; and {why}"),
+                    None => why,
+                });
+                run.status = RunStatus::Failed;
+                run.finished_at = Some(self.clock.now());
+                let _ = self.catalog.update_run(&run);
+                Err(e)
+            }
+        }
+    }
+
+    /// The run once claimed; an error here is ended by [`Runner::run`].
+    async fn run_claimed(
+        &self,
+        schedule: &Schedule,
+        kind: RunKind,
+        run: &mut ScheduleRun,
+        now: DateTime<Utc>,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> Result<(), crate::catalog::CatalogError> {
         if kind == RunKind::Due {
             // The next run counts from now: however many were missed, one runs.
             let next = next_run(&schedule.trigger, &schedule.timezone, now).ok();
             self.catalog.set_next_run(&schedule.id, next)?;
         }
 
-        let outcome = self.attempts(schedule, &mut run, cancel, emit).await;
+        let outcome = self.attempts(schedule, run, cancel, emit).await;
         let mut failure = outcome.as_ref().err().cloned();
         if let Ok(backup_id) = &outcome {
             run.backup_id = Some(backup_id.clone());
@@ -153,9 +185,9 @@ impl Runner<'_> {
         };
         run.error = failure;
         run.finished_at = Some(self.clock.now());
-        self.catalog.update_run(&run)?;
-        self.tell(schedule, &run);
-        Ok(Some(run))
+        self.catalog.update_run(run)?;
+        self.tell(schedule, run);
+        Ok(())
     }
 
     /// The backup, retried with a doubling wait. Returns the backup's id.
