@@ -16,6 +16,7 @@ import type {
 	RestorePreflight,
 	RestoreSafety,
 	ServerInfo,
+	Source,
 	Verification
 } from '../../src/lib/ipc/bindings';
 import type { MockConfig, MockControl, MockReply } from '../../src/lib/ipc/mock';
@@ -33,6 +34,16 @@ export const prod: ConnectionProfile = {
 	sslmode: 'require',
 	passwordStorage: 'keychain',
 	isDemo: false
+};
+
+/** Where the Production connection's backups come from, as the history records it. */
+export const prodSource: Source = {
+	connectionId: 'prod',
+	connectionName: 'Production',
+	host: 'db.example.com',
+	port: 5432,
+	user: 'app',
+	database: 'shop'
 };
 
 export const staging: ConnectionProfile = {
@@ -494,14 +505,7 @@ export function record(extra: Partial<BackupRecord> & { id: string }): BackupRec
 	return {
 		name: 'shop 2025-03-14 06:00',
 		description: null,
-		source: {
-			connectionId: 'prod',
-			connectionName: 'Production',
-			host: 'db.example.com',
-			port: 5432,
-			user: 'app',
-			database: 'shop'
-		},
+		source: prodSource,
 		format: 'custom',
 		compression: 6,
 		path: `/home/alex/backups/${extra.id}.backup`,

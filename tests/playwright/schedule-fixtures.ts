@@ -8,7 +8,7 @@ import type {
 	ScheduleSummary,
 	TriggerPreview
 } from '../../src/lib/ipc/bindings';
-import { backups, NOW, openApp, record, type Setup } from './fixtures';
+import { backups, NOW, openApp, prodSource, record, type Setup } from './fixtures';
 
 const HOUR = 3_600_000;
 const at = (hoursFromNow: number) => new Date(NOW.getTime() + hoursFromNow * HOUR).toISOString();
@@ -23,14 +23,7 @@ const options: BackupOptions = {
 function schedule(extra: Partial<Schedule> & { id: string; name: string }): Schedule {
 	return {
 		enabled: true,
-		source: {
-			connectionId: 'prod',
-			connectionName: 'Production',
-			host: 'db.example.com',
-			port: 5432,
-			user: 'app',
-			database: 'shop'
-		},
+		source: prodSource,
 		sslmode: 'require',
 		trigger: { kind: 'cron', expression: '30 2 * * *' },
 		timezone: 'Europe/Paris',

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mock, unlabelledControls } from './fixtures';
+import { mock, prodSource, unlabelledControls } from './fixtures';
 import {
 	card,
 	dailyPreview,
@@ -327,14 +327,7 @@ test.describe('schedule editor', () => {
 			id: '',
 			name: 'Every 6 hours',
 			enabled: true,
-			source: {
-				connectionId: 'prod',
-				connectionName: 'Production',
-				host: 'db.example.com',
-				port: 5432,
-				user: 'app',
-				database: 'shop'
-			},
+			source: prodSource,
 			sslmode: 'require',
 			trigger: { kind: 'interval', everySecs: 21_600 },
 			timezone: 'UTC',

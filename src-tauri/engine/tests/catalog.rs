@@ -429,6 +429,27 @@ async fn swap_restores_into_a_new_database_and_keeps_the_old_one() {
     );
 }
 
+/// Records a running backup `id` to `output`, writing to `partial`.
+fn begin_running(c: &Catalog, id: &str, output: &Path, partial: &Path) {
+    c.begin_backup(&tusk_engine::catalog::NewBackup {
+        id: id.into(),
+        name: id.into(),
+        description: None,
+        source: source("shop"),
+        options: BackupOptions {
+            output_path: output.to_path_buf(),
+            ..Default::default()
+        },
+        partial_path: Some(partial.to_path_buf()),
+        server_version: None,
+        pg_dump_version: None,
+        reason: BackupReason::Manual,
+        schedule_id: None,
+        started_at: Utc::now(),
+    })
+    .unwrap();
+}
+
 #[tokio::test]
 async fn a_job_whose_process_died_is_marked_interrupted_and_its_file_removed() {
     let dir = tempfile::tempdir().unwrap();
@@ -437,23 +458,7 @@ async fn a_job_whose_process_died_is_marked_interrupted_and_its_file_removed() {
     std::fs::write(&partial, b"half a backup").unwrap();
     {
         let c = Catalog::open(&path).unwrap().0;
-        c.begin_backup(&tusk_engine::catalog::NewBackup {
-            id: "crashed".into(),
-            name: "crashed".into(),
-            description: None,
-            source: source("shop"),
-            options: BackupOptions {
-                output_path: dir.path().join("crash.backup"),
-                ..Default::default()
-            },
-            partial_path: Some(partial.clone()),
-            server_version: None,
-            pg_dump_version: None,
-            reason: BackupReason::Manual,
-            schedule_id: None,
-            started_at: Utc::now(),
-        })
-        .unwrap();
+        begin_running(&c, "crashed", &dir.path().join("crash.backup"), &partial);
     }
     // Make the record look like another, dead process's.
     let dead = std::process::Command::new("true").spawn().unwrap();
@@ -730,23 +735,7 @@ async fn a_run_or_backup_of_a_live_process_survives_reopening() {
     let partial = dir.path().join(".live.backup.tusk-partial-abc");
     std::fs::write(&partial, b"being written").unwrap();
     let c = Catalog::open(&path).unwrap().0;
-    c.begin_backup(&tusk_engine::catalog::NewBackup {
-        id: "live".into(),
-        name: "live".into(),
-        description: None,
-        source: source("shop"),
-        options: BackupOptions {
-            output_path: dir.path().join("live.backup"),
-            ..Default::default()
-        },
-        partial_path: Some(partial.clone()),
-        server_version: None,
-        pg_dump_version: None,
-        reason: BackupReason::Manual,
-        schedule_id: None,
-        started_at: Utc::now(),
-    })
-    .unwrap();
+    begin_running(&c, "live", &dir.path().join("live.backup"), &partial);
     // Another process (a `tusk list`) opens the catalog while this one works.
     let (other, report) = Catalog::open(&path).unwrap();
     assert!(report.interrupted.is_empty());
