@@ -42,6 +42,7 @@ mod tests {
             DataLocation,
             DumpSection,
             InsertMode,
+            CompressionMethod,
             BackupOptions,
             BackupPreset,
             RestoreOptions,

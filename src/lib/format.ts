@@ -1,5 +1,12 @@
 // Human-readable numbers, durations and dates. Pure functions, unit tested.
-import type { BackupFormat, BackupReason, BackupStatus, JobType, Phase } from './ipc/bindings';
+import type {
+	BackupFormat,
+	BackupReason,
+	BackupStatus,
+	CompressionMethod,
+	JobType,
+	Phase
+} from './ipc/bindings';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -119,21 +126,36 @@ export const FORMAT_EXTENSION: Record<BackupFormat, string> = {
 	tar: 'tar'
 };
 
+/** The extension a backup gets (as `BackupOptions::file_extension` in Rust):
+ * a zstd-compressed custom archive is `.backup.zst`. */
+export function backupExtension(format: BackupFormat, method: CompressionMethod = 'gzip'): string {
+	return format === 'custom' && method === 'zstd' ? 'backup.zst' : FORMAT_EXTENSION[format];
+}
+
 /** `<db>_<yyyy-mm-dd_HHMM>.<ext>`, a bare name for the directory format. */
-export function defaultBackupName(database: string, format: BackupFormat, at: Date): string {
+export function defaultBackupName(
+	database: string,
+	format: BackupFormat,
+	at: Date,
+	method: CompressionMethod = 'gzip'
+): string {
 	const safe = database.replace(/[^\w.-]+/g, '_') || 'backup';
 	const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}_${pad(at.getHours())}${pad(at.getMinutes())}`;
-	const ext = FORMAT_EXTENSION[format];
+	const ext = backupExtension(format, method);
 	return ext ? `${safe}_${stamp}.${ext}` : `${safe}_${stamp}`;
 }
 
-/** Swaps a path's backup extension for the one `format` uses. */
-export function withFormatExtension(path: string, format: BackupFormat): string {
+/** Swaps a path's backup extension for the one `format` (and `method`) uses. */
+export function withFormatExtension(
+	path: string,
+	format: BackupFormat,
+	method: CompressionMethod = 'gzip'
+): string {
 	if (!path) return path;
 	const sep = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
 	const dir = path.slice(0, sep + 1);
-	const base = path.slice(sep + 1).replace(/\.(backup|dump|sql|tar)$/i, '');
-	const ext = FORMAT_EXTENSION[format];
+	const base = path.slice(sep + 1).replace(/\.(backup\.zst|backup|dump|sql|tar)$/i, '');
+	const ext = backupExtension(format, method);
 	return ext ? `${dir}${base}.${ext}` : `${dir}${base}`;
 }
 
@@ -153,6 +175,7 @@ export function dirName(path: string): string {
 export const PHASE_LABEL: Record<Phase, string> = {
 	preparing: 'Preparing',
 	safetyBackup: 'Safety backup of the target',
+	unpacking: 'Unpacking the backup',
 	connecting: 'Connecting',
 	readingCatalog: 'Reading the catalog',
 	schema: 'Definitions',

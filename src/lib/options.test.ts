@@ -33,9 +33,9 @@ describe('presetOf', () => {
 		expect(presetOf(PRESETS.standard)).toBe('standard');
 		expect(presetOf(defaultBackupOptions('c'))).toBe('standard');
 	});
-	it('ignores jobs where pg_dump ignores them', () => {
-		expect(presetOf({ format: 'custom', compression: 6, jobs: 8 })).toBe('standard');
-		expect(presetOf({ format: 'directory', compression: 1, jobs: 3 })).toBeNull();
-		expect(presetOf({ format: 'custom', compression: 5, jobs: 4 })).toBeNull();
+	it('tells gzip from zstd at the same level', () => {
+		expect(presetOf({ format: 'custom', compression: 1, compressionMethod: 'gzip' })).toBeNull();
+		expect(presetOf({ format: 'custom', compression: 1, compressionMethod: 'zstd' })).toBe('fast');
+		expect(presetOf({ format: 'custom', compression: 5, compressionMethod: 'gzip' })).toBeNull();
 	});
 });

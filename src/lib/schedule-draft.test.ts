@@ -56,7 +56,11 @@ describe('a new schedule', () => {
 	it('starts nightly with the Fast preset and the newest 7 kept', () => {
 		const d = newDraft(prod, 'Europe/Paris');
 		expect(triggerOf(d)).toEqual({ kind: 'cron', expression: '0 2 * * *' });
-		expect(d.options).toMatchObject({ format: 'directory', compression: 1, jobs: 2 });
+		expect(d.options).toMatchObject({
+			format: 'custom',
+			compression: 1,
+			compressionMethod: 'zstd'
+		});
 		expect(d).toMatchObject({ database: 'shop', keepLastOn: true, keepLast: 7, minKeep: 3 });
 	});
 

@@ -81,15 +81,20 @@ test.describe('backup dialog', () => {
 
 	test('filled: fast preset, a table left out, advanced options', async ({ page }) => {
 		const dialog = await openBackup(page);
+		const zstdCommand =
+			'pg_dump --host=db.example.com --port=5432 --username=app --dbname=shop --format=custom --verbose --compress=0 --lock-wait-timeout=30s | zstd -1 > /home/alex/shop_2025-03-14_0926.backup.zst';
+		await mock(page).reply('preview_backup', { ok: { ...plan(), command: zstdCommand } });
 		await dialog.getByRole('radio', { name: /Fast/ }).check();
-		await expect(dialog.getByLabel('Output folder')).toHaveValue('/home/alex/shop_2025-03-14_0926');
+		await expect(dialog.getByLabel('Output file')).toHaveValue(
+			'/home/alex/shop_2025-03-14_0926.backup.zst'
+		);
 		await dialog.getByRole('checkbox', { name: 'public.audit_log', exact: true }).uncheck();
 		await dialog
 			.getByRole('checkbox', { name: 'Include the rows of public.order_items' })
 			.uncheck();
 		await dialog.locator('details.advanced > summary').click();
-		await expect(dialog.getByRole('spinbutton', { name: 'Parallel jobs' })).toBeEnabled();
-		await expect(dialog.getByRole('spinbutton', { name: 'Parallel jobs' })).toHaveValue('2');
+		await expect(dialog.getByRole('slider', { name: /Compression/ })).toHaveValue('1');
+		await expect(dialog.getByTestId('compression-method')).toHaveValue('zstd');
 		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
 		await expect(page).toHaveScreenshot('filled-top.png');
 		await dialog.getByRole('heading', { name: 'Command' }).scrollIntoViewIfNeeded();
@@ -112,6 +117,25 @@ test.describe('backup dialog', () => {
 		await expect(dialog.getByLabel('Output file')).toHaveValue(/\.tar$/);
 		await dialog.getByRole('radio', { name: /^Custom/ }).check();
 		await expect(dialog.getByRole('slider', { name: /Compression/ })).toHaveValue('6');
+	});
+
+	test('zstd is for the custom format, levels 1–19, and names the file .backup.zst', async ({
+		page
+	}) => {
+		const dialog = await openBackup(page);
+		await dialog.locator('details.advanced > summary').click();
+		const method = dialog.getByTestId('compression-method');
+		await method.selectOption('zstd');
+		await expect(dialog.getByLabel('Output file')).toHaveValue(/\.backup\.zst$/);
+		await expect(dialog.getByRole('slider', { name: /Compression/ })).toHaveAttribute('max', '19');
+		await expect(dialog.getByRole('radio', { name: /Fast/ })).not.toBeChecked();
+		await dialog.getByRole('slider', { name: /Compression/ }).fill('1');
+		await expect(dialog.getByRole('radio', { name: /Fast/ })).toBeChecked();
+		await dialog.getByRole('radio', { name: /^Directory/ }).check();
+		await expect(method).toHaveValue('gzip');
+		await expect(method).toBeDisabled();
+		await dialog.getByRole('radio', { name: /^Custom/ }).check();
+		await expect(dialog.getByLabel('Output file')).toHaveValue(/_0926\.backup$/);
 	});
 
 	test('validation error from preview_backup disables Start', async ({ page }) => {

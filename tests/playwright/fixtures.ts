@@ -217,6 +217,7 @@ export const info: BackupInfo = {
 	archiveVersion: '1.14',
 	compression: { algorithm: 'gzip', level: 6 },
 	gzippedPlain: false,
+	zstd: false,
 	contents: {
 		schemas: ['billing', 'public', 'reporting'],
 		tables: [
@@ -418,6 +419,7 @@ const recordOptions: BackupOptions = {
 	outputPath: '/home/alex/backups/shop.backup',
 	format: 'custom',
 	compression: 6,
+	compressionMethod: 'gzip',
 	includeSchema: true,
 	includeData: true,
 	includePrivileges: true,

@@ -15,9 +15,9 @@ const at = (hoursFromNow: number) => new Date(NOW.getTime() + hoursFromNow * HOU
 
 const options: BackupOptions = {
 	...backups[0].options,
-	format: 'directory',
+	format: 'custom',
 	compression: 1,
-	jobs: 2
+	compressionMethod: 'zstd'
 };
 
 function schedule(extra: Partial<Schedule> & { id: string; name: string }): Schedule {
@@ -78,7 +78,13 @@ export const toNas: ScheduleSummary = {
 		trigger: { kind: 'interval', everySecs: 6 * 3600 },
 		timezone: 'UTC',
 		destination: '/mnt/nas/postgres/shop',
-		options: { ...options, format: 'custom', compression: 6, jobs: 4, outputPath: '' },
+		options: {
+			...options,
+			format: 'custom',
+			compression: 6,
+			compressionMethod: 'gzip',
+			outputPath: ''
+		},
 		retention: {
 			keepLast: null,
 			maxAgeDays: 14,

@@ -8,9 +8,12 @@
 //! all offsets set = finished file; none set = written to a pipe (fine if the
 //! data is all there) or killed before the rewrite; some set = killed during
 //! the rewrite.
+//!
+//! The fast preset stores a custom archive inside one zstd stream; it is read
+//! here in one pass through the decompressor, the data blocks walked.
 
-use crate::toc::{self, Extra, Fault, Reader, Toc};
-use crate::{describe, ArchiveError, BackupFormat, BackupInfo, DataLocation};
+use crate::toc::{self, Extra, Fault, Reader, Skip, Stream, Toc};
+use crate::{describe, ArchiveError, BackupFormat, BackupInfo, Compression, DataLocation};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
@@ -31,6 +34,38 @@ pub(crate) fn read_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
     Ok(toc.into_info(path, BackupFormat::Custom, len))
 }
 
+/// A custom archive inside a zstd stream: the table of contents, then every
+/// data block walked as it is decompressed (positions are those of the
+/// decompressed archive, as `zstd -d` would write it).
+pub(crate) fn read_zstd_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
+    let (file, len) = crate::open_file(path)?;
+    let decoder = zstd::stream::read::Decoder::new(file).map_err(|e| crate::io_error(path, e))?;
+    let mut rd = Reader::new(Stream(BufReader::with_capacity(1 << 18, decoder)), u64::MAX);
+    let read = toc::read_toc(&mut rd, toc::FORMAT_CUSTOM, toc::Flavor::Offsets)
+        .map_err(|f| f.into_error(path, "the table of contents"))
+        .and_then(|mut toc| {
+            let blocks = data_blocks(&toc);
+            walk(&mut rd, &mut toc, &blocks, path).map(|()| toc)
+        });
+    let toc = read.map_err(|e| match e {
+        // The decompressor's own complaint: the stream is cut or damaged.
+        ArchiveError::Io { source, .. } => crate::truncated(
+            path,
+            format!("its zstd-compressed data is cut off or damaged ({source})"),
+        ),
+        other => other,
+    })?;
+    let mut info = toc.into_info(path, BackupFormat::Custom, len);
+    if info.compression.algorithm == "none" {
+        info.compression = Compression {
+            algorithm: "zstd".into(),
+            level: None,
+        };
+    }
+    info.zstd = true;
+    Ok(info)
+}
+
 /// A data-carrying entry: its index in the TOC, offset flag and offset.
 #[derive(Clone, Copy)]
 struct Block {
@@ -39,9 +74,8 @@ struct Block {
     pos: u64,
 }
 
-fn locate_data(rd: &mut FileReader, toc: &mut Toc, path: &Path) -> Result<(), ArchiveError> {
-    let blocks: Vec<Block> = toc
-        .entries
+fn data_blocks(toc: &Toc) -> Vec<Block> {
+    toc.entries
         .iter()
         .enumerate()
         .filter_map(|(index, e)| match e.extra {
@@ -50,7 +84,11 @@ fn locate_data(rd: &mut FileReader, toc: &mut Toc, path: &Path) -> Result<(), Ar
             }
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+fn locate_data(rd: &mut FileReader, toc: &mut Toc, path: &Path) -> Result<(), ArchiveError> {
+    let blocks = data_blocks(toc);
     let set = blocks.iter().filter(|b| b.flag == toc::OFFSET_SET).count();
     if set == blocks.len() {
         by_offsets(rd, toc, blocks, path)
@@ -114,22 +152,31 @@ fn block_end(rd: &mut FileReader, pos: u64, id: i32, next: Option<u64>) -> Resul
     }
 }
 
-/// No offsets recorded: walk the blocks from the end of the TOC. Running out
-/// of file means pg_dump never finished.
+/// No offsets recorded: walk the blocks from the end of the TOC.
 fn by_walking(
     rd: &mut FileReader,
     toc: &mut Toc,
     blocks: &[Block],
     path: &Path,
 ) -> Result<(), ArchiveError> {
-    let len = rd.limit();
+    rd.seek_to(toc.end)
+        .map_err(|f| f.into_error(path, "the data"))?;
+    walk(rd, toc, blocks, path)
+}
+
+/// Walks the data blocks from the reader's position (the end of the TOC) to
+/// the end. Running out of bytes means pg_dump never finished.
+fn walk<S: Skip>(
+    rd: &mut Reader<S>,
+    toc: &mut Toc,
+    blocks: &[Block],
+    path: &Path,
+) -> Result<(), ArchiveError> {
     let index: HashMap<i32, usize> = blocks
         .iter()
         .map(|b| (toc.entries[b.index].entry.id, b.index))
         .collect();
-    rd.seek_to(toc.end)
-        .map_err(|f| f.into_error(path, "the data"))?;
-    while rd.pos() < len {
+    while !rd.at_end().map_err(|f| f.into_error(path, "the data"))? {
         let start = rd.pos();
         let i = next_block(rd, &index, toc, path)?;
         toc.entries[i].entry.data = Some(DataLocation::Range {
@@ -154,17 +201,19 @@ fn by_walking(
 }
 
 /// Reads one block of a sequential walk; returns its entry's index.
-fn next_block(
-    rd: &mut FileReader,
+fn next_block<S: Skip>(
+    rd: &mut Reader<S>,
     index: &HashMap<i32, usize>,
     toc: &Toc,
     path: &Path,
 ) -> Result<usize, ArchiveError> {
-    let len = rd.limit();
     let start = rd.pos();
     // Running out of bytes is pg_dump stopping; anything else is damage.
     let fault = |f: Fault, what: &str| match f {
-        Fault::Eof { .. } => incomplete(path, format!("{what} is cut off at byte {len}")),
+        Fault::Eof { needed } => incomplete(
+            path,
+            format!("{what} is cut off: the archive ends before byte {needed}"),
+        ),
         other => other.into_error(path, what),
     };
     let header = format!("the data block at byte {start}");
@@ -203,7 +252,7 @@ fn block_header(rd: &mut FileReader, id: i32) -> Result<u8, Fault> {
     Ok(kind)
 }
 
-fn skip_block(rd: &mut FileReader, kind: u8) -> Result<(), Fault> {
+fn skip_block<S: Skip>(rd: &mut Reader<S>, kind: u8) -> Result<(), Fault> {
     match kind {
         BLK_DATA => skip_chunks(rd),
         BLK_BLOBS => loop {
@@ -218,7 +267,7 @@ fn skip_block(rd: &mut FileReader, kind: u8) -> Result<(), Fault> {
 }
 
 /// Skips chunks (length, bytes) up to the zero length that ends them.
-fn skip_chunks(rd: &mut FileReader) -> Result<(), Fault> {
+fn skip_chunks<S: Skip>(rd: &mut Reader<S>) -> Result<(), Fault> {
     loop {
         match rd.int()? {
             0 => return Ok(()),
@@ -283,6 +332,54 @@ mod tests {
         assert_eq!(ranges(&finished), vec![1 + 5 + 5 + 3 + 5, 1 + 5 + 5]);
         assert_eq!(ranges(&finished), ranges(&streamed));
         assert_eq!(finished.contents.tables[0].data_bytes, Some(19));
+    }
+
+    fn zstd(bytes: &[u8]) -> Vec<u8> {
+        zstd::stream::encode_all(bytes, 1).unwrap()
+    }
+
+    fn read_packed(bytes: &[u8]) -> Result<BackupInfo, ArchiveError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.backup.zst");
+        std::fs::write(&path, bytes).unwrap();
+        crate::read_info(&path)
+    }
+
+    #[test]
+    fn a_zstd_wrapped_archive_reads_as_the_archive_inside() {
+        for flags in [[OFFSET_SET, OFFSET_SET], [OFFSET_NOT_SET, OFFSET_NOT_SET]] {
+            let plain = archive(flags);
+            let packed = zstd(&plain);
+            let info = read_packed(&packed).unwrap();
+            assert!(info.zstd);
+            assert_eq!(info.format, BackupFormat::Custom);
+            assert_eq!(info.size_bytes, packed.len() as u64);
+            assert_eq!(ranges(&info), ranges(&read(&plain).unwrap()));
+        }
+    }
+
+    #[test]
+    fn a_cut_zstd_stream_fails_cleanly() {
+        let plain = archive([OFFSET_NOT_SET, OFFSET_NOT_SET]);
+        // The archive cut before it is compressed (once its header says what
+        // it is), and the stream cut.
+        for cut in 12..plain.len() {
+            let err = read_packed(&zstd(&plain[..cut])).unwrap_err();
+            let ok = matches!(
+                err,
+                ArchiveError::Truncated { .. } | ArchiveError::Incomplete { .. }
+            );
+            assert!(ok, "archive cut at {cut}: {err:?}");
+        }
+        let packed = zstd(&plain);
+        for cut in 4..packed.len() {
+            let err = read_packed(&packed[..cut]).unwrap_err();
+            let ok = matches!(
+                err,
+                ArchiveError::Truncated { .. } | ArchiveError::Incomplete { .. }
+            );
+            assert!(ok, "stream cut at {cut}: {err:?}");
+        }
     }
 
     #[test]

@@ -18,22 +18,39 @@ const SQL_KEYWORDS: &[&str] = &[
     "VALUES", "WITH",
 ];
 
+/// How a file is wrapped around the archive inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Packing {
+    None,
+    /// A plain SQL script stored gzip-compressed (`pg_dump -Fp -Z n`).
+    Gzip,
+    /// A custom archive inside one zstd stream (Tusk's fast preset,
+    /// `pg_dump -Fc -Z0 | zstd`).
+    Zstd,
+}
+
 /// Which format `path` holds, and whether it is a gzip-compressed plain
 /// script. A directory is a directory archive when its `toc.dat` says so.
+/// A zstd-compressed custom archive is reported as custom.
 pub fn detect_format(path: &Path) -> Result<(BackupFormat, bool), ArchiveError> {
+    detect(path).map(|(format, packing)| (format, packing == Packing::Gzip))
+}
+
+pub(crate) fn detect(path: &Path) -> Result<(BackupFormat, Packing), ArchiveError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
-        return detect_directory(path).map(|f| (f, false));
+        return detect_directory(path).map(|f| (f, Packing::None));
     }
     if meta.len() == 0 {
         return Err(ArchiveError::Empty(path.to_path_buf()));
     }
     let head = read_prefix(File::open(path).map_err(|e| io_error(path, e))?);
     match sniff(&head) {
-        Sniff::Custom => Ok((BackupFormat::Custom, false)),
-        Sniff::Tar => check_tar(path).map(|()| (BackupFormat::Tar, false)),
-        Sniff::Gzip => check_gzip(path).map(|()| (BackupFormat::Plain, true)),
-        Sniff::Plain => Ok((BackupFormat::Plain, false)),
+        Sniff::Custom => Ok((BackupFormat::Custom, Packing::None)),
+        Sniff::Tar => check_tar(path).map(|()| (BackupFormat::Tar, Packing::None)),
+        Sniff::Gzip => check_gzip(path).map(|()| (BackupFormat::Plain, Packing::Gzip)),
+        Sniff::Zstd => check_zstd(path).map(|()| (BackupFormat::Custom, Packing::Zstd)),
+        Sniff::Plain => Ok((BackupFormat::Plain, Packing::None)),
         Sniff::Other(found) => Err(not_a_backup(path, found)),
     }
 }
@@ -42,6 +59,7 @@ enum Sniff {
     Custom,
     Tar,
     Gzip,
+    Zstd,
     Plain,
     Other(String),
 }
@@ -75,6 +93,9 @@ fn sniff(head: &[u8]) -> Sniff {
     if head.starts_with(&[0x1f, 0x8b]) {
         return Sniff::Gzip;
     }
+    if head.starts_with(ZSTD_MAGIC) {
+        return Sniff::Zstd;
+    }
     if looks_like_sql(head) {
         return Sniff::Plain;
     }
@@ -101,10 +122,6 @@ fn describe_unknown(head: &[u8]) -> String {
         (b"PK\x03\x04", "a ZIP archive"),
         (b"BZh", "a bzip2-compressed file"),
         (b"\xfd7zXZ\x00", "an xz-compressed file"),
-        (
-            b"\x28\xb5\x2f\xfd",
-            "a zstd-compressed file (decompress it first)",
-        ),
         (
             b"\x04\x22\x4d\x18",
             "an lz4-compressed file (decompress it first)",
@@ -234,6 +251,34 @@ fn check_tar(path: &Path) -> Result<(), ArchiveError> {
         "a tar file holding a directory-format backup; extract it and choose the extracted folder"
     } else {
         "a tar archive without toc.dat (not made by pg_dump -Ft)"
+    };
+    Err(not_a_backup(path, found))
+}
+
+/// The first bytes of a zstd frame.
+pub(crate) const ZSTD_MAGIC: &[u8] = b"\x28\xb5\x2f\xfd";
+
+/// Accepts a zstd file whose content is a custom archive (what the fast
+/// preset writes); names what else it holds.
+fn check_zstd(path: &Path) -> Result<(), ArchiveError> {
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    let head = match zstd::stream::read::Decoder::new(file) {
+        Ok(decoder) => read_prefix(decoder),
+        Err(_) => Vec::new(),
+    };
+    if head.starts_with(b"PGDMP") && head.get(10).is_none_or(|&f| f == FORMAT_CUSTOM) {
+        return Ok(());
+    }
+    if head.is_empty() {
+        let detail = "its zstd-compressed data is cut off or damaged before the archive header";
+        return Err(crate::truncated(path, detail));
+    }
+    let found = if looks_like_sql(&head) {
+        "a zstd-compressed SQL script; decompress it (zstd -d) and use the result"
+    } else if is_ustar(&head) {
+        "a zstd-compressed tar archive, which pg_restore cannot read; decompress it (zstd -d) first"
+    } else {
+        "a zstd-compressed file that does not contain a pg_dump archive"
     };
     Err(not_a_backup(path, found))
 }

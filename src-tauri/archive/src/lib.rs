@@ -25,14 +25,16 @@ use std::path::Path;
 
 /// Everything about the backup at `path`: format (from its content), header,
 /// table of contents, counts and per-entry data sizes. Checks the backup is
-/// complete as far as that can be told without decompressing table data.
+/// complete as far as that can be told without decompressing table data (a
+/// zstd-wrapped custom archive is decompressed once, as a whole, to walk it).
 pub fn read_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
-    let (format, gzipped) = detect_format(path)?;
+    let (format, packing) = detect::detect(path)?;
     match format {
+        BackupFormat::Custom if packing == detect::Packing::Zstd => custom::read_zstd_info(path),
         BackupFormat::Custom => custom::read_info(path),
         BackupFormat::Directory => directory::read_info(path),
         BackupFormat::Tar => tarfmt::read_info(path),
-        BackupFormat::Plain => plain::read_info(path, gzipped),
+        BackupFormat::Plain => plain::read_info(path, packing == detect::Packing::Gzip),
     }
 }
 

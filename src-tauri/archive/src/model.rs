@@ -91,6 +91,10 @@ pub struct BackupInfo {
     pub compression: Compression,
     /// A plain SQL script stored gzip-compressed (`pg_dump -Fp -Z n`).
     pub gzipped_plain: bool,
+    /// A custom archive stored inside one zstd stream (the fast preset:
+    /// `pg_dump -Fc -Z0 | zstd`). Stock pg_restore reads it after `zstd -d`;
+    /// data positions are those of the decompressed archive.
+    pub zstd: bool,
     pub contents: BackupContents,
     /// Every table-of-contents entry, in archive order.
     pub entries: Vec<TocEntry>,

@@ -391,6 +391,7 @@ impl Scan {
                 level: None,
             },
             gzipped_plain: gzipped,
+            zstd: false,
             contents: contents::summarize(&self.entries, self.large_objects),
             entries: self.entries,
         })

@@ -220,6 +220,7 @@ mod tests {
                 level: None,
             },
             gzipped_plain: false,
+            zstd: false,
             contents: BackupContents::default(),
             entries,
         }

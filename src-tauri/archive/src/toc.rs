@@ -6,7 +6,7 @@
 
 use crate::{contents, ArchiveError, BackupFormat, BackupInfo, Compression, Section, TocEntry};
 use chrono::{DateTime, Local, LocalResult, NaiveDate, TimeZone, Utc};
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Format codes in the header. A directory archive's `toc.dat` uses the tar code.
@@ -21,6 +21,9 @@ pub(crate) const OFFSET_NO_DATA: u8 = 3;
 /// Oldest and newest archive versions read: 1.12 is PostgreSQL 9.0, 1.16 is 17.
 const MIN_VERSION: (u8, u8) = (1, 12);
 const MAX_VERSION: (u8, u8) = (1, 16);
+
+/// Longest string read from a stream (a zstd-wrapped archive).
+const MAX_STREAM_STRING: i64 = 256 << 20;
 
 /// Why reading stopped; turned into an [`ArchiveError`] by whoever knows what
 /// was being read.
@@ -156,6 +159,11 @@ impl<R: Read> Reader<R> {
         if len < 0 {
             return Ok(None);
         }
+        // A stream's length is unknown, so a damaged length cannot be checked
+        // against it: no real catalog string comes near this.
+        if self.limit == u64::MAX && len > MAX_STREAM_STRING {
+            return Err(Fault::Bad(format!("a string of {len} bytes")));
+        }
         let raw = self.bytes(len as u64)?;
         Ok(Some(String::from_utf8_lossy(&raw).into_owned()))
     }
@@ -171,16 +179,69 @@ impl<R: Read> Reader<R> {
     }
 }
 
-impl<R: Read + Seek> Reader<BufReader<R>> {
-    /// Skips `n` bytes without reading them (unless they are already buffered).
+/// A source data blocks can be skipped in: a file seeks over them, a stream
+/// (a decompressor) reads and discards them.
+pub(crate) trait Skip: BufRead {
+    /// Skips up to `n` bytes; returns how many there were.
+    fn skip_bytes(&mut self, n: u64) -> io::Result<u64>;
+}
+
+impl<R: Read + Seek> Skip for BufReader<R> {
+    fn skip_bytes(&mut self, n: u64) -> io::Result<u64> {
+        // The caller has checked `n` against the file's length.
+        self.seek_relative(n as i64)?;
+        Ok(n)
+    }
+}
+
+/// A source that cannot seek, read once from start to end.
+pub(crate) struct Stream<R>(pub R);
+
+impl<R: BufRead> Read for Stream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl<R: BufRead> BufRead for Stream<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.0.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.0.consume(amt)
+    }
+}
+
+impl<R: BufRead> Skip for Stream<R> {
+    fn skip_bytes(&mut self, n: u64) -> io::Result<u64> {
+        io::copy(&mut (&mut self.0).take(n), &mut io::sink())
+    }
+}
+
+impl<R: Skip> Reader<R> {
+    /// Skips `n` bytes without keeping them (a file: without reading them,
+    /// unless they are already buffered).
     pub(crate) fn skip(&mut self, n: u64) -> Result<(), Fault> {
         self.ensure(n)?;
-        let step = i64::try_from(n).map_err(|_| Fault::Bad(format!("length {n} is absurd")))?;
-        self.inner.seek_relative(step)?;
-        self.pos += n;
+        i64::try_from(n).map_err(|_| Fault::Bad(format!("length {n} is absurd")))?;
+        let skipped = self.inner.skip_bytes(n)?;
+        self.pos += skipped;
+        if skipped < n {
+            return Err(Fault::Eof {
+                needed: self.pos + (n - skipped),
+            });
+        }
         Ok(())
     }
 
+    /// Nothing is left to read.
+    pub(crate) fn at_end(&mut self) -> Result<bool, Fault> {
+        Ok(self.pos >= self.limit || self.inner.fill_buf()?.is_empty())
+    }
+}
+
+impl<R: Read + Seek> Reader<BufReader<R>> {
     pub(crate) fn seek_to(&mut self, pos: u64) -> Result<(), Fault> {
         if pos > self.limit {
             return Err(Fault::Eof { needed: pos });
@@ -264,6 +325,7 @@ impl Toc {
             archive_version: Some(format!("{}.{}", h.major, h.minor)),
             compression: h.compression,
             gzipped_plain: false,
+            zstd: false,
             contents: contents::summarize(&entries, large_objects),
             entries,
         }

@@ -206,6 +206,8 @@ pub fn info(info: &BackupInfo, json: bool, entries: bool) {
         info.format.as_str(),
         if info.gzipped_plain {
             ", gzip-compressed"
+        } else if info.zstd {
+            ", inside a zstd stream (Tusk restores it; stock pg_restore after zstd -d)"
         } else {
             ""
         }

@@ -255,6 +255,68 @@ fn ok(out: &Output) -> serde_json::Value {
 }
 
 #[test]
+fn fast_preset_backs_up_through_zstd_and_verifies() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("cli_fast");
+    pg.psql(&db, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 700) i;");
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.db").display().to_string();
+    let cat = ["--catalog".to_string(), catalog];
+    let out_path = dir.path().join("f.backup.zst").display().to_string();
+
+    let dry = run(&with(
+        &["backup", "--preset", "fast", "--dry-run", "-o", &out_path],
+        &conn_args(&db),
+    ));
+    let shown = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        shown.contains("-Z 0") && shown.contains("| zstd -1 > "),
+        "{shown}"
+    );
+    assert!(!shown.contains(" -f "), "pg_dump writes to stdout: {shown}");
+
+    let backup = ok(&run(&with(
+        &[
+            "backup", "--preset", "fast", "--json", "-o", &out_path, &cat[0], &cat[1],
+        ],
+        &conn_args(&db),
+    )));
+    let id = backup["backupId"].as_str().unwrap().to_string();
+    let info = ok(&tusk(&["info", &out_path, "--json"]));
+    assert_eq!(info["zstd"], true);
+    assert_eq!(info["format"], "custom");
+    assert_eq!(info["compression"]["algorithm"], "zstd");
+
+    let verified = ok(&run(&with(&["verify", &id, "--json"], &cat)));
+    assert_eq!(verified["status"], "passed", "{verified}");
+    let t = &verified["tables"][0];
+    assert_eq!(
+        (t["expected"].as_u64(), t["restored"].as_u64()),
+        (Some(700), Some(700))
+    );
+
+    // zstd belongs to the custom format: refused with what to do instead.
+    let refused = run(&with(
+        &[
+            "backup",
+            "--preset",
+            "fast",
+            "-F",
+            "directory",
+            "-o",
+            &dir.path().join("d").display().to_string(),
+        ],
+        &conn_args(&db),
+    ));
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("zstd compression is for the custom format"),
+        "{refused:?}"
+    );
+}
+
+#[test]
 fn history_verify_schedule_prune_and_delete() {
     let pg = PgServer::shared();
     let db = pg.create_db("cli_hist");

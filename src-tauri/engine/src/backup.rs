@@ -2,15 +2,15 @@
 //! pg_dump matched to the server, table sizes), then run into a temporary name
 //! that becomes the backup only once the result reads back as a valid archive.
 
-use crate::command::{pg_dump_args, CommandLine};
+use crate::command::{pg_dump_args, shell_quote, CommandLine};
 use crate::connection::{ConnectionSpec, ToolEnv};
 use crate::error::EngineError;
 use crate::explain::{explain, Explanation, FailureKind};
 use crate::job::{
-    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Probe,
-    RunResult, ToolRun,
+    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Output,
+    Probe, RunResult, ToolRun,
 };
-use crate::options::{BackupFormat, BackupOptions};
+use crate::options::{BackupFormat, BackupOptions, CompressionMethod};
 use crate::output::{path_size, PartialOutput};
 use crate::pattern::NamePattern;
 use crate::progress::{pg_dump_signal, ItemKind, Phase, Signal, Tracker, WorkItem};
@@ -167,7 +167,16 @@ impl PreparedBackup {
             program: self.command.program.clone(),
             args: pg_dump_args(&self.conn, &self.options, &self.options.output_path),
         };
-        shown.display(&self.env)
+        let command = shown.display(&self.env);
+        match self.options.compression_method {
+            CompressionMethod::Gzip => command,
+            // What Tusk does with pg_dump's output, as a shell would.
+            CompressionMethod::Zstd => format!(
+                "{command} | zstd -{} > {}",
+                self.options.compression,
+                shell_quote(&self.options.output_path.display().to_string())
+            ),
+        }
     }
 
     /// The temporary name the job writes to.
@@ -214,6 +223,13 @@ impl PreparedBackup {
             args: self.command.args.clone(),
             env: &self.env,
             input: Input::Null,
+            output: match self.options.compression_method {
+                CompressionMethod::Gzip => Output::Null,
+                CompressionMethod::Zstd => Output::Zstd {
+                    path: self.partial.path().to_path_buf(),
+                    level: i32::from(self.options.compression),
+                },
+            },
             parse: dump_signal,
         };
         let result = run_tool(run, &mut tracker, &mut probe, cancel, emit).await;
@@ -258,6 +274,8 @@ impl PreparedBackup {
             outcome.error = Some(other(format!("pg_dump could not be started: {message}")));
         } else if r.cancelled {
             outcome.status = JobStatus::Cancelled;
+        } else if let Some(e) = r.output_error {
+            outcome.error = Some(write_failed(&e, &self.options.output_path));
         } else if r.exit_code != Some(0) {
             outcome.error = Some(explain(&r.log.lines()));
         } else {
@@ -295,6 +313,30 @@ impl PreparedBackup {
         outcome.finished_at = Utc::now();
         outcome.duration_ms = (outcome.finished_at - started_at).num_milliseconds();
         outcome
+    }
+}
+
+/// Tusk could not write the compressed backup.
+fn write_failed(e: &std::io::Error, target: &std::path::Path) -> Explanation {
+    let folder = target.parent().unwrap_or(target).display();
+    let (kind, hint) = match e.kind() {
+        std::io::ErrorKind::StorageFull => (
+            FailureKind::DiskFull,
+            format!("No backup was kept. Free space in {folder} or choose another folder."),
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            FailureKind::PermissionDenied,
+            format!("No backup was kept. Choose a folder you can write to instead of {folder}."),
+        ),
+        _ => (
+            FailureKind::Other,
+            "No backup was kept. See the log for details.".into(),
+        ),
+    };
+    Explanation {
+        kind,
+        summary: format!("writing the compressed backup failed: {e}"),
+        hint,
     }
 }
 

@@ -2,7 +2,7 @@
 //! exact command, copyable, with the password nowhere in it.
 
 use crate::connection::{ConnectionSpec, ToolEnv};
-use crate::options::{BackupFormat, BackupOptions, InsertMode, RestoreOptions};
+use crate::options::{BackupFormat, BackupOptions, CompressionMethod, InsertMode, RestoreOptions};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -52,17 +52,22 @@ fn push(args: &mut Vec<OsString>, flag: &str, value: impl Into<OsString>) {
     args.push(value.into());
 }
 
-/// pg_dump's arguments writing to `output`.
+/// pg_dump's arguments writing to `output` — or, with zstd, to stdout
+/// uncompressed for Tusk to compress into `output`.
 pub fn pg_dump_args(conn: &ConnectionSpec, o: &BackupOptions, output: &Path) -> Vec<OsString> {
+    let zstd = o.compression_method == CompressionMethod::Zstd;
     let mut a = conn.tool_args(true);
     push(&mut a, "-F", o.format.pg_dump_flag());
-    push(&mut a, "-f", output.as_os_str());
+    if !zstd {
+        push(&mut a, "-f", output.as_os_str());
+    }
     if o.verbose {
         a.push("-v".into());
     }
     if o.format != BackupFormat::Tar {
         // Explicit even at 0: without -Z the custom format compresses.
-        push(&mut a, "-Z", o.compression.to_string());
+        let level = if zstd { 0 } else { o.compression };
+        push(&mut a, "-Z", level.to_string());
     }
     if o.format == BackupFormat::Directory && o.jobs > 1 {
         push(&mut a, "-j", o.jobs.to_string());

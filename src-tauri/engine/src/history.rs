@@ -37,17 +37,13 @@ fn default_name(database: &str) -> String {
     )
 }
 
-/// `shop_2026-12-01_143000.backup` in `folder`, with the format's extension;
+/// `shop_2026-12-01_143000.backup` in `folder`, with the extension
+/// (`BackupOptions::file_extension`, none for a folder);
 /// `…-2`, `…-3` when that name is taken (two runs in one second).
-pub fn dated_path(
-    folder: &std::path::Path,
-    database: &str,
-    format: BackupFormat,
-    tag: &str,
-) -> PathBuf {
+pub fn dated_path(folder: &std::path::Path, database: &str, extension: &str, tag: &str) -> PathBuf {
     let stamp = chrono::Local::now().format("%Y-%m-%d_%H%M%S");
     let base = format!("{}_{stamp}{tag}", crate::paths::slug(database));
-    let named = |suffix: String| match format.default_extension() {
+    let named = |suffix: String| match extension {
         "" => folder.join(format!("{base}{suffix}")),
         ext => folder.join(format!("{base}{suffix}.{ext}")),
     };
@@ -329,7 +325,7 @@ pub async fn prepare_guarded_restore(
         let path = dated_path(
             &folder,
             &p.target_database,
-            BackupFormat::Custom,
+            BackupFormat::Custom.default_extension(),
             "_pre-restore",
         );
         let backup_options = BackupOptions {
@@ -592,7 +588,8 @@ impl GuardedRestore {
 /// restore's data, counted as uncompressed and with index builds on top
 /// (measured with bench/: a compressed byte restores like ~2 dumped bytes).
 fn safety_share(backup_bytes: u64, restore: &PreparedRestore) -> f64 {
-    let compressed = restore.info.compression.algorithm != "none";
+    // A zstd backup's data positions are those of the archive unpacked.
+    let compressed = restore.info.compression.algorithm != "none" && !restore.info.zstd;
     let restore_work = restore.data_bytes() as f64 * if compressed { 2.0 } else { 1.0 } * 1.3;
     let backup_work = backup_bytes as f64;
     if backup_work + restore_work <= 0.0 {

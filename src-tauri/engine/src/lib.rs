@@ -29,7 +29,7 @@ pub use backup::{prepare_backup, BackupPlan, PreparedBackup};
 pub use connection::{ConnectionSpec, Secret};
 pub use error::{EngineError, ErrorPayload};
 pub use job::{CancelHandle, JobEvent, JobOutcome, JobStatus, JobType};
-pub use options::{BackupFormat, BackupOptions, BackupPreset, RestoreOptions};
+pub use options::{BackupFormat, BackupOptions, BackupPreset, CompressionMethod, RestoreOptions};
 pub use progress::{BackupProgress, Phase};
 pub use restore::{prepare_restore, PreparedRestore, RestorePreflight};
 pub use tools::{PgVersion, ToolInfo, ToolSearch};

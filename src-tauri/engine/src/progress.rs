@@ -16,6 +16,8 @@ pub enum Phase {
     Preparing,
     /// A restore's safety backup of its target.
     SafetyBackup,
+    /// A zstd backup decompressed before pg_restore reads it.
+    Unpacking,
     Connecting,
     ReadingCatalog,
     Schema,

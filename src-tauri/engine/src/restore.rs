@@ -3,16 +3,16 @@
 //! target until that pre-flight has passed.
 
 use crate::backup::{app_name, DDL_COST};
-use crate::command::{pg_restore_args, psql_restore_args, CommandLine};
+use crate::command::{pg_restore_args, psql_restore_args, shell_quote, CommandLine};
 use crate::connection::{ConnectionSpec, ToolEnv};
 use crate::error::EngineError;
 use crate::explain::{explain, ignored_errors, Explanation, FailureKind};
 use crate::job::{
-    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Probe,
-    RunResult, ToolRun,
+    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Output,
+    Probe, RunResult, ToolRun,
 };
 use crate::options::{BackupFormat, RestoreOptions};
-use crate::progress::{pg_restore_signal, ItemKind, Phase, Signal, Tracker, WorkItem};
+use crate::progress::{pg_restore_signal, ItemKind, Phase, Signal, Throttle, Tracker, WorkItem};
 use crate::server::{Server, ServerInfo};
 use crate::tools::{discover, pick, PgVersion, ToolChoice, ToolSearch};
 use chrono::Utc;
@@ -25,6 +25,9 @@ use tusk_archive::{BackupInfo, DataLocation, Section, TocEntry};
 /// Index builds and constraint checks cost this fraction of their table's
 /// (compressed) data, calibrated with bench/.
 const INDEX_COST: f64 = 0.2;
+
+/// Unpacking a zstd backup costs this fraction of restoring its data.
+const UNPACK_COST: f64 = 0.1;
 
 /// What the user should know before confirming a restore.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +60,8 @@ pub struct PreparedRestore {
     command: CommandLine,
     input: Input,
     plan: Vec<WorkItem>,
+    /// A zstd backup is unpacked here first: pg_restore reads this file.
+    unpacked: Option<tempfile::TempPath>,
     _list_file: Option<tempfile::NamedTempFile>,
 }
 
@@ -140,14 +145,29 @@ pub async fn prepare_restore(
         Some(ids) => Some(write_list_file(&info, ids)?),
         None => None,
     };
+    let unpacked = if info.zstd {
+        Some(unpack_place(&info)?)
+    } else {
+        None
+    };
+    let input_path = unpacked.as_deref().unwrap_or(&options.input_path);
     let (command, input) = restore_command(
         &tool,
         &target,
         options,
         &info,
+        input_path,
         list_file.as_ref().map(|f| f.path()),
     );
-    let plan = restore_plan(&info, options, chosen.as_ref());
+    let mut plan = restore_plan(&info, options, chosen.as_ref());
+    if info.zstd {
+        let data: f64 = plan
+            .iter()
+            .filter(|i| i.kind == ItemKind::Data)
+            .map(|i| i.weight)
+            .sum();
+        plan.insert(0, unpack_item(&info, data));
+    }
     let preflight = RestorePreflight {
         server,
         tool,
@@ -157,9 +177,9 @@ pub async fn prepare_restore(
         existing_relations,
         will_drop,
         warnings,
-        command: command.display(&env),
+        command: String::new(),
     };
-    Ok(PreparedRestore {
+    let mut prepared = PreparedRestore {
         id: id.to_string(),
         options: options.clone(),
         info,
@@ -171,8 +191,87 @@ pub async fn prepare_restore(
         command,
         input,
         plan,
+        unpacked,
         _list_file: list_file,
-    })
+    };
+    prepared.preflight.command = prepared.command_display();
+    Ok(prepared)
+}
+
+/// A zstd archive's size once unpacked: where its last data block ends.
+fn unpacked_size(info: &BackupInfo) -> u64 {
+    info.entries
+        .iter()
+        .filter_map(|e| match e.data {
+            Some(DataLocation::Range { end, .. }) => Some(end),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Where a zstd backup is unpacked: beside it when that folder is writable
+/// and has room, else the temporary folder; refused when neither has room.
+fn unpack_place(info: &BackupInfo) -> Result<tempfile::TempPath, EngineError> {
+    let needed = unpacked_size(info);
+    let beside = info
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let mut roomless = Vec::new();
+    for folder in [beside, std::env::temp_dir()] {
+        let free = nix::sys::statvfs::statvfs(&folder)
+            .map(|s| s.blocks_available() as u64 * s.fragment_size() as u64)
+            .unwrap_or(0);
+        if free < needed + needed / 20 {
+            roomless.push(format!("{} has {}", folder.display(), human_bytes(free)));
+            continue;
+        }
+        if let Ok(file) = tempfile::Builder::new()
+            .prefix(".tusk-unpacked-")
+            .suffix(".backup")
+            .tempfile_in(&folder)
+        {
+            // Closed at once: the unpacking thread writes it by name, and the
+            // restore probe must not see an open descriptor of ours on it.
+            return Ok(file.into_temp_path());
+        }
+    }
+    Err(EngineError::Preflight(format!(
+        "this zstd-compressed backup needs {} of free space to be unpacked before pg_restore reads it, and no folder has it ({}): free some space and try again",
+        human_bytes(needed),
+        roomless.join("; ")
+    )))
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+fn unpack_item(info: &BackupInfo, data_weight: f64) -> WorkItem {
+    WorkItem {
+        label: format!(
+            "unpacking {}",
+            info.path.file_name().unwrap_or_default().to_string_lossy()
+        ),
+        keys: vec!["unpack".into()],
+        weight: (data_weight * UNPACK_COST).max(DDL_COST),
+        counted: false,
+        table: None,
+        kind: ItemKind::Ddl,
+    }
 }
 
 fn missing_target_hint(err: EngineError, target: &str) -> EngineError {
@@ -368,11 +467,12 @@ fn restore_command(
     target: &ConnectionSpec,
     o: &RestoreOptions,
     info: &BackupInfo,
+    input: &Path,
     list: Option<&Path>,
 ) -> (CommandLine, Input) {
     let program = tool.tool.path.clone();
     if info.format != BackupFormat::Plain {
-        let args = pg_restore_args(target, o, &o.input_path, list);
+        let args = pg_restore_args(target, o, input, list);
         return (CommandLine { program, args }, Input::Null);
     }
     if info.gzipped_plain {
@@ -489,13 +589,99 @@ impl PreparedRestore {
     }
 
     pub fn command_display(&self) -> String {
-        self.command.display(&self.env)
+        let command = self.command.display(&self.env);
+        match &self.unpacked {
+            Some(unpacked) => format!(
+                "zstd -dc {} > {} && {command}",
+                shell_quote(&self.options.input_path.display().to_string()),
+                shell_quote(&unpacked.display().to_string())
+            ),
+            None => command,
+        }
+    }
+
+    /// Unpacks a zstd backup into the file pg_restore reads, reporting
+    /// progress; `Err` is the outcome when it failed or was cancelled.
+    async fn unpack(
+        &self,
+        tracker: &mut Tracker,
+        started_at: chrono::DateTime<Utc>,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> Result<(), JobOutcome> {
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        use std::sync::Arc;
+        let Some(target) = &self.unpacked else {
+            return Ok(());
+        };
+        let total = unpacked_size(&self.info).max(1);
+        let written = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (from, to) = (self.options.input_path.clone(), target.to_path_buf());
+        let (w, st) = (written.clone(), stop.clone());
+        let mut task = tokio::task::spawn_blocking(move || unpack_zstd(&from, &to, &w, &st));
+        tracker.set_phase(Phase::Unpacking);
+        tracker.apply(Signal::Start("unpack".into()));
+        emit(JobEvent::Progress(tracker.snapshot()));
+        let mut throttle = Throttle::new(10);
+        let result = loop {
+            tokio::select! {
+                r = &mut task => break r.map_err(std::io::Error::other).and_then(|r| r),
+                _ = cancel.cancelled(), if !stop.load(Ordering::Relaxed) => stop.store(true, Ordering::Relaxed),
+                _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                    if let Some(i) = tracker.find("unpack") {
+                        tracker.set_fraction(i, written.load(Ordering::Relaxed) as f64 / total as f64);
+                    }
+                    if throttle.ready() {
+                        emit(JobEvent::Progress(tracker.snapshot()));
+                    }
+                }
+            }
+        };
+        if cancel.is_cancelled() {
+            let nothing = Explanation {
+                kind: FailureKind::Other,
+                summary: String::new(),
+                hint: String::new(),
+            };
+            let mut outcome = self.outcome(started_at, nothing, None, tracker.snapshot());
+            outcome.status = JobStatus::Cancelled;
+            outcome.error = None;
+            return Err(outcome);
+        }
+        match result {
+            Ok(()) => {
+                tracker.apply(Signal::Finish("unpack".into()));
+                tracker.set_phase(Phase::Connecting);
+                Ok(())
+            }
+            Err(e) => Err(self.outcome(
+                started_at,
+                Explanation {
+                    kind: if e.kind() == std::io::ErrorKind::StorageFull {
+                        FailureKind::DiskFull
+                    } else {
+                        FailureKind::Other
+                    },
+                    summary: format!("unpacking the zstd-compressed backup failed: {e}"),
+                    hint: "Nothing was restored: the target was not touched.".into(),
+                },
+                None,
+                tracker.snapshot(),
+            )),
+        }
     }
 
     /// Runs the restore; always ends with exactly one `Finished` event.
     pub async fn run(mut self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
         let started_at = Utc::now();
         let mut tracker = Tracker::new(self.plan.clone());
+        // Before anything touches the target: a zstd backup that does not
+        // unpack restores nothing.
+        if let Err(outcome) = self.unpack(&mut tracker, started_at, cancel, emit).await {
+            emit(JobEvent::Finished(Box::new(outcome.clone())));
+            return outcome;
+        }
         tracker.set_phase(Phase::Connecting);
         let maintenance = Server::new(&self.psql, &self.maintenance, &self.env);
         let mut created = false;
@@ -516,12 +702,19 @@ impl PreparedRestore {
             created = true;
         }
         let target_server = Server::new(&self.psql, &self.target, &self.env);
-        let mut probe = RestoreProbe::new(&self.info, target_server, app_name("restore", &self.id));
+        let read_path = self.unpacked.as_deref().unwrap_or(&self.info.path);
+        let mut probe = RestoreProbe::new(
+            &self.info,
+            read_path,
+            target_server,
+            app_name("restore", &self.id),
+        );
         let run = ToolRun {
             program: self.command.program.clone(),
             args: self.command.args.clone(),
             env: &self.env,
             input: std::mem::replace(&mut self.input, Input::Null),
+            output: Output::Null,
             parse: if self.info.format == BackupFormat::Plain {
                 plain_signal
             } else {
@@ -650,8 +843,9 @@ struct RestoreProbe<'a> {
 }
 
 impl<'a> RestoreProbe<'a> {
-    fn new(info: &BackupInfo, server: Server<'a>, app: String) -> Self {
-        let archive = std::fs::canonicalize(&info.path).unwrap_or_else(|_| info.path.clone());
+    /// `read_path`: the file the tool reads (the unpacked one for zstd).
+    fn new(info: &BackupInfo, read_path: &Path, server: Server<'a>, app: String) -> Self {
+        let archive = std::fs::canonicalize(read_path).unwrap_or_else(|_| read_path.to_path_buf());
         let mut ranges = Vec::new();
         let mut files = HashMap::new();
         if info.format == BackupFormat::Plain {
@@ -731,6 +925,34 @@ impl Probe for RestoreProbe<'_> {
                 tracker.set_fraction(i, build.fraction);
             }
         }
+    }
+}
+
+/// Decompresses `from` into `to`, counting bytes written, until done or `stop`.
+fn unpack_zstd(
+    from: &Path,
+    to: &Path,
+    written: &std::sync::atomic::AtomicU64,
+    stop: &std::sync::atomic::AtomicBool,
+) -> std::io::Result<()> {
+    use std::io::Read;
+    use std::sync::atomic::Ordering;
+    let mut decoder = zstd::stream::read::Decoder::new(std::fs::File::open(from)?)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(to)?);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "cancelled",
+            ));
+        }
+        let n = decoder.read(&mut buf)?;
+        if n == 0 {
+            return out.flush();
+        }
+        out.write_all(&buf[..n])?;
+        written.fetch_add(n as u64, Ordering::Relaxed);
     }
 }
 

@@ -239,7 +239,7 @@ impl Runner<'_> {
         options.output_path = dated_path(
             &schedule.destination,
             &schedule.source.database,
-            options.format,
+            options.file_extension(),
             "",
         );
         let conn = self.connection(schedule);

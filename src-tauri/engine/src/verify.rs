@@ -244,7 +244,8 @@ async fn read_archive(
         let found = discover(search);
         let tool = pick(&found, "pg_restore", None, search).map_err(|e| e.to_string())?;
         let program = tool.tool.path.clone();
-        tokio::task::spawn_blocking(move || count_with_pg_restore(&program, &path))
+        let zstd = info.zstd;
+        tokio::task::spawn_blocking(move || count_with_pg_restore(&program, &path, zstd))
             .await
             .map_err(|e| e.to_string())??
     };
@@ -262,18 +263,33 @@ async fn read_archive(
     Ok((summary, rows))
 }
 
+/// A zstd archive is decompressed into pg_restore's stdin (which reads a
+/// custom archive front to back).
 fn count_with_pg_restore(
     program: &Path,
     archive: &Path,
+    zstd: bool,
 ) -> Result<Vec<tusk_archive::CopyRows>, String> {
     use std::io::Read;
-    let mut child = std::process::Command::new(program)
-        .args(["--data-only", "-f", "-"])
-        .arg(archive)
+    let mut command = std::process::Command::new(program);
+    command.args(["--data-only", "-f", "-"]);
+    if zstd {
+        command.stdin(std::process::Stdio::piped());
+    } else {
+        command.arg(archive);
+    }
+    let mut child = command
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start pg_restore: {e}"))?;
+    let feeder = child.stdin.take().map(|mut stdin| {
+        let archive = archive.to_path_buf();
+        std::thread::spawn(move || -> std::io::Result<()> {
+            let file = std::fs::File::open(&archive)?;
+            zstd::stream::copy_decode(file, &mut stdin)
+        })
+    });
     // stderr is drained beside stdout, so many warnings never block pg_restore.
     let mut stderr_pipe = child.stderr.take().expect("piped");
     let stderr = std::thread::spawn(move || {
@@ -284,6 +300,14 @@ fn count_with_pg_restore(
     let counted = tusk_archive::count_copy_rows(child.stdout.take().expect("piped"));
     let status = child.wait().map_err(|e| e.to_string())?;
     let stderr = stderr.join().unwrap_or_default();
+    if let Some(Ok(Err(e))) = feeder.map(|f| f.join()) {
+        // A broken pipe only means pg_restore stopped first: its error says why.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(format!(
+                "the archive's data does not read back: its zstd stream is damaged ({e})"
+            ));
+        }
+    }
     let counted = counted.map_err(|e| format!("the archive's data does not read back: {e}"))?;
     if !status.success() {
         let first = stderr

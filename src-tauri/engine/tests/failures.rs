@@ -87,6 +87,24 @@ async fn broken_archives_are_named_for_what_they_are() {
     let e = restore_error(&conn("postgres"), restore_of(&truncated)).await;
     assert_contains(&e, "truncated or damaged");
 
+    // The same archive in a zstd stream (the fast preset's file), cut, and
+    // a zstd file that holds no archive.
+    let packed = zstd::stream::encode_all(bytes.as_slice(), 1).unwrap();
+    let cut_zstd = dir.path().join("cut.backup.zst");
+    std::fs::write(&cut_zstd, &packed[..packed.len() / 2]).unwrap();
+    let e = restore_error(&conn("postgres"), restore_of(&cut_zstd)).await;
+    assert_contains(&e, "cut off");
+    let zstd_text = dir.path().join("notes.sql.zst");
+    std::fs::write(
+        &zstd_text,
+        zstd::stream::encode_all(&b"SELECT 1;\n"[..], 1).unwrap(),
+    )
+    .unwrap();
+    assert_contains(
+        &restore_error(&conn("postgres"), restore_of(&zstd_text)).await,
+        "a zstd-compressed SQL script; decompress it (zstd -d)",
+    );
+
     let random = dir.path().join("random.backup");
     let noise: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)

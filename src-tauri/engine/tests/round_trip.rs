@@ -4,25 +4,30 @@
 mod common;
 
 use common::*;
-use tusk_engine::{BackupFormat, BackupOptions, JobStatus, RestoreOptions};
+use tusk_engine::{
+    BackupFormat, BackupOptions, BackupPreset, CompressionMethod, JobStatus, Phase, RestoreOptions,
+};
 
 async fn round_trip(format: BackupFormat, compression: u8, jobs: u8) {
+    round_trip_with(BackupOptions {
+        format,
+        compression,
+        jobs,
+        ..Default::default()
+    })
+    .await
+}
+
+async fn round_trip_with(mut options: BackupOptions) {
+    let format = options.format;
+    let zstd = options.compression_method == CompressionMethod::Zstd;
     let source = sample_db("src");
     let dir = tempfile::tempdir().unwrap();
     let output = dir
         .path()
-        .join(format!("sample.{}", format.default_extension()));
-    let (outcome, events) = backup(
-        &source,
-        BackupOptions {
-            output_path: output.clone(),
-            format,
-            compression,
-            jobs,
-            ..Default::default()
-        },
-    )
-    .await;
+        .join(format!("sample.{}", options.file_extension()));
+    options.output_path = output.clone();
+    let (outcome, events) = backup(&source, options).await;
     assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
     assert_eq!(events.finished().len(), 1, "exactly one terminal event");
     assert_eq!(outcome.progress.percent, 100.0);
@@ -39,6 +44,22 @@ async fn round_trip(format: BackupFormat, compression: u8, jobs: u8) {
 
     let info = tusk_engine::get_backup_info(&output).unwrap();
     assert_eq!(info.format, format);
+    assert_eq!(info.zstd, zstd);
+    if zstd {
+        assert_eq!(info.compression.algorithm, "zstd");
+        // Stock tools read it after one standard decompression.
+        let unpacked = dir.path().join("unpacked.backup");
+        let file = std::fs::File::open(&output).unwrap();
+        zstd::stream::copy_decode(file, std::fs::File::create(&unpacked).unwrap()).unwrap();
+        let listed = std::process::Command::new(pg().bin("pg_restore"))
+            .arg("-l")
+            .arg(&unpacked)
+            .output()
+            .unwrap();
+        assert!(listed.status.success(), "{listed:?}");
+        assert!(String::from_utf8_lossy(&listed.stdout).contains("TABLE DATA shop orders"));
+        std::fs::remove_file(&unpacked).unwrap();
+    }
     if format != BackupFormat::Plain {
         assert_eq!(info.database.as_deref(), Some(source.as_str()));
     }
@@ -79,18 +100,39 @@ async fn round_trip(format: BackupFormat, compression: u8, jobs: u8) {
     assert!(info.contents.constraints >= 4, "{:?}", info.contents);
 
     let target = format!("{source}_copy");
-    let (restored, _) = restore(
+    let parallel = format != BackupFormat::Plain && format != BackupFormat::Tar;
+    let (restored, events) = restore(
         &conn("postgres"),
         RestoreOptions {
             input_path: output.clone(),
             target_database: Some(target.clone()),
             create_database: true,
+            // zstd: pg_restore -j2 reads the unpacked archive.
+            jobs: if zstd && parallel { 2 } else { 1 },
+            single_transaction: !zstd,
             ..Default::default()
         },
     )
     .await;
     assert_eq!(restored.status, JobStatus::Completed, "{restored:#?}");
     assert_eq!(restored.progress.percent, 100.0);
+    let unpacking = events
+        .progress()
+        .iter()
+        .any(|p| p.phase == Phase::Unpacking);
+    assert_eq!(unpacking, zstd, "an unpacking phase only for zstd");
+    if zstd {
+        assert!(
+            restored.command.starts_with("zstd -dc "),
+            "{}",
+            restored.command
+        );
+    }
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(
+        leftovers, 1,
+        "the unpacked copy is removed after the restore"
+    );
     assert_eq!(fingerprint(&source), fingerprint(&target));
     // The identity sequence came along: new rows continue after the old ones.
     assert_eq!(
@@ -120,6 +162,13 @@ async fn tar_format_round_trip() {
 #[tokio::test]
 async fn plain_format_round_trip() {
     round_trip(BackupFormat::Plain, 0, 1).await;
+}
+
+#[tokio::test]
+async fn fast_preset_round_trip_through_zstd() {
+    let mut options = BackupOptions::default();
+    BackupPreset::Fast.apply(&mut options);
+    round_trip_with(options).await;
 }
 
 #[tokio::test]

@@ -32,7 +32,13 @@ archiveVersion: string | null, compression: Compression,
 /**
  * A plain SQL script stored gzip-compressed (`pg_dump -Fp -Z n`).
  */
-gzippedPlain: boolean, contents: BackupContents, 
+gzippedPlain: boolean, 
+/**
+ * A custom archive stored inside one zstd stream (the fast preset:
+ * `pg_dump -Fc -Z0 | zstd`). Stock pg_restore reads it after `zstd -d`;
+ * data positions are those of the decompressed archive.
+ */
+zstd: boolean, contents: BackupContents, 
 /**
  * Every table-of-contents entry, in archive order.
  */
@@ -80,6 +86,8 @@ export type DumpSection = "pre-data" | "data" | "post-data";
 
 export type InsertMode = "copy" | "inserts" | "columnInserts";
 
+export type CompressionMethod = "gzip" | "zstd";
+
 export type BackupOptions = { 
 /**
  * Connection profile to back up (resolved by the caller).
@@ -90,9 +98,9 @@ connectionId: string,
  */
 outputPath: string, format: BackupFormat, 
 /**
- * Compression level 0–9 (0 = none). Not available for tar.
+ * Compression level: gzip 0–9 (0 = none), zstd 1–19. Not available for tar.
  */
-compression: number, includeSchema: boolean, includeData: boolean, includePrivileges: boolean, includeOwnership: boolean, 
+compression: number, compressionMethod: CompressionMethod, includeSchema: boolean, includeData: boolean, includePrivileges: boolean, includeOwnership: boolean, 
 /**
  * Schemas to back up (`None` = all). pg_dump patterns are accepted.
  */
@@ -202,7 +210,7 @@ ignoreChecksum: boolean,
  */
 swap: boolean, };
 
-export type Phase = "preparing" | "safetyBackup" | "connecting" | "readingCatalog" | "schema" | "data" | "postData" | "verifying" | "finishing";
+export type Phase = "preparing" | "safetyBackup" | "unpacking" | "connecting" | "readingCatalog" | "schema" | "data" | "postData" | "verifying" | "finishing";
 
 export type BackupProgress = { phase: Phase, currentObject: string | null, objectsTotal: number | null, objectsCompleted: number, 
 /**

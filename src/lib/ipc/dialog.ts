@@ -4,7 +4,8 @@ import { open, save } from '@tauri-apps/plugin-dialog';
 import type { BackupFormat } from './bindings';
 
 const FILTERS: Record<BackupFormat, { name: string; extensions: string[] }[]> = {
-	custom: [{ name: 'PostgreSQL custom archive', extensions: ['backup', 'dump'] }],
+	// `.zst`: a custom archive compressed with zstd (the Fast preset).
+	custom: [{ name: 'PostgreSQL custom archive', extensions: ['backup', 'dump', 'zst'] }],
 	plain: [{ name: 'SQL script', extensions: ['sql', 'gz'] }],
 	tar: [{ name: 'Tar archive', extensions: ['tar'] }],
 	directory: []
@@ -31,7 +32,7 @@ export async function chooseBackupSource(kind: 'file' | 'folder'): Promise<strin
 		filters:
 			kind === 'file'
 				? [
-						{ name: 'Backups', extensions: ['backup', 'dump', 'sql', 'gz', 'tar'] },
+						{ name: 'Backups', extensions: ['backup', 'dump', 'zst', 'sql', 'gz', 'tar'] },
 						{ name: 'All files', extensions: ['*'] }
 					]
 				: undefined

@@ -107,6 +107,18 @@ impl Events {
             .collect()
     }
 
+    pub fn progress(&self) -> Vec<tusk_engine::BackupProgress> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                JobEvent::Progress(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn all_json(&self) -> String {
         serde_json::to_string(&*self.0.lock().unwrap()).unwrap()
     }
