@@ -22,7 +22,10 @@ use tokio_util::sync::CancellationToken;
 pub const LOG_CAPACITY: usize = 2000;
 /// Lines sent with an outcome.
 const TAIL_LINES: usize = 30;
-const PROBE_EVERY: Duration = Duration::from_millis(500);
+/// Probes read file positions this often; their server queries (a psql each)
+/// are spaced by [`SERVER_PROBE_EVERY`].
+const PROBE_EVERY: Duration = Duration::from_millis(200);
+pub(crate) const SERVER_PROBE_EVERY: Duration = Duration::from_millis(500);
 const PROBE_TIMEOUT: Duration = Duration::from_millis(800);
 const KILL_GRACE: Duration = Duration::from_millis(700);
 
@@ -131,10 +134,12 @@ pub enum Input {
 pub enum Output {
     Null,
     /// Compressed by us with zstd at `level` into the file at `path`, as it
-    /// arrives (the fast preset: `pg_dump -Fc -Z0 | zstd`).
+    /// arrives (the fast preset: `pg_dump -Fc -Z0 | zstd`); `streamed` counts
+    /// the bytes read from the tool, for progress.
     Zstd {
         path: PathBuf,
         level: i32,
+        streamed: std::sync::Arc<std::sync::atomic::AtomicU64>,
     },
 }
 
@@ -251,10 +256,14 @@ pub async fn run_tool<P: Probe>(
         Input::Null => None,
     };
     let writer = match run.output {
-        Output::Zstd { path, level } => child
+        Output::Zstd {
+            path,
+            level,
+            streamed,
+        } => child
             .stdout
             .take()
-            .map(|stdout| tokio::spawn(write_zstd(stdout, path, level))),
+            .map(|stdout| tokio::spawn(write_zstd(stdout, path, level, streamed))),
         Output::Null => None,
     };
     let stderr = child.stderr.take().expect("stderr is piped");
@@ -381,6 +390,7 @@ async fn write_zstd(
     mut stdout: tokio::process::ChildStdout,
     path: PathBuf,
     level: i32,
+    streamed: std::sync::Arc<std::sync::atomic::AtomicU64>,
 ) -> std::io::Result<()> {
     use tokio::io::AsyncReadExt;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
@@ -400,6 +410,7 @@ async fn write_zstd(
         if n == 0 {
             break;
         }
+        streamed.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         // The writer has stopped on an error: its result says which.
         if tx.send(buf[..n].to_vec()).await.is_err() {
             break;

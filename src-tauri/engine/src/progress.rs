@@ -147,25 +147,22 @@ impl Tracker {
                 false
             }
             Signal::Start(key) => {
-                let Some(i) = self.first_with(&key, |s| s == ItemState::Pending) else {
+                if let Some(i) = self.first_with(&key, |s| s == ItemState::Pending) {
+                    if !self.parallel {
+                        self.finish_running_except(None);
+                    }
+                    self.state[i] = ItemState::Running(0.0);
+                    self.enter(i);
+                    return true;
+                }
+                // A probe saw it begin before its log line did.
+                let Some(i) = self.first_with(&key, |s| matches!(s, ItemState::Running(_))) else {
                     return false;
                 };
                 if !self.parallel {
-                    self.finish_running();
+                    self.finish_running_except(Some(i));
                 }
-                self.state[i] = ItemState::Running(0.0);
-                self.current = Some(i);
-                self.phase = match self.items[i].kind {
-                    ItemKind::Data => Phase::Data,
-                    ItemKind::Index => Phase::PostData,
-                    ItemKind::Ddl
-                        if self.phase == Phase::Preparing
-                            || self.phase == Phase::ReadingCatalog =>
-                    {
-                        Phase::Schema
-                    }
-                    ItemKind::Ddl => self.phase,
-                };
+                self.enter(i);
                 true
             }
             Signal::Finish(key) => {
@@ -183,6 +180,21 @@ impl Tracker {
         }
     }
 
+    /// Item `i` has begun: it is the current one, and the phase follows it.
+    fn enter(&mut self, i: usize) {
+        self.current = Some(i);
+        self.phase = match self.items[i].kind {
+            ItemKind::Data => Phase::Data,
+            ItemKind::Index => Phase::PostData,
+            ItemKind::Ddl
+                if self.phase == Phase::Preparing || self.phase == Phase::ReadingCatalog =>
+            {
+                Phase::Schema
+            }
+            ItemKind::Ddl => self.phase,
+        };
+    }
+
     fn first_with(&self, key: &str, want: impl Fn(ItemState) -> bool) -> Option<usize> {
         self.by_key
             .get(key)?
@@ -191,9 +203,9 @@ impl Tracker {
             .find(|&i| want(self.state[i]))
     }
 
-    fn finish_running(&mut self) {
-        for s in &mut self.state {
-            if matches!(s, ItemState::Running(_)) {
+    fn finish_running_except(&mut self, keep: Option<usize>) {
+        for (i, s) in self.state.iter_mut().enumerate() {
+            if matches!(s, ItemState::Running(_)) && keep != Some(i) {
                 *s = ItemState::Done;
             }
         }
@@ -215,8 +227,11 @@ impl Tracker {
     /// Sets how far a running item is (0..1), as measured by a probe. Items not
     /// running yet are started (the probe saw them before the log did).
     pub fn set_fraction(&mut self, index: usize, fraction: f64) {
-        if self.state[index] == ItemState::Done {
-            return;
+        match self.state[index] {
+            ItemState::Done => return,
+            // Seen by a probe before its log line: it has begun all the same.
+            ItemState::Pending => self.enter(index),
+            ItemState::Running(_) => {}
         }
         self.state[index] = ItemState::Running(fraction.clamp(0.0, 0.99));
     }
@@ -381,6 +396,31 @@ mod tests {
             table: None,
             kind,
         }
+    }
+
+    #[test]
+    fn an_item_a_probe_saw_first_still_sets_the_phase_when_its_line_comes() {
+        let mut t = Tracker::new(vec![
+            item("schema", &["schema"], 10.0, ItemKind::Ddl),
+            item("public.a", &["TABLE DATA public.a"], 100.0, ItemKind::Data),
+            item("public.b", &["TABLE DATA public.b"], 100.0, ItemKind::Data),
+        ]);
+        t.apply(Signal::Start("schema".into()));
+        assert_eq!(t.snapshot().phase, Phase::Schema);
+        // pg_stat_progress_copy shows public.a before "dumping contents of…".
+        let a = t.find("TABLE DATA public.a").unwrap();
+        t.set_fraction(a, 0.4);
+        assert_eq!(t.snapshot().phase, Phase::Data);
+        assert!(t.apply(Signal::Start("TABLE DATA public.a".into())));
+        assert_eq!(t.snapshot().current_object.as_deref(), Some("public.a"));
+        // And the same for public.b: public.a is then done, not left running.
+        let b = t.find("TABLE DATA public.b").unwrap();
+        t.set_fraction(b, 0.1);
+        t.apply(Signal::Start("TABLE DATA public.b".into()));
+        let p = t.snapshot();
+        assert_eq!(p.current_object.as_deref(), Some("public.b"));
+        // The definitions and public.a.
+        assert_eq!(p.objects_completed, 2);
     }
 
     #[test]
