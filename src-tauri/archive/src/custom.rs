@@ -34,19 +34,88 @@ pub(crate) fn read_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
     Ok(toc.into_info(path, BackupFormat::Custom, len))
 }
 
-/// A custom archive inside a zstd stream: the table of contents, then every
-/// data block walked as it is decompressed (positions are those of the
-/// decompressed archive, as `zstd -d` would write it).
-pub(crate) fn read_zstd_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
+/// How much of a zstd-wrapped archive to read.
+pub(crate) enum ZstdRead<'a> {
+    /// The table of contents only: the head of the stream.
+    Toc,
+    /// Everything, every data block walked.
+    Walk,
+    /// Everything, walked, and every decompressed byte also written to `to`.
+    Unpack {
+        to: &'a Path,
+        progress: &'a crate::UnpackProgress,
+    },
+}
+
+/// Reads the decompressed stream and, when unpacking, copies what it reads
+/// into the unpacked file, counts it, and stops when asked to.
+struct Tee<'a, R> {
+    inner: R,
+    copy: Option<(std::io::BufWriter<File>, &'a crate::UnpackProgress)>,
+    /// A failed write, told apart from a damaged stream.
+    write_error: Option<std::io::Error>,
+}
+
+impl<R: std::io::Read> std::io::Read for Tee<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::Write;
+        use std::sync::atomic::Ordering;
+        let Some((out, progress)) = &mut self.copy else {
+            return self.inner.read(buf);
+        };
+        if progress.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("cancelled"));
+        }
+        let n = self.inner.read(buf)?;
+        if let Err(e) = out.write_all(&buf[..n]) {
+            let kind = e.kind();
+            self.write_error = Some(e);
+            return Err(std::io::Error::new(
+                kind,
+                "writing the unpacked archive failed",
+            ));
+        }
+        progress.written.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A custom archive inside a zstd stream: the table of contents, then (but
+/// for [`ZstdRead::Toc`]) every data block walked as it is decompressed.
+/// Positions are those of the decompressed archive, as `zstd -d` writes it.
+pub(crate) fn read_zstd(path: &Path, mode: ZstdRead<'_>) -> Result<BackupInfo, ArchiveError> {
     let (file, len) = crate::open_file(path)?;
     let decoder = zstd::stream::read::Decoder::new(file).map_err(|e| crate::io_error(path, e))?;
-    let mut rd = Reader::new(Stream(BufReader::with_capacity(1 << 18, decoder)), u64::MAX);
+    let (copy, walk_data) = match &mode {
+        ZstdRead::Toc => (None, false),
+        ZstdRead::Walk => (None, true),
+        ZstdRead::Unpack { to, progress } => {
+            let out = File::create(to).map_err(|e| crate::io_error(to, e))?;
+            (
+                Some((std::io::BufWriter::with_capacity(1 << 20, out), *progress)),
+                true,
+            )
+        }
+    };
+    let tee = Tee {
+        inner: decoder,
+        copy,
+        write_error: None,
+    };
+    let mut rd = Reader::new(Stream(BufReader::with_capacity(1 << 18, tee)), u64::MAX);
     let read = toc::read_toc(&mut rd, toc::FORMAT_CUSTOM, toc::Flavor::Offsets)
         .map_err(|f| f.into_error(path, "the table of contents"))
         .and_then(|mut toc| {
-            let blocks = data_blocks(&toc);
-            walk(&mut rd, &mut toc, &blocks, path).map(|()| toc)
+            if walk_data {
+                let blocks = data_blocks(&toc);
+                walk(&mut rd, &mut toc, &blocks, path)?;
+            }
+            Ok(toc)
         });
+    let tee = rd.into_inner().0.into_inner();
+    if let (Some(source), ZstdRead::Unpack { to, .. }) = (tee.write_error, &mode) {
+        return Err(crate::io_error(to, source));
+    }
     let toc = read.map_err(|e| match e {
         // The decompressor's own complaint: the stream is cut or damaged.
         ArchiveError::Io { source, .. } => crate::truncated(
@@ -55,6 +124,14 @@ pub(crate) fn read_zstd_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
         ),
         other => other,
     })?;
+    if let Some((mut out, _)) = tee.copy {
+        use std::io::Write;
+        let to = match &mode {
+            ZstdRead::Unpack { to, .. } => *to,
+            _ => path,
+        };
+        out.flush().map_err(|e| crate::io_error(to, e))?;
+    }
     let mut info = toc.into_info(path, BackupFormat::Custom, len);
     if info.compression.algorithm == "none" {
         info.compression = Compression {
@@ -355,6 +432,61 @@ mod tests {
             assert_eq!(info.format, BackupFormat::Custom);
             assert_eq!(info.size_bytes, packed.len() as u64);
             assert_eq!(ranges(&info), ranges(&read(&plain).unwrap()));
+        }
+    }
+
+    #[test]
+    fn unpacking_writes_what_zstd_d_writes_and_reads_it_in_the_same_pass() {
+        let plain = archive([OFFSET_NOT_SET, OFFSET_NOT_SET]);
+        let dir = tempfile::tempdir().unwrap();
+        let packed = dir.path().join("x.backup.zst");
+        std::fs::write(&packed, zstd(&plain)).unwrap();
+        let to = dir.path().join("x.backup");
+        let progress = crate::UnpackProgress::default();
+        let info = crate::unpack_zstd(&packed, &to, &progress).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), plain);
+        assert_eq!(
+            progress.written.load(std::sync::atomic::Ordering::Relaxed),
+            plain.len() as u64
+        );
+        assert!(info.zstd);
+        assert_eq!(info.path, packed);
+        assert_eq!(ranges(&info), ranges(&read(&plain).unwrap()));
+        // The quick read has the contents but no data sizes.
+        let quick = crate::read_toc_info(&packed).unwrap();
+        assert_eq!(quick.entries.len(), info.entries.len());
+        assert!(quick.entries.iter().all(|e| e.data.is_none()));
+        // Stopped: it fails.
+        progress
+            .stop
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(crate::unpack_zstd(&packed, &to, &progress).is_err());
+    }
+
+    #[test]
+    fn the_quick_read_still_refuses_a_cut_zstd_stream() {
+        // Big enough for several zstd blocks.
+        let mut plain = archive([OFFSET_NOT_SET, OFFSET_NOT_SET]);
+        let noise: Vec<u8> = (0..600_000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        plain.extend_from_slice(&noise);
+        let packed = zstd(&plain);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.backup.zst");
+        std::fs::write(&path, &packed).unwrap();
+        crate::detect::check_zstd_frames(&path).unwrap();
+        // Two frames and a skippable one are whole too.
+        let skippable = [&[0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0][..], b"abc"].concat();
+        std::fs::write(&path, [packed.clone(), skippable, zstd(b"more")].concat()).unwrap();
+        crate::detect::check_zstd_frames(&path).unwrap();
+        for cut in (5..packed.len()).step_by(997).chain([packed.len() - 1]) {
+            std::fs::write(&path, &packed[..cut]).unwrap();
+            let err = crate::detect::check_zstd_frames(&path).unwrap_err();
+            assert!(
+                matches!(err, ArchiveError::Truncated { ref detail, .. } if detail.contains("cut off")),
+                "cut at {cut}: {err:?}"
+            );
         }
     }
 

@@ -283,6 +283,86 @@ fn check_zstd(path: &Path) -> Result<(), ArchiveError> {
     Err(not_a_backup(path, found))
 }
 
+/// Checks a zstd file is whole without decompressing it: frame by frame,
+/// the header, then every block header (each says how long its block is) up
+/// to the last block, and the checksum. A file cut anywhere ends inside one
+/// of them. Skippable frames are stepped over.
+pub(crate) fn check_zstd_frames(path: &Path) -> Result<(), ArchiveError> {
+    let (file, len) = crate::open_file(path)?;
+    let mut rd = BufReader::new(file);
+    let cut = |at: u64| {
+        crate::truncated(
+            path,
+            format!("its zstd-compressed data is cut off at byte {at} of {len}"),
+        )
+    };
+    let mut pos = 0u64;
+    let read = |rd: &mut BufReader<File>, pos: &mut u64, n: usize| -> Result<u64, ArchiveError> {
+        let mut buf = [0u8; 8];
+        if *pos + n as u64 > len {
+            return Err(cut(len));
+        }
+        rd.read_exact(&mut buf[..n])
+            .map_err(|e| crate::io_error(path, e))?;
+        *pos += n as u64;
+        Ok(u64::from_le_bytes(buf))
+    };
+    let skip = |rd: &mut BufReader<File>, pos: &mut u64, n: u64| -> Result<(), ArchiveError> {
+        if *pos + n > len {
+            return Err(cut(len));
+        }
+        rd.seek_relative(n as i64)
+            .map_err(|e| crate::io_error(path, e))?;
+        *pos += n;
+        Ok(())
+    };
+    while pos < len {
+        let magic = read(&mut rd, &mut pos, 4)? as u32;
+        if magic & 0xFFFF_FFF0 == 0x184D_2A50 {
+            let size = read(&mut rd, &mut pos, 4)?;
+            skip(&mut rd, &mut pos, size)?;
+            continue;
+        }
+        if magic != 0xFD2F_B528 {
+            let detail = format!("its zstd data has no frame at byte {}", pos - 4);
+            return Err(crate::truncated(path, detail));
+        }
+        let fhd = read(&mut rd, &mut pos, 1)? as u8;
+        let single_segment = fhd & 0x20 != 0;
+        let window = u64::from(!single_segment);
+        let dictionary = [0, 1, 2, 4][usize::from(fhd & 3)];
+        let content_size = match fhd >> 6 {
+            0 => u64::from(single_segment),
+            1 => 2,
+            2 => 4,
+            _ => 8,
+        };
+        skip(&mut rd, &mut pos, window + dictionary + content_size)?;
+        loop {
+            let header = read(&mut rd, &mut pos, 3)?;
+            let size = header >> 3;
+            match (header >> 1) & 3 {
+                0 | 2 => skip(&mut rd, &mut pos, size)?,
+                1 => skip(&mut rd, &mut pos, 1)?,
+                _ => {
+                    let detail = format!(
+                        "its zstd data has a reserved block type at byte {}",
+                        pos - 3
+                    );
+                    return Err(crate::truncated(path, detail));
+                }
+            }
+            if header & 1 == 1 {
+                break;
+            }
+        }
+        if fhd & 0x04 != 0 {
+            skip(&mut rd, &mut pos, 4)?;
+        }
+    }
+    Ok(())
+}
+
 /// Accepts a gzip file whose content is a plain SQL script.
 fn check_gzip(path: &Path) -> Result<(), ArchiveError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;

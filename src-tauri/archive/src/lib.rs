@@ -30,12 +30,48 @@ use std::path::Path;
 pub fn read_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
     let (format, packing) = detect::detect(path)?;
     match format {
-        BackupFormat::Custom if packing == detect::Packing::Zstd => custom::read_zstd_info(path),
+        BackupFormat::Custom if packing == detect::Packing::Zstd => {
+            custom::read_zstd(path, custom::ZstdRead::Walk)
+        }
         BackupFormat::Custom => custom::read_info(path),
         BackupFormat::Directory => directory::read_info(path),
         BackupFormat::Tar => tarfmt::read_info(path),
         BackupFormat::Plain => plain::read_info(path, packing == detect::Packing::Gzip),
     }
+}
+
+/// What a restore needs before it starts, read quickly: for a zstd-wrapped
+/// custom archive the table of contents only (no data sizes), after checking
+/// the zstd stream is whole (its frames' block headers, without
+/// decompressing); for any other backup the same as [`read_info`].
+pub fn read_toc_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
+    let (format, packing) = detect::detect(path)?;
+    if format == BackupFormat::Custom && packing == detect::Packing::Zstd {
+        detect::check_zstd_frames(path)?;
+        return custom::read_zstd(path, custom::ZstdRead::Toc);
+    }
+    read_info(path)
+}
+
+/// How far an unpack is, and a way to stop it.
+#[derive(Debug, Default)]
+pub struct UnpackProgress {
+    /// Decompressed bytes written so far.
+    pub written: std::sync::atomic::AtomicU64,
+    /// Set to stop the unpack (it then fails).
+    pub stop: std::sync::atomic::AtomicBool,
+}
+
+/// Decompresses a zstd-wrapped custom archive into `to` (what `zstd -d`
+/// writes) and reads it as it goes: one pass gives the unpacked file and its
+/// full [`BackupInfo`] (positions are those of `to`; `path` stays the
+/// archive's). A failed write is an `Io` error on `to`.
+pub fn unpack_zstd(
+    path: &Path,
+    to: &Path,
+    progress: &UnpackProgress,
+) -> Result<BackupInfo, ArchiveError> {
+    custom::read_zstd(path, custom::ZstdRead::Unpack { to, progress })
 }
 
 fn io_error(path: &Path, source: io::Error) -> ArchiveError {

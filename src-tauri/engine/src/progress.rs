@@ -126,6 +126,24 @@ impl Tracker {
         &self.items
     }
 
+    /// Replaces the plan once more is known (a zstd backup's data sizes,
+    /// after unpacking it), keeping the clock, the phase and the percent
+    /// reached; items with a key in `done` start done.
+    pub fn replan(&mut self, items: Vec<WorkItem>, done: &[&str]) {
+        let mut next = Tracker::new(items);
+        for (i, item) in next.items.iter().enumerate() {
+            if item.keys.iter().any(|k| done.contains(&k.as_str())) {
+                next.state[i] = ItemState::Done;
+            }
+        }
+        next.started = self.started;
+        next.best_percent = self.best_percent;
+        next.bytes = self.bytes;
+        next.phase = self.phase;
+        next.parallel = self.parallel;
+        *self = next;
+    }
+
     pub fn set_phase(&mut self, phase: Phase) {
         self.phase = phase;
     }

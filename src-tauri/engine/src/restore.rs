@@ -30,6 +30,10 @@ const INDEX_COST: f64 = 0.2;
 /// data, measured with bench/ (0.5 s against 1.9 s for 388 MB).
 const UNPACK_COST: f64 = 0.25;
 
+/// Before a zstd backup is unpacked its data size is not known: this many
+/// times the file's size stands in for it (2.6 in bench/).
+const ZSTD_SIZE_GUESS: f64 = 2.5;
+
 /// What the user should know before confirming a restore.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -63,6 +67,8 @@ pub struct PreparedRestore {
     plan: Vec<WorkItem>,
     /// A zstd backup is unpacked here first: pg_restore reads this file.
     unpacked: Option<tempfile::TempPath>,
+    /// The entries chosen, for the plan made once a zstd backup is unpacked.
+    chosen: Option<Vec<i32>>,
     _list_file: Option<tempfile::NamedTempFile>,
 }
 
@@ -74,7 +80,9 @@ pub async fn prepare_restore(
 ) -> Result<PreparedRestore, EngineError> {
     options.validate()?;
     conn.validate()?;
-    let info = tusk_archive::read_info(&options.input_path)?;
+    // A zstd backup: its table of contents now, its data sizes as it is
+    // unpacked (one decompression in all).
+    let info = tusk_archive::read_toc_info(&options.input_path)?;
     options.validate_for(info.format)?;
     let mut chosen = chosen_entries(&info, options)?;
 
@@ -160,15 +168,11 @@ pub async fn prepare_restore(
         input_path,
         list_file.as_ref().map(|f| f.path()),
     );
-    let mut plan = restore_plan(&info, options, chosen.as_ref());
-    if info.zstd {
-        let data: f64 = plan
-            .iter()
-            .filter(|i| i.kind == ItemKind::Data)
-            .map(|i| i.weight)
-            .sum();
-        plan.insert(0, unpack_item(&info, data));
-    }
+    let plan = if info.zstd {
+        guessed_zstd_plan(&info)
+    } else {
+        restore_plan(&info, options, chosen.as_ref())
+    };
     let preflight = RestorePreflight {
         server,
         tool,
@@ -193,56 +197,81 @@ pub async fn prepare_restore(
         input,
         plan,
         unpacked,
+        chosen,
         _list_file: list_file,
     };
     prepared.preflight.command = prepared.command_display();
     Ok(prepared)
 }
 
-/// A zstd archive's size once unpacked: where its last data block ends.
-fn unpacked_size(info: &BackupInfo) -> u64 {
-    info.entries
-        .iter()
-        .filter_map(|e| match e.data {
-            Some(DataLocation::Range { end, .. }) => Some(end),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0)
+/// The guessed size of a zstd backup's data, before it is unpacked.
+fn guessed_zstd_data(info: &BackupInfo) -> f64 {
+    info.size_bytes as f64 * ZSTD_SIZE_GUESS
 }
 
-/// Where a zstd backup is unpacked: beside it when that folder is writable
-/// and has room, else the temporary folder; refused when neither has room.
+/// A zstd backup's plan until it is unpacked: the unpacking, then the rest
+/// at its guessed size (replaced by the real plan once the sizes are read).
+fn guessed_zstd_plan(info: &BackupInfo) -> Vec<WorkItem> {
+    let data = guessed_zstd_data(info);
+    vec![
+        unpack_item(info, data),
+        WorkItem {
+            label: "restoring".into(),
+            keys: vec!["restore".into()],
+            weight: data * (1.0 + INDEX_COST),
+            counted: false,
+            table: None,
+            kind: ItemKind::Data,
+        },
+    ]
+}
+
+/// Where a zstd backup is unpacked: beside it, or in the temporary folder
+/// when that has more room. Its unpacked size is known only once unpacked:
+/// refused here only when neither folder has even the backup's own size
+/// free; running out later fails the unpack before the target is touched.
 fn unpack_place(info: &BackupInfo) -> Result<tempfile::TempPath, EngineError> {
-    let needed = unpacked_size(info);
     let beside = info
         .path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let mut roomless = Vec::new();
-    for folder in [beside, std::env::temp_dir()] {
-        let free = nix::sys::statvfs::statvfs(&folder)
+    let free = |folder: &Path| {
+        nix::sys::statvfs::statvfs(folder)
             .map(|s| s.blocks_available() * s.fragment_size())
-            .unwrap_or(0);
-        if free < needed + needed / 20 {
-            roomless.push(format!("{} has {}", folder.display(), human_bytes(free)));
+            .unwrap_or(0)
+    };
+    let mut folders: Vec<(PathBuf, u64)> = [beside, std::env::temp_dir()]
+        .into_iter()
+        .map(|f| {
+            let room = free(&f);
+            (f, room)
+        })
+        .collect();
+    // The roomier first; beside the backup when they are alike.
+    folders.sort_by_key(|(_, room)| std::cmp::Reverse(*room / (1 << 30)));
+    for (folder, room) in &folders {
+        if *room < info.size_bytes {
             continue;
         }
         if let Ok(file) = tempfile::Builder::new()
             .prefix(".tusk-unpacked-")
             .suffix(".backup")
-            .tempfile_in(&folder)
+            .tempfile_in(folder)
         {
-            // Closed at once: the unpacking thread writes it by name, and the
-            // restore probe must not see an open descriptor of ours on it.
+            // Closed at once: the unpack writes it by name, and the restore
+            // probe must not see an open descriptor of ours on it.
             return Ok(file.into_temp_path());
         }
     }
+    let rooms: Vec<String> = folders
+        .iter()
+        .map(|(f, room)| format!("{} has {}", f.display(), human_bytes(*room)))
+        .collect();
     Err(EngineError::Preflight(format!(
-        "this zstd-compressed backup needs {} of free space to be unpacked before pg_restore reads it, and no folder has it ({}): free some space and try again",
-        human_bytes(needed),
-        roomless.join("; ")
+        "this zstd-compressed backup is unpacked before pg_restore reads it, which needs more than its own {} free, and no folder can take it ({}): free some space and try again",
+        human_bytes(info.size_bytes),
+        rooms.join("; ")
     )))
 }
 
@@ -580,8 +609,12 @@ impl PreparedRestore {
         &self.psql
     }
 
-    /// Bytes of table data in the archive that this restore loads.
+    /// Bytes of table data in the archive that this restore loads (guessed
+    /// for a zstd backup not unpacked yet).
     pub fn data_bytes(&self) -> u64 {
+        if self.info.zstd && self.info.entries.iter().all(|e| e.data.is_none()) {
+            return guessed_zstd_data(&self.info) as u64;
+        }
         self.plan
             .iter()
             .filter(|i| i.kind == ItemKind::Data)
@@ -601,37 +634,41 @@ impl PreparedRestore {
         }
     }
 
-    /// Unpacks a zstd backup into the file pg_restore reads, reporting
+    /// Unpacks a zstd backup into the file pg_restore reads, reading its
+    /// data sizes on the way (then the plan is made with them), reporting
     /// progress; `Err` is the outcome when it failed or was cancelled.
     async fn unpack(
-        &self,
+        &mut self,
         tracker: &mut Tracker,
         started_at: chrono::DateTime<Utc>,
         cancel: &CancelHandle,
         emit: EventSink<'_>,
     ) -> Result<(), JobOutcome> {
-        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-        use std::sync::Arc;
+        use std::sync::atomic::Ordering;
         let Some(target) = &self.unpacked else {
             return Ok(());
         };
-        let total = unpacked_size(&self.info).max(1);
-        let written = Arc::new(AtomicU64::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (from, to) = (self.options.input_path.clone(), target.to_path_buf());
-        let (w, st) = (written.clone(), stop.clone());
-        let mut task = tokio::task::spawn_blocking(move || unpack_zstd(&from, &to, &w, &st));
+        let guessed = guessed_zstd_data(&self.info).max(1.0);
+        let progress = std::sync::Arc::new(tusk_archive::UnpackProgress::default());
+        let (from, to, shared) = (
+            self.options.input_path.clone(),
+            target.to_path_buf(),
+            progress.clone(),
+        );
+        let mut task =
+            tokio::task::spawn_blocking(move || tusk_archive::unpack_zstd(&from, &to, &shared));
         tracker.set_phase(Phase::Unpacking);
         tracker.apply(Signal::Start("unpack".into()));
         emit(JobEvent::Progress(tracker.snapshot()));
         let mut throttle = Throttle::new(10);
         let result = loop {
             tokio::select! {
-                r = &mut task => break r.map_err(std::io::Error::other).and_then(|r| r),
-                _ = cancel.cancelled(), if !stop.load(Ordering::Relaxed) => stop.store(true, Ordering::Relaxed),
+                r = &mut task => break r.map_err(|e| EngineError::Io(e.to_string())).and_then(|r| r.map_err(EngineError::from)),
+                _ = cancel.cancelled(), if !progress.stop.load(Ordering::Relaxed) => progress.stop.store(true, Ordering::Relaxed),
                 _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
                     if let Some(i) = tracker.find("unpack") {
-                        tracker.set_fraction(i, written.load(Ordering::Relaxed) as f64 / total as f64);
+                        let written = progress.written.load(Ordering::Relaxed) as f64;
+                        tracker.set_fraction(i, written / guessed);
                     }
                     if throttle.ready() {
                         emit(JobEvent::Progress(tracker.snapshot()));
@@ -651,25 +688,42 @@ impl PreparedRestore {
             return Err(outcome);
         }
         match result {
-            Ok(()) => {
-                tracker.apply(Signal::Finish("unpack".into()));
+            Ok(info) => {
+                // The real plan, from the sizes read while unpacking.
+                let mut plan = restore_plan(&info, &self.options, self.chosen.as_ref());
+                let data: f64 = plan
+                    .iter()
+                    .filter(|i| i.kind == ItemKind::Data)
+                    .map(|i| i.weight)
+                    .sum();
+                plan.insert(0, unpack_item(&info, data));
+                tracker.replan(plan.clone(), &["unpack"]);
                 tracker.set_phase(Phase::Connecting);
+                self.plan = plan;
+                self.info = info;
                 Ok(())
             }
-            Err(e) => Err(self.outcome(
-                started_at,
-                Explanation {
-                    kind: if e.kind() == std::io::ErrorKind::StorageFull {
-                        FailureKind::DiskFull
-                    } else {
-                        FailureKind::Other
+            Err(e) => {
+                let disk_full = matches!(&e, EngineError::Archive(tusk_archive::ArchiveError::Io { source, .. }) if source.kind() == std::io::ErrorKind::StorageFull);
+                Err(self.outcome(
+                    started_at,
+                    Explanation {
+                        kind: if disk_full {
+                            FailureKind::DiskFull
+                        } else {
+                            FailureKind::Other
+                        },
+                        summary: format!("unpacking the zstd-compressed backup failed: {e}"),
+                        hint: if disk_full {
+                            "Nothing was restored: the target was not touched. Free space beside the backup or in the temporary folder, and try again.".into()
+                        } else {
+                            "Nothing was restored: the target was not touched.".into()
+                        },
                     },
-                    summary: format!("unpacking the zstd-compressed backup failed: {e}"),
-                    hint: "Nothing was restored: the target was not touched.".into(),
-                },
-                None,
-                tracker.snapshot(),
-            )),
+                    None,
+                    tracker.snapshot(),
+                ))
+            }
         }
     }
 
@@ -941,34 +995,6 @@ impl Probe for RestoreProbe<'_> {
                 tracker.set_fraction(i, build.fraction);
             }
         }
-    }
-}
-
-/// Decompresses `from` into `to`, counting bytes written, until done or `stop`.
-fn unpack_zstd(
-    from: &Path,
-    to: &Path,
-    written: &std::sync::atomic::AtomicU64,
-    stop: &std::sync::atomic::AtomicBool,
-) -> std::io::Result<()> {
-    use std::io::Read;
-    use std::sync::atomic::Ordering;
-    let mut decoder = zstd::stream::read::Decoder::new(std::fs::File::open(from)?)?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(to)?);
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "cancelled",
-            ));
-        }
-        let n = decoder.read(&mut buf)?;
-        if n == 0 {
-            return out.flush();
-        }
-        out.write_all(&buf[..n])?;
-        written.fetch_add(n as u64, Ordering::Relaxed);
     }
 }
 
