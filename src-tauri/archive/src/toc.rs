@@ -145,8 +145,28 @@ impl<R: Read> Reader<R> {
 
     /// `ReadInt`: a sign byte, then `int_size` bytes of magnitude, little-endian.
     pub(crate) fn int(&mut self) -> Result<i64, Fault> {
-        let negative = self.byte()? != 0;
-        let magnitude = little_endian(&self.bytes(self.int_size as u64)?)?;
+        let n = 1 + self.int_size;
+        // The usual sizes on the stack: a data walk reads one per row.
+        let mut small = [0u8; 9];
+        let raw: Vec<u8>;
+        let bytes: &[u8] = if n <= small.len() {
+            self.ensure(n as u64)?;
+            if let Err(e) = self.inner.read_exact(&mut small[..n]) {
+                return Err(match e.kind() {
+                    io::ErrorKind::UnexpectedEof => Fault::Eof {
+                        needed: self.pos + n as u64,
+                    },
+                    _ => Fault::Io(e),
+                });
+            }
+            self.pos += n as u64;
+            &small[..n]
+        } else {
+            raw = self.bytes(n as u64)?;
+            &raw
+        };
+        let negative = bytes[0] != 0;
+        let magnitude = little_endian(&bytes[1..])?;
         let value = i64::try_from(magnitude)
             .map_err(|_| Fault::Bad(format!("integer {magnitude} is out of range")))?;
         Ok(if negative { -value } else { value })
@@ -219,7 +239,17 @@ impl<R: BufRead> BufRead for Stream<R> {
 
 impl<R: BufRead> Skip for Stream<R> {
     fn skip_bytes(&mut self, n: u64) -> io::Result<u64> {
-        io::copy(&mut (&mut self.0).take(n), &mut io::sink())
+        let mut left = n;
+        while left > 0 {
+            let available = self.0.fill_buf()?.len();
+            if available == 0 {
+                break;
+            }
+            let step = available.min(usize::try_from(left).unwrap_or(usize::MAX));
+            self.0.consume(step);
+            left -= step as u64;
+        }
+        Ok(n - left)
     }
 }
 
