@@ -47,35 +47,29 @@ pub(crate) enum ZstdRead<'a> {
     },
 }
 
-/// Reads the decompressed stream and, when unpacking, copies what it reads
-/// into the unpacked file, counts it, and stops when asked to.
+/// Reads the decompressed stream and, when unpacking, hands what it reads to
+/// the thread writing the unpacked file; stops when asked to.
 struct Tee<'a, R> {
     inner: R,
-    copy: Option<(std::io::BufWriter<File>, &'a crate::UnpackProgress)>,
-    /// A failed write, told apart from a damaged stream.
-    write_error: Option<std::io::Error>,
+    copy: Option<(
+        std::sync::mpsc::SyncSender<Vec<u8>>,
+        &'a crate::UnpackProgress,
+    )>,
 }
 
 impl<R: std::io::Read> std::io::Read for Tee<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        use std::io::Write;
-        use std::sync::atomic::Ordering;
-        let Some((out, progress)) = &mut self.copy else {
+        let Some((tx, progress)) = &self.copy else {
             return self.inner.read(buf);
         };
-        if progress.stop.load(Ordering::Relaxed) {
+        if progress.stop.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(std::io::Error::other("cancelled"));
         }
         let n = self.inner.read(buf)?;
-        if let Err(e) = out.write_all(&buf[..n]) {
-            let kind = e.kind();
-            self.write_error = Some(e);
-            return Err(std::io::Error::new(
-                kind,
-                "writing the unpacked archive failed",
-            ));
+        if n > 0 && tx.send(buf[..n].to_vec()).is_err() {
+            // The writer stopped on an error; the caller reports it.
+            return Err(std::io::Error::other("writing the unpacked archive failed"));
         }
-        progress.written.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -83,55 +77,41 @@ impl<R: std::io::Read> std::io::Read for Tee<'_, R> {
 /// A custom archive inside a zstd stream: the table of contents, then (but
 /// for [`ZstdRead::Toc`]) every data block walked as it is decompressed.
 /// Positions are those of the decompressed archive, as `zstd -d` writes it.
+/// Unpacking writes on a second thread, beside the decompression.
 pub(crate) fn read_zstd(path: &Path, mode: ZstdRead<'_>) -> Result<BackupInfo, ArchiveError> {
     let (file, len) = crate::open_file(path)?;
     let decoder = zstd::stream::read::Decoder::new(file).map_err(|e| crate::io_error(path, e))?;
-    let (copy, walk_data) = match &mode {
-        ZstdRead::Toc => (None, false),
-        ZstdRead::Walk => (None, true),
+    let toc = match mode {
+        ZstdRead::Toc => read_stream(path, decoder, false)?,
+        ZstdRead::Walk => read_stream(path, decoder, true)?,
         ZstdRead::Unpack { to, progress } => {
-            let out = File::create(to).map_err(|e| crate::io_error(to, e))?;
-            (
-                Some((std::io::BufWriter::with_capacity(1 << 20, out), *progress)),
-                true,
-            )
+            let mut out = File::create(to).map_err(|e| crate::io_error(to, e))?;
+            std::thread::scope(|scope| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
+                let writer = scope.spawn(move || -> std::io::Result<()> {
+                    use std::io::Write;
+                    for chunk in rx {
+                        out.write_all(&chunk)?;
+                        progress
+                            .written
+                            .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    out.flush()
+                });
+                let tee = Tee {
+                    inner: decoder,
+                    copy: Some((tx, progress)),
+                };
+                let read = read_stream(path, tee, true);
+                let written = writer
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("the writer panicked")));
+                // A failed write explains a failed read: it comes first.
+                written.map_err(|e| crate::io_error(to, e))?;
+                read
+            })?
         }
     };
-    let tee = Tee {
-        inner: decoder,
-        copy,
-        write_error: None,
-    };
-    let mut rd = Reader::new(Stream(BufReader::with_capacity(1 << 18, tee)), u64::MAX);
-    let read = toc::read_toc(&mut rd, toc::FORMAT_CUSTOM, toc::Flavor::Offsets)
-        .map_err(|f| f.into_error(path, "the table of contents"))
-        .and_then(|mut toc| {
-            if walk_data {
-                let blocks = data_blocks(&toc);
-                walk(&mut rd, &mut toc, &blocks, path)?;
-            }
-            Ok(toc)
-        });
-    let tee = rd.into_inner().0.into_inner();
-    if let (Some(source), ZstdRead::Unpack { to, .. }) = (tee.write_error, &mode) {
-        return Err(crate::io_error(to, source));
-    }
-    let toc = read.map_err(|e| match e {
-        // The decompressor's own complaint: the stream is cut or damaged.
-        ArchiveError::Io { source, .. } => crate::truncated(
-            path,
-            format!("its zstd-compressed data is cut off or damaged ({source})"),
-        ),
-        other => other,
-    })?;
-    if let Some((mut out, _)) = tee.copy {
-        use std::io::Write;
-        let to = match &mode {
-            ZstdRead::Unpack { to, .. } => *to,
-            _ => path,
-        };
-        out.flush().map_err(|e| crate::io_error(to, e))?;
-    }
     let mut info = toc.into_info(path, BackupFormat::Custom, len);
     if info.compression.algorithm == "none" {
         info.compression = Compression {
@@ -141,6 +121,32 @@ pub(crate) fn read_zstd(path: &Path, mode: ZstdRead<'_>) -> Result<BackupInfo, A
     }
     info.zstd = true;
     Ok(info)
+}
+
+/// Header, TOC and (with `walk_data`) the data blocks from a decompressed
+/// stream; the decompressor's own errors mean the stream is cut or damaged.
+fn read_stream<R: std::io::Read>(
+    path: &Path,
+    stream: R,
+    walk_data: bool,
+) -> Result<Toc, ArchiveError> {
+    let mut rd = Reader::new(Stream(BufReader::with_capacity(1 << 18, stream)), u64::MAX);
+    let read = toc::read_toc(&mut rd, toc::FORMAT_CUSTOM, toc::Flavor::Offsets)
+        .map_err(|f| f.into_error(path, "the table of contents"))
+        .and_then(|mut toc| {
+            if walk_data {
+                let blocks = data_blocks(&toc);
+                walk(&mut rd, &mut toc, &blocks, path)?;
+            }
+            Ok(toc)
+        });
+    read.map_err(|e| match e {
+        ArchiveError::Io { source, .. } => crate::truncated(
+            path,
+            format!("its zstd-compressed data is cut off or damaged ({source})"),
+        ),
+        other => other,
+    })
 }
 
 /// A data-carrying entry: its index in the TOC, offset flag and offset.

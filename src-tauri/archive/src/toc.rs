@@ -110,10 +110,6 @@ impl<R: Read> Reader<R> {
         self.limit
     }
 
-    pub(crate) fn into_inner(self) -> R {
-        self.inner
-    }
-
     /// Fails before reading when fewer than `n` bytes remain.
     fn ensure(&self, n: u64) -> Result<(), Fault> {
         match self.pos.checked_add(n) {
