@@ -395,7 +395,7 @@ struct DumpProbe<'a> {
     app: String,
     output: PathBuf,
     rows: &'a HashMap<String, u64>,
-    /// When the server was last asked (a psql each time).
+    /// When the server was last asked (a query through the job's psql session).
     asked: Option<std::time::Instant>,
     /// zstd: bytes pg_dump has written to us so far.
     streamed: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,

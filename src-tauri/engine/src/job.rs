@@ -22,8 +22,8 @@ use tokio_util::sync::CancellationToken;
 pub const LOG_CAPACITY: usize = 2000;
 /// Lines sent with an outcome.
 const TAIL_LINES: usize = 30;
-/// Probes read file positions this often; their server queries (a psql each)
-/// are spaced by [`SERVER_PROBE_EVERY`].
+/// Probes read file positions this often; their server queries (through one
+/// kept-open psql session) are spaced by [`SERVER_PROBE_EVERY`].
 const PROBE_EVERY: Duration = Duration::from_millis(200);
 pub(crate) const SERVER_PROBE_EVERY: Duration = Duration::from_millis(500);
 const PROBE_TIMEOUT: Duration = Duration::from_millis(800);

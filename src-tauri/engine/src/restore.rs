@@ -967,8 +967,8 @@ impl Probe for RestoreProbe<'_> {
         if read > 0 {
             tracker.set_bytes(read);
         }
-        // The server is asked (a psql each time) only while indexes build,
-        // so loading data shares no CPU with it.
+        // The server is asked only while indexes build, so loading the data
+        // shares no CPU with the queries.
         let building = tracker
             .running()
             .any(|(_, item)| item.kind == ItemKind::Index);

@@ -178,17 +178,24 @@ async fn gzipped_plain_round_trip() {
 
 #[tokio::test]
 async fn selective_restore_of_one_table() {
+    selective_restore(BackupPreset::Standard).await;
+}
+
+/// The pre-flight of a zstd backup reads its table of contents only: the
+/// chosen table and what it needs still come out of it.
+#[tokio::test]
+async fn selective_restore_of_one_table_from_a_zstd_backup() {
+    selective_restore(BackupPreset::Fast).await;
+}
+
+async fn selective_restore(preset: BackupPreset) {
     let source = sample_db("sel");
     let dir = tempfile::tempdir().unwrap();
-    let output = dir.path().join("sel.backup");
-    let (outcome, _) = backup(
-        &source,
-        BackupOptions {
-            output_path: output.clone(),
-            ..Default::default()
-        },
-    )
-    .await;
+    let mut options = BackupOptions::default();
+    preset.apply(&mut options);
+    let output = dir.path().join(format!("sel.{}", options.file_extension()));
+    options.output_path = output.clone();
+    let (outcome, _) = backup(&source, options).await;
     assert_eq!(outcome.status, JobStatus::Completed);
 
     // A fresh database: the table's schema has to come along too.
