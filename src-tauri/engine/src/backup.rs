@@ -414,6 +414,7 @@ impl DumpProbe<'_> {
             return false;
         };
         let now = streamed.load(std::sync::atomic::Ordering::Relaxed);
+        let before = std::mem::replace(&mut self.seen, now);
         let Some((i, weight)) = tracker
             .running()
             .find(|(_, item)| item.kind == ItemKind::Data)
@@ -426,11 +427,10 @@ impl DumpProbe<'_> {
         let start = match self.current {
             Some((at, start)) if at == i => start,
             _ => {
-                self.current = Some((i, self.seen));
-                self.seen
+                self.current = Some((i, before));
+                before
             }
         };
-        self.seen = now;
         let expected = (weight * STREAM_RATIO).max(1.0);
         tracker.set_fraction(i, (now - start) as f64 / expected);
         true

@@ -53,15 +53,6 @@ pub enum CompressionMethod {
     Zstd,
 }
 
-impl CompressionMethod {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            CompressionMethod::Gzip => "gzip",
-            CompressionMethod::Zstd => "zstd",
-        }
-    }
-}
-
 /// Options for creating a backup. Field names and defaults follow the design
 /// seed; everything after `extra_args` is what pgAdmin users also expect.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
