@@ -47,70 +47,16 @@ pub(crate) enum ZstdRead<'a> {
     },
 }
 
-/// Reads the decompressed stream and, when unpacking, hands what it reads to
-/// the thread writing the unpacked file; stops when asked to.
-struct Tee<'a, R> {
-    inner: R,
-    copy: Option<(
-        std::sync::mpsc::SyncSender<Vec<u8>>,
-        &'a crate::UnpackProgress,
-    )>,
-}
-
-impl<R: std::io::Read> std::io::Read for Tee<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let Some((tx, progress)) = &self.copy else {
-            return self.inner.read(buf);
-        };
-        if progress.stop.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(std::io::Error::other("cancelled"));
-        }
-        let n = self.inner.read(buf)?;
-        if n > 0 && tx.send(buf[..n].to_vec()).is_err() {
-            // The writer stopped on an error; the caller reports it.
-            return Err(std::io::Error::other("writing the unpacked archive failed"));
-        }
-        Ok(n)
-    }
-}
-
 /// A custom archive inside a zstd stream: the table of contents, then (but
 /// for [`ZstdRead::Toc`]) every data block walked as it is decompressed.
 /// Positions are those of the decompressed archive, as `zstd -d` writes it.
-/// Unpacking writes on a second thread, beside the decompression.
 pub(crate) fn read_zstd(path: &Path, mode: ZstdRead<'_>) -> Result<BackupInfo, ArchiveError> {
     let (file, len) = crate::open_file(path)?;
     let decoder = zstd::stream::read::Decoder::new(file).map_err(|e| crate::io_error(path, e))?;
     let toc = match mode {
         ZstdRead::Toc => read_stream(path, decoder, false)?,
         ZstdRead::Walk => read_stream(path, decoder, true)?,
-        ZstdRead::Unpack { to, progress } => {
-            let mut out = File::create(to).map_err(|e| crate::io_error(to, e))?;
-            std::thread::scope(|scope| {
-                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
-                let writer = scope.spawn(move || -> std::io::Result<()> {
-                    use std::io::Write;
-                    for chunk in rx {
-                        out.write_all(&chunk)?;
-                        progress
-                            .written
-                            .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    out.flush()
-                });
-                let tee = Tee {
-                    inner: decoder,
-                    copy: Some((tx, progress)),
-                };
-                let read = read_stream(path, tee, true);
-                let written = writer
-                    .join()
-                    .unwrap_or_else(|_| Err(std::io::Error::other("the writer panicked")));
-                // A failed write explains a failed read: it comes first.
-                written.map_err(|e| crate::io_error(to, e))?;
-                read
-            })?
-        }
+        ZstdRead::Unpack { to, progress } => crate::unpack::unpack(path, decoder, to, progress)?,
     };
     let mut info = toc.into_info(path, BackupFormat::Custom, len);
     if info.compression.algorithm == "none" {
@@ -130,7 +76,16 @@ fn read_stream<R: std::io::Read>(
     stream: R,
     walk_data: bool,
 ) -> Result<Toc, ArchiveError> {
-    let mut rd = Reader::new(Stream(BufReader::with_capacity(1 << 18, stream)), u64::MAX);
+    read_buffered(path, BufReader::with_capacity(1 << 18, stream), walk_data)
+}
+
+/// [`read_stream`] on a stream that buffers itself.
+pub(crate) fn read_buffered<B: std::io::BufRead>(
+    path: &Path,
+    stream: B,
+    walk_data: bool,
+) -> Result<Toc, ArchiveError> {
+    let mut rd = Reader::new(Stream(stream), u64::MAX);
     let read = toc::read_toc(&mut rd, toc::FORMAT_CUSTOM, toc::Flavor::Offsets)
         .map_err(|f| f.into_error(path, "the table of contents"))
         .and_then(|mut toc| {
@@ -369,6 +324,11 @@ mod tests {
     /// A custom archive: TABLE 1, TABLE DATA 2 and 3, with their data blocks.
     /// `flags` are the offset flags of the two data entries.
     fn archive(flags: [u8; 2]) -> Vec<u8> {
+        archive_with(flags, b"abc")
+    }
+
+    /// [`archive`] with `data` as the first table's one chunk of data.
+    fn archive_with(flags: [u8; 2], data: &[u8]) -> Vec<u8> {
         let build = |offsets: [u64; 2]| {
             let mut w = Writer::default();
             w.header(14, toc::FORMAT_CUSTOM).int(3);
@@ -380,8 +340,8 @@ mod tests {
                 .offset(flags[1], offsets[1]);
             let first = w.buf.len() as u64;
             w.buf.push(BLK_DATA);
-            w.int(2).int(3);
-            w.buf.extend_from_slice(b"abc");
+            w.int(2).int(data.len() as i64);
+            w.buf.extend_from_slice(data);
             w.int(0);
             let second = w.buf.len() as u64;
             w.buf.push(BLK_DATA);
@@ -467,6 +427,64 @@ mod tests {
             .stop
             .store(true, std::sync::atomic::Ordering::Relaxed);
         assert!(crate::unpack_zstd(&packed, &to, &progress).is_err());
+    }
+
+    #[test]
+    fn unpacking_cycles_its_buffers_and_replaces_the_target() {
+        // More data than all the buffers in flight hold, so they are reused.
+        let data: Vec<u8> = (0..3_000_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let packed = dir.path().join("x.backup.zst");
+        let to = dir.path().join("x.backup");
+        let progress = crate::UnpackProgress::default();
+        let mut plain = Vec::new();
+        for flags in [[OFFSET_NOT_SET, OFFSET_NOT_SET], [OFFSET_SET, OFFSET_SET]] {
+            plain = archive_with(flags, &data);
+            std::fs::write(&packed, zstd(&plain)).unwrap();
+            // What was there is replaced.
+            std::fs::write(&to, vec![7u8; 5_000_000]).unwrap();
+            progress
+                .written
+                .store(0, std::sync::atomic::Ordering::Relaxed);
+            let info = crate::unpack_zstd(&packed, &to, &progress).unwrap();
+            assert!(std::fs::read(&to).unwrap() == plain, "what zstd -d writes");
+            assert_eq!(
+                progress.written.load(std::sync::atomic::Ordering::Relaxed),
+                plain.len() as u64
+            );
+            assert_eq!(ranges(&info), ranges(&read(&plain).unwrap()));
+            assert_eq!(ranges(&info)[0], 1 + 5 + 5 + data.len() as u64 + 5);
+        }
+
+        // Damaged compressed data: said so, whatever part of it.
+        let mut cut = zstd(&plain);
+        cut.truncate(cut.len() / 2);
+        std::fs::write(&packed, &cut).unwrap();
+        let err = crate::unpack_zstd(&packed, &to, &progress).unwrap_err();
+        assert_cut(err, "half a stream");
+    }
+
+    #[test]
+    fn a_failed_write_while_unpacking_is_an_error_on_the_unpacked_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let packed = dir.path().join("x.backup.zst");
+        let data = vec![1u8; 1_000_000];
+        std::fs::write(
+            &packed,
+            zstd(&archive_with([OFFSET_NOT_SET, OFFSET_NOT_SET], &data)),
+        )
+        .unwrap();
+        let full = Path::new("/dev/full");
+        let progress = crate::UnpackProgress::default();
+        match crate::unpack_zstd(&packed, full, &progress) {
+            Err(ArchiveError::Io { path, source }) => {
+                assert_eq!(path, full);
+                assert_eq!(source.kind(), std::io::ErrorKind::StorageFull);
+            }
+            other => panic!("expected a write error on /dev/full: {other:?}"),
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod plain;
 mod select;
 mod tarfmt;
 mod toc;
+mod unpack;
 
 pub use detect::detect_format;
 pub use error::ArchiveError;

@@ -399,7 +399,14 @@ impl GuardedRestore {
     ) -> JobOutcome {
         let started = std::time::Instant::now();
         let started_at = Utc::now();
-        if let Some(expected) = &self.catalog_sha {
+        // Checked beside the unpacking of a zstd backup when no safety
+        // backup comes first; else here, before anything else.
+        let beside_unpack = self.safety_backup.is_none()
+            && self
+                .catalog_sha
+                .as_deref()
+                .is_some_and(|sha| self.restore.check_while_unpacking(sha));
+        if let Some(expected) = self.catalog_sha.as_ref().filter(|_| !beside_unpack) {
             emit(JobEvent::Progress(BackupProgress {
                 phase: Phase::Verifying,
                 current_object: Some("SHA-256 checksum".into()),
@@ -411,7 +418,8 @@ impl GuardedRestore {
                 .await
                 .unwrap_or_else(|e| Err(e.to_string()));
             if let Err(why) = checked {
-                return self.refuse(started_at, format!("{why}. Nothing was restored."), "Restore it anyway only if you know why it changed (turn on \"ignore checksum\"), or pick another backup.", emit);
+                let refusal = crate::restore::checksum_refusal(why);
+                return self.finish_early(started_at, JobStatus::Failed, Some(refusal), emit);
             }
         }
         let safety_share = self

@@ -223,6 +223,11 @@ impl CancelHandle {
     pub async fn cancelled(&self) {
         self.0.cancelled().await
     }
+
+    /// A handle cancelled with this one, or on its own.
+    pub fn child(&self) -> Self {
+        Self(self.0.child_token())
+    }
 }
 
 /// Runs the tool to the end (or to cancellation), feeding `tracker`.

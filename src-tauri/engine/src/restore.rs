@@ -69,6 +69,8 @@ pub struct PreparedRestore {
     unpacked: Option<tempfile::TempPath>,
     /// The entries chosen, for the plan made once a zstd backup is unpacked.
     chosen: Option<Vec<i32>>,
+    /// The SHA-256 a zstd backup must have, checked while it unpacks.
+    expected_sha256: Option<String>,
     _list_file: Option<tempfile::NamedTempFile>,
 }
 
@@ -198,6 +200,7 @@ pub async fn prepare_restore(
         plan,
         unpacked,
         chosen,
+        expected_sha256: None,
         _list_file: list_file,
     };
     prepared.preflight.command = prepared.command_display();
@@ -609,6 +612,17 @@ impl PreparedRestore {
         &self.psql
     }
 
+    /// A zstd backup's checksum is checked while it unpacks, on its own
+    /// thread, before anything touches the target; `false` (and nothing
+    /// changed) for a backup that is not unpacked.
+    pub(crate) fn check_while_unpacking(&mut self, sha256: &str) -> bool {
+        if self.unpacked.is_none() {
+            return false;
+        }
+        self.expected_sha256 = Some(sha256.to_string());
+        true
+    }
+
     /// Bytes of table data in the archive that this restore loads (guessed
     /// for a zstd backup not unpacked yet).
     pub fn data_bytes(&self) -> u64 {
@@ -635,18 +649,21 @@ impl PreparedRestore {
     }
 
     /// Unpacks a zstd backup into the file pg_restore reads, reading its
-    /// data sizes on the way (then the plan is made with them), reporting
-    /// progress; `Err` is the outcome when it failed or was cancelled.
+    /// data sizes on the way, and checks the backup's recorded checksum
+    /// beside it when one is expected. Gives the plan made from the real
+    /// sizes and the full info (`None` when there is nothing to unpack);
+    /// `Err` is the outcome when it failed, was cancelled or the checksum
+    /// did not match.
     async fn unpack(
-        &mut self,
+        &self,
         tracker: &mut Tracker,
         started_at: chrono::DateTime<Utc>,
         cancel: &CancelHandle,
         emit: EventSink<'_>,
-    ) -> Result<(), JobOutcome> {
+    ) -> Result<Option<(Vec<WorkItem>, BackupInfo)>, JobOutcome> {
         use std::sync::atomic::Ordering;
         let Some(target) = &self.unpacked else {
-            return Ok(());
+            return Ok(None);
         };
         let guessed = guessed_zstd_data(&self.info).max(1.0);
         let progress = std::sync::Arc::new(tusk_archive::UnpackProgress::default());
@@ -657,6 +674,12 @@ impl PreparedRestore {
         );
         let mut task =
             tokio::task::spawn_blocking(move || tusk_archive::unpack_zstd(&from, &to, &shared));
+        // The checksum is read on its own thread while the backup unpacks.
+        let mut check = self.expected_sha256.clone().map(|expected| {
+            let path = self.options.input_path.clone();
+            tokio::task::spawn_blocking(move || crate::sidecar::check(&path, &expected))
+        });
+        let mut mismatch = None;
         tracker.set_phase(Phase::Unpacking);
         tracker.apply(Signal::Start("unpack".into()));
         emit(JobEvent::Progress(tracker.snapshot()));
@@ -664,6 +687,14 @@ impl PreparedRestore {
         let result = loop {
             tokio::select! {
                 r = &mut task => break r.map_err(|e| EngineError::Io(e.to_string())).and_then(|r| r.map_err(EngineError::from)),
+                checked = async { check.as_mut().expect("guarded").await }, if check.is_some() => {
+                    check = None;
+                    if let Err(why) = checked.unwrap_or_else(|e| Err(e.to_string())) {
+                        // What was unpacked is not the backup that was made.
+                        mismatch = Some(why);
+                        progress.stop.store(true, Ordering::Relaxed);
+                    }
+                }
                 _ = cancel.cancelled(), if !progress.stop.load(Ordering::Relaxed) => progress.stop.store(true, Ordering::Relaxed),
                 _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
                     if let Some(i) = tracker.find("unpack") {
@@ -676,6 +707,12 @@ impl PreparedRestore {
                 }
             }
         };
+        if let Some(check) = check.filter(|_| result.is_ok()) {
+            tokio::select! {
+                checked = check => mismatch = checked.unwrap_or_else(|e| Err(e.to_string())).err(),
+                _ = cancel.cancelled() => {}
+            }
+        }
         if cancel.is_cancelled() {
             let nothing = Explanation {
                 kind: FailureKind::Other,
@@ -686,6 +723,9 @@ impl PreparedRestore {
             outcome.status = JobStatus::Cancelled;
             outcome.error = None;
             return Err(outcome);
+        }
+        if let Some(why) = mismatch {
+            return Err(self.outcome(started_at, checksum_refusal(why), None, tracker.snapshot()));
         }
         match result {
             Ok(info) => {
@@ -698,10 +738,7 @@ impl PreparedRestore {
                     .sum();
                 plan.insert(0, unpack_item(&info, data));
                 tracker.replan(plan.clone(), &["unpack"]);
-                tracker.set_phase(Phase::Connecting);
-                self.plan = plan;
-                self.info = info;
-                Ok(())
+                Ok(Some((plan, info)))
             }
             Err(e) => {
                 let disk_full = matches!(&e, EngineError::Archive(tusk_archive::ArchiveError::Io { source, .. }) if source.kind() == std::io::ErrorKind::StorageFull);
@@ -731,20 +768,28 @@ impl PreparedRestore {
     pub async fn run(mut self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
         let started_at = Utc::now();
         let mut tracker = Tracker::new(self.plan.clone());
-        // Before anything touches the target: a zstd backup that does not
-        // unpack restores nothing.
-        if let Err(outcome) = self.unpack(&mut tracker, started_at, cancel, emit).await {
-            emit(JobEvent::Finished(Box::new(outcome.clone())));
-            return outcome;
-        }
-        tracker.set_phase(Phase::Connecting);
         let maintenance = Server::new(&self.psql, &self.maintenance, &self.env);
-        let mut created = false;
-        if self.options.create_database {
-            if let Err(e) = maintenance
+        // A new database is created while a zstd backup unpacks, and removed
+        // again if the unpack fails: nothing that was there is touched
+        // before the backup has unpacked (and matched its checksum).
+        let stop = cancel.child();
+        let create = async {
+            if !self.options.create_database {
+                return Ok(false);
+            }
+            let created = maintenance
                 .create_database(&self.preflight.target_database)
-                .await
-            {
+                .await;
+            if created.is_err() {
+                stop.cancel();
+            }
+            created.map(|()| true)
+        };
+        let (unpacked, created) =
+            tokio::join!(self.unpack(&mut tracker, started_at, &stop, emit), create);
+        let created = match created {
+            Ok(created) => created,
+            Err(e) => {
                 let outcome = self.outcome(
                     started_at,
                     failed_before_start(&e),
@@ -754,8 +799,25 @@ impl PreparedRestore {
                 emit(JobEvent::Finished(Box::new(outcome.clone())));
                 return outcome;
             }
-            created = true;
+        };
+        match unpacked {
+            Ok(Some((plan, info))) => {
+                self.plan = plan;
+                self.info = info;
+            }
+            Ok(None) => {}
+            Err(mut outcome) => {
+                if created {
+                    let db = &self.preflight.target_database;
+                    outcome
+                        .warnings
+                        .push(drop_new_database(&maintenance, db).await);
+                }
+                emit(JobEvent::Finished(Box::new(outcome.clone())));
+                return outcome;
+            }
         }
+        tracker.set_phase(Phase::Connecting);
         let target_server = Server::new(&self.psql, &self.target, &self.env);
         let read_path = self.unpacked.as_deref().unwrap_or(&self.info.path);
         let mut probe = RestoreProbe::new(
@@ -783,20 +845,9 @@ impl PreparedRestore {
         let mut outcome = self.judge(result, &mut tracker, started_at);
         if created && matches!(outcome.status, JobStatus::Failed | JobStatus::Cancelled) {
             let db = &self.preflight.target_database;
-            match maintenance
-                .query(
-                    "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE)",
-                    &[("db", db)],
-                )
-                .await
-            {
-                Ok(_) => outcome
-                    .warnings
-                    .push(format!("the new database \"{db}\" was removed again")),
-                Err(e) => outcome.warnings.push(format!(
-                    "the new database \"{db}\" could not be removed: {e}"
-                )),
-            }
+            outcome
+                .warnings
+                .push(drop_new_database(&maintenance, db).await);
         }
         emit(JobEvent::Finished(Box::new(outcome.clone())));
         outcome
@@ -870,6 +921,29 @@ impl PreparedRestore {
             outcome.progress = tracker.snapshot();
         }
         outcome
+    }
+}
+
+/// Removes the database this restore created; says how that went.
+async fn drop_new_database(maintenance: &Server<'_>, db: &str) -> String {
+    match maintenance
+        .query(
+            "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE)",
+            &[("db", db)],
+        )
+        .await
+    {
+        Ok(_) => format!("the new database \"{db}\" was removed again"),
+        Err(e) => format!("the new database \"{db}\" could not be removed: {e}"),
+    }
+}
+
+/// The backup no longer matches the checksum the history recorded.
+pub(crate) fn checksum_refusal(why: String) -> Explanation {
+    Explanation {
+        kind: FailureKind::Other,
+        summary: format!("{why}. Nothing was restored."),
+        hint: "Restore it anyway only if you know why it changed (turn on \"ignore checksum\"), or pick another backup.".into(),
     }
 }
 

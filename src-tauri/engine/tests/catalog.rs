@@ -51,7 +51,15 @@ async fn recorded_backup(c: &Catalog, db: &str, path: PathBuf) -> tusk_engine::J
         compression: 1,
         ..Default::default()
     };
-    let prepared = tusk_engine::prepare_backup(&uuid(), &conn(db), &options, &search())
+    recorded_backup_with(c, db, &options).await
+}
+
+async fn recorded_backup_with(
+    c: &Catalog,
+    db: &str,
+    options: &BackupOptions,
+) -> tusk_engine::JobOutcome {
+    let prepared = tusk_engine::prepare_backup(&uuid(), &conn(db), options, &search())
         .await
         .unwrap();
     let events = Events::default();
@@ -275,51 +283,99 @@ async fn restore_refuses_a_backup_whose_checksum_changed_unless_told() {
     let dir = tempfile::tempdir().unwrap();
     let c = catalog(dir.path());
     let db = sample_db("cat_sum");
-    let path = dir.path().join("sum.backup");
-    recorded_backup(&c, &db, path.clone()).await;
-    // Append a byte: the archive still reads, the checksum does not match.
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .unwrap();
-    std::io::Write::write_all(&mut f, b"\n").unwrap();
-    let target = format!("{db}_copy");
-    let options = RestoreOptions {
-        input_path: path.clone(),
-        target_database: Some(target.clone()),
-        create_database: true,
+    // A custom archive, checked before the restore; a zstd one (the fast
+    // preset), checked while it unpacks.
+    let gzip = BackupOptions {
+        output_path: dir.path().join("sum.backup"),
+        compression: 1,
         ..Default::default()
     };
-    let guarded =
-        prepare_guarded_restore(&uuid(), &conn("postgres"), &options, &search(), Some(&c))
-            .await
-            .unwrap();
-    assert!(guarded.safety.checks_checksum);
-    let outcome = guarded.run(Some(&c), &CancelHandle::new(), &|_| {}).await;
-    assert_eq!(outcome.status, JobStatus::Failed);
-    let error = outcome.error.unwrap();
-    assert!(
-        error.summary.contains("changed after it was made"),
-        "{}",
-        error.summary
-    );
-    assert!(error.summary.contains("Nothing was restored"));
-    let exists = pg().psql(
-        "postgres",
-        &format!("SELECT count(*) FROM pg_database WHERE datname = '{target}'"),
-    );
-    assert_eq!(exists.trim(), "0", "the target was never created");
-
-    let forced = RestoreOptions {
-        ignore_checksum: true,
-        ..options
+    let mut zstd = BackupOptions {
+        output_path: dir.path().join("sum.backup.zst"),
+        ..Default::default()
     };
-    let guarded = prepare_guarded_restore(&uuid(), &conn("postgres"), &forced, &search(), Some(&c))
-        .await
-        .unwrap();
-    let outcome = guarded.run(Some(&c), &CancelHandle::new(), &|_| {}).await;
-    assert_eq!(outcome.status, JobStatus::Completed, "{:?}", outcome.error);
-    assert_eq!(fingerprint(&target), fingerprint(&db));
+    tusk_engine::BackupPreset::Fast.apply(&mut zstd);
+    for (n, backup) in [gzip, zstd].iter().enumerate() {
+        let path = backup.output_path.clone();
+        let made = recorded_backup_with(&c, &db, backup).await;
+        assert_eq!(made.status, JobStatus::Completed, "{:?}", made.error);
+        // The archive still reads once this is appended (a newline after a
+        // custom archive, an empty skippable frame after a zstd stream); the
+        // checksum does not match.
+        let tail: &[u8] = if n == 0 {
+            b"\n"
+        } else {
+            &[0x50, 0x2a, 0x4d, 0x18, 0, 0, 0, 0]
+        };
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut f, tail).unwrap();
+        let target = format!("{db}_copy{n}");
+        let options = RestoreOptions {
+            input_path: path.clone(),
+            target_database: Some(target.clone()),
+            create_database: true,
+            ..Default::default()
+        };
+        let guarded =
+            prepare_guarded_restore(&uuid(), &conn("postgres"), &options, &search(), Some(&c))
+                .await
+                .unwrap();
+        assert!(guarded.safety.checks_checksum);
+        let events = Events::default();
+        let outcome = guarded
+            .run(Some(&c), &CancelHandle::new(), &events.sink())
+            .await;
+        assert_eq!(outcome.status, JobStatus::Failed, "{}", path.display());
+        assert_eq!(events.finished().len(), 1, "exactly one terminal event");
+        // The zstd backup's checksum is read beside its unpacking, not
+        // before it.
+        let phases: Vec<_> = events.progress().iter().map(|p| p.phase).collect();
+        assert_eq!(
+            phases.contains(&tusk_engine::Phase::Verifying),
+            n == 0,
+            "{phases:?}"
+        );
+        assert_eq!(phases.contains(&tusk_engine::Phase::Unpacking), n == 1);
+        let error = outcome.error.unwrap();
+        assert!(
+            error.summary.contains("changed after it was made"),
+            "{}",
+            error.summary
+        );
+        assert!(error.summary.contains("Nothing was restored"));
+        let exists = pg().psql(
+            "postgres",
+            &format!("SELECT count(*) FROM pg_database WHERE datname = '{target}'"),
+        );
+        assert_eq!(exists.trim(), "0", "no target is left behind");
+        assert_unpacked_copies_gone(dir.path());
+
+        let forced = RestoreOptions {
+            ignore_checksum: true,
+            ..options
+        };
+        let guarded =
+            prepare_guarded_restore(&uuid(), &conn("postgres"), &forced, &search(), Some(&c))
+                .await
+                .unwrap();
+        let outcome = guarded.run(Some(&c), &CancelHandle::new(), &|_| {}).await;
+        assert_eq!(outcome.status, JobStatus::Completed, "{:?}", outcome.error);
+        assert_eq!(fingerprint(&target), fingerprint(&db));
+        assert_unpacked_copies_gone(dir.path());
+    }
+}
+
+fn assert_unpacked_copies_gone(dir: &Path) {
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tusk-unpacked-"))
+        .collect();
+    assert!(left.is_empty(), "unpacked copies left: {left:?}");
 }
 
 #[tokio::test]

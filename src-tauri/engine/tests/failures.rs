@@ -426,3 +426,48 @@ async fn empty_or_unreadable_result_is_a_failure() {
         );
     }
 }
+
+/// A zstd backup unpacks while the new database is created: when the
+/// database cannot be created, that is the error, and nothing is left.
+#[tokio::test]
+async fn a_restore_that_cannot_create_its_database_says_so_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db("nocreate");
+    let mut options = BackupOptions::default();
+    tusk_engine::BackupPreset::Fast.apply(&mut options);
+    options.output_path = dir.path().join("n.backup.zst");
+    let (made, _) = backup(&db, options.clone()).await;
+    assert_eq!(made.status, JobStatus::Completed, "{:?}", made.error);
+    pg().psql("postgres", "DO $$ BEGIN CREATE ROLE tusk_limited LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    let mut limited = conn("postgres");
+    limited.user = Some("tusk_limited".into());
+    let restore = RestoreOptions {
+        input_path: options.output_path.clone(),
+        target_database: Some(format!("{db}_copy")),
+        create_database: true,
+        ..Default::default()
+    };
+    let prepared = tusk_engine::prepare_restore(&uuid(), &limited, &restore, &search())
+        .await
+        .expect("the pre-flight does not know the role cannot create databases");
+    let events = Events::default();
+    let outcome = prepared
+        .run(&tusk_engine::CancelHandle::new(), &events.sink())
+        .await;
+    assert_eq!(outcome.status, JobStatus::Failed);
+    let error = outcome.error.expect("explained");
+    assert!(
+        error
+            .summary
+            .contains("permission denied to create database"),
+        "{error:?}"
+    );
+    assert!(error.hint.contains("Nothing was restored"), "{error:?}");
+    assert_eq!(events.finished().len(), 1);
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "the backup only, no unpacked copy: {left:?}");
+}
