@@ -30,22 +30,38 @@ async fn cancel_mid_dump_of_parallel_directory_backup() {
         .await
         .unwrap();
     let cancel = CancelHandle::new();
+    // Percent × 10 reached so far.
+    let reached = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let watcher = {
         let cancel = cancel.clone();
         let needle = dir.path().display().to_string();
+        let reached = reached.clone();
         tokio::spawn(async move {
-            // Wait until the leader and both workers copy data.
+            // Wait until the leader and both workers copy data and the
+            // progress has moved (however loaded the machine is).
             let deadline = Instant::now() + Duration::from_secs(30);
-            while processes_mentioning(&needle).len() < 3 && Instant::now() < deadline {
+            while (processes_mentioning(&needle).len() < 3
+                || reached.load(std::sync::atomic::Ordering::Relaxed) < 60)
+                && Instant::now() < deadline
+            {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            tokio::time::sleep(Duration::from_millis(700)).await;
             let running = processes_mentioning(&needle).len();
             cancel.cancel();
             (Instant::now(), running)
         })
     };
-    let outcome = prepared.run(&cancel, &events.sink()).await;
+    let sink = events.sink();
+    let record = |e: JobEvent| {
+        if let JobEvent::Progress(p) = &e {
+            reached.fetch_max(
+                (p.percent * 10.0) as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+        sink(e)
+    };
+    let outcome = prepared.run(&cancel, &record).await;
     let (cancelled_at, running) = watcher.await.unwrap();
     assert!(
         running >= 3,
