@@ -110,9 +110,13 @@ test('cancel_job ends a long backup as cancelled with no file left', async () =>
 		jobId: 'e2e-cancel',
 		options: { connectionId, outputPath, compression: 9 }
 	});
-	await until('the backup to copy data', async () => {
+	// pg_dump is at work once the job is past connecting; a job that ended
+	// first fails here at once, saying how it ended.
+	await until('the backup to start dumping', async () => {
 		const job = (await ipc(client, 'list_jobs')).find((j) => j.jobId === 'e2e-cancel');
-		return job?.progress?.phase === 'data';
+		if (job?.outcome)
+			throw new Error(`the backup ended before it was cancelled: ${job.outcome.status}`);
+		return ['schema', 'data'].includes(job?.progress?.phase);
 	});
 	assert.equal(await ipc(client, 'cancel_job', { jobId: 'e2e-cancel' }), true);
 	const outcome = await finished('e2e-cancel');
