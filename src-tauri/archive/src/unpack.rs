@@ -51,7 +51,7 @@ pub(crate) fn unpack<R: Read + Send>(
             chunks.drain().map_err(|e| crate::io_error(to, e))?;
             Ok(toc)
         });
-        let write_error = chunks.finish();
+        let write_error = chunks.write_error.take();
         // The decompressing thread stops once its channels close.
         drop(chunks);
         let decompressed = decompressing
@@ -146,14 +146,6 @@ impl Chunks<'_> {
             }
             self.consume(n);
         }
-    }
-
-    /// Flushes the unpacked file; the write error, if any.
-    fn finish(&mut self) -> Option<io::Error> {
-        if self.write_error.is_none() {
-            self.write_error = self.out.flush().err();
-        }
-        self.write_error.take()
     }
 }
 

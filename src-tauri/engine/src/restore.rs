@@ -707,7 +707,9 @@ impl PreparedRestore {
                 }
             }
         };
-        if let Some(check) = check.filter(|_| result.is_ok()) {
+        // Even after a failed unpack: a backup that changed since it was
+        // made is the better explanation.
+        if let Some(check) = check {
             tokio::select! {
                 checked = check => mismatch = checked.unwrap_or_else(|e| Err(e.to_string())).err(),
                 _ = cancel.cancelled() => {}
