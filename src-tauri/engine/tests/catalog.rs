@@ -368,6 +368,111 @@ async fn restore_refuses_a_backup_whose_checksum_changed_unless_told() {
     }
 }
 
+#[tokio::test]
+async fn a_damaged_zstd_backup_is_refused_for_its_changed_checksum() {
+    // The unpack fails on the damage and the checksum read beside it fails
+    // too: the changed checksum is the explanation the user gets, as it is
+    // for any other backup (the data no longer being what was made).
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_sum_damaged");
+    // Enough data for many zstd blocks: the damage below sits early in the
+    // stream, so the unpack fails long before the checksum is read through.
+    pg().psql(
+        &db,
+        "CREATE TABLE public.bulk AS SELECT g, md5(g::text) AS h FROM generate_series(1, 200000) g",
+    );
+    let mut backup = BackupOptions {
+        output_path: dir.path().join("damaged.backup.zst"),
+        ..Default::default()
+    };
+    tusk_engine::BackupPreset::Fast.apply(&mut backup);
+    let made = recorded_backup_with(&c, &db, &backup).await;
+    assert_eq!(made.status, JobStatus::Completed, "{:?}", made.error);
+    let path = backup.output_path.clone();
+    // One byte inside a compressed block a fifth of the way in: the frames'
+    // layout, which the pre-flight checks, stays whole; the unpack stops there.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = compressed_block_at(&bytes, bytes.len() / 5);
+    bytes[at] ^= 0x5a;
+    std::fs::write(&path, &bytes).unwrap();
+
+    // Unrecorded, the damage itself is what is reported.
+    let target = format!("{db}_copy");
+    let options = RestoreOptions {
+        input_path: path.clone(),
+        target_database: Some(target.clone()),
+        create_database: true,
+        ..Default::default()
+    };
+    let guarded = prepare_guarded_restore(&uuid(), &conn("postgres"), &options, &search(), None)
+        .await
+        .unwrap();
+    let outcome = guarded.run(None, &CancelHandle::new(), &|_| {}).await;
+    assert_eq!(outcome.status, JobStatus::Failed);
+    let error = outcome.error.unwrap();
+    assert!(
+        error.summary.contains("cut off or damaged"),
+        "{}",
+        error.summary
+    );
+
+    // Recorded, the changed checksum is.
+    let guarded =
+        prepare_guarded_restore(&uuid(), &conn("postgres"), &options, &search(), Some(&c))
+            .await
+            .unwrap();
+    assert!(guarded.safety.checks_checksum);
+    let events = Events::default();
+    let outcome = guarded
+        .run(Some(&c), &CancelHandle::new(), &events.sink())
+        .await;
+    assert_eq!(outcome.status, JobStatus::Failed);
+    assert_eq!(events.finished().len(), 1, "exactly one terminal event");
+    let error = outcome.error.unwrap();
+    assert!(
+        error.summary.contains("changed after it was made"),
+        "{}",
+        error.summary
+    );
+    assert!(error.summary.contains("Nothing was restored"));
+    let exists = pg().psql(
+        "postgres",
+        &format!("SELECT count(*) FROM pg_database WHERE datname = '{target}'"),
+    );
+    assert_eq!(exists.trim(), "0", "no target is left behind");
+    assert_unpacked_copies_gone(dir.path());
+}
+
+/// The first content byte (the literals section's header) of the first
+/// compressed block at or after `from` in a one-frame zstd stream (RFC 8878:
+/// frame header, then blocks with 3-byte headers). Damaged, the decoder
+/// stops there; a byte further in may only change the output, found by the
+/// content checksum at the end.
+fn compressed_block_at(zst: &[u8], from: usize) -> usize {
+    assert_eq!(&zst[..4], &[0x28, 0xb5, 0x2f, 0xfd], "a zstd frame");
+    let fhd = zst[4];
+    let single_segment = fhd & 0x20 != 0;
+    let dict_id = [0, 1, 2, 4][usize::from(fhd & 3)];
+    let content_size = match fhd >> 6 {
+        0 => usize::from(single_segment),
+        1 => 2,
+        2 => 4,
+        _ => 8,
+    };
+    let mut pos = 5 + usize::from(!single_segment) + dict_id + content_size;
+    loop {
+        let header = u32::from_le_bytes([zst[pos], zst[pos + 1], zst[pos + 2], 0]);
+        let (last, kind, size) = (header & 1 == 1, (header >> 1) & 3, (header >> 3) as usize);
+        let content = if kind == 1 { 1 } else { size };
+        if kind == 2 && pos >= from && size > 16 {
+            return pos + 3;
+        }
+        assert!(!last, "no compressed block after byte {from}");
+        pos += 3 + content;
+    }
+}
+
 fn assert_unpacked_copies_gone(dir: &Path) {
     let left: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
