@@ -182,7 +182,11 @@ foreign_now() { cat "$WORK/foreign" 2>/dev/null || echo 0; }
 
 CONN=(-h "$PGDIR" -p "$PORT" -U postgres)
 q() { local db=$1; shift; "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "${CONN[@]}" -d "$db" "$@"; }
-checkpoint() { q postgres -c "CHECKPOINT" >/dev/null; }
+# Each measured run starts from the same state, whatever ran before it: the
+# server's dirty buffers written (CHECKPOINT) and the kernel's write-back of
+# them and of earlier runs' files done (sync). Without it, a run that follows
+# a restore pays for writing out that restore's gigabyte.
+settle() { q postgres -c "CHECKPOINT" >/dev/null && sync; }
 dropdb_() { PGOPTIONS="-c client_min_messages=warning" "$PGBIN/dropdb" "${CONN[@]}" --if-exists "$1"; }
 
 # ---------------------------------------------------------------- data
@@ -304,6 +308,7 @@ measure() {
   shift
   for attempt in 1 2 3; do
     wait_idle
+    settle
     DUR=""
     f0=$(foreign_now)
     "$@"
@@ -362,7 +367,7 @@ one_fast() { # WHO REP
 one_restore() { # WHO REP
   local db=restore_${1}_$2 rows_back
   dropdb_ "$db"
-  checkpoint
+  settle
   case $1 in
     tusk)
       run_tusk "restore_$2" restore "$FAST_TUSK" "${CONN[@]}" --target-db "$db" --create-db -j 2 --no-single-transaction
@@ -452,6 +457,10 @@ unpacked_restore() { # DB ARGV... : zstd -d, createdb + pg_restore of the result
   rm -f "$FAST_UNPACKED"
   return $rc
 }
+# The first restore into this server creates its WAL segments; later ones
+# recycle them. A warm-up restore, not counted, so that rep 1's first run
+# (tusk's) does not pay for it alone.
+measure "warm-up (not counted)" one_restore direct 0
 W_RS_TUSK=() W_RS_DIRECT=() W_RS_FC=() D_RS=()
 for r in $(seq 1 "$REPS"); do
   order=(tusk direct fc)
@@ -504,7 +513,7 @@ zstd_restore() { # DB : zstd -d to a file, createdb, pg_restore -j 2 of it
 }
 one_zstd_restore() {
   dropdb_ zstd_restore
-  checkpoint
+  settle
   timed /dev/null "$WORK/cand.err" zstd_restore zstd_restore
   SIZE=0
   local rows_back
