@@ -1009,14 +1009,7 @@ impl<'a> RestoreProbe<'a> {
         let mut found = Vec::new();
         for (path, pos) in open_files(pgid) {
             if path == self.archive {
-                if let Some((start, end, key)) =
-                    self.ranges.iter().find(|(s, e, _)| pos >= *s && pos <= *e)
-                {
-                    found.push((
-                        key.clone(),
-                        (pos - start) as f64 / (end - start).max(1) as f64,
-                    ));
-                }
+                found.extend(range_at(&self.ranges, pos));
             } else if path.parent() == Some(self.archive.as_path()) {
                 let name = path
                     .file_name()
@@ -1029,6 +1022,15 @@ impl<'a> RestoreProbe<'a> {
         }
         found
     }
+}
+
+/// The data entry a reader at `pos` is in, and how far into it. Ranges are
+/// half-open: one entry ends where the next begins, and a worker that has
+/// just sought to the start of a block is beginning that block, not at the
+/// end of the one before (which another worker may still be loading).
+fn range_at(ranges: &[(u64, u64, String)], pos: u64) -> Option<(String, f64)> {
+    let (start, end, key) = ranges.iter().find(|(s, e, _)| (*s..*e).contains(&pos))?;
+    Some((key.clone(), (pos - start) as f64 / (end - start) as f64))
 }
 
 impl Probe for RestoreProbe<'_> {
@@ -1140,5 +1142,17 @@ mod tests {
             split_table("\"My \"\"odd\"\" schema\".\"T.1\""),
             ("My \"odd\" schema".into(), "T.1".into())
         );
+    }
+
+    #[test]
+    fn a_reader_at_the_start_of_a_block_is_in_that_block() {
+        let ranges = vec![(100, 300, "#1".to_string()), (300, 400, "#2".to_string())];
+        assert_eq!(range_at(&ranges, 200), Some(("#1".into(), 0.5)));
+        // Where #1 ends #2 begins: #1 is not taken for done.
+        assert_eq!(range_at(&ranges, 300), Some(("#2".into(), 0.0)));
+        assert_eq!(range_at(&ranges, 50), None);
+        assert_eq!(range_at(&ranges, 400), None);
+        // An empty block holds no reader.
+        assert_eq!(range_at(&[(5, 5, "#3".to_string())], 5), None);
     }
 }
