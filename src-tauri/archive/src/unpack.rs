@@ -19,8 +19,8 @@ const BUFFERS: usize = 8;
 /// Size of each write to the unpacked file, as `zstd -d` writes. Measured
 /// on the benchmark's 388 MB archive (ext4, kernel 6.18): 32 KiB writes
 /// took 0.30–0.31 s in 12 runs out of 12, the same as `zstd -d`; writes of a
-/// whole 256 KiB buffer took 0.31–0.95 s, with one run in three over 0.55 s,
-/// the time going to copying into the page cache (its larger folios).
+/// whole 256 KiB buffer took 0.31–1.16 s, a third of the runs or more over
+/// 0.55 s, the time going to copying into the page cache (its larger folios).
 const WRITE_PIECE: usize = 32 << 10;
 
 /// Decompresses `decoder` into `to` (what `zstd -d` writes), walking the
