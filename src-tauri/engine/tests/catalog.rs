@@ -339,19 +339,7 @@ async fn restore_refuses_a_backup_whose_checksum_changed_unless_told() {
             "{phases:?}"
         );
         assert_eq!(phases.contains(&tusk_engine::Phase::Unpacking), n == 1);
-        let error = outcome.error.unwrap();
-        assert!(
-            error.summary.contains("changed after it was made"),
-            "{}",
-            error.summary
-        );
-        assert!(error.summary.contains("Nothing was restored"));
-        let exists = pg().psql(
-            "postgres",
-            &format!("SELECT count(*) FROM pg_database WHERE datname = '{target}'"),
-        );
-        assert_eq!(exists.trim(), "0", "no target is left behind");
-        assert_unpacked_copies_gone(dir.path());
+        assert_refused_as_changed(&outcome, &target, dir.path());
 
         let forced = RestoreOptions {
             ignore_checksum: true,
@@ -429,7 +417,13 @@ async fn a_damaged_zstd_backup_is_refused_for_its_changed_checksum() {
         .await;
     assert_eq!(outcome.status, JobStatus::Failed);
     assert_eq!(events.finished().len(), 1, "exactly one terminal event");
-    let error = outcome.error.unwrap();
+    assert_refused_as_changed(&outcome, &target, dir.path());
+}
+
+/// The restore was refused because the backup's checksum changed, and left
+/// neither the new database nor an unpacked copy behind.
+fn assert_refused_as_changed(outcome: &tusk_engine::JobOutcome, target: &str, dir: &Path) {
+    let error = outcome.error.as_ref().expect("an error");
     assert!(
         error.summary.contains("changed after it was made"),
         "{}",
@@ -441,7 +435,7 @@ async fn a_damaged_zstd_backup_is_refused_for_its_changed_checksum() {
         &format!("SELECT count(*) FROM pg_database WHERE datname = '{target}'"),
     );
     assert_eq!(exists.trim(), "0", "no target is left behind");
-    assert_unpacked_copies_gone(dir.path());
+    assert_unpacked_copies_gone(dir);
 }
 
 /// The first content byte (the literals section's header) of the first
