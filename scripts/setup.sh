@@ -8,6 +8,8 @@ packages=(
   # Tauri 2 on Linux, the keychain (Secret Service over D-Bus), headless UI tests
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   curl wget file xvfb xauth imagemagick chromium fonts-dejavu-core
+  # the CLI tests trace fsync calls
+  strace
 )
 missing=()
 for p in "${packages[@]}"; do

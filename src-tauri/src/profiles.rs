@@ -239,5 +239,6 @@ fn spec_of(
         user: clean(user),
         password: None,
         sslmode: clean(sslmode),
+        ..Default::default()
     }
 }

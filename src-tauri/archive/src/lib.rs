@@ -9,6 +9,7 @@ mod directory;
 mod error;
 mod model;
 mod plain;
+mod script;
 mod select;
 mod tarfmt;
 mod toc;
@@ -18,6 +19,7 @@ pub use detect::detect_format;
 pub use error::ArchiveError;
 pub use model::*;
 pub use plain::{count_copy_rows, count_plain_rows, CopyRows};
+pub use script::{FindingKind, ScriptFinding, ScriptFindings};
 pub use select::{render_list_file, select_tables, SelectError};
 
 use std::fs::File;
@@ -38,6 +40,16 @@ pub fn read_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
         BackupFormat::Directory => directory::read_info(path),
         BackupFormat::Tar => tarfmt::read_info(path),
         BackupFormat::Plain => plain::read_info(path, packing == detect::Packing::Gzip),
+    }
+}
+
+/// Checks what [`read_info`] cannot tell without decompressing the data:
+/// every data file of a directory archive is read to its end. Other formats
+/// were checked whole by [`read_info`] already.
+pub fn check_data(info: &BackupInfo) -> Result<(), ArchiveError> {
+    match info.format {
+        BackupFormat::Directory => directory::check_data(&info.path),
+        _ => Ok(()),
     }
 }
 

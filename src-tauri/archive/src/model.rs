@@ -95,6 +95,11 @@ pub struct BackupInfo {
     /// `pg_dump -Fc -Z0 | zstd`). Stock pg_restore reads it after `zstd -d`;
     /// data positions are those of the decompressed archive.
     pub zstd: bool,
+    /// A plain SQL script: what it would make psql do besides running SQL
+    /// in the chosen database (backslash commands, database switches, …).
+    /// Empty for archives, which pg_restore runs without psql.
+    #[serde(default)]
+    pub script: crate::ScriptFindings,
     pub contents: BackupContents,
     /// Every table-of-contents entry, in archive order.
     pub entries: Vec<TocEntry>,

@@ -13,6 +13,7 @@
 //! Lines inside COPY data are skipped, so table contents that look like those
 //! comments are never taken for them.
 
+use crate::script::Lexer;
 use crate::{
     contents, io_error, ArchiveError, BackupFormat, BackupInfo, Compression, DataLocation, Section,
     TocEntry,
@@ -36,6 +37,7 @@ pub(crate) fn read_info(path: &Path, gzipped: bool) -> Result<BackupInfo, Archiv
         Box::new(file)
     };
     let mut lines = Lines::new(BufReader::with_capacity(1 << 16, reader));
+    lines.lexer = Some(Lexer::new());
     let mut scan = Scan::default();
     while let Some(line) = lines
         .next_line()
@@ -43,7 +45,8 @@ pub(crate) fn read_info(path: &Path, gzipped: bool) -> Result<BackupInfo, Archiv
     {
         scan.line(&line);
     }
-    scan.finish(path, size, lines.pos, gzipped)
+    let lexer = lines.lexer.take().expect("set above");
+    scan.finish(path, size, lines.pos, gzipped, lexer)
 }
 
 /// Rows in the COPY blocks of a SQL script, per table, in script order.
@@ -169,11 +172,17 @@ impl Line {
 struct Lines<R> {
     inner: R,
     pos: u64,
+    /// Reads every byte as psql would, when set.
+    lexer: Option<Lexer>,
 }
 
 impl<R: BufRead> Lines<R> {
     fn new(inner: R) -> Self {
-        Lines { inner, pos: 0 }
+        Lines {
+            inner,
+            pos: 0,
+            lexer: None,
+        }
     }
 
     fn next_line(&mut self) -> io::Result<Option<Line>> {
@@ -194,6 +203,9 @@ impl<R: BufRead> Lines<R> {
             tail.extend_from_slice(&chunk[chunk.len().saturating_sub(TAIL)..]);
             tail.drain(..tail.len().saturating_sub(TAIL));
             length += chunk.len();
+            if let Some(lexer) = &mut self.lexer {
+                lexer.feed(&buf[..used]);
+            }
             self.inner.consume(used);
             self.pos += used as u64;
             if done {
@@ -368,6 +380,7 @@ impl Scan {
         size: u64,
         end: u64,
         gzipped: bool,
+        lexer: Lexer,
     ) -> Result<BackupInfo, ArchiveError> {
         if self.script != Script::Unknown && !self.complete {
             return Err(crate::truncated(
@@ -392,6 +405,7 @@ impl Scan {
             },
             gzipped_plain: gzipped,
             zstd: false,
+            script: lexer.finish(),
             contents: contents::summarize(&self.entries, self.large_objects),
             entries: self.entries,
         })

@@ -221,6 +221,7 @@ mod tests {
             },
             gzipped_plain: false,
             zstd: false,
+            script: Default::default(),
             contents: BackupContents::default(),
             entries,
         }

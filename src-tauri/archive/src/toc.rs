@@ -25,6 +25,19 @@ const MAX_VERSION: (u8, u8) = (1, 16);
 /// Longest string read from a stream (a zstd-wrapped archive).
 const MAX_STREAM_STRING: i64 = 256 << 20;
 
+/// More table-of-contents entries than any real database dumps (a database
+/// of 100,000 tables with their indexes and constraints has about half as
+/// many): a count beyond it is a damaged or crafted archive, refused before
+/// its entries fill the memory.
+const MAX_ENTRIES: i64 = 1_000_000;
+/// Dependencies of one entry, and of all entries together.
+const MAX_DEPENDENCIES: usize = 100_000;
+const MAX_ALL_DEPENDENCIES: usize = 8_000_000;
+/// Memory the entries of one table of contents may take: a real one of a
+/// million entries takes about this much. A stream's length (a zstd backup)
+/// cannot be checked against a file's, so its claims are held to this.
+const MAX_TOC_MEMORY: usize = 384 << 20;
+
 /// Why reading stopped; turned into an [`ArchiveError`] by whoever knows what
 /// was being read.
 #[derive(Debug)]
@@ -329,6 +342,28 @@ pub(crate) struct RawEntry {
     pub extra: Extra,
     /// Large objects this entry creates (BLOB: one; BLOB METADATA: a group).
     pub large_objects: i64,
+    /// Its data is COPY text (a `COPY … FROM stdin;` statement comes with it),
+    /// which pg_dump always ends with a `\.` line.
+    pub copy: bool,
+}
+
+impl RawEntry {
+    /// Bytes it takes in memory, roughly (each allocation counted with the
+    /// allocator's overhead).
+    fn memory(&self) -> usize {
+        let text = |s: &str| s.len() + 16;
+        let e = &self.entry;
+        std::mem::size_of::<RawEntry>()
+            + text(&e.kind)
+            + text(&e.name)
+            + e.schema.as_deref().map_or(0, text)
+            + e.owner.as_deref().map_or(0, text)
+            + e.dependencies.capacity() * std::mem::size_of::<i32>()
+            + match &self.extra {
+                Extra::File(Some(name)) => text(name),
+                _ => 0,
+            }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -356,6 +391,7 @@ impl Toc {
             compression: h.compression,
             gzipped_plain: false,
             zstd: false,
+            script: Default::default(),
             contents: contents::summarize(&entries, large_objects),
             entries,
         }
@@ -379,10 +415,30 @@ pub(crate) fn read_toc<R: Read>(
     if count < 0 {
         return Err(Fault::Bad(format!("entry count {count} is negative")));
     }
+    if count > MAX_ENTRIES {
+        return Err(Fault::Bad(format!(
+            "its table of contents claims {count} entries, more than any real database has ({MAX_ENTRIES} at most)"
+        )));
+    }
     // Never trust the count for allocation: a real entry takes dozens of bytes.
-    let mut entries = Vec::with_capacity((count as usize).min(4096));
+    let mut entries: Vec<RawEntry> = Vec::with_capacity((count as usize).min(4096));
+    let (mut dependencies, mut memory) = (0usize, 0usize);
     for _ in 0..count {
-        entries.push(read_entry(rd, &header, flavor)?);
+        let entry = read_entry(rd, &header, flavor)?;
+        dependencies += entry.entry.dependencies.len();
+        memory += entry.memory();
+        if dependencies > MAX_ALL_DEPENDENCIES {
+            return Err(Fault::Bad(format!(
+                "its entries claim over {MAX_ALL_DEPENDENCIES} dependencies, more than any real database has"
+            )));
+        }
+        if memory > MAX_TOC_MEMORY {
+            return Err(Fault::Bad(format!(
+                "its table of contents would take over {} MiB of memory, more than any real database's",
+                MAX_TOC_MEMORY >> 20
+            )));
+        }
+        entries.push(entry);
     }
     Ok(Toc {
         header,
@@ -509,7 +565,7 @@ fn read_entry<R: Read>(
     let section = section(rd.int()?)?;
     let definition = rd.string()?;
     let _drop = rd.string()?;
-    let _copy = rd.string()?;
+    let copy = rd.string()?.is_some_and(|c| !c.trim().is_empty());
     let schema = rd.string()?;
     let _tablespace = rd.string()?;
     if header.minor >= 14 {
@@ -542,6 +598,7 @@ fn read_entry<R: Read>(
         },
         extra,
         large_objects,
+        copy,
     })
 }
 
@@ -559,6 +616,11 @@ fn section(code: i64) -> Result<Section, Fault> {
 fn read_dependencies<R: Read>(rd: &mut Reader<R>) -> Result<Vec<i32>, Fault> {
     let mut deps = Vec::new();
     while let Some(text) = rd.string()? {
+        if deps.len() == MAX_DEPENDENCIES {
+            return Err(Fault::Bad(format!(
+                "an entry claims over {MAX_DEPENDENCIES} dependencies"
+            )));
+        }
         let id = text
             .trim()
             .parse()
@@ -741,7 +803,10 @@ pub(crate) mod tests {
         let mut w = Writer::default();
         w.header(14, FORMAT_TAR).int(i32::MAX as i64);
         let err = read(&w.buf, FORMAT_TAR, Flavor::FileNames).unwrap_err();
-        assert!(matches!(err, Fault::Eof { .. }));
+        assert!(
+            matches!(&err, Fault::Bad(why) if why.contains("2147483647 entries")),
+            "{err:?}"
+        );
 
         let mut w = Writer::default();
         w.header(14, FORMAT_TAR)
@@ -751,6 +816,24 @@ pub(crate) mod tests {
             .int(i32::MAX as i64);
         let err = read(&w.buf, FORMAT_TAR, Flavor::FileNames).unwrap_err();
         assert!(matches!(err, Fault::Eof { needed } if needed > 1 << 30));
+    }
+
+    /// A zstd stream's length says nothing of its table of contents: the
+    /// dependencies it claims are capped, not read on and on.
+    #[test]
+    fn dependencies_claimed_beyond_any_real_dump_are_refused() {
+        let deps: Vec<i32> = (1..=MAX_DEPENDENCIES as i32 + 1).collect();
+        let mut w = Writer::default();
+        w.header(14, FORMAT_TAR)
+            .int(1)
+            .entry(1, "TABLE", Some("public"), "t", &deps, 14)
+            .str(None);
+        let mut rd = Reader::new(Stream(&w.buf[..]), u64::MAX);
+        let err = read_toc(&mut rd, FORMAT_TAR, Flavor::FileNames).unwrap_err();
+        assert!(
+            matches!(&err, Fault::Bad(why) if why.contains("dependencies")),
+            "{err:?}"
+        );
     }
 
     #[test]

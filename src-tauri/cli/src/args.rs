@@ -334,9 +334,7 @@ impl DumpArgs {
                 FormatArg::Tar => BackupFormat::Tar,
                 FormatArg::Plain => BackupFormat::Plain,
             };
-            if o.format == BackupFormat::Tar {
-                o.compression = 0;
-            }
+            o.compression = tusk_engine::options::default_compression(o.format);
         }
         o.output_path = output;
         if let Some(m) = self.compression_method {
@@ -466,6 +464,11 @@ pub struct RestoreArgs {
     /// Extra pg_restore argument (repeatable).
     #[arg(long = "extra", allow_hyphen_values = true)]
     extra_args: Vec<String>,
+    /// Run a plain SQL script even though it holds psql commands pg_dump
+    /// never writes (\!, \copy, \o, COPY … PROGRAM): only for a script you
+    /// trust.
+    #[arg(long)]
+    allow_psql_commands: bool,
 }
 
 impl RestoreArgs {
@@ -493,6 +496,7 @@ impl RestoreArgs {
             safety_backup: !self.no_safety_backup,
             ignore_checksum: self.ignore_checksum,
             swap: self.swap,
+            allow_script_commands: self.allow_psql_commands,
             ..d
         }
     }
@@ -523,16 +527,9 @@ fn job_id(out: &OutputArgs) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
-/// Cancels the job on Ctrl+C.
+/// Cancels the job on Ctrl+C, SIGTERM or SIGHUP (see [`crate::signals`]).
 pub fn cancel_on_interrupt() -> CancelHandle {
-    let cancel = CancelHandle::new();
-    let handle = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            handle.cancel();
-        }
-    });
-    cancel
+    crate::signals::job_handle()
 }
 
 /// What the history records as a backup's source.

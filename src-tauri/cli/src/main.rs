@@ -1,10 +1,28 @@
 //! `tusk`: backups and restores from a terminal, a script or cron, on the same
 //! engine as the desktop app.
 
+/// `println!` that ends the program quietly when stdout is a closed pipe
+/// (`tusk list | head`), as a tool killed by SIGPIPE would, instead of a
+/// panic with a backtrace.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::pipe::write_line(&mut std::io::stdout(), format_args!($($arg)*))
+    };
+}
+
+/// The same for stderr.
+macro_rules! err {
+    ($($arg:tt)*) => {
+        $crate::pipe::write_line(&mut std::io::stderr(), format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod config;
 mod manage;
+mod pipe;
 mod render;
+mod signals;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -23,13 +41,23 @@ pub mod exit {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    signals::install();
     let cli = Cli::parse();
     let json = cli.json();
-    match run(cli).await {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+    // A running job ends by itself when cancelled (and says so); anything
+    // else in progress (a pre-flight, a question to the server) is dropped,
+    // with the processes it started.
+    let result = signals::until_signal(run(cli)).await;
+    let stopped = signals::exit_code();
+    match result {
+        Some(Ok(code)) => ExitCode::from(stopped.unwrap_or(code)),
+        Some(Err(e)) if stopped.is_none() => {
             render::error(&e, json);
             ExitCode::from(error_code(&e))
+        }
+        _ => {
+            err!("cancelled before the job started: nothing was changed");
+            ExitCode::from(stopped.unwrap_or(exit::CANCELLED))
         }
     }
 }

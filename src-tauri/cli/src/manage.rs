@@ -28,7 +28,7 @@ pub fn open_catalog(path: Option<&Path>) -> Result<Catalog, EngineError> {
         .unwrap_or_else(tusk_engine::paths::catalog_path);
     let (catalog, report) = Catalog::open(&path)?;
     if report.rebuilt {
-        eprintln!(
+        err!(
             "warning: the catalog {} was damaged; it was rebuilt ({} backup(s) from its copy, {} from sidecar files; the damaged file is {})",
             path.display(),
             report.restored_from_copy,
@@ -40,7 +40,7 @@ pub fn open_catalog(path: Option<&Path>) -> Result<Catalog, EngineError> {
         );
     }
     for id in &report.interrupted {
-        eprintln!("warning: backup {id} was interrupted (its process stopped); its partial file was removed");
+        err!("warning: backup {id} was interrupted (its process stopped); its partial file was removed");
     }
     Ok(catalog)
 }
@@ -395,7 +395,7 @@ pub fn list(a: ListArgs, c: &Catalog) -> Result<u8, EngineError> {
         return Ok(exit::OK);
     }
     if page.total == 0 {
-        eprintln!(
+        err!(
             "no backups{}",
             if a.connection.is_some() || a.status.is_some() {
                 " match"
@@ -405,12 +405,18 @@ pub fn list(a: ListArgs, c: &Catalog) -> Result<u8, EngineError> {
         );
         return Ok(exit::OK);
     }
-    println!(
+    out!(
         "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  VERIFIED",
-        "ID", "WHEN", "NAME", "REASON", "SIZE", "TOOK", "STATUS"
+        "ID",
+        "WHEN",
+        "NAME",
+        "REASON",
+        "SIZE",
+        "TOOK",
+        "STATUS"
     );
     for b in &page.items {
-        println!(
+        out!(
             "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  {}",
             &b.id[..b.id.len().min(8)],
             when(b.started_at),
@@ -427,7 +433,7 @@ pub fn list(a: ListArgs, c: &Catalog) -> Result<u8, EngineError> {
         );
     }
     let pages = page.total.div_ceil(page.limit as u64);
-    eprintln!(
+    err!(
         "page {} of {pages} ({} backup(s)){}",
         a.page.max(1),
         page.total,
@@ -454,12 +460,12 @@ pub fn show(a: IdArgs, c: &Catalog) -> Result<u8, EngineError> {
         print_json(&serde_json::json!({ "backup": b, "tables": c.table_rows(&b.id)? }));
         return Ok(exit::OK);
     }
-    println!("id:        {}", b.id);
-    println!("name:      {}", b.name);
+    out!("id:        {}", b.id);
+    out!("name:      {}", b.name);
     if let Some(d) = &b.description {
-        println!("about:     {d}");
+        out!("about:     {d}");
     }
-    println!(
+    out!(
         "database:  {}{}",
         b.source.database,
         b.source
@@ -468,45 +474,45 @@ pub fn show(a: IdArgs, c: &Catalog) -> Result<u8, EngineError> {
             .map(|n| format!(" ({n})"))
             .unwrap_or_default()
     );
-    println!(
+    out!(
         "file:      {}{}",
         b.path.display(),
         if b.file_exists { "" } else { "  (MISSING)" }
     );
-    println!(
+    out!(
         "format:    {} · compression {}",
         b.format.as_str(),
         b.compression
     );
-    println!(
+    out!(
         "size:      {}",
         b.size_bytes
             .map(|s| HumanBytes(s).to_string())
             .unwrap_or_else(|| "-".into())
     );
-    println!("sha256:    {}", b.sha256.as_deref().unwrap_or("-"));
-    println!(
+    out!("sha256:    {}", b.sha256.as_deref().unwrap_or("-"));
+    out!(
         "versions:  server {} · pg_dump {}",
         b.server_version.as_deref().unwrap_or("?"),
         b.pg_dump_version.as_deref().unwrap_or("?")
     );
-    println!(
+    out!(
         "started:   {} · took {}",
         when(b.started_at),
         b.duration_ms
             .map(|ms| format!("{:.1} s", ms as f64 / 1000.0))
             .unwrap_or_else(|| "-".into())
     );
-    println!(
+    out!(
         "status:    {} · reason {}",
         status_label(&b),
         b.reason.as_str()
     );
     if let Some(e) = &b.error {
-        println!("error:     {e}");
+        out!("error:     {e}");
     }
     if let Some(v) = &b.verification {
-        println!(
+        out!(
             "verified:  {} at {}: {}",
             if v.status == VerifyStatus::Passed {
                 "passed"
@@ -548,7 +554,7 @@ pub async fn verify(
         print_json(&v);
     } else {
         for check in &v.checks {
-            println!(
+            out!(
                 "{} {:<12} {}",
                 if check.ok { "✓" } else { "✗" },
                 check.name,
@@ -557,12 +563,15 @@ pub async fn verify(
         }
         let wrong: Vec<_> = v.tables.iter().filter(|t| !t.matches()).collect();
         for t in wrong {
-            println!(
+            out!(
                 "  {}.{}: {:?} in the backup, {:?} restored",
-                t.schema, t.name, t.expected, t.restored
+                t.schema,
+                t.name,
+                t.expected,
+                t.restored
             );
         }
-        println!("{}", v.summary);
+        out!("{}", v.summary);
     }
     Ok(if v.status == VerifyStatus::Passed {
         exit::OK
@@ -584,6 +593,7 @@ fn connection_of(s: &Source, sslmode: Option<String>) -> tusk_engine::Connection
             .and_then(|id| OsKeychain.get(id))
             .map(Secret::new),
         sslmode,
+        ..Default::default()
     }
 }
 
@@ -606,10 +616,10 @@ pub fn delete(a: DeleteArgs, c: &Catalog) -> Result<u8, EngineError> {
             &serde_json::json!({ "deleted": b.id, "fileRemoved": deleted.file_removed, "keptBecause": deleted.kept_because }),
         );
     } else {
-        eprintln!("deleted {} from the history", b.name);
+        err!("deleted {} from the history", b.name);
         match deleted.kept_because {
-            Some(why) => eprintln!("kept the file {} ({why})", b.path.display()),
-            None => eprintln!("removed {} and its sidecars", b.path.display()),
+            Some(why) => err!("kept the file {} ({why})", b.path.display()),
+            None => err!("removed {} and its sidecars", b.path.display()),
         }
     }
     Ok(exit::OK)
@@ -641,7 +651,7 @@ pub fn prune(a: PruneArgs, c: &Catalog, search: &ToolSearch) -> Result<u8, Engin
     }
     for (s, decisions) in &report {
         let deleting: Vec<&PruneDecision> = decisions.iter().filter(|d| !d.keep).collect();
-        println!(
+        out!(
             "{}: {} {}",
             s.name,
             deleting.len(),
@@ -658,7 +668,7 @@ pub fn prune(a: PruneArgs, c: &Catalog, search: &ToolSearch) -> Result<u8, Engin
                 .flatten()
                 .map(|b| format!("{} ({})", b.name, when(b.started_at)))
                 .unwrap_or_else(|| d.id.clone());
-            println!(
+            out!(
                 "  {} {name}: {}",
                 if d.keep { "keep  " } else { "delete" },
                 d.reason
@@ -666,7 +676,7 @@ pub fn prune(a: PruneArgs, c: &Catalog, search: &ToolSearch) -> Result<u8, Engin
         }
     }
     if schedules.is_empty() {
-        eprintln!("no schedules: retention applies to scheduled backups");
+        err!("no schedules: retention applies to scheduled backups");
     }
     Ok(exit::OK)
 }
@@ -682,15 +692,12 @@ pub fn import(a: ImportArgs, c: &Catalog) -> Result<u8, EngineError> {
     if a.json {
         print_json(&report);
     } else {
-        eprintln!(
+        err!(
             "imported {} backup(s); {} already known",
             report.imported.len(),
             report.already_known.len()
         );
-        report
-            .skipped
-            .iter()
-            .for_each(|s| eprintln!("skipped: {s}"));
+        report.skipped.iter().for_each(|s| err!("skipped: {s}"));
     }
     Ok(exit::OK)
 }
@@ -702,7 +709,7 @@ pub fn catalog(a: CatalogArgs, c: &Catalog) -> Result<u8, EngineError> {
             if json {
                 print_json(&serde_json::json!({ "path": c.path(), "integrity": result }));
             } else {
-                println!("{}: {result}", c.path().display());
+                out!("{}: {result}", c.path().display());
             }
             Ok(if result == "ok" {
                 exit::OK
@@ -715,7 +722,7 @@ pub fn catalog(a: CatalogArgs, c: &Catalog) -> Result<u8, EngineError> {
             if json {
                 print_json(&serde_json::json!({ "copy": copy }));
             } else {
-                println!("catalog copied to {} (integrity ok)", copy.display());
+                out!("catalog copied to {} (integrity ok)", copy.display());
             }
             Ok(exit::OK)
         }
@@ -743,7 +750,7 @@ fn runner<'a>(
 }
 
 fn print_notice(n: Notice) {
-    eprintln!(
+    err!(
         "{}: {} {}",
         if n.failed { "FAILED" } else { "done" },
         n.title,
@@ -764,7 +771,7 @@ pub async fn schedule(
             if json {
                 print_json(&all);
             } else if all.is_empty() {
-                eprintln!("no schedules yet: tusk schedule add --name … --cron \"30 2 * * *\" …");
+                err!("no schedules yet: tusk schedule add --name … --cron \"30 2 * * *\" …");
             } else {
                 all.iter().for_each(print_summary);
             }
@@ -793,7 +800,7 @@ pub async fn schedule(
             if json {
                 print_json(&serde_json::json!({ "deleted": s.id }));
             } else {
-                eprintln!(
+                err!(
                     "deleted schedule {} (its backups stay in the history)",
                     s.name
                 );
@@ -835,7 +842,7 @@ pub async fn schedule(
                 print_json(&runs);
             } else {
                 if runs.is_empty() {
-                    eprintln!("nothing was due");
+                    err!("nothing was due");
                 }
                 runs.iter().for_each(print_run);
             }
@@ -858,7 +865,7 @@ fn set_enabled(c: &Catalog, key: &str, enabled: bool, json: bool) -> Result<u8, 
     if json {
         print_json(&s);
     } else {
-        eprintln!(
+        err!(
             "{} is {}",
             s.name,
             if enabled { "enabled" } else { "disabled" }
@@ -869,7 +876,7 @@ fn set_enabled(c: &Catalog, key: &str, enabled: bool, json: bool) -> Result<u8, 
 
 fn print_summary(s: &ScheduleSummary) {
     let sch = &s.schedule;
-    println!(
+    out!(
         "{}  {}  [{}]\n    {} · {} → {}\n    runs: {} ok, {} failed{} · next: {}",
         &sch.id[..sch.id.len().min(8)],
         sch.name,
@@ -892,7 +899,7 @@ fn print_summary(s: &ScheduleSummary) {
 }
 
 fn print_run(r: &ScheduleRun) {
-    println!(
+    out!(
         "  {}  {:<11} attempts {}{}{}",
         when(r.started_at),
         r.status.as_str(),
@@ -989,7 +996,7 @@ pub async fn daemon(a: DaemonArgs, c: &Catalog, search: &ToolSearch) -> Result<u
     let cancel = crate::args::cancel_on_interrupt();
     let notify = print_notice;
     let r = runner(c, search, &notify);
-    eprintln!(
+    err!(
         "tusk daemon: checking {} schedule(s) every {} s (Ctrl+C to stop)",
         c.list_schedules()?.len(),
         a.interval

@@ -15,7 +15,7 @@ use tusk_engine::{
 };
 
 pub fn print_json<T: Serialize>(value: &T) {
-    println!(
+    out!(
         "{}",
         serde_json::to_string_pretty(value).expect("serialisable")
     );
@@ -26,11 +26,11 @@ pub fn error(e: &EngineError, json: bool) {
         print_json(&serde_json::json!({ "error": e.to_payload() }));
         return;
     }
-    eprintln!("error: {e}");
+    err!("error: {e}");
     if let EngineError::Connection { hint, detail, .. } = e {
-        eprintln!("hint: {hint}");
+        err!("hint: {hint}");
         if !detail.is_empty() {
-            eprintln!("\n{detail}");
+            err!("\n{detail}");
         }
     }
 }
@@ -75,13 +75,13 @@ impl Reporter {
 
     pub fn start(&self, command: &str, why: &str) {
         if !self.json {
-            eprintln!("{why}\n$ {command}");
+            err!("{why}\n$ {command}");
         }
     }
 
     pub fn warn(&self, message: &str) {
         if !self.json {
-            self.bar.suspend(|| eprintln!("warning: {message}"));
+            self.bar.suspend(|| err!("warning: {message}"));
         }
     }
 
@@ -120,28 +120,28 @@ impl Reporter {
             JobStatus::Completed | JobStatus::CompletedWithWarnings => {
                 match (&outcome.output_path, outcome.size_bytes) {
                     (Some(path), Some(size)) => {
-                        eprintln!("done: {} ({}) in {took}", path.display(), HumanBytes(size))
+                        err!("done: {} ({}) in {took}", path.display(), HumanBytes(size))
                     }
-                    _ => eprintln!("done in {took}"),
+                    _ => err!("done in {took}"),
                 }
                 for w in &outcome.warnings {
-                    eprintln!("warning: {w}");
+                    err!("warning: {w}");
                 }
                 if outcome.status == JobStatus::CompletedWithWarnings {
-                    outcome.errors.iter().for_each(|l| eprintln!("  {l}"));
+                    outcome.errors.iter().for_each(|l| err!("  {l}"));
                 }
             }
-            JobStatus::Cancelled => eprintln!("cancelled after {took}; nothing was kept"),
+            JobStatus::Cancelled => err!("cancelled after {took}; nothing was kept"),
             _ => {
                 if let Some(e) = &outcome.error {
-                    eprintln!("failed: {}\nhint: {}", e.summary, e.hint);
+                    err!("failed: {}\nhint: {}", e.summary, e.hint);
                 }
                 for w in &outcome.warnings {
-                    eprintln!("warning: {w}");
+                    err!("warning: {w}");
                 }
                 if !outcome.last_lines.is_empty() {
-                    eprintln!("\nlast lines of the log:");
-                    outcome.last_lines.iter().for_each(|l| eprintln!("  {l}"));
+                    err!("\nlast lines of the log:");
+                    outcome.last_lines.iter().for_each(|l| err!("  {l}"));
                 }
             }
         }
@@ -152,8 +152,8 @@ pub fn backup_plan(plan: &BackupPlan, json: bool) {
     if json {
         return print_json(plan);
     }
-    println!("{}", plan.command);
-    eprintln!(
+    out!("{}", plan.command);
+    err!(
         "server: {} | {} | {} table(s), about {} of table data",
         plan.server.version_text,
         plan.pg_dump.reason,
@@ -166,30 +166,30 @@ pub fn preflight(p: &RestorePreflight, safety: Option<&RestoreSafety>, json: boo
     if json {
         return print_json(&serde_json::json!({ "preflight": p, "safety": safety }));
     }
-    println!("{}", p.command);
-    eprintln!(
+    out!("{}", p.command);
+    err!(
         "target: \"{}\"{} | {}",
         p.target_database,
         if p.creates_database { " (new)" } else { "" },
         p.tool.reason
     );
     if !p.will_drop.is_empty() {
-        eprintln!("clean will drop {} object(s) first:", p.will_drop.len());
-        p.will_drop.iter().take(20).for_each(|o| eprintln!("  {o}"));
+        err!("clean will drop {} object(s) first:", p.will_drop.len());
+        p.will_drop.iter().take(20).for_each(|o| err!("  {o}"));
     }
-    p.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    p.warnings.iter().for_each(|w| err!("warning: {w}"));
     if let Some(s) = safety {
         if let (Some(path), Some(why)) = (&s.safety_backup, &s.safety_reason) {
-            eprintln!(
+            err!(
                 "safety backup: {why}, so the target is backed up to {} first",
                 path.display()
             );
         }
         if s.checks_checksum {
-            eprintln!("checksum: checked against the history before anything is touched");
+            err!("checksum: checked against the history before anything is touched");
         }
         if let (Some(temp), Some(keep)) = (&s.swap_temp_database, &s.swap_keep_as) {
-            eprintln!("swap: restored into \"{temp}\", then renamed in; the current database is kept as \"{keep}\"");
+            err!("swap: restored into \"{temp}\", then renamed in; the current database is kept as \"{keep}\"");
         }
     }
 }
@@ -200,8 +200,8 @@ pub fn info(info: &BackupInfo, json: bool, entries: bool) {
     }
     let c = &info.contents;
     let unknown = || "unknown".to_string();
-    println!("path:         {}", info.path.display());
-    println!(
+    out!("path:         {}", info.path.display());
+    out!(
         "format:       {}{}",
         info.format.as_str(),
         if info.gzipped_plain {
@@ -212,39 +212,39 @@ pub fn info(info: &BackupInfo, json: bool, entries: bool) {
             ""
         }
     );
-    println!("size:         {}", HumanBytes(info.size_bytes));
-    println!(
+    out!("size:         {}", HumanBytes(info.size_bytes));
+    out!(
         "database:     {}",
         info.database.clone().unwrap_or_else(unknown)
     );
-    println!(
+    out!(
         "created:      {}",
         info.created.map(|d| d.to_rfc3339()).unwrap_or_else(unknown)
     );
-    println!("server:       PostgreSQL {}", info.server_version);
-    println!("pg_dump:      {}", info.pg_dump_version);
+    out!("server:       PostgreSQL {}", info.server_version);
+    out!("pg_dump:      {}", info.pg_dump_version);
     let level = info
         .compression
         .level
         .map(|l| format!(" level {l}"))
         .unwrap_or_default();
-    println!("compression:  {}{level}", info.compression.algorithm);
-    println!(
+    out!("compression:  {}{level}", info.compression.algorithm);
+    out!(
         "contents:     {} schema(s), {} table(s), {} function(s), {} view(s), {} sequence(s), {} index(es), {} trigger(s), {} constraint(s), {} large object(s)",
         c.schemas.len(), c.tables.len(), c.functions, c.views, c.sequences, c.indexes, c.triggers, c.constraints, c.blob_count
     );
-    println!("tables:");
+    out!("tables:");
     for t in &c.tables {
         let size = t
             .data_bytes
             .map(|b| format!("  ({})", HumanBytes(b)))
             .unwrap_or_default();
-        println!("  {}.{}{size}", t.schema, t.name);
+        out!("  {}.{}{size}", t.schema, t.name);
     }
     if entries {
-        println!("entries:");
+        out!("entries:");
         for e in &info.entries {
-            println!(
+            out!(
                 "  {:>6}  {:<16} {}{}",
                 e.id,
                 e.kind,
@@ -281,9 +281,9 @@ pub fn tools(found: &[ToolInfo], server: Option<&ServerInfo>, search: &ToolSearc
             chosen,
         });
     }
-    println!("found:");
+    out!("found:");
     for t in found {
-        println!(
+        out!(
             "  {:<11} {:<8} {}",
             t.name,
             t.version.to_string(),
@@ -291,17 +291,17 @@ pub fn tools(found: &[ToolInfo], server: Option<&ServerInfo>, search: &ToolSearc
         );
     }
     if let Some(s) = server {
-        println!("server: {}", s.version_text);
+        out!("server: {}", s.version_text);
     }
-    println!("would use:");
+    out!("would use:");
     for c in chosen {
         match c.get("error") {
-            Some(e) => println!(
+            Some(e) => out!(
                 "  {:<11} {}",
                 c["tool"].as_str().unwrap_or_default(),
                 e.as_str().unwrap_or_default()
             ),
-            None => println!(
+            None => out!(
                 "  {:<11} {}  ({})",
                 c["tool"].as_str().unwrap_or_default(),
                 c["path"].as_str().unwrap_or_default(),
@@ -315,8 +315,10 @@ pub fn server(s: &ServerInfo, json: bool) {
     if json {
         return print_json(s);
     }
-    println!(
+    out!(
         "connected to \"{}\" as {}: {}",
-        s.database, s.user, s.version_text
+        s.database,
+        s.user,
+        s.version_text
     );
 }

@@ -1,53 +1,11 @@
 //! The `tusk` binary end to end against a real PostgreSQL.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::*;
+use std::process::Command;
 use std::time::{Duration, Instant};
 use tusk_testkit::{processes_mentioning, PgServer};
-
-/// The history and safety backups of this test binary's runs.
-fn data_dir() -> &'static std::path::Path {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
-}
-
-fn tusk(args: &[&str]) -> Output {
-    let pg = PgServer::shared();
-    Command::new(env!("CARGO_BIN_EXE_tusk"))
-        .args(args)
-        .env("TUSK_PG_BIN", pg.bin_dir())
-        .env("TUSK_DATA_DIR", data_dir())
-        .env_remove("TUSK_CATALOG")
-        .env("XDG_CONFIG_HOME", "/nonexistent-tusk-config-home")
-        .env_remove("TUSK_CONFIG")
-        .env_remove("PGPASSWORD")
-        .output()
-        .expect("run tusk")
-}
-
-fn conn_args(db: &str) -> Vec<String> {
-    PgServer::shared().conn_args(db)
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-fn with(base: &[&str], extra: &[String]) -> Vec<String> {
-    base.iter()
-        .map(|s| s.to_string())
-        .chain(extra.iter().cloned())
-        .collect()
-}
-
-fn run(args: &[String]) -> Output {
-    tusk(&args.iter().map(String::as_str).collect::<Vec<_>>())
-}
 
 #[test]
 fn backup_info_restore_with_json_and_exit_codes() {
@@ -241,17 +199,6 @@ fn killing_tusk_takes_pg_dump_with_it() {
     }
     assert!(!pg_dump_running(), "pg_dump died with its parent");
     assert!(!output.exists(), "no backup-looking file");
-}
-
-fn ok(out: &Output) -> serde_json::Value {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json(out)
 }
 
 #[test]

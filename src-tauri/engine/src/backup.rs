@@ -260,6 +260,7 @@ impl PreparedBackup {
                     path: self.partial.path().to_path_buf(),
                     level: i32::from(self.options.compression),
                     streamed,
+                    sync: !self.options.no_sync,
                 },
             },
             parse: dump_signal,

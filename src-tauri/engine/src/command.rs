@@ -20,7 +20,9 @@ impl CommandLine {
         let mut parts: Vec<String> = env
             .vars
             .iter()
-            .filter(|(k, _)| k != "PGAPPNAME")
+            // How the job's sessions are named and how long they wait for a
+            // server: not needed to run the command by hand.
+            .filter(|(k, _)| k != "PGAPPNAME" && k != "PGCONNECT_TIMEOUT")
             .map(|(k, v)| {
                 if k == "PGPASSFILE" {
                     format!("{k}=<temporary password file>")
@@ -235,6 +237,7 @@ mod tests {
             user: Some("alice".into()),
             password: Some(Secret::new("hunter2")),
             sslmode: Some("require".into()),
+            connect_timeout: Some(10),
         };
         let o = BackupOptions {
             schemas: Some(vec!["My \"odd\" schema".into()]),

@@ -43,7 +43,15 @@ pub struct ConnectionSpec {
     pub password: Option<Secret>,
     /// libpq sslmode: disable, allow, prefer, require, verify-ca, verify-full.
     pub sslmode: Option<String>,
+    /// Seconds to wait for the server to answer a connection (libpq's
+    /// `connect_timeout`); `None`: `PGCONNECT_TIMEOUT`, else
+    /// [`DEFAULT_CONNECT_TIMEOUT`]. A server that accepts and never answers
+    /// must not hang a job.
+    pub connect_timeout: Option<u32>,
 }
+
+/// Seconds a tool waits for the server to answer before giving up.
+pub const DEFAULT_CONNECT_TIMEOUT: u32 = 10;
 
 const SSL_MODES: &[&str] = &[
     "disable",
@@ -84,6 +92,7 @@ impl ConnectionSpec {
             user: non_empty(decode(url.username())),
             password: url.password().map(|p| Secret(decode(p))),
             sslmode: None,
+            connect_timeout: None,
         };
         for (key, value) in url.query_pairs() {
             let value = value.into_owned();
@@ -96,9 +105,14 @@ impl ConnectionSpec {
                 "user" => spec.user = Some(value),
                 "password" => spec.password = Some(Secret(value)),
                 "sslmode" => spec.sslmode = Some(value),
+                "connect_timeout" => {
+                    spec.connect_timeout = Some(value.parse().map_err(|_| {
+                        bad(&format!("connect_timeout `{value}` is not a number of seconds"))
+                    })?)
+                }
                 other => {
                     return Err(bad(&format!(
-                        "the URL parameter `{other}` is not supported (host, port, dbname, user, password, sslmode are)"
+                        "the URL parameter `{other}` is not supported (host, port, dbname, user, password, sslmode, connect_timeout are)"
                     )))
                 }
             }
@@ -121,12 +135,9 @@ impl ConnectionSpec {
                 "port 0 is not a valid port".into(),
             ));
         }
-        // pg_dump reads such a "database" as a whole connection string: its
-        // password would be on the command line and in the history. The
-        // value is not repeated here for the same reason.
-        if self.database.as_deref().is_some_and(looks_like_conninfo) {
+        if self.connect_timeout == Some(0) {
             return Err(EngineError::InvalidConnection(
-                "the database name is a connection string (postgresql://… or key=value): give it as the connection URL instead (--url in the CLI, the URL field in the app), so a password in it goes to a temporary password file and never onto a command line".into(),
+                "a connect timeout of 0 would wait forever for a server that does not answer: use 1 second or more".into(),
             ));
         }
         Ok(())
@@ -192,7 +203,7 @@ impl ConnectionSpec {
         push("-p", self.port.map(|p| p.to_string()));
         push("-U", self.user.clone());
         if database_flag {
-            push("-d", self.database.clone());
+            push("-d", self.database.as_deref().map(dbname_arg));
         }
         args
     }
@@ -203,6 +214,16 @@ impl ConnectionSpec {
         if let Some(mode) = &self.sslmode {
             vars.push(("PGSSLMODE".into(), mode.clone()));
         }
+        let timeout = self.connect_timeout.or_else(|| {
+            std::env::var("PGCONNECT_TIMEOUT")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|&t: &u32| t > 0)
+        });
+        vars.push((
+            "PGCONNECT_TIMEOUT".into(),
+            timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT).to_string(),
+        ));
         let passfile = match &self.password {
             Some(secret) => Some(write_passfile(secret)?),
             None => None,
@@ -277,9 +298,27 @@ fn write_passfile(secret: &Secret) -> Result<tempfile::NamedTempFile, EngineErro
     Ok(file)
 }
 
-/// Whether libpq would expand `dbname` into a connection string.
+/// Whether libpq would read `dbname` as a connection string (a URI, or
+/// `key=value` pairs) instead of a database name.
 fn looks_like_conninfo(dbname: &str) -> bool {
-    dbname.starts_with("postgresql://") || dbname.starts_with("postgres://") || dbname.contains('=')
+    let lower = dbname.to_ascii_lowercase();
+    lower.starts_with("postgresql://") || lower.starts_with("postgres://") || dbname.contains('=')
+}
+
+/// The `-d` value that names exactly `dbname`: libpq expands a value that
+/// looks like a connection string, so such a name is wrapped in one,
+/// `dbname='…'`, whose own value is never expanded again. Any name
+/// PostgreSQL accepts reaches the server as it is, and none can add a host
+/// or other setting to the connection.
+pub fn dbname_arg(dbname: &str) -> String {
+    if looks_like_conninfo(dbname) {
+        format!(
+            "dbname='{}'",
+            dbname.replace('\\', "\\\\").replace('\'', "\\'")
+        )
+    } else {
+        dbname.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -320,25 +359,52 @@ mod tests {
     }
 
     #[test]
-    fn a_connection_string_as_database_name_is_refused_without_repeating_it() {
-        for db in [
-            "postgresql://alice:s3cret@db/shop",
-            "postgres://alice:s3cret@db/shop",
-            "host=db password=s3cret dbname=shop",
-        ] {
-            let spec = ConnectionSpec {
-                database: Some(db.into()),
-                ..Default::default()
-            };
-            let err = spec.validate().unwrap_err().to_string();
-            assert!(err.contains("connection string"), "{err}");
-            assert!(!err.contains("s3cret"), "{err}");
-        }
-        let plain = ConnectionSpec {
-            database: Some("my shop: 2024".into()),
+    fn a_database_name_that_looks_like_a_connection_string_stays_a_name() {
+        assert_eq!(dbname_arg("shop"), "shop");
+        assert_eq!(dbname_arg("my shop: 2024"), "my shop: 2024");
+        assert_eq!(dbname_arg("a=b"), "dbname='a=b'");
+        assert_eq!(
+            dbname_arg("postgresql:///other"),
+            "dbname='postgresql:///other'"
+        );
+        assert_eq!(dbname_arg("Postgres://x"), "dbname='Postgres://x'");
+        assert_eq!(
+            dbname_arg("it's a \\ =name"),
+            "dbname='it\\'s a \\\\ =name'"
+        );
+        let spec = ConnectionSpec {
+            database: Some("host=evil dbname=x".into()),
             ..Default::default()
         };
-        assert!(plain.validate().is_ok());
+        assert!(spec.validate().is_ok());
+        let args: Vec<String> = spec
+            .tool_args(true)
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(args, ["-w", "-d", "dbname='host=evil dbname=x'"]);
+    }
+
+    #[test]
+    fn connect_timeout_has_a_default_and_comes_from_the_url() {
+        let timeout = |spec: &ConnectionSpec| {
+            let env = spec.tool_env("t").unwrap();
+            env.vars
+                .iter()
+                .find(|(k, _)| k == "PGCONNECT_TIMEOUT")
+                .map(|(_, v)| v.clone())
+        };
+        let spec = ConnectionSpec::from_url("postgresql://h/db?connect_timeout=3").unwrap();
+        assert_eq!(spec.connect_timeout, Some(3));
+        assert_eq!(timeout(&spec).as_deref(), Some("3"));
+        if std::env::var_os("PGCONNECT_TIMEOUT").is_none() {
+            assert_eq!(
+                timeout(&ConnectionSpec::default()),
+                Some(DEFAULT_CONNECT_TIMEOUT.to_string())
+            );
+        }
+        let zero = ConnectionSpec::from_url("postgresql://h/db?connect_timeout=0");
+        assert!(zero.unwrap_err().to_string().contains("wait forever"));
     }
 
     #[test]

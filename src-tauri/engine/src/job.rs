@@ -140,6 +140,9 @@ pub enum Output {
         path: PathBuf,
         level: i32,
         streamed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        /// Flush the file to disk before it counts as written (pg_dump's own
+        /// files are synced by pg_dump unless `--no-sync`).
+        sync: bool,
     },
 }
 
@@ -265,10 +268,11 @@ pub async fn run_tool<P: Probe>(
             path,
             level,
             streamed,
+            sync,
         } => child
             .stdout
             .take()
-            .map(|stdout| tokio::spawn(write_zstd(stdout, path, level, streamed))),
+            .map(|stdout| tokio::spawn(write_zstd(stdout, path, level, streamed, sync))),
         Output::Null => None,
     };
     let stderr = child.stderr.take().expect("stderr is piped");
@@ -360,15 +364,20 @@ fn spawn(run: &ToolRun<'_>) -> std::io::Result<tokio::process::Child> {
         .process_group(0)
         .kill_on_drop(true);
     run.env.apply(&mut cmd);
+    die_with_parent(&mut cmd);
+    cmd.spawn()
+}
+
+/// The child is killed by the kernel if Tusk dies first, however it dies
+/// (a tool's workers follow: they are in its group and lose their leader's
+/// pipe). Every process Tusk starts is spawned with this.
+pub fn die_with_parent(cmd: &mut tokio::process::Command) {
     // SAFETY: prctl is async-signal-safe; it runs in the child before exec.
-    // If we die, the kernel kills the tool (workers follow: they are in its
-    // group and lose their leader's pipe).
     unsafe {
         cmd.pre_exec(|| {
             nix::sys::prctl::set_pdeathsig(UnixSignal::SIGKILL).map_err(std::io::Error::from)
         });
     }
-    cmd.spawn()
 }
 
 /// SIGTERM to the whole group (pg_dump cancels its queries), SIGKILL after a
@@ -396,6 +405,7 @@ async fn write_zstd(
     path: PathBuf,
     level: i32,
     streamed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    sync: bool,
 ) -> std::io::Result<()> {
     use tokio::io::AsyncReadExt;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
@@ -407,7 +417,12 @@ async fn write_zstd(
         while let Some(chunk) = rx.blocking_recv() {
             encoder.write_all(&chunk)?;
         }
-        encoder.finish()?.flush()
+        let mut file = encoder.finish()?;
+        file.flush()?;
+        if sync {
+            file.sync_all()?;
+        }
+        Ok(())
     });
     let mut buf = vec![0u8; 256 * 1024];
     loop {

@@ -235,6 +235,10 @@ pub struct RestoreOptions {
     /// Restore into a new database, then swap it in for the target by
     /// renaming (the old one is kept under a dated name): all or nothing.
     pub swap: bool,
+    /// Run a plain SQL script even though it holds psql commands pg_dump
+    /// never writes (`\!`, `\copy`, `\o`, `COPY … PROGRAM`, …): only for a
+    /// script the user wrote or trusts.
+    pub allow_script_commands: bool,
 }
 
 impl Default for RestoreOptions {
@@ -265,11 +269,22 @@ impl Default for RestoreOptions {
             safety_backup: true,
             ignore_checksum: false,
             swap: false,
+            allow_script_commands: false,
         }
     }
 }
 
 const MAX_JOBS: u8 = 64;
+
+/// The compression a format starts with, as in pgAdmin: gzip 6 for the
+/// archives that compress their data; none for tar (pg_dump cannot) and
+/// for plain SQL, which stays a script anyone can open and run with psql.
+pub fn default_compression(format: BackupFormat) -> u8 {
+    match format {
+        BackupFormat::Custom | BackupFormat::Directory => 6,
+        BackupFormat::Tar | BackupFormat::Plain => 0,
+    }
+}
 
 fn invalid(message: impl Into<String>) -> EngineError {
     EngineError::InvalidOptions(message.into())
@@ -281,6 +296,7 @@ impl BackupOptions {
     pub fn file_extension(&self) -> &'static str {
         match (self.format, self.compression_method) {
             (BackupFormat::Custom, CompressionMethod::Zstd) => "backup.zst",
+            (BackupFormat::Plain, _) if self.compression > 0 => "sql.gz",
             (format, _) => format.default_extension(),
         }
     }
@@ -317,6 +333,15 @@ impl BackupOptions {
                 )));
             }
             _ => {}
+        }
+        if self.format == BackupFormat::Plain
+            && self.compression > 0
+            && !has_gz_name(&self.output_path)
+        {
+            return Err(invalid(format!(
+                "a compressed plain backup is a gzip file, not a script psql can run: name it {}.gz, or set compression to 0",
+                self.output_path.display()
+            )));
         }
         if self.format == BackupFormat::Tar && self.compression > 0 {
             return Err(invalid(
@@ -417,6 +442,11 @@ impl BackupOptions {
     }
 }
 
+fn has_gz_name(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
 impl RestoreOptions {
     /// Checks that need neither server nor archive contents.
     pub fn validate(&self) -> Result<(), EngineError> {
@@ -502,6 +532,26 @@ impl RestoreOptions {
                 return Err(invalid(
                     "a plain SQL script is run as a whole: choosing objects, schema/data-only and clean need a custom, directory or tar archive",
                 ));
+            }
+            // psql runs the script as it is: what only pg_restore can do is
+            // refused, never silently left out.
+            let archive_only = [
+                (self.no_owner, "no owner"),
+                (self.no_privileges, "no privileges"),
+                (self.disable_triggers, "disable triggers"),
+                (!self.extra_args.is_empty(), "extra pg_restore arguments"),
+            ];
+            let asked: Vec<&str> = archive_only
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, name)| *name)
+                .collect();
+            if !asked.is_empty() {
+                return Err(invalid(format!(
+                    "a plain SQL script is run by psql exactly as it was written, so {} cannot apply to it: turn {} off, or make the backup in the custom format (with --no-owner or --no-privileges if that is what you need)",
+                    asked.join(", "),
+                    if asked.len() == 1 { "it" } else { "them" }
+                )));
             }
         }
         Ok(())

@@ -64,6 +64,7 @@ impl PartialOutput {
         overwrite: bool,
     ) -> Result<(u64, PathBuf), String> {
         let info = tusk_archive::read_info(&self.path).map_err(|e| e.to_string())?;
+        tusk_archive::check_data(&info).map_err(|e| e.to_string())?;
         let placed = if overwrite {
             std::fs::rename(&self.path, target)
                 .map_err(|e| format!("cannot rename into place: {e}"))?;

@@ -86,6 +86,7 @@ pub async fn prepare_restore(
     // unpacked (one decompression in all).
     let info = tusk_archive::read_toc_info(&options.input_path)?;
     options.validate_for(info.format)?;
+    check_script(&info, options)?;
     let mut chosen = chosen_entries(&info, options)?;
 
     let found = discover(search);
@@ -205,6 +206,55 @@ pub async fn prepare_restore(
     };
     prepared.preflight.command = prepared.command_display();
     Ok(prepared)
+}
+
+/// A plain script runs in psql, which does more than SQL: one that leaves
+/// the chosen database is refused (it would drop, create or fill another
+/// one), and one with commands pg_dump never writes runs only when the user
+/// allowed them for it. Nothing has been run either way.
+fn check_script(info: &BackupInfo, options: &RestoreOptions) -> Result<(), EngineError> {
+    use tusk_archive::FindingKind;
+    let found = &info.script;
+    let list = |kinds: &[FindingKind]| {
+        let items: Vec<String> = found
+            .items
+            .iter()
+            .filter(|f| kinds.contains(&f.kind))
+            .take(5)
+            .map(|f| format!("line {}: {}", f.line, f.text))
+            .collect();
+        let total = found
+            .items
+            .iter()
+            .filter(|f| kinds.contains(&f.kind))
+            .count() as u64
+            + found.more;
+        let more = total.saturating_sub(items.len() as u64);
+        let more = if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        };
+        format!("{}{more}", items.join("; "))
+    };
+    if found.has(FindingKind::DatabaseSwitch) {
+        return Err(EngineError::Preflight(format!(
+            "this SQL script works on databases of its own, not only on the one you chose ({}). It was probably made with pg_dump --create: run as it is, it would drop, create or fill those databases. Nothing was run. Restore it with psql yourself from a maintenance database, or make the backup without --create (Tusk's backups never include it)",
+            list(&[FindingKind::DatabaseSwitch])
+        )));
+    }
+    let unsafe_kinds = [
+        FindingKind::MetaCommand,
+        FindingKind::ServerProgram,
+        FindingKind::UnreadableChange,
+    ];
+    if unsafe_kinds.iter().any(|k| found.has(*k)) && !options.allow_script_commands {
+        return Err(EngineError::Preflight(format!(
+            "this SQL script holds commands that pg_dump never writes and that can run programs or read and write files on this computer or the server ({}). Nothing was run. Restore it only if you wrote it or trust where it came from: then allow its psql commands (\"allow psql commands\" in the restore options, --allow-psql-commands in the CLI)",
+            list(&unsafe_kinds)
+        )));
+    }
+    Ok(())
 }
 
 /// The guessed size of a zstd backup's data, before it is unpacked.
@@ -908,6 +958,15 @@ impl PreparedRestore {
         } else if r.exit_code == Some(0) {
             outcome.status = JobStatus::Completed;
             outcome.error = None;
+            // psql goes on after an error unless told to stop, and still
+            // exits 0: the errors are what tells.
+            let failed = psql_errors(&lines);
+            if self.info.format == BackupFormat::Plain && failed > 0 {
+                outcome.status = JobStatus::CompletedWithWarnings;
+                outcome.warnings.push(format!(
+                    "{failed} statement(s) of the script failed and were skipped (\"go on after errors\"); see the errors listed"
+                ));
+            }
         } else if let Some(n) = ignored_errors(&lines).filter(|_| !self.options.exit_on_error) {
             outcome.status = JobStatus::CompletedWithWarnings;
             outcome.warnings.push(format!(
@@ -929,7 +988,7 @@ impl PreparedRestore {
 /// Removes the database this restore created; says how that went.
 async fn drop_new_database(maintenance: &Server<'_>, db: &str) -> String {
     match maintenance
-        .query(
+        .query_work(
             "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE)",
             &[("db", db)],
         )
@@ -955,6 +1014,14 @@ fn failed_before_start(e: &EngineError) -> Explanation {
         summary: e.to_string(),
         hint: "Nothing was restored.".into(),
     }
+}
+
+/// Statements psql reported as failed (`psql:FILE:LINE: ERROR:  …`).
+fn psql_errors(lines: &[String]) -> usize {
+    lines
+        .iter()
+        .filter(|l| l.starts_with("psql:") && (l.contains(" ERROR:  ") || l.contains(" FATAL:  ")))
+        .count()
 }
 
 fn plain_signal(_: &str) -> Option<Signal> {

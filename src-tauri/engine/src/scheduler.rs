@@ -279,6 +279,7 @@ impl Runner<'_> {
             user: s.user.clone(),
             password: (self.password)(schedule),
             sslmode: schedule.sslmode.clone(),
+            ..Default::default()
         }
     }
 

@@ -12,6 +12,50 @@ use std::path::{Path, PathBuf};
 const FIELD_SEP: &str = "\x1f";
 const RECORD_SEP: &str = "\x1e";
 
+/// Tusk's own questions never wait long for a lock another session holds
+/// (pg_dump's lock wait timeout does not cover them), and run under a
+/// timeout of their own whatever the database or role sets.
+pub const LOCK_TIMEOUT_SECS: u32 = 10;
+const STATEMENT_TIMEOUT_SECS: u32 = 120;
+/// A server that stops answering in the middle of a question: psql is
+/// stopped this long after the statement timeout should have ended it.
+const ANSWER_GRACE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// How long Tusk's own statements may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Patience {
+    /// Catalog questions: bounded by the statement timeout.
+    Question,
+    /// Work that grows with the data (counting a table's rows, creating or
+    /// dropping a database): no statement timeout, but still no endless wait
+    /// for a lock.
+    Work,
+}
+
+impl Patience {
+    /// `PGOPTIONS` for the session: the user's own, then Tusk's settings.
+    fn pg_options(self) -> String {
+        let statement = match self {
+            Patience::Question => format!("{STATEMENT_TIMEOUT_SECS}s"),
+            Patience::Work => "0".into(),
+        };
+        let ours = format!("-c lock_timeout={LOCK_TIMEOUT_SECS}s -c statement_timeout={statement}");
+        match std::env::var("PGOPTIONS") {
+            Ok(theirs) if !theirs.trim().is_empty() => format!("{theirs} {ours}"),
+            _ => ours,
+        }
+    }
+
+    fn deadline(self) -> Option<std::time::Duration> {
+        match self {
+            Patience::Question => {
+                Some(std::time::Duration::from_secs(STATEMENT_TIMEOUT_SECS.into()) + ANSWER_GRACE)
+            }
+            Patience::Work => None,
+        }
+    }
+}
+
 /// A connection to ask questions on.
 pub struct Server<'a> {
     psql: PathBuf,
@@ -41,8 +85,10 @@ impl Session {
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
+            .env("PGOPTIONS", Patience::Question.pg_options())
             .kill_on_drop(true);
         server.env.apply(&mut cmd);
+        crate::job::die_with_parent(&mut cmd);
         let mut child = cmd.spawn()?;
         let stdin = child.stdin.take().expect("piped");
         let stdout = tokio::io::BufReader::new(child.stdout.take().expect("piped"));
@@ -182,11 +228,30 @@ impl<'a> Server<'a> {
         }
     }
 
-    /// Runs one statement; `vars` are bound as psql variables (`:'name'`).
+    /// Runs one catalog question; `vars` are bound as psql variables
+    /// (`:'name'`).
     pub async fn query(
         &self,
         sql: &str,
         vars: &[(&str, &str)],
+    ) -> Result<Vec<Vec<String>>, EngineError> {
+        self.run_sql(sql, vars, Patience::Question).await
+    }
+
+    /// Runs a statement whose time grows with the data (see [`Patience`]).
+    pub async fn query_work(
+        &self,
+        sql: &str,
+        vars: &[(&str, &str)],
+    ) -> Result<Vec<Vec<String>>, EngineError> {
+        self.run_sql(sql, vars, Patience::Work).await
+    }
+
+    async fn run_sql(
+        &self,
+        sql: &str,
+        vars: &[(&str, &str)],
+        patience: Patience,
     ) -> Result<Vec<Vec<String>>, EngineError> {
         let mut cmd = tokio::process::Command::new(&self.psql);
         cmd.args(self.conn.tool_args(true))
@@ -199,8 +264,10 @@ impl<'a> Server<'a> {
         cmd.stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
+            .env("PGOPTIONS", patience.pg_options())
             .kill_on_drop(true);
         self.env.apply(&mut cmd);
+        crate::job::die_with_parent(&mut cmd);
         let mut child = cmd.spawn().map_err(|e| EngineError::Spawn {
             tool: "psql".into(),
             message: e.to_string(),
@@ -209,9 +276,22 @@ impl<'a> Server<'a> {
             use tokio::io::AsyncWriteExt;
             let _ = stdin.write_all(sql.as_bytes()).await;
         }
-        let out = child
-            .wait_with_output()
-            .await
+        let waited = child.wait_with_output();
+        let out =
+            match patience.deadline() {
+                Some(limit) => tokio::time::timeout(limit, waited).await.map_err(|_| {
+                    EngineError::Connection {
+                        summary: format!(
+                            "The server stopped answering: a question Tusk asks it took over {} s.",
+                            limit.as_secs()
+                        ),
+                        hint: "Check that the server is not overloaded or stuck, then try again."
+                            .into(),
+                        detail: String::new(),
+                    }
+                })?,
+                None => waited.await,
+            }
             .map_err(|e| EngineError::Io(e.to_string()))?;
         if !out.status.success() {
             let lines: Vec<String> = String::from_utf8_lossy(&out.stderr)
@@ -219,13 +299,68 @@ impl<'a> Server<'a> {
                 .map(|l| self.env.scrub(l))
                 .collect();
             let why = explain(&lines);
-            return Err(EngineError::Connection {
+            let err = EngineError::Connection {
                 summary: why.summary,
                 hint: why.hint,
                 detail: lines.join("\n"),
-            });
+            };
+            if why.kind == crate::explain::FailureKind::LockTimeout {
+                return Err(self.name_the_lock(err).await);
+            }
+            return Err(err);
         }
         Ok(split_records(&String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// A question that gave up waiting for a lock: which tables other
+    /// sessions hold locked (in a mode no reader gets past), and by whom.
+    async fn name_the_lock(&self, err: EngineError) -> EngineError {
+        let EngineError::Connection { detail, .. } = &err else {
+            return err;
+        };
+        // Boxed: a question about a question.
+        let Ok(rows) = Box::pin(self.query(
+                "SELECT DISTINCT n.nspname, c.relname, l.pid, coalesce(a.application_name, ''), l.mode \
+                 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_stat_activity a ON a.pid = l.pid \
+                 WHERE l.granted AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid() \
+                 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                 ORDER BY 1, 2 LIMIT 5",
+                &[],
+            ))
+            .await
+        else {
+            return err;
+        };
+        let held: Vec<String> = rows
+            .iter()
+            .filter(|r| r.len() == 5)
+            .map(|r| {
+                let app = if r[3].is_empty() {
+                    String::new()
+                } else {
+                    format!(", \"{}\"", r[3])
+                };
+                format!(
+                    "{} (locked by session {}{app})",
+                    qualified(&r[0], &r[1]),
+                    r[2]
+                )
+            })
+            .collect();
+        if held.is_empty() {
+            return err;
+        }
+        EngineError::Connection {
+            summary: format!(
+                "Another session holds {} locked, and Tusk waited {LOCK_TIMEOUT_SECS} s for it: {}.",
+                if held.len() == 1 { "a table" } else { "tables" },
+                held.join(", ")
+            ),
+            hint: "Retry when that session has finished (a long ALTER TABLE, VACUUM FULL or an open transaction that took the lock), or end it with pg_terminate_backend(pid).".into(),
+            detail: detail.clone(),
+        }
     }
 
     pub async fn info(&self) -> Result<ServerInfo, EngineError> {
@@ -366,9 +501,31 @@ impl<'a> Server<'a> {
 
     /// `CREATE DATABASE` with a safely quoted name.
     pub async fn create_database(&self, name: &str) -> Result<(), EngineError> {
-        self.query("CREATE DATABASE :\"db\"", &[("db", name)])
+        self.query_work("CREATE DATABASE :\"db\"", &[("db", name)])
             .await
             .map(|_| ())
+    }
+}
+
+/// `schema.table` as SQL would name it: quoted where the name needs it, so
+/// a message names exactly the table meant (`"My Schema"."Order.Items"`).
+pub fn qualified(schema: &str, name: &str) -> String {
+    format!("{}.{}", ident(schema), ident(name))
+}
+
+/// An identifier as SQL would write it.
+pub fn ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
     }
 }
 

@@ -5,8 +5,8 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::*;
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::path::Path;
+use std::sync::Mutex;
 use tusk_engine::catalog::{
     BackupQuery, BackupReason, BackupStatus, Catalog, NotifyOn, RunStatus, Schedule, Source,
     Trigger, VerifyStatus,
@@ -16,82 +16,6 @@ use tusk_engine::retention::RetentionPolicy;
 use tusk_engine::scheduler::{Clock, Notice, RunKind, Runner};
 use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::{BackupOptions, CancelHandle, JobStatus, RestoreOptions};
-
-/// One data folder for this test binary: safety backups go there.
-fn data_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        std::env::set_var("TUSK_DATA_DIR", dir.path());
-        dir
-    })
-    .path()
-}
-
-fn catalog(dir: &Path) -> Catalog {
-    data_dir();
-    Catalog::open(&dir.join("catalog.db")).unwrap().0
-}
-
-fn source(db: &str) -> Source {
-    let pg = pg();
-    Source {
-        connection_id: Some("conn-1".into()),
-        connection_name: Some("Test server".into()),
-        host: Some(pg.socket_dir().display().to_string()),
-        port: Some(pg.port()),
-        user: Some("postgres".into()),
-        database: db.into(),
-    }
-}
-
-async fn recorded_backup(c: &Catalog, db: &str, path: PathBuf) -> tusk_engine::JobOutcome {
-    let options = BackupOptions {
-        output_path: path,
-        compression: 1,
-        ..Default::default()
-    };
-    recorded_backup_with(c, db, &options).await
-}
-
-async fn recorded_backup_with(
-    c: &Catalog,
-    db: &str,
-    options: &BackupOptions,
-) -> tusk_engine::JobOutcome {
-    let prepared = tusk_engine::prepare_backup(&uuid(), &conn(db), options, &search())
-        .await
-        .unwrap();
-    let events = Events::default();
-    let meta = RecordMeta {
-        name: None,
-        description: None,
-        source: source(db),
-        reason: BackupReason::Manual,
-        schedule_id: None,
-    };
-    let outcome =
-        run_recorded_backup(c, prepared, meta, &CancelHandle::new(), &events.sink()).await;
-    assert_eq!(events.finished().len(), 1, "exactly one terminal event");
-    assert_eq!(events.finished()[0].backup_id, outcome.backup_id);
-    outcome
-}
-
-async fn verify(
-    c: &Catalog,
-    id: &str,
-    restore_on: Option<&str>,
-) -> tusk_engine::catalog::Verification {
-    let req = VerifyRequest {
-        id: uuid(),
-        backup: c.require_backup(id).unwrap(),
-        restore_on: restore_on.map(conn),
-        search: &search(),
-    };
-    verify_backup(c, req, &CancelHandle::new(), &|_| {})
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_recorded_backup_has_its_checksum_manifest_and_history_entry() {

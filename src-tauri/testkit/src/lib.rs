@@ -104,7 +104,8 @@ impl PgServer {
             "-U".into(),
             "postgres".into(),
             "-d".into(),
-            db.into(),
+            // Names that look like connection strings stay names.
+            tusk_engine::connection::dbname_arg(db),
         ]
     }
 
@@ -128,6 +129,18 @@ impl PgServer {
         let n = DB_COUNTER.fetch_add(1, Ordering::SeqCst);
         let name = format!("{prefix}_{}_{n}", std::process::id());
         self.psql("postgres", &format!("CREATE DATABASE \"{name}\""));
+        name
+    }
+
+    /// A fresh empty database named exactly `name` (quotes, `=`, spaces,
+    /// anything PostgreSQL accepts), with this test process's id after it
+    /// so that runs never meet.
+    pub fn create_named_db(&self, name: &str) -> String {
+        let name = format!("{name} {}", std::process::id());
+        self.psql(
+            "postgres",
+            &format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")),
+        );
         name
     }
 

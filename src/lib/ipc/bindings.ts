@@ -38,7 +38,13 @@ gzippedPlain: boolean,
  * `pg_dump -Fc -Z0 | zstd`). Stock pg_restore reads it after `zstd -d`;
  * data positions are those of the decompressed archive.
  */
-zstd: boolean, contents: BackupContents, 
+zstd: boolean, 
+/**
+ * A plain SQL script: what it would make psql do besides running SQL
+ * in the chosen database (backslash commands, database switches, …).
+ * Empty for archives, which pg_restore runs without psql.
+ */
+script: ScriptFindings, contents: BackupContents, 
 /**
  * Every table-of-contents entry, in archive order.
  */
@@ -208,7 +214,13 @@ ignoreChecksum: boolean,
  * Restore into a new database, then swap it in for the target by
  * renaming (the old one is kept under a dated name): all or nothing.
  */
-swap: boolean, };
+swap: boolean, 
+/**
+ * Run a plain SQL script even though it holds psql commands pg_dump
+ * never writes (`\!`, `\copy`, `\o`, `COPY … PROGRAM`, …): only for a
+ * script the user wrote or trusts.
+ */
+allowScriptCommands: boolean, };
 
 export type Phase = "preparing" | "safetyBackup" | "unpacking" | "connecting" | "readingCatalog" | "schema" | "data" | "postData" | "verifying" | "finishing";
 

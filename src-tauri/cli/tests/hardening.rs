@@ -1,0 +1,306 @@
+//! The CLI under attack and bad luck: signals in every phase, a reader that
+//! goes away, crafted files, and defaults that keep a backup usable.
+
+mod common;
+
+use common::*;
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use std::io::Write;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+use tusk_testkit::{processes_mentioning, PgServer};
+
+fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Sends `signal` and waits for the exit code.
+fn stop(mut child: Child, signal: Signal) -> (Option<i32>, String) {
+    kill(Pid::from_raw(child.id() as i32), signal).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                use std::io::Read;
+                let _ = stderr.read_to_string(&mut err);
+            }
+            return (status.code(), err);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("tusk did not stop on {signal}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A pre-flight waiting on a server that never answers: each signal stops
+/// tusk at once with its own exit code, and its psql probe dies with it.
+#[test]
+fn signals_during_the_preflight_stop_everything() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("never.backup");
+    // psql's command line, not tusk's own.
+    let probe = format!("-w -h 127.0.0.1 -p {port}");
+    for (signal, code) in [
+        (Signal::SIGTERM, 143),
+        (Signal::SIGHUP, 129),
+        (Signal::SIGINT, 130),
+    ] {
+        let child = tusk_command(&[
+            "backup",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-d",
+            "postgres",
+            "-o",
+            output.to_str().unwrap(),
+        ])
+        .env("PGCONNECT_TIMEOUT", "120")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+        wait_for("the psql probe", Duration::from_secs(20), || {
+            !processes_mentioning(&probe).is_empty()
+        });
+        let (exit, stderr) = stop(child, signal);
+        assert_eq!(exit, Some(code), "{signal}: {stderr}");
+        assert!(stderr.contains("nothing was changed"), "{signal}: {stderr}");
+        wait_for("the probe to die", Duration::from_secs(2), || {
+            processes_mentioning(&probe).is_empty()
+        });
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+    drop(listener);
+}
+
+/// SIGTERM while pg_dump runs: the job is cancelled, pg_dump stopped, the
+/// partial output removed, and the exit code says SIGTERM.
+#[test]
+fn sigterm_during_a_backup_cancels_it_and_cleans_up() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("sigterm");
+    pg.psql(
+        &db,
+        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 60000) i;",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("term.backup");
+    let needle = dir.path().display().to_string();
+    let child = tusk_command(&with(
+        &["backup", "-Z", "9", "-o", output.to_str().unwrap()],
+        &conn_args(&db),
+    ))
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let pg_dump_running = || {
+        processes_mentioning(&needle)
+            .iter()
+            .any(|(_, c)| c.contains("pg_dump"))
+    };
+    wait_for("pg_dump", Duration::from_secs(20), pg_dump_running);
+    let (exit, stderr) = stop(child, Signal::SIGTERM);
+    assert_eq!(exit, Some(143), "{stderr}");
+    assert!(!pg_dump_running(), "pg_dump stopped with the job");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "no partial output: {left:?}");
+}
+
+/// `tusk list | head`: the reader goes away and tusk ends quietly.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = tusk_command(&["tools"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}
+
+/// A plain backup is a script anyone can open and run with psql: not
+/// compressed unless asked, and then named `.gz`.
+#[test]
+fn plain_backups_are_uncompressed_scripts_by_default() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("plainz");
+    pg.psql(&db, "CREATE TABLE t (a int); INSERT INTO t VALUES (42)");
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("plain.sql");
+    ok(&run(&with(
+        &[
+            "backup",
+            "--json",
+            "--format",
+            "plain",
+            "-o",
+            script.to_str().unwrap(),
+        ],
+        &conn_args(&db),
+    )));
+    let text = std::fs::read_to_string(&script).expect("a text file");
+    assert!(text.contains("PostgreSQL database dump"));
+    let copy = pg.create_db("plainz_copy");
+    let ran = std::process::Command::new(pg.bin("psql"))
+        .args(conn_args(&copy))
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{ran:?}");
+    assert_eq!(pg.psql(&copy, "SELECT a FROM t"), "42");
+
+    let out = run(&with(
+        &[
+            "backup",
+            "--format",
+            "plain",
+            "-Z",
+            "5",
+            "-o",
+            dir.path().join("z.sql").to_str().unwrap(),
+        ],
+        &conn_args(&db),
+    ));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("z.sql.gz"));
+}
+
+/// A fast (zstd) backup is on disk, not only in the page cache, before it
+/// counts as written: tusk fsyncs the file itself, pg_dump does not write it.
+#[test]
+fn a_fast_backup_is_fsynced_before_it_is_recorded() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("fsync");
+    pg.psql(
+        &db,
+        "CREATE TABLE t AS SELECT generate_series(1, 1000) AS a",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("fast.backup.zst");
+    let trace = dir.path().join("trace");
+    let out = std::process::Command::new("strace")
+        .args(["-f", "-y", "-e", "trace=fsync,fdatasync", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_tusk"))
+        .args(with(
+            &[
+                "backup",
+                "--preset",
+                "fast",
+                "--no-catalog",
+                "-o",
+                output.to_str().unwrap(),
+            ],
+            &conn_args(&db),
+        ))
+        .env("TUSK_PG_BIN", pg.bin_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let trace = std::fs::read_to_string(trace).unwrap();
+    assert!(
+        trace
+            .lines()
+            .any(|l| l.contains("fsync(") && l.contains(".tusk-partial-")),
+        "{trace}"
+    );
+}
+
+/// A small zstd file whose table of contents claims entry after entry
+/// (each a few bytes once decompressed): refused once it claims more than a
+/// real database has, with the memory it took staying bounded.
+#[test]
+fn a_crafted_table_of_contents_cannot_fill_the_memory() {
+    fn int(buf: &mut Vec<u8>, v: i64) {
+        buf.push(u8::from(v < 0));
+        buf.extend_from_slice(&(v.unsigned_abs() as u32).to_le_bytes());
+    }
+    fn text(buf: &mut Vec<u8>, s: Option<&str>) {
+        match s {
+            None => int(buf, -1),
+            Some(s) => {
+                int(buf, s.len() as i64);
+                buf.extend_from_slice(s.as_bytes());
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crafted.backup.zst");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut z = zstd::stream::write::Encoder::new(file, 3).unwrap();
+    let mut head = b"PGDMP".to_vec();
+    head.extend_from_slice(&[1, 14, 0, 4, 8, 1]);
+    int(&mut head, 0);
+    for v in [0, 0, 0, 1, 0, 100, 0] {
+        int(&mut head, v);
+    }
+    for s in ["db", "15.0", "15.0"] {
+        text(&mut head, Some(s));
+    }
+    int(&mut head, 999_999);
+    z.write_all(&head).unwrap();
+    let mut entry = Vec::new();
+    for id in 1..=999_999i64 {
+        entry.clear();
+        int(&mut entry, id);
+        int(&mut entry, 0);
+        for s in ["0", "0", "t", "TABLE"] {
+            text(&mut entry, Some(s));
+        }
+        int(&mut entry, 2);
+        for s in [
+            Some(""),
+            None,
+            None,
+            Some("public"),
+            Some(""),
+            Some("heap"),
+            Some("x"),
+            Some("false"),
+        ] {
+            text(&mut entry, s);
+        }
+        for dep in 1..=40 {
+            text(&mut entry, Some(&dep.to_string()));
+        }
+        text(&mut entry, None);
+        entry.push(3);
+        entry.extend_from_slice(&[0; 8]);
+        z.write_all(&entry).unwrap();
+    }
+    z.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 4 << 20);
+
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "max-rss-kib %M"])
+        .arg(env!("CARGO_BIN_EXE_tusk"))
+        .args(["info", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("more than any real database"), "{stderr}");
+    let rss: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("max-rss-kib "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("max RSS");
+    assert!(rss < 512 * 1024, "peak memory {rss} KiB");
+}
