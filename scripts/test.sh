@@ -35,7 +35,7 @@ cd "$root/src-tauri"
 # Tauri and GTK crates compile once, not once per command.
 export TAURI_CONFIG
 TAURI_CONFIG=$(jq -c . tauri.test.conf.json)
-features=(--features tauri/custom-protocol)
+features=(--features tauri/custom-protocol,tusk-app/e2e)
 step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy -D warnings"

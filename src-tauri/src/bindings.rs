@@ -4,7 +4,7 @@
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::jobs::{BackupNotes, JobStarted, RestorePlan};
+    use crate::commands::jobs::{BackupNotes, JobStarted, RestoreConfirmation, RestorePlan};
     use crate::commands::schedules::{PrunePreview, TriggerPreview};
     use crate::profiles::{ConnectionProfile, PasswordStorage, SaveConnection};
     use crate::settings::AppSettings;
@@ -35,6 +35,9 @@ mod tests {
             BackupFormat,
             Compression,
             BackupInfo,
+            ScriptFindings,
+            ScriptFinding,
+            FindingKind,
             BackupContents,
             TableRef,
             TocEntry,
@@ -70,7 +73,9 @@ mod tests {
             JobSummary,
             BackupNotes,
             RestorePlan,
+            RestoreConfirmation,
             RestoreSafety,
+            RestoreRecord,
             BackupStatus,
             BackupReason,
             Source,

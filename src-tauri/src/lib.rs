@@ -27,6 +27,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::jobs::list_jobs,
         commands::jobs::preview_backup,
         commands::jobs::preflight_restore,
+        commands::jobs::list_incomplete_restores,
+        commands::jobs::dismiss_restore,
+        commands::jobs::drop_incomplete_restore,
         commands::archive::get_backup_info,
         commands::connections::list_connections,
         commands::connections::save_connection,
@@ -88,18 +91,18 @@ fn first_connection<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
 }
 
 pub fn run() {
-    let mut builder = tauri::Builder::default()
+    let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init());
-    if cfg!(debug_assertions) {
-        // Lets the MCP end-to-end tests drive the real app; never in release.
-        builder = builder.plugin(
-            tauri_plugin_mcp_bridge::Builder::new()
-                .bind_address("127.0.0.1")
-                .build(),
-        );
-    }
+    // Lets the MCP end-to-end tests drive the real app: only with the `e2e`
+    // feature, which nothing a user runs is built with.
+    #[cfg(feature = "e2e")]
+    let builder = builder.plugin(
+        tauri_plugin_mcp_bridge::Builder::new()
+            .bind_address("127.0.0.1")
+            .build(),
+    );
     with_commands(builder)
         .setup(|app| {
             // The same folders as the CLI: one history, one set of schedules.

@@ -48,6 +48,9 @@ pub struct AppState {
     pub scheduler_wake: Arc<tokio::sync::Notify>,
     /// What opening the catalog repaired, for the window to say.
     pub catalog_report: OpenReport,
+    /// Signs the confirmation of a restore's pre-flight: a restore runs only
+    /// as it was checked and confirmed (see `confirmation_token`).
+    confirm_key: [u8; 32],
 }
 
 impl AppState {
@@ -60,7 +63,19 @@ impl AppState {
             catalog: Arc::new(catalog),
             scheduler_wake: Default::default(),
             catalog_report: OpenReport::default(),
+            confirm_key: random_key(),
         }
+    }
+
+    /// The token a restore's pre-flight hands the window, for the plan
+    /// `fingerprint` (`GuardedRestore::fingerprint`): only this process can
+    /// make it, and only for that plan.
+    pub fn confirmation_token(&self, fingerprint: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(self.confirm_key);
+        hash.update(fingerprint.as_bytes());
+        hex::encode(hash.finalize())
     }
 
     /// Claims `id` for a new job; an id already used is refused.
@@ -70,8 +85,13 @@ impl AppState {
         job_type: JobType,
         label: String,
     ) -> AppResult<CancelHandle> {
-        if id.trim().is_empty() {
-            return Err(AppError::Invalid("the job id is empty".into()));
+        // Job ids name events, sessions and scratch databases: nothing but
+        // a UUID is taken from the window.
+        if uuid::Uuid::try_parse(id).is_err() {
+            return Err(AppError::Invalid(format!(
+                "the job id `{}` is not a UUID: use a new one (crypto.randomUUID())",
+                id.chars().take(64).collect::<String>()
+            )));
         }
         match self.jobs.entry(id.to_string()) {
             Entry::Occupied(_) => Err(AppError::JobIdInUse(id.to_string())),
@@ -113,4 +133,11 @@ impl AppState {
         all.sort_by_key(|j| std::cmp::Reverse(j.started_at));
         all
     }
+}
+
+fn random_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key
 }

@@ -67,6 +67,7 @@ impl Cli {
                 CatalogAction::Check { json } | CatalogAction::Backup { json } => json,
             },
             Command::Daemon(_) => false,
+            Command::Restores(a) => a.json,
         }
     }
 }
@@ -101,6 +102,8 @@ pub enum Command {
     Daemon(DaemonArgs),
     /// Check or copy the history's own database.
     Catalog(CatalogArgs),
+    /// Restores that stopped part way: list them, drop what they left, or dismiss.
+    Restores(crate::restores::RestoresArgs),
 }
 
 /// Where to connect. Anything left out comes from libpq's environment
@@ -603,26 +606,12 @@ pub async fn restore(
         render::preflight(preflight, Some(&guarded.safety), a.out.json);
         return Ok(exit::OK);
     }
-    // A swap plans its restore into a new database, so only `--clean` can be
-    // harmless here (into a database that is created).
-    let destructive = a.swap || (a.clean && !preflight.creates_database);
-    if destructive && !a.yes {
+    let confirm = &guarded.safety.must_confirm;
+    if !confirm.is_empty() && !a.yes {
         render::preflight(preflight, Some(&guarded.safety), a.out.json);
-        let what = if a.swap {
-            format!(
-                "--swap closes the other sessions on \"{}\" and replaces it (the current one is kept as \"{}\")",
-                a.conn.database.clone().unwrap_or_else(|| conn.effective_database()),
-                guarded.safety.swap_keep_as.clone().unwrap_or_default()
-            )
-        } else {
-            format!(
-                "--clean drops {} object(s) in \"{}\" before restoring",
-                preflight.will_drop.len(),
-                preflight.target_database
-            )
-        };
         return Err(EngineError::InvalidOptions(format!(
-            "{what}: add --yes to confirm"
+            "{}: add --yes to confirm",
+            confirm.join("; ")
         )));
     }
     let reporter = Reporter::new(a.out.json, "Restoring");

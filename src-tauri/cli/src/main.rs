@@ -22,6 +22,7 @@ mod config;
 mod manage;
 mod pipe;
 mod render;
+mod restores;
 mod signals;
 
 use args::{Cli, Command};
@@ -82,6 +83,7 @@ async fn run(cli: Cli) -> Result<u8, EngineError> {
         Command::Schedule(a) => manage::schedule(a, &open()?, &config, &search).await,
         Command::Daemon(a) => manage::daemon(a, &open()?, &search).await,
         Command::Catalog(a) => manage::catalog(a, &open()?),
+        Command::Restores(a) => restores::run(a, &open()?, &config, &search).await,
     }
 }
 
@@ -95,6 +97,7 @@ fn error_code(e: &EngineError) -> u8 {
             | tusk_engine::catalog::CatalogError::UnknownSchedule(_)
             | tusk_engine::catalog::CatalogError::Invalid(_),
         ) => exit::INVALID,
+        EngineError::Catalog(tusk_engine::catalog::CatalogError::Busy(_)) => exit::UNAVAILABLE,
         EngineError::Catalog(_) => exit::FAILED,
         _ => exit::UNAVAILABLE,
     }

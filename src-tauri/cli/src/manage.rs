@@ -394,6 +394,8 @@ pub fn list(a: ListArgs, c: &Catalog) -> Result<u8, EngineError> {
         print_json(&page);
         return Ok(exit::OK);
     }
+    // Databases left half-restored come first: they look normal otherwise.
+    crate::restores::print_incomplete(&c.incomplete_restores()?);
     if page.total == 0 {
         err!(
             "no backups{}",

@@ -5,14 +5,14 @@
 
 use crate::backup::{prepare_backup, PreparedBackup};
 use crate::catalog::{
-    BackupFinish, BackupReason, BackupRecord, BackupStatus, Catalog, NewBackup, Source,
+    BackupFinish, BackupReason, BackupRecord, BackupStatus, Catalog, NewBackup, NewRestore, Source,
 };
 use crate::connection::ConnectionSpec;
 use crate::error::EngineError;
 use crate::job::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus, JobType};
 use crate::options::{BackupFormat, BackupOptions, RestoreOptions};
 use crate::progress::{eta, BackupProgress, Phase};
-use crate::restore::{prepare_restore, PreparedRestore};
+use crate::restore::{prepare_restore, PreparedRestore, TargetState};
 use crate::server::Server;
 use crate::sidecar;
 use crate::tools::ToolSearch;
@@ -247,6 +247,11 @@ pub struct RestoreSafety {
     pub swap_target: Option<String>,
     pub swap_temp_database: Option<String>,
     pub swap_keep_as: Option<String>,
+    /// What the user must confirm before this restore runs (empty: nothing;
+    /// the app asks for `confirm_name` to be typed, the CLI for `--yes`).
+    pub must_confirm: Vec<String>,
+    /// The database whose name confirms it.
+    pub confirm_name: Option<String>,
 }
 
 /// A restore with everything it does before and after pg_restore.
@@ -257,6 +262,8 @@ pub struct GuardedRestore {
     catalog_sha: Option<String>,
     swap_target: Option<String>,
     conn: ConnectionSpec,
+    /// The options as asked (a swap's restore runs with its own).
+    asked: RestoreOptions,
 }
 
 /// Plans a restore: its pre-flight, the checksum check, the safety backup
@@ -268,6 +275,7 @@ pub async fn prepare_guarded_restore(
     search: &ToolSearch,
     catalog: Option<&Catalog>,
 ) -> Result<GuardedRestore, EngineError> {
+    let options_asked = options.clone();
     let mut options = options.clone();
     let mut swap_target = None;
     let mut swap_temp = None;
@@ -338,6 +346,17 @@ pub async fn prepare_guarded_restore(
             Some(prepare_backup(&format!("{id}-safety"), &target, &backup_options, search).await?);
         safety_path = Some(path);
     }
+    let must_confirm = what_to_confirm(
+        &restore,
+        &options,
+        swap_target.as_deref().zip(swap_keep.as_deref()),
+        catalog_sha.is_some(),
+    );
+    let confirm_name = (!must_confirm.is_empty()).then(|| {
+        swap_target
+            .clone()
+            .unwrap_or_else(|| restore.preflight.target_database.clone())
+    });
     Ok(GuardedRestore {
         safety: RestoreSafety {
             safety_backup: safety_path,
@@ -347,13 +366,53 @@ pub async fn prepare_guarded_restore(
             swap_target: swap_target.clone(),
             swap_temp_database: swap_temp,
             swap_keep_as: swap_keep,
+            must_confirm,
+            confirm_name,
         },
         restore,
         safety_backup,
         catalog_sha: catalog_sha.filter(|_| !options.ignore_checksum),
         swap_target,
         conn: conn.clone(),
+        asked: options_asked,
     })
+}
+
+/// What a restore does that cannot be undone, or that gives up a check:
+/// the one policy the app (a typed name) and the CLI (`--yes`) enforce.
+fn what_to_confirm(
+    restore: &PreparedRestore,
+    options: &RestoreOptions,
+    swap: Option<(&str, &str)>,
+    has_checksum: bool,
+) -> Vec<String> {
+    let p = &restore.preflight;
+    let db = &p.target_database;
+    let mut reasons = Vec::new();
+    if let Some((target, keep_as)) = swap {
+        reasons.push(format!(
+            "\"{target}\" is replaced by the backup (the current database is kept as \"{keep_as}\")"
+        ));
+    } else if !p.creates_database && options.clean {
+        reasons.push(format!(
+            "clean drops {} object(s) in \"{db}\" before restoring",
+            p.will_drop.len()
+        ));
+    } else if !p.creates_database && p.existing_relations > 0 {
+        reasons.push(format!(
+            "\"{db}\" already has {} table(s) or other relations: the backup is restored among them",
+            p.existing_relations
+        ));
+    }
+    if !reasons.is_empty() && swap.is_none() && !options.safety_backup {
+        reasons.push(format!("no safety backup of \"{db}\" is taken first"));
+    }
+    if has_checksum && options.ignore_checksum {
+        reasons.push(
+            "the backup is restored without checking it against its recorded checksum".into(),
+        );
+    }
+    reasons
 }
 
 /// Scales a part of a job into a slice of its progress bar.
@@ -390,13 +449,114 @@ impl GuardedRestore {
         self.restore.command_display()
     }
 
-    /// Runs everything; exactly one `Finished` event.
+    /// Everything the user's confirmation is for: the options as asked, the
+    /// backup file as it is now, the server and the target. A restore whose
+    /// fingerprint differs from its pre-flight's is not what was confirmed.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let input = &self.asked.input_path;
+        let file = |path: &std::path::Path| {
+            std::fs::metadata(path)
+                .map(|m| {
+                    let modified = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_nanos());
+                    format!("{}:{modified}", m.len())
+                })
+                .unwrap_or_default()
+        };
+        let parts = [
+            serde_json::to_string(&self.asked).unwrap_or_default(),
+            std::fs::canonicalize(input)
+                .unwrap_or_else(|_| input.clone())
+                .display()
+                .to_string(),
+            file(input),
+            file(&input.join("toc.dat")),
+            format!(
+                "{:?}:{:?}:{:?}",
+                self.conn.host, self.conn.port, self.conn.user
+            ),
+            self.restore.preflight.target_database.clone(),
+            self.safety.must_confirm.join("\n"),
+        ];
+        let mut hash = Sha256::new();
+        for part in parts {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        hex::encode(hash.finalize())
+    }
+
+    /// The history's record of this restore, claiming its target.
+    fn new_restore(&self) -> NewRestore {
+        let p = &self.restore.preflight;
+        NewRestore {
+            id: self.restore.id.clone(),
+            host: self.conn.host.clone(),
+            port: self.conn.port,
+            target: self
+                .swap_target
+                .clone()
+                .unwrap_or_else(|| p.target_database.clone()),
+            database: p.target_database.clone(),
+            connection_id: Some(self.asked.connection_id.clone()).filter(|s| !s.is_empty()),
+            options: self.asked.clone(),
+            at_risk: p.creates_database || !self.restore.options.single_transaction,
+            created_database: p.creates_database,
+        }
+    }
+
+    /// Runs everything; exactly one `Finished` event. With a catalog, the
+    /// target is claimed first (one restore per database at a time) and a
+    /// restore that stops part way is recorded as incomplete.
     pub async fn run(
-        mut self,
+        self,
         catalog: Option<&Catalog>,
         cancel: &CancelHandle,
         emit: EventSink<'_>,
     ) -> JobOutcome {
+        let started_at = Utc::now();
+        let claimed = match catalog {
+            Some(c) => {
+                let new = self.new_restore();
+                if let Err(e) = c.begin_restore(&new) {
+                    let outcome = self.refuse(started_at, e.to_string(), "");
+                    emit(JobEvent::Finished(Box::new(outcome.clone())));
+                    return outcome;
+                }
+                Some((c, new.id))
+            }
+            None => None,
+        };
+        let (mut outcome, state) = self.run_claimed(catalog, cancel, emit).await;
+        if let Some((c, id)) = claimed {
+            let error = outcome.error.as_ref().map(|e| e.summary.clone());
+            let recorded = c.finish_restore(
+                &id,
+                backup_status(outcome.status),
+                state == TargetState::Partial,
+                error.as_deref(),
+            );
+            if let Err(e) = recorded {
+                outcome
+                    .warnings
+                    .push(format!("the restore was not recorded in the history: {e}"));
+            }
+        }
+        emit(JobEvent::Finished(Box::new(outcome.clone())));
+        outcome
+    }
+
+    async fn run_claimed(
+        mut self,
+        catalog: Option<&Catalog>,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> (JobOutcome, TargetState) {
+        let untouched = |outcome| (outcome, TargetState::Untouched);
         let started = std::time::Instant::now();
         let started_at = Utc::now();
         // Checked beside the unpacking of a zstd backup when no safety
@@ -419,7 +579,7 @@ impl GuardedRestore {
                 .unwrap_or_else(|e| Err(e.to_string()));
             if let Err(why) = checked {
                 let refusal = crate::restore::checksum_refusal(why);
-                return self.finish_early(started_at, JobStatus::Failed, Some(refusal), emit);
+                return untouched(self.finish_early(started_at, JobStatus::Failed, Some(refusal)));
             }
         }
         let safety_share = self
@@ -466,7 +626,7 @@ impl GuardedRestore {
                 None => backup.run(cancel, &sink).await,
             };
             if outcome.status == JobStatus::Cancelled {
-                return self.finish_early(started_at, JobStatus::Cancelled, None, emit);
+                return untouched(self.finish_early(started_at, JobStatus::Cancelled, None));
             }
             if !matches!(
                 outcome.status,
@@ -476,14 +636,13 @@ impl GuardedRestore {
                     .error
                     .map(|e| e.summary)
                     .unwrap_or_else(|| "it did not complete".into());
-                return self.refuse(
+                return untouched(self.refuse(
                     started_at,
                     format!(
                         "The safety backup of the target failed ({why}), so nothing was restored."
                     ),
                     "Fix the problem and try again, or turn off the safety backup.",
-                    emit,
-                );
+                ));
             }
             safety_path = outcome.output_path;
             safety_id = outcome.backup_id;
@@ -491,7 +650,7 @@ impl GuardedRestore {
         // Cancelled while checking the archive or finishing the safety
         // backup: the target is still untouched, so leave it that way.
         if cancel.is_cancelled() {
-            return self.finish_early(started_at, JobStatus::Cancelled, None, emit);
+            return untouched(self.finish_early(started_at, JobStatus::Cancelled, None));
         }
         let slice = Slice {
             emit,
@@ -507,7 +666,7 @@ impl GuardedRestore {
             .zip(self.safety.swap_keep_as.clone());
         let temp = self.restore.preflight.target_database.clone();
         let psql = self.restore.psql_path().to_path_buf();
-        let mut outcome = self.restore.run(cancel, &sink).await;
+        let (mut outcome, state) = self.restore.run_tracked(cancel, &sink).await;
         outcome.started_at = started_at;
         outcome.safety_backup = safety_path;
         outcome.backup_id = safety_id;
@@ -540,34 +699,26 @@ impl GuardedRestore {
         }
         outcome.finished_at = Utc::now();
         outcome.duration_ms = (outcome.finished_at - started_at).num_milliseconds();
-        emit(JobEvent::Finished(Box::new(outcome.clone())));
-        outcome
+        (outcome, state)
     }
 
-    fn refuse(
-        self,
-        started_at: chrono::DateTime<Utc>,
-        summary: String,
-        hint: &str,
-        emit: EventSink<'_>,
-    ) -> JobOutcome {
+    fn refuse(&self, started_at: chrono::DateTime<Utc>, summary: String, hint: &str) -> JobOutcome {
         let error = crate::explain::Explanation {
             kind: crate::explain::FailureKind::Other,
             summary,
             hint: hint.into(),
         };
-        self.finish_early(started_at, JobStatus::Failed, Some(error), emit)
+        self.finish_early(started_at, JobStatus::Failed, Some(error))
     }
 
     fn finish_early(
-        self,
+        &self,
         started_at: chrono::DateTime<Utc>,
         status: JobStatus,
         error: Option<crate::explain::Explanation>,
-        emit: EventSink<'_>,
     ) -> JobOutcome {
         let finished_at = Utc::now();
-        let outcome = JobOutcome {
+        JobOutcome {
             job_id: self.restore.id.clone(),
             job_type: JobType::Restore,
             status,
@@ -586,9 +737,7 @@ impl GuardedRestore {
             backup_id: None,
             sha256: None,
             safety_backup: None,
-        };
-        emit(JobEvent::Finished(Box::new(outcome.clone())));
-        outcome
+        }
     }
 }
 
@@ -633,6 +782,58 @@ impl SwapError {
     }
 }
 
+/// Drops the database an incomplete restore left behind (`conn` gives the
+/// server and credentials; the database is the record's) and clears its
+/// mark. Run from the maintenance database, never from that one.
+pub async fn drop_incomplete_restore(
+    catalog: &Catalog,
+    id: &str,
+    conn: &ConnectionSpec,
+    search: &ToolSearch,
+) -> Result<String, EngineError> {
+    let record = catalog.get_restore(id)?;
+    if !record.incomplete {
+        return Err(EngineError::InvalidOptions(format!(
+            "the restore into \"{}\" is not marked incomplete: nothing to drop",
+            record.database
+        )));
+    }
+    let found = crate::tools::discover(search);
+    let psql = crate::tools::pick(&found, "psql", None, search)?.tool.path;
+    let maintenance = maintenance_server(&psql, conn, &record.database).await?;
+    let env = maintenance.tool_env("tusk-drop")?;
+    Server::new(&psql, &maintenance, &env)
+        .query_work(
+            "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE)",
+            &[("db", &record.database)],
+        )
+        .await?;
+    catalog.dismiss_restore(id)?;
+    Ok(record.database)
+}
+
+/// A connection to `postgres` (else `template1`) on `conn`'s server, for
+/// work on the database `other`.
+async fn maintenance_server(
+    psql: &std::path::Path,
+    conn: &ConnectionSpec,
+    other: &str,
+) -> Result<ConnectionSpec, EngineError> {
+    for db in ["postgres", "template1"] {
+        if db == other {
+            continue;
+        }
+        let candidate = conn.with_database(db);
+        let env = candidate.tool_env("tusk-maintenance")?;
+        if Server::new(psql, &candidate, &env).info().await.is_ok() {
+            return Ok(candidate);
+        }
+    }
+    Err(EngineError::Preflight(
+        "neither the postgres nor the template1 database accepts this connection, so no other database can be changed from it".into(),
+    ))
+}
+
 /// `target` → `keep_as`, `temp` → `target`, after closing other sessions on
 /// `target` (the user confirmed the swap). Run from the maintenance database
 /// (`postgres`, else `template1`), never from either of the two.
@@ -643,13 +844,12 @@ async fn swap_in(
     target: &str,
     keep_as: &str,
 ) -> Result<(), SwapError> {
-    let mut maintenance = conn.with_database("postgres");
+    let maintenance = maintenance_server(psql, conn, target)
+        .await
+        .map_err(SwapError::Untouched)?;
     let env = maintenance
         .tool_env("tusk-swap")
         .map_err(SwapError::Untouched)?;
-    if Server::new(psql, &maintenance, &env).info().await.is_err() {
-        maintenance = conn.with_database("template1");
-    }
     let server = Server::new(psql, &maintenance, &env);
     server
         .query(

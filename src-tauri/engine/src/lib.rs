@@ -34,8 +34,8 @@ pub use progress::{BackupProgress, Phase};
 pub use restore::{prepare_restore, PreparedRestore, RestorePreflight};
 pub use tools::{PgVersion, ToolInfo, ToolSearch};
 pub use tusk_archive::{
-    read_info as get_backup_info, BackupContents, BackupInfo, Compression, DataLocation, Section,
-    TableRef, TocEntry,
+    read_info as get_backup_info, BackupContents, BackupInfo, Compression, DataLocation,
+    FindingKind, ScriptFinding, ScriptFindings, Section, TableRef, TocEntry,
 };
 
 /// Connects and reports the server's version.

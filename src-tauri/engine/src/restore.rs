@@ -817,7 +817,17 @@ impl PreparedRestore {
     }
 
     /// Runs the restore; always ends with exactly one `Finished` event.
-    pub async fn run(mut self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
+    pub async fn run(self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
+        self.run_tracked(cancel, emit).await.0
+    }
+
+    /// [`run`](Self::run), telling also what it left in the database it
+    /// restored into.
+    pub async fn run_tracked(
+        mut self,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> (JobOutcome, TargetState) {
         let started_at = Utc::now();
         let mut tracker = Tracker::new(self.plan.clone());
         let maintenance = Server::new(&self.psql, &self.maintenance, &self.env);
@@ -849,7 +859,7 @@ impl PreparedRestore {
                     tracker.snapshot(),
                 );
                 emit(JobEvent::Finished(Box::new(outcome.clone())));
-                return outcome;
+                return (outcome, TargetState::Untouched);
             }
         };
         match unpacked {
@@ -859,14 +869,12 @@ impl PreparedRestore {
             }
             Ok(None) => {}
             Err(mut outcome) => {
+                let mut state = TargetState::Untouched;
                 if created {
-                    let db = &self.preflight.target_database;
-                    outcome
-                        .warnings
-                        .push(drop_new_database(&maintenance, db).await);
+                    state = self.drop_created(&maintenance, &mut outcome).await;
                 }
                 emit(JobEvent::Finished(Box::new(outcome.clone())));
-                return outcome;
+                return (outcome, state);
             }
         }
         tracker.set_phase(Phase::Connecting);
@@ -894,15 +902,44 @@ impl PreparedRestore {
             tracker.apply(Signal::Start("script".into()));
         }
         let result = run_tool(run, &mut tracker, &mut probe, cancel, emit).await;
+        let started_tool = result.spawn_error.is_none();
         let mut outcome = self.judge(result, &mut tracker, started_at);
-        if created && matches!(outcome.status, JobStatus::Failed | JobStatus::Cancelled) {
-            let db = &self.preflight.target_database;
-            outcome
-                .warnings
-                .push(drop_new_database(&maintenance, db).await);
-        }
+        let state = if !matches!(outcome.status, JobStatus::Failed | JobStatus::Cancelled) {
+            TargetState::Restored
+        } else if created {
+            self.drop_created(&maintenance, &mut outcome).await
+        } else if !started_tool || self.options.single_transaction {
+            // Nothing ran, or what ran was rolled back.
+            TargetState::Untouched
+        } else {
+            outcome.warnings.push(format!(
+                "the restore stopped part way, outside a single transaction: \"{}\" now holds part of the backup. Restore it again (with clean, or into a new database), or drop it",
+                self.preflight.target_database
+            ));
+            TargetState::Partial
+        };
         emit(JobEvent::Finished(Box::new(outcome.clone())));
-        outcome
+        (outcome, state)
+    }
+
+    /// Removes the database this restore created, after a failure: nothing
+    /// is left of it, or (when it cannot be dropped) it is partial.
+    async fn drop_created(
+        &self,
+        maintenance: &Server<'_>,
+        outcome: &mut JobOutcome,
+    ) -> TargetState {
+        let db = &self.preflight.target_database;
+        match drop_new_database(maintenance, db).await {
+            Ok(done) => {
+                outcome.warnings.push(done);
+                TargetState::Untouched
+            }
+            Err(left) => {
+                outcome.warnings.push(left);
+                TargetState::Partial
+            }
+        }
     }
 
     fn outcome(
@@ -985,18 +1022,29 @@ impl PreparedRestore {
     }
 }
 
+/// What a restore left in the database it restored into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetState {
+    /// As it was: nothing ran, a transaction was rolled back, or the new
+    /// database was removed again.
+    Untouched,
+    /// The backup was restored.
+    Restored,
+    /// Part of the backup: the restore stopped outside a transaction, or
+    /// the new database it created could not be removed.
+    Partial,
+}
+
 /// Removes the database this restore created; says how that went.
-async fn drop_new_database(maintenance: &Server<'_>, db: &str) -> String {
-    match maintenance
+async fn drop_new_database(maintenance: &Server<'_>, db: &str) -> Result<String, String> {
+    maintenance
         .query_work(
             "DROP DATABASE IF EXISTS :\"db\" WITH (FORCE)",
             &[("db", db)],
         )
         .await
-    {
-        Ok(_) => format!("the new database \"{db}\" was removed again"),
-        Err(e) => format!("the new database \"{db}\" could not be removed: {e}"),
-    }
+        .map(|_| format!("the new database \"{db}\" was removed again"))
+        .map_err(|e| format!("the new database \"{db}\" could not be removed: {e}"))
 }
 
 /// The backup no longer matches the checksum the history recorded.

@@ -9,9 +9,9 @@ use crate::profiles::ConnectionProfile;
 use crate::state::{AppState, JobSummary};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
-use tusk_engine::catalog::{BackupReason, Source};
+use tusk_engine::catalog::{BackupReason, RestoreRecord, Source};
 use tusk_engine::history::{
-    prepare_guarded_restore, run_recorded_backup, RecordMeta, RestoreSafety,
+    prepare_guarded_restore, run_recorded_backup, GuardedRestore, RecordMeta, RestoreSafety,
 };
 use tusk_engine::{
     prepare_backup, BackupOptions, BackupPlan, CancelHandle, JobEvent, JobOutcome, JobStatus,
@@ -36,6 +36,43 @@ pub struct JobStarted {
 pub struct RestorePlan {
     pub preflight: RestorePreflight,
     pub safety: RestoreSafety,
+    /// Handed back to `restore_backup`: the restore runs only as this plan
+    /// (same options, backup file, server and target).
+    pub token: String,
+}
+
+/// The user's word for a checked plan: its token, and the database name
+/// typed when the plan asks for one (`safety.confirmName`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default)]
+pub struct RestoreConfirmation {
+    pub token: String,
+    pub typed_name: Option<String>,
+}
+
+/// Refuses a restore that is not the one checked and confirmed: as the CLI
+/// asks for `--yes`, the backend asks for the pre-flight's token and, for a
+/// restore that drops, replaces or skips a check, the typed target name.
+fn check_confirmation(
+    state: &AppState,
+    guarded: &GuardedRestore,
+    confirmation: &RestoreConfirmation,
+) -> AppResult<()> {
+    if state.confirmation_token(&guarded.fingerprint()) != confirmation.token {
+        return Err(AppError::Invalid(
+            "this restore is not the one that was checked: its options, the backup file or the target changed since the pre-flight. Check it again and confirm".into(),
+        ));
+    }
+    if let Some(name) = &guarded.safety.confirm_name {
+        if confirmation.typed_name.as_deref().map(str::trim) != Some(name.as_str()) {
+            return Err(AppError::Invalid(format!(
+                "{}: type \"{name}\" to confirm",
+                guarded.safety.must_confirm.join("; ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// How the history names the database of a profile.
@@ -125,7 +162,7 @@ fn verify_after<R: Runtime>(app: &AppHandle<R>, outcome: &JobOutcome, connection
         let _ = start_verify(
             app.clone(),
             &state,
-            format!("verify-{id}"),
+            uuid::Uuid::new_v4().to_string(),
             id.clone(),
             Some(connection_id.to_string()),
         );
@@ -138,15 +175,17 @@ pub async fn restore_backup<R: Runtime>(
     state: State<'_, AppState>,
     job_id: String,
     options: RestoreOptions,
+    confirmation: RestoreConfirmation,
 ) -> AppResult<JobStarted> {
     let label = format!("Restore of {}", options.input_path.display());
     let cancel = state.reserve_job(&job_id, JobType::Restore, label)?;
     let guarded = async {
         let conn = state.profiles.connection(&options.connection_id)?;
-        Ok::<_, AppError>(
+        let guarded =
             prepare_guarded_restore(&job_id, &conn, &options, &state.tools, Some(&state.catalog))
-                .await?,
-        )
+                .await?;
+        check_confirmation(&state, &guarded, &confirmation)?;
+        Ok::<_, AppError>(guarded)
     }
     .await
     .inspect_err(|_| state.release_job(&job_id))?;
@@ -160,9 +199,8 @@ pub async fn restore_backup<R: Runtime>(
         cancel,
         move |cancel, sink| async move {
             let outcome = guarded.run(Some(&catalog), &cancel, &*sink).await;
-            if outcome.backup_id.is_some() {
-                let _ = after.emit(events::HISTORY_CHANGED, ());
-            }
+            // A safety backup, or a restore left incomplete.
+            let _ = after.emit(events::HISTORY_CHANGED, ());
             outcome
         },
     );
@@ -242,7 +280,58 @@ pub async fn preflight_restore(
     )
     .await?;
     Ok(RestorePlan {
+        token: state.confirmation_token(&guarded.fingerprint()),
         safety: guarded.safety.clone(),
         preflight: guarded.restore.preflight.clone(),
     })
+}
+
+/// Restores that stopped part way, leaving a database with part of a
+/// backup: what the window warns about until it is dropped, restored again
+/// or dismissed.
+#[tauri::command]
+pub fn list_incomplete_restores(state: State<'_, AppState>) -> AppResult<Vec<RestoreRecord>> {
+    Ok(state.catalog.incomplete_restores()?)
+}
+
+/// Keeps the database as it is and forgets the mark.
+#[tauri::command]
+pub fn dismiss_restore<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> AppResult<()> {
+    state.catalog.dismiss_restore(&id)?;
+    let _ = app.emit(events::HISTORY_CHANGED, ());
+    Ok(())
+}
+
+/// Drops the database an incomplete restore left, through the connection
+/// it was restored with; the name typed must be that database's.
+#[tauri::command]
+pub async fn drop_incomplete_restore<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    typed_name: String,
+) -> AppResult<String> {
+    let record = state.catalog.get_restore(&id)?;
+    if typed_name.trim() != record.database {
+        return Err(AppError::Invalid(format!(
+            "this drops the database \"{}\" and everything in it: type its name to confirm",
+            record.database
+        )));
+    }
+    let connection = record.connection_id.as_deref().ok_or_else(|| {
+        AppError::Invalid(format!(
+            "the restore into \"{}\" was not made through a saved connection: drop it with psql or tusk restores drop",
+            record.database
+        ))
+    })?;
+    let conn = state.profiles.connection(connection)?;
+    let dropped =
+        tusk_engine::history::drop_incomplete_restore(&state.catalog, &id, &conn, &state.tools)
+            .await?;
+    let _ = app.emit(events::HISTORY_CHANGED, ());
+    Ok(dropped)
 }

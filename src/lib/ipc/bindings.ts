@@ -50,6 +50,24 @@ script: ScriptFindings, contents: BackupContents,
  */
 entries: Array<TocEntry>, };
 
+export type ScriptFindings = { items: Array<ScriptFinding>, 
+/**
+ * Findings past the first [`MAX_FINDINGS`], not listed.
+ */
+more: number, };
+
+export type ScriptFinding = { kind: FindingKind, 
+/**
+ * 1-based line of the script where it starts.
+ */
+line: number, 
+/**
+ * The command or the start of the statement, shortened.
+ */
+text: string, };
+
+export type FindingKind = "metaCommand" | "databaseSwitch" | "serverProgram" | "unreadableChange";
+
 export type BackupContents = { schemas: Array<string>, tables: Array<TableRef>, functions: number, views: number, sequences: number, indexes: number, triggers: number, constraints: number, hasBlobs: boolean, 
 /**
  * Number of large objects (0 when `has_blobs` is false).
@@ -357,7 +375,14 @@ export type JobSummary = { jobId: string, jobType: JobType, label: string, statu
 
 export type BackupNotes = { name: string | null, description: string | null, };
 
-export type RestorePlan = { preflight: RestorePreflight, safety: RestoreSafety, };
+export type RestorePlan = { preflight: RestorePreflight, safety: RestoreSafety, 
+/**
+ * Handed back to `restore_backup`: the restore runs only as this plan
+ * (same options, backup file, server and target).
+ */
+token: string, };
+
+export type RestoreConfirmation = { token: string, typedName: string | null, };
 
 export type RestoreSafety = { 
 /**
@@ -381,7 +406,31 @@ checksChecksum: boolean,
  * it), the temporary database restored into, and the name the current
  * database is kept under.
  */
-swapTarget: string | null, swapTempDatabase: string | null, swapKeepAs: string | null, };
+swapTarget: string | null, swapTempDatabase: string | null, swapKeepAs: string | null, 
+/**
+ * What the user must confirm before this restore runs (empty: nothing;
+ * the app asks for `confirm_name` to be typed, the CLI for `--yes`).
+ */
+mustConfirm: Array<string>, 
+/**
+ * The database whose name confirms it.
+ */
+confirmName: string | null, };
+
+export type RestoreRecord = { id: string, host: string | null, port: number | null, 
+/**
+ * The database that may hold part of the backup.
+ */
+database: string, connectionId: string | null, inputPath: string, options: RestoreOptions, startedAt: string, finishedAt: string | null, status: BackupStatus, 
+/**
+ * It stopped part way: `database` holds part of the backup.
+ */
+incomplete: boolean, 
+/**
+ * The restore created `database`: dropping it loses nothing that was
+ * there before.
+ */
+createdDatabase: boolean, error: string | null, };
 
 export type BackupStatus = "running" | "completed" | "completedWithWarnings" | "failed" | "cancelled" | "interrupted";
 

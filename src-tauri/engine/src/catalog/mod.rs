@@ -9,9 +9,11 @@
 //! the backups.
 
 mod model;
+mod restores;
 mod store;
 
 pub use model::*;
+pub use restores::{NewRestore, RestoreRecord};
 pub use store::{BackupFinish, NewBackup};
 
 use crate::sidecar;
@@ -35,6 +37,10 @@ pub enum CatalogError {
     Invalid(String),
     #[error("{0}")]
     Io(String),
+    /// Someone else is at work on the same thing (a restore into the same
+    /// database).
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl CatalogError {
@@ -44,6 +50,7 @@ impl CatalogError {
             CatalogError::UnknownBackup(_) => "unknownBackup",
             CatalogError::UnknownSchedule(_) => "unknownSchedule",
             CatalogError::Invalid(_) => "invalidOptions",
+            CatalogError::Busy(_) => "busy",
             CatalogError::Open { .. } | CatalogError::Sql(_) | CatalogError::Io(_) => "catalog",
         }
     }
@@ -51,7 +58,8 @@ impl CatalogError {
 
 pub type CatalogResult<T> = Result<T, CatalogError>;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE backups (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -116,7 +124,31 @@ CREATE TABLE schedule_runs (
 );
 CREATE INDEX runs_by_schedule ON schedule_runs (schedule_id, started_at DESC);
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"#];
+"#,
+    r#"
+CREATE TABLE restores (
+    id TEXT PRIMARY KEY,
+    target TEXT NOT NULL,
+    host TEXT,
+    port INTEGER,
+    database TEXT NOT NULL,
+    connection_id TEXT,
+    input_path TEXT NOT NULL,
+    options TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    at_risk INTEGER NOT NULL,
+    created_database INTEGER NOT NULL,
+    incomplete INTEGER NOT NULL DEFAULT 0,
+    dismissed INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    owner_pid INTEGER,
+    owner_start INTEGER
+);
+CREATE INDEX restores_by_target ON restores (target, status);
+"#,
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
@@ -161,6 +193,7 @@ impl Catalog {
             report.imported = catalog.reimport_known_folders()?;
         }
         report.interrupted = catalog.recover_interrupted()?;
+        catalog.recover_interrupted_restores()?;
         Ok((catalog, report))
     }
 
@@ -289,7 +322,7 @@ impl Catalog {
     }
 
     /// Runs `f` on the connection.
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, rusqlite::Error>,
     ) -> CatalogResult<T> {
@@ -298,7 +331,7 @@ impl Catalog {
     }
 
     /// Runs `f` in one transaction.
-    fn tx<T>(
+    pub(crate) fn tx<T>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction) -> Result<T, CatalogError>,
     ) -> CatalogResult<T> {

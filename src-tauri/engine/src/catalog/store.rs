@@ -16,7 +16,7 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn parse_ts(text: &str) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn parse_ts(text: &str) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
@@ -24,7 +24,7 @@ fn parse_ts(text: &str) -> rusqlite::Result<DateTime<Utc>> {
         })
 }
 
-fn opt_ts(text: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub(crate) fn opt_ts(text: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     text.as_deref().map(parse_ts).transpose()
 }
 
@@ -32,11 +32,11 @@ fn json_err(e: serde_json::Error) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite::Result<T> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite::Result<T> {
     serde_json::from_str(text).map_err(json_err)
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> String {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("catalog values serialise")
 }
 
