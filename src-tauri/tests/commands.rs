@@ -101,6 +101,17 @@ impl TestApp {
             .collect()
     }
 
+    /// The restore as the dialog starts it: its pre-flight first, then
+    /// `restore_backup` with the plan's token and the name it asks for.
+    fn restore(&self, job_id: &str, options: Value) -> Result<Value, Value> {
+        let plan = self.invoke("preflight_restore", json!({ "options": options }))?;
+        self.invoke(
+            "restore_backup",
+            json!({ "jobId": job_id, "options": options, "confirmation": {
+                "token": plan["token"], "typedName": plan["safety"]["confirmName"] } }),
+        )
+    }
+
     fn connection(&self, db: &str) -> String {
         let pg = PgServer::shared();
         let saved = self
@@ -122,16 +133,16 @@ fn backup_then_restore_through_commands_and_events() {
     let conn = t.connection(&db);
     let output = t.dir.path().join("app.backup");
 
-    t.record("backup", "b1");
+    t.record("backup", "00000000-0000-4000-8000-0000000000b1");
     let started = t
         .invoke(
             "create_backup",
-            json!({ "jobId": "b1", "options": { "connectionId": conn, "outputPath": output } }),
+            json!({ "jobId": "00000000-0000-4000-8000-0000000000b1", "options": { "connectionId": conn, "outputPath": output } }),
         )
         .unwrap();
     assert_eq!(started["jobType"], "backup");
     assert!(started["command"].as_str().unwrap().contains("pg_dump"));
-    let outcome = t.wait_for("backup:finished:b1");
+    let outcome = t.wait_for("backup:finished:00000000-0000-4000-8000-0000000000b1");
     assert_eq!(outcome["status"], "completed", "{outcome}");
     assert!(output.exists());
     std::thread::sleep(Duration::from_millis(200));
@@ -157,7 +168,7 @@ fn backup_then_restore_through_commands_and_events() {
     );
 
     let jobs = t.invoke("list_jobs", json!({})).unwrap();
-    assert_eq!(jobs[0]["jobId"], "b1");
+    assert_eq!(jobs[0]["jobId"], "00000000-0000-4000-8000-0000000000b1");
     assert_eq!(jobs[0]["status"], "completed");
 
     let info = t
@@ -166,14 +177,14 @@ fn backup_then_restore_through_commands_and_events() {
     assert_eq!(info["database"], db.as_str());
     assert_eq!(info["contents"]["tables"].as_array().unwrap().len(), 1);
 
-    t.record("restore", "r1");
+    t.record("restore", "00000000-0000-4000-8000-0000000000a1");
     let target = format!("{db}_restored");
-    t.invoke(
-        "restore_backup",
-        json!({ "jobId": "r1", "options": { "connectionId": conn, "inputPath": output, "targetDatabase": target, "createDatabase": true } }),
+    t.restore(
+        "00000000-0000-4000-8000-0000000000a1",
+        json!({ "connectionId": conn, "inputPath": output, "targetDatabase": target, "createDatabase": true }),
     )
     .unwrap();
-    let restored = t.wait_for("restore:finished:r1");
+    let restored = t.wait_for("restore:finished:00000000-0000-4000-8000-0000000000a1");
     assert_eq!(restored["status"], "completed", "{restored}");
     assert_eq!(pg.psql(&target, "SELECT count(*) FROM t"), "20000");
 }
@@ -185,23 +196,23 @@ fn duplicate_job_id_is_refused_and_errors_have_a_stable_shape() {
     let t = app();
     let conn = t.connection(&db);
     let output = t.dir.path().join("a.backup");
-    t.record("backup", "same");
+    t.record("backup", "00000000-0000-4000-8000-000000000005");
     t.invoke(
         "create_backup",
-        json!({ "jobId": "same", "options": { "connectionId": conn, "outputPath": output } }),
+        json!({ "jobId": "00000000-0000-4000-8000-000000000005", "options": { "connectionId": conn, "outputPath": output } }),
     )
     .unwrap();
     let again = t
-        .invoke("create_backup", json!({ "jobId": "same", "options": { "connectionId": conn, "outputPath": t.dir.path().join("b.backup") } }))
+        .invoke("create_backup", json!({ "jobId": "00000000-0000-4000-8000-000000000005", "options": { "connectionId": conn, "outputPath": t.dir.path().join("b.backup") } }))
         .unwrap_err();
     assert_eq!(
         again,
-        json!({ "kind": "jobIdInUse", "message": "a job with id `same` already exists: use a new id", "detail": null })
+        json!({ "kind": "jobIdInUse", "message": "a job with id `00000000-0000-4000-8000-000000000005` already exists: use a new id", "detail": null })
     );
-    t.wait_for("backup:finished:same");
+    t.wait_for("backup:finished:00000000-0000-4000-8000-000000000005");
 
     let invalid = t
-        .invoke("create_backup", json!({ "jobId": "x", "options": { "connectionId": conn, "outputPath": t.dir.path().join("c.backup"), "compression": 12 } }))
+        .invoke("create_backup", json!({ "jobId": "00000000-0000-4000-8000-00000000000e", "options": { "connectionId": conn, "outputPath": t.dir.path().join("c.backup"), "compression": 12 } }))
         .unwrap_err();
     assert_eq!(
         invalid,
@@ -209,10 +220,14 @@ fn duplicate_job_id_is_refused_and_errors_have_a_stable_shape() {
     );
     // A refused job gives its id back.
     let list = t.invoke("list_jobs", json!({})).unwrap();
-    assert!(list.as_array().unwrap().iter().all(|j| j["jobId"] != "x"));
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|j| j["jobId"] != "00000000-0000-4000-8000-00000000000e"));
 
     let unknown = t
-        .invoke("create_backup", json!({ "jobId": "y", "options": { "connectionId": "nope", "outputPath": t.dir.path().join("d.backup") } }))
+        .invoke("create_backup", json!({ "jobId": "00000000-0000-4000-8000-00000000000f", "options": { "connectionId": "nope", "outputPath": t.dir.path().join("d.backup") } }))
         .unwrap_err();
     assert_eq!(unknown["kind"], "unknownConnection");
 
@@ -239,19 +254,23 @@ fn cancel_job_ends_a_running_backup_as_cancelled() {
     let t = app();
     let conn = t.connection(&db);
     let output = t.dir.path().join("slow.backup");
-    t.record("backup", "c1");
+    t.record("backup", "00000000-0000-4000-8000-0000000000c1");
     t.invoke(
         "create_backup",
-        json!({ "jobId": "c1", "options": { "connectionId": conn, "outputPath": output, "compression": 9 } }),
+        json!({ "jobId": "00000000-0000-4000-8000-0000000000c1", "options": { "connectionId": conn, "outputPath": output, "compression": 9 } }),
     )
     .unwrap();
-    t.wait_for("backup:progress:c1");
+    t.wait_for("backup:progress:00000000-0000-4000-8000-0000000000c1");
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(
-        t.invoke("cancel_job", json!({ "jobId": "c1" })).unwrap(),
+        t.invoke(
+            "cancel_job",
+            json!({ "jobId": "00000000-0000-4000-8000-0000000000c1" })
+        )
+        .unwrap(),
         json!(true)
     );
-    let outcome = t.wait_for("backup:finished:c1");
+    let outcome = t.wait_for("backup:finished:00000000-0000-4000-8000-0000000000c1");
     assert_eq!(outcome["status"], "cancelled");
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(
@@ -262,13 +281,20 @@ fn cancel_job_ends_a_running_backup_as_cancelled() {
         1
     );
     assert_eq!(
-        t.invoke("cancel_job", json!({ "jobId": "c1" })).unwrap(),
+        t.invoke(
+            "cancel_job",
+            json!({ "jobId": "00000000-0000-4000-8000-0000000000c1" })
+        )
+        .unwrap(),
         json!(false),
         "already ended"
     );
     assert_eq!(
-        t.invoke("cancel_job", json!({ "jobId": "ghost" }))
-            .unwrap_err()["kind"],
+        t.invoke(
+            "cancel_job",
+            json!({ "jobId": "00000000-0000-4000-8000-000000000099" })
+        )
+        .unwrap_err()["kind"],
         "unknownJob"
     );
     let left: Vec<_> = std::fs::read_dir(t.dir.path())
@@ -331,13 +357,13 @@ fn backups_go_to_the_history_and_verify_as_a_job() {
     let t = app();
     let conn = t.connection(&db);
     let output = t.dir.path().join("h.backup");
-    t.record("backup", "h1");
+    t.record("backup", "00000000-0000-4000-8000-0000000000d1");
     t.invoke(
         "create_backup",
-        json!({ "jobId": "h1", "options": { "connectionId": conn, "outputPath": output }, "notes": { "name": "before the upgrade" } }),
+        json!({ "jobId": "00000000-0000-4000-8000-0000000000d1", "options": { "connectionId": conn, "outputPath": output }, "notes": { "name": "before the upgrade" } }),
     )
     .unwrap();
-    let outcome = t.wait_for("backup:finished:h1");
+    let outcome = t.wait_for("backup:finished:00000000-0000-4000-8000-0000000000d1");
     let backup_id = outcome["backupId"].as_str().expect("recorded").to_string();
     let page = t
         .invoke("list_backups", json!({ "query": { "connectionId": conn } }))
@@ -348,21 +374,26 @@ fn backups_go_to_the_history_and_verify_as_a_job() {
     assert_eq!(record["source"]["connectionName"], "test");
     assert_eq!(record["sha256"], outcome["sha256"]);
 
-    t.record("verify", "v1");
+    t.record("verify", "00000000-0000-4000-8000-0000000000e1");
     t.invoke(
         "verify_backup_job",
-        json!({ "jobId": "v1", "backupId": backup_id }),
+        json!({ "jobId": "00000000-0000-4000-8000-0000000000e1", "backupId": backup_id }),
     )
     .unwrap();
-    let verified = t.wait_for("verify:finished:v1");
+    let verified = t.wait_for("verify:finished:00000000-0000-4000-8000-0000000000e1");
     assert_eq!(verified["status"], "completed", "{verified}");
     std::thread::sleep(Duration::from_millis(200));
     let names = t.names();
     assert_eq!(
-        names.iter().filter(|n| *n == "verify:finished:v1").count(),
+        names
+            .iter()
+            .filter(|n| *n == "verify:finished:00000000-0000-4000-8000-0000000000e1")
+            .count(),
         1
     );
-    assert!(names.iter().any(|n| n == "verify:progress:v1"));
+    assert!(names
+        .iter()
+        .any(|n| n == "verify:progress:00000000-0000-4000-8000-0000000000e1"));
     let page = t
         .invoke("list_backups", json!({ "query": { "connectionId": conn } }))
         .unwrap();
@@ -373,7 +404,7 @@ fn backups_go_to_the_history_and_verify_as_a_job() {
     let gone = t
         .invoke(
             "verify_backup_job",
-            json!({ "jobId": "v2", "backupId": "nope" }),
+            json!({ "jobId": "00000000-0000-4000-8000-0000000000e2", "backupId": "nope" }),
         )
         .unwrap_err();
     assert_eq!(gone["kind"], "unknownBackup");
@@ -405,13 +436,13 @@ fn a_scheduled_run_with_retries_ends_in_one_terminal_event() {
         .unwrap();
     assert!(saved["nextRunAt"].is_string());
     let id = saved["id"].as_str().unwrap();
-    t.record("backup", "s1");
+    t.record("backup", "00000000-0000-4000-8000-0000000000f1");
     t.invoke(
         "run_schedule_now",
-        json!({ "jobId": "s1", "scheduleId": id }),
+        json!({ "jobId": "00000000-0000-4000-8000-0000000000f1", "scheduleId": id }),
     )
     .unwrap();
-    let outcome = t.wait_for("backup:finished:s1");
+    let outcome = t.wait_for("backup:finished:00000000-0000-4000-8000-0000000000f1");
     assert_eq!(outcome["status"], "failed");
     assert!(outcome["error"]["summary"]
         .as_str()
@@ -421,7 +452,7 @@ fn a_scheduled_run_with_retries_ends_in_one_terminal_event() {
     assert_eq!(
         t.names()
             .iter()
-            .filter(|n| *n == "backup:finished:s1")
+            .filter(|n| *n == "backup:finished:00000000-0000-4000-8000-0000000000f1")
             .count(),
         1,
         "three attempts, one terminal event"
@@ -446,4 +477,137 @@ fn a_scheduled_run_with_retries_ends_in_one_terminal_event() {
         "{bad}"
     );
     let _ = pg;
+}
+
+/// The backend runs a restore only as it was checked and confirmed: the
+/// pre-flight's token for exactly these options, and the typed target name
+/// when the restore drops or replaces something. A restore that stops part
+/// way is listed as incomplete until dropped or dismissed.
+#[test]
+fn restores_run_only_as_confirmed_and_incomplete_ones_are_listed() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("confirm");
+    pg.psql(&db, "CREATE TABLE a (id int PRIMARY KEY); INSERT INTO a SELECT generate_series(1, 50); CREATE TABLE z (id int);");
+    let t = app();
+    let conn = t.connection(&db);
+    let output = t.dir.path().join("confirm.backup");
+    let job = "00000000-0000-4000-8000-00000000c0f1";
+    t.record("backup", job);
+    t.invoke(
+        "create_backup",
+        json!({ "jobId": job, "options": { "connectionId": conn, "outputPath": output } }),
+    )
+    .unwrap();
+    assert_eq!(
+        t.wait_for(&format!("backup:finished:{job}"))["status"],
+        "completed"
+    );
+
+    let clean = json!({ "connectionId": conn, "inputPath": output, "clean": true });
+    let plan = t
+        .invoke("preflight_restore", json!({ "options": clean }))
+        .unwrap();
+    assert_eq!(plan["safety"]["confirmName"], db.as_str());
+    assert!(plan["safety"]["mustConfirm"][0]
+        .as_str()
+        .unwrap()
+        .contains("clean drops"));
+    let token = plan["token"].clone();
+    let start = |id: &str, options: &Value, confirmation: Value| {
+        t.invoke(
+            "restore_backup",
+            json!({ "jobId": id, "options": options, "confirmation": confirmation }),
+        )
+    };
+    let refused = start(
+        "00000000-0000-4000-8000-00000000c0f2",
+        &clean,
+        json!({ "token": "forged", "typedName": db }),
+    )
+    .unwrap_err();
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("not the one that was checked"),
+        "{refused}"
+    );
+    let unconfirmed = start(
+        "00000000-0000-4000-8000-00000000c0f3",
+        &clean,
+        json!({ "token": token, "typedName": "wrong" }),
+    )
+    .unwrap_err();
+    assert!(
+        unconfirmed["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("type \"{db}\" to confirm")),
+        "{unconfirmed}"
+    );
+    let changed =
+        json!({ "connectionId": conn, "inputPath": output, "clean": true, "safetyBackup": false });
+    let other = start(
+        "00000000-0000-4000-8000-00000000c0f4",
+        &changed,
+        json!({ "token": token, "typedName": db }),
+    )
+    .unwrap_err();
+    assert!(
+        other["message"]
+            .as_str()
+            .unwrap()
+            .contains("not the one that was checked"),
+        "{other}"
+    );
+    let not_uuid = start("r1", &clean, json!({ "token": token, "typedName": db })).unwrap_err();
+    assert!(
+        not_uuid["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not a UUID"),
+        "{not_uuid}"
+    );
+    let jobs = t.invoke("list_jobs", json!({})).unwrap();
+    assert_eq!(
+        jobs.as_array().unwrap().len(),
+        1,
+        "refused restores hold no job: {jobs}"
+    );
+
+    // Into the database as it is, outside a transaction: table z exists,
+    // its CREATE fails after a was restored; the database holds part of it.
+    let partial = json!({ "connectionId": conn, "inputPath": output, "singleTransaction": false, "safetyBackup": false });
+    pg.psql(&db, "DROP TABLE a");
+    let job = "00000000-0000-4000-8000-00000000c0f5";
+    t.record("restore", job);
+    t.restore(job, partial).unwrap();
+    let outcome = t.wait_for(&format!("restore:finished:{job}"));
+    assert_eq!(outcome["status"], "failed", "{outcome}");
+    let incomplete = t.invoke("list_incomplete_restores", json!({})).unwrap();
+    assert_eq!(incomplete[0]["database"], db.as_str(), "{incomplete}");
+    assert_eq!(incomplete[0]["connectionId"], conn.as_str());
+    let id = incomplete[0]["id"].as_str().unwrap();
+    let wrong = t
+        .invoke(
+            "drop_incomplete_restore",
+            json!({ "id": id, "typedName": "nope" }),
+        )
+        .unwrap_err();
+    assert!(wrong["message"].as_str().unwrap().contains("type its name"));
+    let dropped = t
+        .invoke(
+            "drop_incomplete_restore",
+            json!({ "id": id, "typedName": db }),
+        )
+        .unwrap();
+    assert_eq!(dropped, db.as_str());
+    assert_eq!(
+        t.invoke("list_incomplete_restores", json!({})).unwrap(),
+        json!([])
+    );
+    assert!(pg
+        .try_psql(&db, "SELECT 1")
+        .unwrap_err()
+        .contains("does not exist"));
 }

@@ -304,3 +304,90 @@ fn a_crafted_table_of_contents_cannot_fill_the_memory() {
         .expect("max RSS");
     assert!(rss < 512 * 1024, "peak memory {rss} KiB");
 }
+
+/// A restore outside a single transaction killed part way (SIGKILL: no
+/// chance to clean up): the next tusk says the database holds part of the
+/// backup, and `tusk restores drop` removes it.
+#[test]
+fn a_killed_restore_is_reported_as_incomplete() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("killrestore");
+    pg.psql(
+        &db,
+        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 60000) i;",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("kill.backup");
+    ok(&run(&with(
+        &[
+            "backup",
+            "--json",
+            "-Z",
+            "0",
+            "-o",
+            backup.to_str().unwrap(),
+        ],
+        &conn_args(&db),
+    )));
+    let target = format!("{db}_target");
+    let mut child = tusk_command(&with(
+        &[
+            "restore",
+            backup.to_str().unwrap(),
+            "--target-db",
+            &target,
+            "--create-db",
+            "--no-single-transaction",
+        ],
+        &conn_args("postgres"),
+    ))
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let needle = backup.display().to_string();
+    let restoring = || {
+        processes_mentioning(&needle)
+            .iter()
+            .any(|(_, c)| c.contains("pg_restore"))
+    };
+    wait_for("pg_restore", Duration::from_secs(20), restoring);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    wait_for("pg_restore to die", Duration::from_secs(5), || !restoring());
+
+    let listed = ok(&tusk(&["restores", "--json"]));
+    let record = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["database"] == target.as_str())
+        .unwrap_or_else(|| panic!("listed: {listed}"))
+        .clone();
+    assert_eq!(record["status"], "interrupted");
+    assert_eq!(record["createdDatabase"], true);
+    let list = tusk(&["list"]);
+    let shown = String::from_utf8_lossy(&list.stderr);
+    assert!(
+        shown.contains(&format!("incomplete restore of \"{target}\"")),
+        "{shown}"
+    );
+
+    let id = record["id"].as_str().unwrap();
+    let refused = tusk(&["restores", "drop", id]);
+    assert_eq!(refused.status.code(), Some(2));
+    let mut drop = vec![
+        "restores".to_string(),
+        "drop".into(),
+        id.into(),
+        "--yes".into(),
+    ];
+    drop.extend(conn_args("postgres"));
+    let dropped = run(&drop);
+    assert_eq!(dropped.status.code(), Some(0), "{dropped:?}");
+    assert!(pg
+        .try_psql(&target, "SELECT 1")
+        .unwrap_err()
+        .contains("does not exist"));
+    assert!(!String::from_utf8_lossy(&tusk(&["list"]).stderr).contains(&target));
+}

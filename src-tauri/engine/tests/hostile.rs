@@ -432,3 +432,46 @@ async fn a_server_that_never_answers_times_out() {
     assert!(err.to_string().contains("did not answer in time"), "{err}");
     drop(listener);
 }
+
+/// One restore per database: while another restore into it runs (here
+/// claimed by this very process, which is alive), a second is refused
+/// before it touches anything.
+#[tokio::test]
+async fn a_second_restore_into_the_same_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("claim");
+    let path = dir.path().join("claim.backup");
+    recorded_backup(&c, &db, path.clone()).await;
+    let before = fingerprint(&db);
+    let spec = conn(&db);
+    c.begin_restore(&tusk_engine::catalog::NewRestore {
+        id: uuid(),
+        host: spec.host.clone(),
+        port: spec.port,
+        target: db.clone(),
+        database: db.clone(),
+        connection_id: None,
+        options: RestoreOptions::default(),
+        at_risk: true,
+        created_database: false,
+    })
+    .unwrap();
+    let options = RestoreOptions {
+        input_path: path,
+        clean: true,
+        ..Default::default()
+    };
+    let guarded = prepare_guarded_restore(&uuid(), &spec, &options, &search(), Some(&c))
+        .await
+        .unwrap();
+    let outcome = guarded.run(Some(&c), &CancelHandle::new(), &|_| {}).await;
+    assert_eq!(outcome.status, JobStatus::Failed);
+    let why = outcome.error.unwrap().summary;
+    assert!(
+        why.contains(&format!("another restore into \"{db}\"")),
+        "{why}"
+    );
+    assert_eq!(fingerprint(&db), before, "nothing was touched");
+    assert!(outcome.safety_backup.is_none(), "not even a safety backup");
+}
