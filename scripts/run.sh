@@ -32,7 +32,9 @@ if [ -z "${TUSK_DATABASE_URL:-}" ]; then
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   as_pg=()
   [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
-  mkdir -p "$demo/run"
+  # The socket folder decides who may connect (trust authentication): 0700.
+  mkdir -p -m 700 "$demo" "$demo/run"
+  chmod 700 "$demo" "$demo/run"
   [ "$(id -u)" -eq 0 ] && chown postgres "$demo" "$demo/run"
   if [ ! -f "$demo/data/PG_VERSION" ]; then
     "${as_pg[@]}" "$bin/initdb" -D "$demo/data" -A trust -U postgres -E UTF8 >/dev/null

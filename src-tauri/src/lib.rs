@@ -106,6 +106,7 @@ pub fn run() {
     with_commands(builder)
         .setup(|app| {
             // The same folders as the CLI: one history, one set of schedules.
+            tusk_engine::connection::sweep_stale_passfiles();
             let config = tusk_engine::paths::config_dir();
             let data_dir = tusk_engine::paths::data_dir();
             let profiles = Profiles::load(config.join("connections.json"), Box::new(OsKeychain))?;

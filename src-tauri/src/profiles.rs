@@ -185,7 +185,7 @@ impl Profiles {
             message: e.to_string(),
         };
         let folder = self.path.parent().unwrap_or(std::path::Path::new("."));
-        std::fs::create_dir_all(folder).map_err(storage)?;
+        tusk_engine::paths::private_dir(folder).map_err(storage)?;
         let mut file = tempfile::NamedTempFile::new_in(folder).map_err(storage)?;
         serde_json::to_writer_pretty(&mut file, list).map_err(|e| storage(e.into()))?;
         file.persist(&self.path).map_err(|e| storage(e.error))?;

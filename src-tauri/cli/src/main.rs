@@ -43,6 +43,7 @@ pub mod exit {
 #[tokio::main]
 async fn main() -> ExitCode {
     signals::install();
+    tusk_engine::connection::sweep_stale_passfiles();
     let cli = Cli::parse();
     let json = cli.json();
     // A running job ends by itself when cancelled (and says so); anything

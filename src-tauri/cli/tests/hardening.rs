@@ -391,3 +391,49 @@ fn a_killed_restore_is_reported_as_incomplete() {
         .contains("does not exist"));
     assert!(!String::from_utf8_lossy(&tusk(&["list"]).stderr).contains(&target));
 }
+
+/// The temporary password file lives in a folder of this user's only, and
+/// one a killed tusk left behind is removed when tusk next starts.
+#[test]
+fn a_password_file_left_by_a_killed_tusk_is_swept_at_the_next_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let runtime = tempfile::tempdir().unwrap();
+    let folder = runtime.path().join("tusk");
+    let mut child = tusk_command(&["check", "--password-stdin", "-h", "127.0.0.1", "-p", &port])
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .env("PGCONNECT_TIMEOUT", "120")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"s3cret-for-the-sweep\n")
+        .unwrap();
+    let files = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&folder)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    wait_for("the password file", Duration::from_secs(20), || {
+        !files().is_empty()
+    });
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&files()[0]), 0o600);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(files().len(), 1, "SIGKILL: nothing could remove it");
+    let out = tusk_command(&["tools"])
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(files().is_empty(), "swept: {:?}", files());
+    drop(listener);
+}

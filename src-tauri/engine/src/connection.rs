@@ -282,20 +282,48 @@ pub fn scrub(text: &str, secrets: &[String]) -> String {
         })
 }
 
-/// A `~/.pgpass`-format file matching any host, port, database and user.
+const PASSFILE_PREFIX: &str = "tusk-pgpass-";
+
+/// A `~/.pgpass`-format file matching any host, port, database and user, in
+/// the private runtime folder, named after this process so that one a
+/// killed process left can be told and removed.
 fn write_passfile(secret: &Secret) -> Result<tempfile::NamedTempFile, EngineError> {
     let escaped = secret.0.replace('\\', "\\\\").replace(':', "\\:");
     let io = |e: std::io::Error| {
         EngineError::Io(format!("cannot write the temporary password file: {e}"))
     };
+    let folder = crate::paths::runtime_dir();
+    crate::paths::private_dir(&folder).map_err(io)?;
     // NamedTempFile creates the file with mode 0600.
     let mut file = tempfile::Builder::new()
-        .prefix("tusk-pgpass-")
-        .tempfile()
+        .prefix(&format!("{PASSFILE_PREFIX}{}-", std::process::id()))
+        .tempfile_in(&folder)
         .map_err(io)?;
     writeln!(file, "*:*:*:*:{escaped}").map_err(io)?;
     file.flush().map_err(io)?;
     Ok(file)
+}
+
+/// Removes the password files of processes that are gone (killed before
+/// they could remove their own). Called when the app or the CLI starts.
+pub fn sweep_stale_passfiles() {
+    let Ok(entries) = std::fs::read_dir(crate::paths::runtime_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(PASSFILE_PREFIX)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
+        if !alive {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Whether libpq would read `dbname` as a connection string (a URI, or
@@ -421,8 +449,11 @@ mod tests {
             .unwrap()
             .1
             .clone();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(path.as_ref()), 0o600);
+        let folder = std::path::Path::new(&path).parent().unwrap();
+        assert_eq!(folder, crate::paths::runtime_dir());
+        assert_eq!(mode(folder), 0o700, "in a folder of this user's only");
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "*:*:*:*:a\\:b\\\\c\n"

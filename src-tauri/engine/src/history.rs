@@ -324,7 +324,7 @@ pub async fn prepare_guarded_restore(
     let mut safety_path = None;
     if destructive && options.safety_backup {
         let folder = crate::paths::safety_dir();
-        std::fs::create_dir_all(&folder).map_err(|e| {
+        crate::paths::private_dir(&folder).map_err(|e| {
             EngineError::Io(format!(
                 "cannot create the safety backup folder {}: {e}",
                 folder.display()

@@ -25,8 +25,11 @@ impl LocalServer {
     /// accepts connections. Returns whether the cluster was created now.
     pub fn start(&self) -> Result<bool, String> {
         let owner = ServerOwner::detect()?;
-        std::fs::create_dir_all(&self.socket_dir).map_err(|e| e.to_string())?;
+        // The socket folder decides who may connect (trust authentication):
+        // its owner only.
+        crate::paths::private_dir(&self.socket_dir).map_err(|e| e.to_string())?;
         owner.chown(&self.socket_dir)?;
+        crate::paths::private_mode(&self.socket_dir).map_err(|e| e.to_string())?;
         let created = !self.data_dir.join("PG_VERSION").exists();
         if created {
             self.init(&owner)?;
@@ -57,8 +60,9 @@ impl LocalServer {
 
     fn init(&self, owner: &ServerOwner) -> Result<(), String> {
         if let Some(parent) = self.data_dir.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            crate::paths::private_dir(parent).map_err(|e| e.to_string())?;
             owner.chown(parent)?;
+            crate::paths::private_mode(parent).map_err(|e| e.to_string())?;
         }
         let out = owner
             .command(self.bin_dir.join("initdb"))

@@ -475,3 +475,21 @@ async fn a_second_restore_into_the_same_database_is_refused() {
     assert_eq!(fingerprint(&db), before, "nothing was touched");
     assert!(outcome.safety_backup.is_none(), "not even a safety backup");
 }
+
+/// The history names every database and backup: its folder and files are
+/// this user's only, as are the safety backups' folder.
+#[test]
+fn the_catalog_and_its_folder_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("new").join("tusk");
+    let path = folder.join("catalog.db");
+    let c = tusk_engine::catalog::Catalog::open(&path).unwrap().0;
+    c.backup_self().unwrap();
+    drop(c);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    for file in std::fs::read_dir(&folder).unwrap().filter_map(Result::ok) {
+        assert_eq!(mode(&file.path()), 0o600, "{}", file.path().display());
+    }
+}

@@ -168,7 +168,7 @@ impl Catalog {
             message,
         };
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|e| open_err(e.to_string()))?;
+            crate::paths::private_dir(folder).map_err(|e| open_err(e.to_string()))?;
         }
         let mut report = OpenReport::default();
         let conn = match Self::connect(path) {
@@ -185,6 +185,15 @@ impl Catalog {
             }
             Err(failure) => return Err(open_err(failure.message)),
         };
+        // The history names every database and file: this user's only. SQLite
+        // gives its journal files the database file's mode.
+        for file in [path.to_path_buf(), copy_path(path), folders_path(path)]
+            .into_iter()
+            .chain(["-wal", "-shm"].map(|s| PathBuf::from(format!("{}{s}", path.display()))))
+            .filter(|f| f.exists())
+        {
+            crate::paths::private_file(&file).map_err(|e| open_err(e.to_string()))?;
+        }
         let catalog = Catalog {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
@@ -468,9 +477,11 @@ pub(crate) fn remember_folder(catalog: &Path, folder: &Path) {
     if read_known_folders(catalog).contains(&folder) {
         return;
     }
+    use std::os::unix::fs::OpenOptionsExt;
     if let Ok(mut file) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
+        .mode(0o600)
         .open(folders_path(catalog))
     {
         let _ = writeln!(file, "{}", folder.display());
