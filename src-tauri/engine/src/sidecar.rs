@@ -206,6 +206,34 @@ pub fn read_manifest(path: &Path) -> Result<BackupRecord, String> {
     Ok(record)
 }
 
+/// A manifest says what a file is, but anyone can write one: before an
+/// imported backup becomes a record (that retention may one day delete, or
+/// a restore trust), its file must read as a backup of the format claimed
+/// and match the checksum the manifest records.
+pub fn check_imported(record: &BackupRecord) -> Result<(), String> {
+    if !record.status.is_success() {
+        return Err(format!(
+            "its manifest says the backup did not complete ({})",
+            record.status.as_str()
+        ));
+    }
+    let info = tusk_archive::read_toc_info(&record.path)
+        .map_err(|e| format!("it is not a readable backup: {e}"))?;
+    if info.format != record.format {
+        return Err(format!(
+            "its manifest calls it a {} backup, but {} is a {} one",
+            record.format.as_str(),
+            record.path.display(),
+            info.format.as_str()
+        ));
+    }
+    let sha = record
+        .sha256
+        .as_deref()
+        .ok_or("its manifest records no checksum, so the file cannot be told to be the backup it describes")?;
+    check(&record.path, sha)
+}
+
 /// Deletes a backup and its sidecars. A missing file is not an error.
 pub fn remove_backup(backup: &Path) -> std::io::Result<()> {
     let result = if backup.is_dir() {

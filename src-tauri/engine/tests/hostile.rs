@@ -493,3 +493,67 @@ fn the_catalog_and_its_folder_are_private() {
         assert_eq!(mode(&file.path()), 0o600, "{}", file.path().display());
     }
 }
+
+/// A manifest anyone could have written: what it describes becomes a
+/// record (that retention may delete, that a restore trusts) only when the
+/// file reads as a backup of the format claimed and matches its checksum.
+#[tokio::test]
+async fn an_import_trusts_files_not_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("lying_import");
+    let made = dir.path().join("made");
+    std::fs::create_dir_all(&made).unwrap();
+    recorded_backup(&c, &db, made.join("real.backup")).await;
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(made.join("real.backup.tusk.json")).unwrap())
+            .unwrap();
+    let folder = dir.path().join("incoming");
+    std::fs::create_dir_all(&folder).unwrap();
+    let lie = |name: &str, content: &[u8], edit: &dyn Fn(&mut serde_json::Value)| {
+        std::fs::write(folder.join(name), content).unwrap();
+        let mut m = manifest.clone();
+        m["fileName"] = name.into();
+        m["record"]["id"] = uuid().into();
+        edit(&mut m);
+        std::fs::write(
+            folder.join(format!("{name}.tusk.json")),
+            serde_json::to_vec(&m).unwrap(),
+        )
+        .unwrap();
+    };
+    let real = std::fs::read(made.join("real.backup")).unwrap();
+    lie("notes.backup", b"just some notes, not a backup\n", &|_| {});
+    let mut changed = real.clone();
+    let middle = changed.len() / 2;
+    changed[middle] ^= 1;
+    lie("changed.backup", &changed, &|_| {});
+    lie("plain.backup", &real, &|m| {
+        m["record"]["format"] = "plain".into()
+    });
+    lie("unsummed.backup", &real, &|m| {
+        m["record"]["sha256"] = serde_json::Value::Null
+    });
+    lie("good.backup", &real, &|_| {});
+
+    let other = tusk_engine::catalog::Catalog::open(&dir.path().join("other.db"))
+        .unwrap()
+        .0;
+    let report = other.import_folder(&folder, false).unwrap();
+    assert_eq!(report.imported.len(), 1, "{report:#?}");
+    let skipped = report.skipped.join("\n");
+    for (file, why) in [
+        ("notes.backup", "not a readable backup"),
+        ("changed.backup", "changed after it was made"),
+        ("plain.backup", "calls it a Plain SQL (.sql) backup"),
+        ("unsummed.backup", "records no checksum"),
+    ] {
+        assert!(
+            report
+                .skipped
+                .iter()
+                .any(|s| s.contains(file) && s.contains(why)),
+            "{file}: {why}\n{skipped}"
+        );
+    }
+}

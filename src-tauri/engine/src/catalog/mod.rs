@@ -400,7 +400,9 @@ impl Catalog {
             .collect();
         manifests.sort();
         for manifest in manifests {
-            match sidecar::read_manifest(&manifest) {
+            match sidecar::read_manifest(&manifest)
+                .and_then(|r| sidecar::check_imported(&r).map(|()| r))
+            {
                 Ok(mut record) => {
                     if self.get_backup(&record.id)?.is_some() {
                         report.already_known.push(record.id);
