@@ -107,6 +107,7 @@ pub fn run() {
         .setup(|app| {
             // The same folders as the CLI: one history, one set of schedules.
             tusk_engine::connection::sweep_stale_passfiles();
+            tusk_engine::job::keep_going_past_file_size_limits();
             let config = tusk_engine::paths::config_dir();
             let data_dir = tusk_engine::paths::data_dir();
             let profiles = Profiles::load(config.join("connections.json"), Box::new(OsKeychain))?;

@@ -44,6 +44,7 @@ pub mod exit {
 async fn main() -> ExitCode {
     signals::install();
     tusk_engine::connection::sweep_stale_passfiles();
+    tusk_engine::job::keep_going_past_file_size_limits();
     let cli = Cli::parse();
     let json = cli.json();
     // A running job ends by itself when cancelled (and says so); anything

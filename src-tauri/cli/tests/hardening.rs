@@ -437,3 +437,50 @@ fn a_password_file_left_by_a_killed_tusk_is_swept_at_the_next_start() {
     assert!(files().is_empty(), "swept: {:?}", files());
     drop(listener);
 }
+
+/// A backup larger than the file size limit (`ulimit -f`): neither tusk nor
+/// pg_dump is killed by SIGXFSZ; the backup fails with the reason and
+/// leaves nothing.
+#[test]
+fn the_file_size_limit_is_named_and_nothing_is_left() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("fsize");
+    pg.psql(
+        &db,
+        "CREATE TABLE t AS SELECT i, md5(i::text) AS m FROM generate_series(1, 20000) i",
+    );
+    for preset in ["standard", "fast"] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("big.backup");
+        let mut args = vec![
+            "backup".to_string(),
+            "--no-catalog".into(),
+            "-Z".into(),
+            "0".into(),
+            "--preset".into(),
+            preset.into(),
+            "-o".into(),
+            output.display().to_string(),
+        ];
+        if preset == "fast" {
+            args.retain(|a| a != "-Z" && a != "0");
+        }
+        args.extend(conn_args(&db));
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -f 64; exec '{}' {}",
+                env!("CARGO_BIN_EXE_tusk"),
+                quoted.join(" ")
+            ))
+            .env("TUSK_PG_BIN", pg.bin_dir())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{preset}: {stderr}");
+        assert!(stderr.contains("file size limit"), "{preset}: {stderr}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{preset}: {left:?}");
+    }
+}

@@ -95,6 +95,7 @@ pub async fn prepare_backup(
     let server = server?;
     let pg_dump = pick(&found, "pg_dump", Some(server.version), search)?;
     let stats = stats?;
+    let options = &exact_names(options, &stats);
     let (mut plan, data_bytes) = backup_plan(&stats, options);
     if options.compression_method == CompressionMethod::Zstd {
         // pg_dump's catalog work (~0.2 s) weighs more against data that
@@ -136,6 +137,36 @@ pub async fn prepare_backup(
         partial,
         command,
     })
+}
+
+/// Names as the user sees them, taken exactly: a value that is the
+/// `schema.table` of a table of the database (or the name of a schema) is
+/// passed to pg_dump quoted, so dots, capitals, quotes, spaces and wildcard
+/// characters in it mean themselves. Anything else stays a pg_dump pattern.
+fn exact_names(options: &BackupOptions, stats: &[TableStat]) -> BackupOptions {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let table = |value: &String| {
+        stats
+            .iter()
+            .find(|t| format!("{}.{}", t.schema, t.name) == *value)
+            .map_or_else(
+                || value.clone(),
+                |t| format!("{}.{}", quote(&t.schema), quote(&t.name)),
+            )
+    };
+    let schema = |value: &String| {
+        if stats.iter().any(|t| t.schema == *value) {
+            quote(value)
+        } else {
+            value.clone()
+        }
+    };
+    let mut o = options.clone();
+    o.schemas = o.schemas.map(|v| v.iter().map(schema).collect());
+    o.tables = o.tables.map(|v| v.iter().map(table).collect());
+    o.exclude_tables = o.exclude_tables.iter().map(table).collect();
+    o.exclude_table_data = o.exclude_table_data.iter().map(table).collect();
+    o
 }
 
 /// One item per table pg_dump will copy, weighted by its size, plus the
@@ -360,6 +391,10 @@ fn write_failed(e: &std::io::Error, target: &std::path::Path) -> Explanation {
         std::io::ErrorKind::PermissionDenied => (
             FailureKind::PermissionDenied,
             format!("No backup was kept. Choose a folder you can write to instead of {folder}."),
+        ),
+        std::io::ErrorKind::FileTooLarge => (
+            FailureKind::DiskFull,
+            "No backup was kept. The backup grew past the largest file this process may write (the file size limit, ulimit -f, or the file system's): raise the limit or write elsewhere.".into(),
         ),
         _ => (
             FailureKind::Other,

@@ -16,6 +16,12 @@ pub enum FailureKind {
     VersionMismatch,
     LockTimeout,
     AlreadyExists,
+    /// A schema or table the restore needs is not in the target.
+    MissingObject,
+    /// The target takes no writes (read-only transactions, a standby).
+    ReadOnly,
+    /// Bytes that are not text in the encoding they are read in.
+    Encoding,
     TextDumpForPgRestore,
     Other,
 }
@@ -31,175 +37,316 @@ pub struct Explanation {
     pub hint: String,
 }
 
-struct Rule {
-    needles: &'static [&'static str],
-    kind: FailureKind,
-    summary: &'static str,
-    hint: &'static str,
+/// Reads a name quoted by the server (`role "x" does not exist`) exactly as
+/// it is, quotes and all: from after `before"` to the last `"` + `after`.
+fn name_between<'a>(text: &'a str, before: &str, after: &str) -> Option<&'a str> {
+    let start = text.find(&format!("{before}\""))? + before.len() + 1;
+    let end = text[start..].rfind(&format!("\"{after}"))? + start;
+    Some(&text[start..end])
 }
 
-/// First match wins; `{0}` in summary is replaced by the quoted name found in
-/// the matching line, if any.
-const RULES: &[Rule] = &[
-    Rule {
-        needles: &["password authentication failed"],
-        kind: FailureKind::Authentication,
-        summary: "The server rejected the password for user {0}.",
-        hint: "Check the password saved with the connection (or in ~/.pgpass) and try again.",
+type Explainer = fn(&str) -> Option<Explanation>;
+
+fn found(
+    kind: FailureKind,
+    summary: impl Into<String>,
+    hint: impl Into<String>,
+) -> Option<Explanation> {
+    Some(Explanation {
+        kind,
+        summary: summary.into(),
+        hint: hint.into(),
+    })
+}
+
+/// Each reads the lines of the failure's cause and explains them, or not.
+/// Tried in order: the more specific first.
+const EXPLAINERS: &[Explainer] = &[
+    |t| {
+        let user = name_between(t, "password authentication failed for user ", "")?;
+        found(
+            FailureKind::Authentication,
+            format!("The server rejected the password for user \"{user}\"."),
+            "Check the password saved with the connection (or in ~/.pgpass) and try again.",
+        )
     },
-    Rule {
-        needles: &["no password supplied"],
-        kind: FailureKind::Authentication,
-        summary: "The server asks for a password and none was given.",
-        hint: "Enter the password in the connection, or add it to ~/.pgpass.",
+    |t| {
+        t.contains("no password supplied").then_some(())?;
+        found(
+            FailureKind::Authentication,
+            "The server asks for a password and none was given.",
+            "Enter the password in the connection, or add it to ~/.pgpass.",
+        )
     },
-    Rule {
-        needles: &["no pg_hba.conf entry"],
-        kind: FailureKind::Authentication,
-        summary: "The server does not accept this user, database or address (pg_hba.conf).",
-        hint: "Ask the server's administrator to allow the connection in pg_hba.conf, or check SSL mode.",
+    |t| {
+        t.contains("no pg_hba.conf entry").then_some(())?;
+        found(
+            FailureKind::Authentication,
+            "The server does not accept this user, database or address (pg_hba.conf).",
+            "Ask the server's administrator to allow the connection in pg_hba.conf, or check SSL mode.",
+        )
     },
-    Rule {
-        needles: &["Connection refused"],
-        kind: FailureKind::Unreachable,
-        summary: "Nothing is listening at the server's address and port.",
-        hint: "Check host and port, and that PostgreSQL is running and accepts TCP connections.",
+    |t| {
+        t.contains("Connection refused").then_some(())?;
+        found(
+            FailureKind::Unreachable,
+            "Nothing is listening at the server's address and port.",
+            "Check host and port, and that PostgreSQL is running and accepts TCP connections.",
+        )
     },
-    Rule {
-        needles: &["could not translate host name", "Name or service not known"],
-        kind: FailureKind::Unreachable,
-        summary: "The host name could not be resolved.",
-        hint: "Check the spelling of the host, or use its IP address.",
+    |t| {
+        (t.contains("could not translate host name") || t.contains("Name or service not known"))
+            .then_some(())?;
+        found(
+            FailureKind::Unreachable,
+            "The host name could not be resolved.",
+            "Check the spelling of the host, or use its IP address.",
+        )
     },
-    Rule {
-        needles: &["No such file or directory", "Is the server running locally"],
-        kind: FailureKind::Unreachable,
-        summary: "No PostgreSQL server is listening on that socket.",
-        hint: "Check the socket folder and port, and that the server is running.",
+    |t| {
+        (t.contains("connection to server on socket")
+            && (t.contains("No such file or directory")
+                || t.contains("Is the server running locally")))
+        .then_some(())?;
+        found(
+            FailureKind::Unreachable,
+            "No PostgreSQL server is listening on that socket.",
+            "Check the socket folder and port, and that the server is running.",
+        )
     },
-    Rule {
-        needles: &["timeout expired", "Connection timed out", "No route to host"],
-        kind: FailureKind::Unreachable,
-        summary: "The server did not answer in time.",
-        hint: "Check the host, the port, a firewall or VPN in between.",
+    |t| {
+        [
+            "timeout expired",
+            "Connection timed out",
+            "No route to host",
+        ]
+        .iter()
+        .any(|n| t.contains(n))
+        .then_some(())?;
+        found(
+            FailureKind::Unreachable,
+            "The server did not answer in time.",
+            "Check the host, the port, a firewall or VPN in between, and that the server is not overloaded.",
+        )
     },
-    Rule {
-        needles: &["does not exist"],
-        kind: FailureKind::MissingDatabase,
-        summary: "The database {0} does not exist on this server.",
-        hint: "Pick an existing database, or restore into a new database (it will be created).",
+    |t| {
+        let db = name_between(t, "database ", " does not exist")?;
+        found(
+            FailureKind::MissingDatabase,
+            format!("The database \"{db}\" does not exist on this server."),
+            "Pick an existing database, or restore into a new database (it will be created).",
+        )
     },
-    Rule {
-        needles: &["server version mismatch", "unsupported version", "in file header"],
-        kind: FailureKind::VersionMismatch,
-        summary: "The PostgreSQL tools and the server (or archive) are of different major versions.",
-        hint: "Install the client tools of the server's version or newer, or set the tools folder.",
+    |t| {
+        let role = name_between(t, "role ", " does not exist")?;
+        found(
+            FailureKind::MissingRole,
+            format!("The role \"{role}\" does not exist on this server."),
+            "Create the role first (restore the server's roles), or restore with \"no owner\" so objects belong to you.",
+        )
     },
-    Rule {
-        needles: &["No space left on device", "could not write to output file", "disk full"],
-        kind: FailureKind::DiskFull,
-        summary: "The disk is full: the output could not be written.",
-        hint: "Free some space or choose another destination; no partial backup was kept.",
+    |t| {
+        let schema = name_between(t, "schema ", " does not exist")?;
+        found(
+            FailureKind::MissingObject,
+            format!("The schema \"{schema}\" does not exist in the target database."),
+            "Restore the schema with the tables (or the whole backup), or create it first.",
+        )
     },
-    Rule {
-        needles: &["permission denied"],
-        kind: FailureKind::PermissionDenied,
-        summary: "Permission denied: {0}.",
-        hint: "Connect as the owner of these objects or a superuser, or leave them out of the selection.",
+    |t| {
+        let table = name_between(t, "relation ", " does not exist")?;
+        found(
+            FailureKind::MissingObject,
+            format!("The table \"{table}\" does not exist in the target database."),
+            "Restore its definition with it (or the whole backup), or create it first.",
+        )
     },
-    Rule {
-        needles: &["Permission denied"],
-        kind: FailureKind::PermissionDenied,
-        summary: "A file or folder could not be opened: permission denied.",
-        hint: "Choose a location you can write to (and read, for restores).",
+    |t| {
+        [
+            "server version mismatch",
+            "unsupported version",
+            "in file header",
+        ]
+        .iter()
+        .any(|n| t.contains(n))
+        .then_some(())?;
+        found(
+            FailureKind::VersionMismatch,
+            "The PostgreSQL tools and the server (or archive) are of different major versions.",
+            "Install the client tools of the server's version or newer, or set the tools folder.",
+        )
     },
-    Rule {
-        needles: &["could not obtain lock", "lock timeout", "canceling statement due to lock timeout"],
-        kind: FailureKind::LockTimeout,
-        summary: "A table stayed locked by another session longer than the lock wait timeout.",
-        hint: "Retry when the other session is done, or raise the lock wait timeout.",
+    |t| {
+        t.contains("read-only transaction").then_some(())?;
+        found(
+            FailureKind::ReadOnly,
+            "The target database accepts no writes: default_transaction_read_only is on for it, or the server is a read-only standby.",
+            "Turn it off for this database (ALTER DATABASE … SET default_transaction_read_only = off) or restore into a server that takes writes.",
+        )
     },
-    Rule {
-        needles: &["input file appears to be a text format dump"],
-        kind: FailureKind::TextDumpForPgRestore,
-        summary: "This file is a plain SQL script, which pg_restore cannot read.",
-        hint: "Restore it with psql (Tusk does this automatically for plain backups).",
+    |t| {
+        t.contains("File too large").then_some(())?;
+        found(
+            FailureKind::DiskFull,
+            "The backup grew past the largest file this process may write: the file size limit (ulimit -f) or the file system's own limit.",
+            "Raise the limit (ulimit -f unlimited), or write to a file system that takes larger files (or use the directory format, one file per table); no partial backup was kept.",
+        )
     },
-    Rule {
-        needles: &["already exists"],
-        kind: FailureKind::AlreadyExists,
-        summary: "Objects in the backup already exist in the target database.",
-        hint: "Restore into a new or empty database, or turn on clean to drop them first.",
+    |t| {
+        (t.contains("No space left on device")
+            && (t.contains("could not extend file")
+                || t.contains("ERROR:")
+                || t.contains("FATAL:")))
+        .then_some(())?;
+        found(
+            FailureKind::DiskFull,
+            "The database server's disk (where this database or its tablespace lives) is full.",
+            "Free space on the server, or restore into a database on another tablespace or server.",
+        )
+    },
+    |t| {
+        [
+            "could not write to output file",
+            "No space left on device",
+            "disk full",
+        ]
+        .iter()
+        .any(|n| t.contains(n))
+        .then_some(())?;
+        found(
+            FailureKind::DiskFull,
+            "The disk is full: the output could not be written.",
+            "Free some space or choose another destination; no partial backup was kept.",
+        )
+    },
+    |t| {
+        (t.contains("invalid byte sequence for encoding")
+            || t.contains("has no equivalent in encoding"))
+        .then_some(())?;
+        found(
+            FailureKind::Encoding,
+            format!(
+                "The text does not fit the encoding it was read in: {}.",
+                after_colon(t)
+            ),
+            "Restore with the encoding the backup was made in (a plain script's client_encoding must match its bytes), or make the backup with --encoding=UTF8.",
+        )
+    },
+    |t| {
+        let file = name_between(t, "could not open input file ", ":")?;
+        found(
+            FailureKind::Other,
+            format!("A file of the backup is missing or unreadable: \"{file}\"."),
+            "The backup is incomplete: restore from another copy of it.",
+        )
+    },
+    |t| {
+        t.contains("permission denied").then_some(())?;
+        found(
+            FailureKind::PermissionDenied,
+            format!("Permission denied: {}.", after_colon(t)),
+            "Connect as the owner of these objects or a superuser, or leave them out of the selection.",
+        )
+    },
+    |t| {
+        t.contains("Permission denied").then_some(())?;
+        found(
+            FailureKind::PermissionDenied,
+            "A file or folder could not be opened: permission denied.",
+            "Choose a location you can write to (and read, for restores).",
+        )
+    },
+    |t| {
+        ["could not obtain lock", "lock timeout"]
+            .iter()
+            .any(|n| t.contains(n))
+            .then_some(())?;
+        found(
+            FailureKind::LockTimeout,
+            "A table stayed locked by another session longer than the lock wait timeout.",
+            "Retry when the other session is done, or raise the lock wait timeout.",
+        )
+    },
+    |t| {
+        t.contains("input file appears to be a text format dump")
+            .then_some(())?;
+        found(
+            FailureKind::TextDumpForPgRestore,
+            "This file is a plain SQL script, which pg_restore cannot read.",
+            "Restore it with psql (Tusk does this automatically for plain backups).",
+        )
+    },
+    |t| {
+        t.contains("already exists").then_some(())?;
+        found(
+            FailureKind::AlreadyExists,
+            "Objects in the backup already exist in the target database.",
+            "Restore into a new or empty database, or turn on clean to drop them first.",
+        )
     },
 ];
 
-/// Explains the most telling error line of a failed run.
-pub fn explain(lines: &[String]) -> Explanation {
-    let errors: Vec<&String> = lines
-        .iter()
-        .filter(|l| l.contains("error") || l.contains("FATAL") || l.contains("fatal"))
-        .collect();
-    let haystack: Vec<&String> = if errors.is_empty() {
-        lines.iter().collect()
-    } else {
-        errors
-    };
-    for rule in RULES {
-        if let Some(line) = haystack
+/// A line that reports a failure (not a warning, not the context of one:
+/// `pg_dump: detail: Error message from server: ERROR: …` belongs to the
+/// failure before it).
+fn is_failure(line: &str) -> bool {
+    let t = line.trim_start();
+    let context = line.contains(": detail:")
+        || line.contains(": hint:")
+        || ["DETAIL:", "HINT:", "CONTEXT:", "Command was:", "LINE "]
             .iter()
-            .find(|l| rule.needles.iter().any(|n| l.contains(n)))
-        {
-            let name = quoted(line).unwrap_or_else(|| line.trim().to_string());
-            let summary =
-                if rule.kind == FailureKind::PermissionDenied && rule.summary.contains("{0}") {
-                    rule.summary.replace("{0}", after_colon(line))
-                } else {
-                    rule.summary.replace("{0}", &name)
-                };
-            let kind = if rule.kind == FailureKind::MissingDatabase && line.contains("role \"") {
-                return Explanation {
-                    kind: FailureKind::MissingRole,
-                    summary: format!("The role {name} does not exist on this server."),
-                    hint: "Check the user name, or restore with \"no owner\" so objects belong to you.".into(),
-                };
-            } else {
-                rule.kind
-            };
-            return Explanation {
-                kind,
-                summary,
-                hint: rule.hint.into(),
-            };
-        }
-    }
-    let last = haystack
-        .last()
-        .map(|l| l.trim().to_string())
-        .unwrap_or_default();
-    Explanation {
-        kind: FailureKind::Other,
-        summary: if last.is_empty() {
-            "The tool failed without printing a reason.".into()
-        } else {
-            last
-        },
-        hint: "See the full log for details.".into(),
-    }
+            .any(|p| t.starts_with(p));
+    !context && (line.contains("error:") || line.contains("ERROR:") || line.contains("FATAL:"))
 }
 
-/// The last `"name"` of a line, quotes included (earlier ones are usually
-/// the socket or host).
-fn quoted(line: &str) -> Option<String> {
-    let end = line.rfind('"')?;
-    let start = line[..end].rfind('"')?;
-    Some(line[start..=end].to_string())
+/// The lines of the failure's cause: the first failure line, with the
+/// detail, hint and context lines that follow it (up to the next failure).
+/// pg_dump, pg_restore and psql report the cause first; later errors are
+/// its consequences, and explaining those would mislead.
+fn cause(lines: &[String]) -> Option<String> {
+    let first = lines.iter().position(|l| is_failure(l))?;
+    let mut block = vec![lines[first].trim().to_string()];
+    block.extend(
+        lines[first + 1..]
+            .iter()
+            .take_while(|l| !is_failure(l))
+            .take(6)
+            .map(|l| l.trim().to_string()),
+    );
+    Some(block.join("\n"))
+}
+
+/// Explains the line that caused a failed run.
+pub fn explain(lines: &[String]) -> Explanation {
+    let Some(cause) = cause(lines) else {
+        let last = lines.last().map(|l| l.trim()).unwrap_or_default();
+        return Explanation {
+            kind: FailureKind::Other,
+            summary: if last.is_empty() {
+                "The tool failed without printing a reason.".into()
+            } else {
+                last.to_string()
+            },
+            hint: "See the full log for details.".into(),
+        };
+    };
+    EXPLAINERS
+        .iter()
+        .find_map(|explain| explain(&cause))
+        .unwrap_or_else(|| Explanation {
+            kind: FailureKind::Other,
+            summary: cause.lines().next().unwrap_or_default().to_string(),
+            hint: "See the full log for details.".into(),
+        })
 }
 
 fn after_colon(line: &str) -> &str {
-    line.rsplit_once("ERROR:")
-        .or_else(|| line.rsplit_once("error:"))
+    let first = line.lines().next().unwrap_or(line);
+    first
+        .rsplit_once("ERROR:")
+        .or_else(|| first.rsplit_once("error:"))
         .map(|(_, rest)| rest.trim())
-        .unwrap_or(line.trim())
+        .unwrap_or(first.trim())
 }
 
 /// `N` of pg_restore's "errors ignored on restore: N".
@@ -241,6 +388,65 @@ mod tests {
             "{}",
             e.summary
         );
+    }
+
+    /// The line that caused the failure is explained, not the first line
+    /// some rule happens to match.
+    #[test]
+    fn the_cause_is_explained_not_a_consequence() {
+        let explain_text = |text: &str| explain(&lines(text));
+        let e = explain_text("pg_restore: error: could not open input file \"/b/shop_dir/3.dat.gz\": No such file or directory");
+        assert_eq!(e.kind, FailureKind::Other);
+        assert!(
+            e.summary.contains("\"/b/shop_dir/3.dat.gz\""),
+            "{}",
+            e.summary
+        );
+
+        let e = explain_text("pg_restore: error: could not execute query: ERROR:  schema \"sales\" does not exist\nCommand was: CREATE TABLE sales.t (a int);");
+        assert_eq!(e.kind, FailureKind::MissingObject);
+        assert_eq!(
+            e.summary,
+            "The schema \"sales\" does not exist in the target database."
+        );
+
+        let e = explain_text("psql:/b/x.sql:5: ERROR:  invalid byte sequence for encoding \"UTF8\": 0xfc\npsql:/b/x.sql:9: ERROR:  role \"; ü\" does not exist");
+        assert_eq!(e.kind, FailureKind::Encoding, "{e:?}");
+        assert!(e.summary.contains("0xfc"), "{}", e.summary);
+
+        let e = explain_text("psql:/b/x.sql:9: ERROR:  role \"odd\"name; ü\" does not exist");
+        assert_eq!(
+            e.summary,
+            "The role \"odd\"name; ü\" does not exist on this server."
+        );
+
+        let e = explain_text("pg_restore: error: could not execute query: ERROR:  cannot execute CREATE TABLE in a read-only transaction");
+        assert_eq!(e.kind, FailureKind::ReadOnly);
+        assert!(
+            e.summary.contains("default_transaction_read_only"),
+            "{}",
+            e.summary
+        );
+
+        let e = explain_text("pg_restore: error: could not execute query: ERROR:  could not extend file \"base/16384/16385\": No space left on device\nHINT:  Check free disk space.");
+        assert_eq!(e.kind, FailureKind::DiskFull);
+        assert!(e.summary.contains("server's disk"), "{}", e.summary);
+        let e =
+            explain_text("pg_dump: error: could not write to output file: No space left on device");
+        assert!(
+            e.summary.contains("the output could not be written"),
+            "{}",
+            e.summary
+        );
+
+        // A detail line belongs to the failure before it.
+        let e = explain_text("pg_dump: error: Dumping the contents of table \"t\" failed: PQgetResult() failed.\npg_dump: detail: Error message from server: ERROR:  permission denied for table t");
+        assert_eq!(e.kind, FailureKind::PermissionDenied, "{e:?}");
+
+        // A later failure that a rule would name is not the cause.
+        let e = explain_text("pg_restore: error: could not execute query: ERROR:  syntax error at or near \"x\"\npg_restore: error: could not execute query: ERROR:  relation \"t\" already exists");
+        assert_eq!(e.kind, FailureKind::Other);
+        assert!(e.summary.contains("syntax error"), "{}", e.summary);
     }
 
     #[test]

@@ -368,6 +368,17 @@ fn spawn(run: &ToolRun<'_>) -> std::io::Result<tokio::process::Child> {
     cmd.spawn()
 }
 
+/// A write past the file size limit (`ulimit -f`) fails with "File too
+/// large" instead of killing the writer with SIGXFSZ, for Tusk and (the
+/// disposition is inherited) for the tools it starts: the job ends with a
+/// reason and cleans up. Called once at start.
+pub fn keep_going_past_file_size_limits() {
+    // SAFETY: installs SIG_IGN, no handler code runs.
+    unsafe {
+        let _ = nix::sys::signal::signal(UnixSignal::SIGXFSZ, nix::sys::signal::SigHandler::SigIgn);
+    }
+}
+
 /// The child is killed by the kernel if Tusk dies first, however it dies
 /// (a tool's workers follow: they are in its group and lose their leader's
 /// pipe). Every process Tusk starts is spawned with this.

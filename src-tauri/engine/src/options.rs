@@ -404,6 +404,12 @@ impl BackupOptions {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if parent.exists() && !parent.is_dir() {
+            return Err(invalid(format!(
+                "{} is a file, not a folder: choose a folder to save the backup in",
+                parent.display()
+            )));
+        }
         if !parent.is_dir() {
             return Err(invalid(format!(
                 "the folder {} does not exist: create it or choose another location",

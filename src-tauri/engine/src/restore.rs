@@ -139,7 +139,7 @@ pub async fn prepare_restore(
             "\"{target_name}\" already has {existing_relations} table(s) or other relations: objects that exist will fail to restore. Use clean, or restore into a new database"
         ));
     }
-    if options.tables.is_some() {
+    if options.tables.is_some() || options.toc_entries.is_some() {
         let existing = if options.create_database {
             vec!["public".to_string()]
         } else {
@@ -382,7 +382,21 @@ fn chosen_entries(info: &BackupInfo, o: &RestoreOptions) -> Result<Option<Vec<i3
         return Ok(Some(ids.clone()));
     }
     if let Some(tables) = &o.tables {
-        let pairs = tables.iter().map(|t| split_table(t)).collect::<Vec<_>>();
+        // A name exactly as the archive lists it first (`My Schema.Order.Items`
+        // has more than one dot), else SQL-style with quotes.
+        let pairs = tables
+            .iter()
+            .map(|t| {
+                info.contents
+                    .tables
+                    .iter()
+                    .find(|have| format!("{}.{}", have.schema, have.name) == *t)
+                    .map_or_else(
+                        || split_table(t),
+                        |have| (have.schema.clone(), have.name.clone()),
+                    )
+            })
+            .collect::<Vec<_>>();
         return tusk_archive::select_tables(info, &pairs)
             .map(Some)
             .map_err(|e| EngineError::InvalidOptions(e.to_string()));
@@ -942,6 +956,12 @@ impl PreparedRestore {
         }
     }
 
+    /// A data-only backup: rows to load, no table to load them into.
+    fn holds_no_schema(&self) -> bool {
+        let has = |kind: &str| self.info.entries.iter().any(|e| e.kind == kind);
+        has("TABLE DATA") && !has("TABLE")
+    }
+
     fn outcome(
         &self,
         started_at: chrono::DateTime<Utc>,
@@ -979,7 +999,16 @@ impl PreparedRestore {
         started_at: chrono::DateTime<Utc>,
     ) -> JobOutcome {
         let lines = r.log.lines();
-        let mut outcome = self.outcome(started_at, explain(&lines), Some(&r), r.progress.clone());
+        let mut why = explain(&lines);
+        if why.kind == FailureKind::MissingObject && self.holds_no_schema() {
+            why.summary = format!(
+                "This backup holds data only, no schema, and \"{}\" lacks what it fills: {}",
+                self.preflight.target_database,
+                why.summary.trim_end_matches('.')
+            );
+            why.hint = "Restore the schema first (the full backup, or a schema-only one), then this backup; or restore into the database it was made from.".into();
+        }
+        let mut outcome = self.outcome(started_at, why, Some(&r), r.progress.clone());
         if let Some(message) = &r.spawn_error {
             outcome.error = Some(Explanation {
                 kind: FailureKind::Other,

@@ -557,3 +557,260 @@ async fn an_import_trusts_files_not_manifests() {
         );
     }
 }
+
+fn failure_of(outcome: &tusk_engine::JobOutcome) -> tusk_engine::explain::Explanation {
+    assert_eq!(outcome.status, JobStatus::Failed, "{outcome:#?}");
+    outcome.error.clone().expect("a reason")
+}
+
+/// Each failure is explained by the line that caused it, in words that
+/// name the real problem.
+#[tokio::test]
+async fn failures_are_explained_by_their_cause() {
+    use tusk_engine::explain::FailureKind;
+    let dir = tempfile::tempdir().unwrap();
+    let source = sample_db("why");
+
+    // Data only, into an empty database: the backup holds no schema.
+    let data_only = dir.path().join("data_only.backup");
+    let (made, _) = backup(
+        &source,
+        BackupOptions {
+            output_path: data_only.clone(),
+            include_schema: false,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(made.status, JobStatus::Completed);
+    let empty = pg().create_db("why_empty");
+    let (outcome, _) = restore(
+        &conn(&empty),
+        RestoreOptions {
+            input_path: data_only,
+            ..Default::default()
+        },
+    )
+    .await;
+    let why = failure_of(&outcome);
+    assert_eq!(why.kind, FailureKind::MissingObject);
+    assert!(
+        why.summary.contains("holds data only, no schema"),
+        "{}",
+        why.summary
+    );
+
+    // A read-only target names the setting.
+    let full = dir.path().join("full.backup");
+    backup(
+        &source,
+        BackupOptions {
+            output_path: full.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let read_only = pg().create_db("why_ro");
+    pg().psql(
+        "postgres",
+        &format!("ALTER DATABASE \"{read_only}\" SET default_transaction_read_only = on"),
+    );
+    let (outcome, _) = restore(
+        &conn(&read_only),
+        RestoreOptions {
+            input_path: full.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let why = failure_of(&outcome);
+    assert_eq!(why.kind, FailureKind::ReadOnly, "{why:?}");
+    assert!(why.summary.contains("default_transaction_read_only"));
+
+    // Bytes that are not UTF-8: the encoding is the cause, not the role
+    // the garbled text names after it.
+    let script = dir.path().join("latin1.sql");
+    let mut text = b"CREATE TABLE t (a text);\nINSERT INTO t VALUES ('M".to_vec();
+    text.extend_from_slice(&[0xfc]);
+    text.extend_from_slice(b"ller');\nALTER TABLE t OWNER TO \"; \xc3\xbc\";\n");
+    std::fs::write(&script, text).unwrap();
+    let target = pg().create_db("why_enc");
+    let (outcome, _) = restore(
+        &conn(&target),
+        RestoreOptions {
+            input_path: script,
+            single_transaction: false,
+            exit_on_error: false,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        outcome.status,
+        JobStatus::CompletedWithWarnings,
+        "{outcome:#?}"
+    );
+    let failed = tusk_engine::explain::explain(&outcome.errors);
+    assert_eq!(failed.kind, FailureKind::Encoding, "{failed:?}");
+
+    // A directory backup missing a data file: the file, not a socket.
+    let folder = dir.path().join("folder");
+    backup(
+        &source,
+        BackupOptions {
+            output_path: folder.clone(),
+            format: BackupFormat::Directory,
+            ..Default::default()
+        },
+    )
+    .await;
+    let biggest = std::fs::read_dir(&folder)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".dat.gz"))
+        .max_by_key(|e| e.metadata().unwrap().len())
+        .unwrap()
+        .path();
+    std::fs::remove_file(&biggest).unwrap();
+    let target = pg().create_db("why_dir");
+    let err = tusk_engine::prepare_restore(
+        &uuid(),
+        &conn(&target),
+        &RestoreOptions {
+            input_path: folder,
+            ..Default::default()
+        },
+        &search(),
+    )
+    .await
+    .err()
+    .expect("refused");
+    assert!(err.to_string().contains("is missing"), "{err}");
+    assert!(!err.to_string().contains("socket"), "{err}");
+}
+
+/// A folder path whose parent is a file is named for what it is.
+#[tokio::test]
+async fn an_output_folder_that_is_a_file_is_named_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = tusk_engine::prepare_backup(
+        &uuid(),
+        &conn("postgres"),
+        &BackupOptions {
+            output_path: file.join("shop.backup"),
+            ..Default::default()
+        },
+        &search(),
+    )
+    .await
+    .err()
+    .expect("refused");
+    assert!(err.to_string().contains("is a file, not a folder"), "{err}");
+}
+
+/// Names exactly as the user sees them: dots, capitals, quotes, spaces and
+/// wildcard characters mean themselves, for backup and restore alike; one
+/// table-of-contents entry brings its schema when the target lacks it.
+#[tokio::test]
+async fn exact_table_names_select_exactly_those_tables() {
+    let db = pg().create_db("exact");
+    pg().psql(
+        &db,
+        "CREATE SCHEMA \"Sales Dept\"; \
+         CREATE TABLE \"Sales Dept\".\"Order.Items \"\"x\"\"\" (a int); INSERT INTO \"Sales Dept\".\"Order.Items \"\"x\"\"\" VALUES (1), (2); \
+         CREATE TABLE \"Sales Dept\".\" lead*\" (a int); INSERT INTO \"Sales Dept\".\" lead*\" VALUES (3); \
+         CREATE TABLE public.\"Caps\" (a int); CREATE TABLE public.other (a int);",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("exact.backup");
+    let (outcome, _) = backup(
+        &db,
+        BackupOptions {
+            output_path: output.clone(),
+            tables: Some(vec![
+                "Sales Dept.Order.Items \"x\"".into(),
+                "Sales Dept. lead*".into(),
+                "public.Caps".into(),
+            ]),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    let info = tusk_engine::get_backup_info(&output).unwrap();
+    let mut tables: Vec<String> = info
+        .contents
+        .tables
+        .iter()
+        .map(|t| format!("{}.{}", t.schema, t.name))
+        .collect();
+    tables.sort();
+    assert_eq!(
+        tables,
+        [
+            "Sales Dept. lead*",
+            "Sales Dept.Order.Items \"x\"",
+            "public.Caps"
+        ]
+    );
+
+    // Restored by its name as shown, into a database without its schema,
+    // from a backup of the whole database (one made with -t holds no schema).
+    let output = dir.path().join("whole.backup");
+    let (outcome, _) = backup(
+        &db,
+        BackupOptions {
+            output_path: output.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(outcome.status, JobStatus::Completed);
+    let info = tusk_engine::get_backup_info(&output).unwrap();
+    let target = pg().create_db("exact_one");
+    let (restored, _) = restore(
+        &conn(&target),
+        RestoreOptions {
+            input_path: output.clone(),
+            tables: Some(vec!["Sales Dept.Order.Items \"x\"".into()]),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(restored.status, JobStatus::Completed, "{restored:#?}");
+    assert_eq!(
+        pg().psql(
+            &target,
+            "SELECT count(*) FROM \"Sales Dept\".\"Order.Items \"\"x\"\"\""
+        ),
+        "2"
+    );
+
+    // One entry by id: its schema comes along.
+    let entry = info
+        .entries
+        .iter()
+        .find(|e| e.kind == "TABLE" && e.name == " lead*")
+        .unwrap()
+        .id;
+    let target = pg().create_db("exact_entry");
+    let (restored, _) = restore(
+        &conn(&target),
+        RestoreOptions {
+            input_path: output,
+            toc_entries: Some(vec![entry]),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(restored.status, JobStatus::Completed, "{restored:#?}");
+    assert_eq!(
+        pg().psql(
+            &target,
+            "SELECT count(*) FROM pg_tables WHERE tablename = ' lead*'"
+        ),
+        "1"
+    );
+}
