@@ -19,11 +19,12 @@ fi
 export PATH="$root/src-tauri/target/release:$PATH"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  npm run --silent build
-  npx tauri build --debug --no-bundle
+  # The release app, as the .deb ships it: without the e2e feature, so no
+  # test bridge listens on a port.
+  (unset TAURI_CONFIG; npx tauri build --no-bundle)
   [ -n "${TUSK_DATABASE_URL:-}" ] || export TUSK_START_DEMO=1
   echo "Starting Tusk Backup (the CLI is src-tauri/target/release/tusk)"
-  exec "$root/src-tauri/target/debug/tusk-app"
+  exec "$root/src-tauri/target/release/tusk-app"
 fi
 
 echo "No display: starting the demo database and a shell with the tusk CLI instead."

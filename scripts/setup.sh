@@ -9,7 +9,7 @@ packages=(
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev
   curl wget file xvfb xauth imagemagick chromium fonts-dejavu-core
   # the CLI tests trace fsync calls
-  strace
+  strace iproute2
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -51,4 +51,9 @@ npx playwright test
 
 step "real app under Xvfb, driven through the Tauri MCP bridge"
 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/mcp/
+
+step "the release .deb: built by tauri build, installed, started, no bridge"
+(unset TAURI_CONFIG; npx tauri build --bundles deb)
+deb=$(ls -t src-tauri/target/release/bundle/deb/*.deb | head -n 1)
+bash tests/release/smoke.sh "$deb" test-results/release/window.png
 step "all tests passed"

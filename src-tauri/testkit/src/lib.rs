@@ -27,9 +27,33 @@ static SHARED: OnceLock<PgServer> = OnceLock::new();
 static DB_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 impl PgServer {
-    /// The server of this test process, started on first use.
+    /// The server of this test process, started on first use, stopped and
+    /// removed when the process exits.
     pub fn shared() -> &'static PgServer {
-        SHARED.get_or_init(|| PgServer::start().expect("start throwaway PostgreSQL"))
+        SHARED.get_or_init(|| {
+            let server = PgServer::start().expect("start throwaway PostgreSQL");
+            // SAFETY: registers a plain function to run at exit.
+            unsafe { libc::atexit(stop_at_exit) };
+            server
+        })
+    }
+
+    /// Stops the server (fast shutdown) and removes its folder.
+    fn stop_and_remove(&self) {
+        let pid_file = self.socket_dir.join("data/postmaster.pid");
+        let pid = std::fs::read_to_string(pid_file)
+            .ok()
+            .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<i32>().ok()));
+        if let Some(pid) = pid {
+            // SAFETY: signals a process by pid.
+            unsafe { libc::kill(pid, libc::SIGINT) };
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            // SAFETY: signal 0 only asks whether the process exists.
+            while unsafe { libc::kill(pid, 0) } == 0 && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.socket_dir);
     }
 
     fn start() -> Result<PgServer, String> {
@@ -162,6 +186,13 @@ impl PgServer {
         } else {
             Err(String::from_utf8_lossy(&out.stderr).into_owned())
         }
+    }
+}
+
+/// A test run leaves no server and no folder behind.
+extern "C" fn stop_at_exit() {
+    if let Some(server) = SHARED.get() {
+        server.stop_and_remove();
     }
 }
 
