@@ -157,6 +157,9 @@ pub struct Lexer {
     colon: bool,
     /// The current word follows such a `:`.
     variable: bool,
+    /// The byte before this one, outside quotes and comments (`--`, `/*`,
+    /// `::`); 0 after a comment or a quote.
+    prev: u8,
 }
 
 impl Default for Lexer {
@@ -188,6 +191,7 @@ impl Default for Lexer {
             copy_pending: false,
             colon: false,
             variable: false,
+            prev: 0,
         }
     }
 }
@@ -355,6 +359,7 @@ impl Lexer {
     }
 
     fn sql(&mut self, b: u8) {
+        let prev = std::mem::replace(&mut self.prev, b);
         if is_word_char(b) && !(b == b'$' && self.word.is_empty()) {
             if self.word_ended {
                 self.word.clear();
@@ -368,7 +373,7 @@ impl Lexer {
             return;
         }
         // `:name` is a psql variable; `::` a cast.
-        self.colon = b == b':' && !self.head.ends_with(b":");
+        self.colon = b == b':' && prev != b':';
         let quote_prefix = std::mem::take(&mut self.word);
         let had_word = !self.word_ended && !quote_prefix.is_empty();
         self.word_ended = true;
@@ -395,12 +400,12 @@ impl Lexer {
                 self.tag.clear();
                 self.state = State::DollarTag;
             }
-            b'-' if self.head.ends_with(b"--") => {
-                self.head.truncate(self.head.len() - 2);
+            b'-' if prev == b'-' => {
+                self.uncomment(b"--");
                 self.state = State::LineComment;
             }
-            b'*' if self.head.ends_with(b"/*") => {
-                self.head.truncate(self.head.len() - 2);
+            b'*' if prev == b'/' => {
+                self.uncomment(b"/*");
                 self.state = State::BlockComment(1);
             }
             b'(' => self.paren_depth += 1,
@@ -411,6 +416,14 @@ impl Lexer {
                 self.start_meta();
             }
             _ => {}
+        }
+    }
+
+    /// A comment's opening is not part of the statement's text.
+    fn uncomment(&mut self, opening: &[u8]) {
+        self.prev = 0;
+        if self.head.ends_with(opening) {
+            self.head.truncate(self.head.len() - opening.len());
         }
     }
 
@@ -810,6 +823,24 @@ mod tests {
         assert_eq!(
             kinds("SELECT :LAST_ERROR_MESSAGE;\n"),
             [(FindingKind::MetaCommand, 1)]
+        );
+    }
+
+    /// Past the start of a long statement (of which only a part is kept
+    /// for messages) comments and variables are still read as psql reads
+    /// them.
+    #[test]
+    fn a_long_statement_is_read_to_its_end() {
+        let columns = (0..60)
+            .map(|i| format!("c{i} int"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let script = format!(
+            "CREATE TABLE t ({columns} -- it's a comment\n); \\! id\nSELECT {columns}, :LAST_ERROR_MESSAGE;\n"
+        );
+        assert_eq!(
+            kinds(&script),
+            [(FindingKind::MetaCommand, 2), (FindingKind::MetaCommand, 3)]
         );
     }
 
