@@ -261,10 +261,20 @@ const EXPLAINERS: &[Explainer] = &[
             .iter()
             .any(|n| t.contains(n))
             .then_some(())?;
+        // pg_dump names the table in the query it gave up on.
+        let table = t
+            .split_once("LOCK TABLE ")
+            .and_then(|(_, rest)| rest.split(" IN ").next())
+            .or_else(|| name_between(t, "could not obtain lock on relation ", ""));
         found(
             FailureKind::LockTimeout,
-            "A table stayed locked by another session longer than the lock wait timeout.",
-            "Retry when the other session is done, or raise the lock wait timeout.",
+            match table {
+                Some(table) => format!(
+                    "The table {table} stayed locked by another session longer than the lock wait timeout."
+                ),
+                None => "A table stayed locked by another session longer than the lock wait timeout.".into(),
+            },
+            "Retry when the other session is done (a long ALTER TABLE, VACUUM FULL or an open transaction), or raise the lock wait timeout.",
         )
     },
     |t| {
@@ -442,6 +452,10 @@ mod tests {
         // A detail line belongs to the failure before it.
         let e = explain_text("pg_dump: error: Dumping the contents of table \"t\" failed: PQgetResult() failed.\npg_dump: detail: Error message from server: ERROR:  permission denied for table t");
         assert_eq!(e.kind, FailureKind::PermissionDenied, "{e:?}");
+
+        let e = explain_text("pg_dump: error: query failed: ERROR:  canceling statement due to lock timeout\npg_dump: detail: Query was: LOCK TABLE public.\"Locked T\" IN ACCESS SHARE MODE");
+        assert_eq!(e.kind, FailureKind::LockTimeout);
+        assert!(e.summary.contains("public.\"Locked T\""), "{}", e.summary);
 
         // A later failure that a rule would name is not the cause.
         let e = explain_text("pg_restore: error: could not execute query: ERROR:  syntax error at or near \"x\"\npg_restore: error: could not execute query: ERROR:  relation \"t\" already exists");
