@@ -11,6 +11,7 @@ pub mod settings;
 pub mod state;
 
 mod bindings;
+mod security;
 
 use profiles::{OsKeychain, Profiles};
 use state::AppState;

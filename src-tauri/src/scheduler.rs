@@ -25,11 +25,8 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
             // block its schedule until the next start otherwise.
             let _ = state.catalog.recover_interrupted();
             for schedule in due_at(&state.catalog, chrono::Utc::now()).unwrap_or_default() {
-                let job_id = format!(
-                    "schedule-{}-{}",
-                    schedule.id,
-                    chrono::Utc::now().timestamp_millis()
-                );
+                // Job ids are UUIDs, like those the window makes.
+                let job_id = uuid::Uuid::new_v4().to_string();
                 if let Ok((_, run)) =
                     run_schedule(app.clone(), &state, &schedule, job_id, RunKind::Due)
                 {

@@ -560,6 +560,24 @@ fn restores_run_only_as_confirmed_and_incomplete_ones_are_listed() {
             .contains("not the one that was checked"),
         "{other}"
     );
+    // A swap's plan names a temporary database after its job: its token
+    // stands for the swap, not for those names.
+    let swap = json!({ "connectionId": conn, "inputPath": output, "swap": true });
+    let plan = t
+        .invoke("preflight_restore", json!({ "options": swap }))
+        .unwrap();
+    assert_eq!(plan["safety"]["confirmName"], db.as_str());
+    let job = "00000000-0000-4000-8000-00000000c0f6";
+    t.record("restore", job);
+    start(
+        job,
+        &swap,
+        json!({ "token": plan["token"], "typedName": db }),
+    )
+    .unwrap();
+    let swapped = t.wait_for(&format!("restore:finished:{job}"));
+    assert_eq!(swapped["status"], "completed", "{swapped}");
+
     let not_uuid = start("r1", &clean, json!({ "token": token, "typedName": db })).unwrap_err();
     assert!(
         not_uuid["message"]
@@ -571,7 +589,7 @@ fn restores_run_only_as_confirmed_and_incomplete_ones_are_listed() {
     let jobs = t.invoke("list_jobs", json!({})).unwrap();
     assert_eq!(
         jobs.as_array().unwrap().len(),
-        1,
+        2,
         "refused restores hold no job: {jobs}"
     );
 

@@ -12,6 +12,7 @@ import { ConnectionsStore } from './stores/connections.svelte';
 import { HistoryStore } from './stores/history.svelte';
 import { JobRun } from './stores/job-run.svelte';
 import { JobsStore } from './stores/jobs.svelte';
+import { RestoresStore } from './stores/restores.svelte';
 import { SchedulesStore } from './stores/schedules.svelte';
 import { SettingsStore } from './stores/settings.svelte';
 import { VerifyTracker } from './stores/verify.svelte';
@@ -34,6 +35,8 @@ export function newJobRun(type: JobType): JobRun {
 }
 
 export const history = new HistoryStore({ listBackups: commands.listBackups, onHistoryChanged });
+
+export const restores = new RestoresStore({ ...commands, onHistoryChanged });
 
 export const settings = new SettingsStore(commands);
 

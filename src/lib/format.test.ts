@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { BackupFormat, CompressionMethod } from './ipc/bindings';
 import {
+	backupExtension,
 	baseName,
 	defaultBackupName,
 	dirName,
@@ -132,19 +134,39 @@ describe('numbers and versions', () => {
 
 describe('backup file names', () => {
 	const at = new Date(2025, 2, 14, 9, 26);
+	const kind = (
+		format: BackupFormat,
+		compression = 0,
+		compressionMethod: CompressionMethod = 'gzip'
+	) => ({ format, compression, compressionMethod });
 	it('follows <db>_<yyyy-mm-dd_HHMM>.<ext>', () => {
-		expect(defaultBackupName('shop', 'custom', at)).toBe('shop_2025-03-14_0926.backup');
-		expect(defaultBackupName('shop', 'plain', at)).toBe('shop_2025-03-14_0926.sql');
-		expect(defaultBackupName('shop', 'tar', at)).toBe('shop_2025-03-14_0926.tar');
-		expect(defaultBackupName('shop', 'directory', at)).toBe('shop_2025-03-14_0926');
-		expect(defaultBackupName('my db/x', 'custom', at)).toBe('my_db_x_2025-03-14_0926.backup');
+		expect(defaultBackupName('shop', kind('custom', 6), at)).toBe('shop_2025-03-14_0926.backup');
+		expect(defaultBackupName('shop', kind('plain'), at)).toBe('shop_2025-03-14_0926.sql');
+		expect(defaultBackupName('shop', kind('tar'), at)).toBe('shop_2025-03-14_0926.tar');
+		expect(defaultBackupName('shop', kind('directory', 6), at)).toBe('shop_2025-03-14_0926');
+		expect(defaultBackupName('my db/x', kind('custom'), at)).toBe('my_db_x_2025-03-14_0926.backup');
+	});
+	it('names as the backend does: .backup.zst for zstd, .sql.gz for a compressed script', () => {
+		expect(backupExtension(kind('custom', 1, 'zstd'))).toBe('backup.zst');
+		expect(backupExtension(kind('custom', 0))).toBe('backup');
+		expect(backupExtension(kind('plain', 0))).toBe('sql');
+		expect(backupExtension(kind('plain', 1))).toBe('sql.gz');
+		expect(backupExtension(kind('plain', 9))).toBe('sql.gz');
+		expect(defaultBackupName('shop', kind('plain', 6), at)).toBe('shop_2025-03-14_0926.sql.gz');
 	});
 	it('swaps the extension when the format changes', () => {
-		expect(withFormatExtension('/b/shop.backup', 'plain')).toBe('/b/shop.sql');
-		expect(withFormatExtension('/b/shop.sql', 'directory')).toBe('/b/shop');
-		expect(withFormatExtension('/b/shop', 'tar')).toBe('/b/shop.tar');
-		expect(withFormatExtension('C:\\b\\shop.dump', 'custom')).toBe('C:\\b\\shop.backup');
-		expect(withFormatExtension('', 'custom')).toBe('');
+		expect(withFormatExtension('/b/shop.backup', kind('plain'))).toBe('/b/shop.sql');
+		expect(withFormatExtension('/b/shop.sql', kind('directory'))).toBe('/b/shop');
+		expect(withFormatExtension('/b/shop', kind('tar'))).toBe('/b/shop.tar');
+		expect(withFormatExtension('C:\\b\\shop.dump', kind('custom'))).toBe('C:\\b\\shop.backup');
+		expect(withFormatExtension('', kind('custom'))).toBe('');
+	});
+	it('swaps .sql and .sql.gz both ways, never doubling them', () => {
+		expect(withFormatExtension('/b/shop.sql', kind('plain', 6))).toBe('/b/shop.sql.gz');
+		expect(withFormatExtension('/b/shop.sql.gz', kind('plain', 0))).toBe('/b/shop.sql');
+		expect(withFormatExtension('/b/shop.sql.gz', kind('plain', 3))).toBe('/b/shop.sql.gz');
+		expect(withFormatExtension('/b/shop.SQL.GZ', kind('custom', 6))).toBe('/b/shop.backup');
+		expect(withFormatExtension('/b/shop.backup.zst', kind('plain', 1))).toBe('/b/shop.sql.gz');
 	});
 	it('splits paths', () => {
 		expect(baseName('/home/u/shop.backup')).toBe('shop.backup');

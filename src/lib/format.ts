@@ -1,9 +1,10 @@
 // Human-readable numbers, durations and dates. Pure functions, unit tested.
 import type {
 	BackupFormat,
+	BackupOptions,
 	BackupReason,
 	BackupStatus,
-	CompressionMethod,
+	FindingKind,
 	JobType,
 	Phase
 } from './ipc/bindings';
@@ -126,36 +127,33 @@ export const FORMAT_EXTENSION: Record<BackupFormat, string> = {
 	tar: 'tar'
 };
 
+/** What a backup's file name extension depends on. */
+export type OutputKind = Pick<BackupOptions, 'format' | 'compressionMethod' | 'compression'>;
+
 /** The extension a backup gets (as `BackupOptions::file_extension` in Rust):
- * a zstd-compressed custom archive is `.backup.zst`. */
-export function backupExtension(format: BackupFormat, method: CompressionMethod = 'gzip'): string {
-	return format === 'custom' && method === 'zstd' ? 'backup.zst' : FORMAT_EXTENSION[format];
+ * a zstd-compressed custom archive is `.backup.zst`, a compressed plain
+ * script `.sql.gz` (psql cannot run it as it is). */
+export function backupExtension(kind: OutputKind): string {
+	if (kind.format === 'custom' && kind.compressionMethod === 'zstd') return 'backup.zst';
+	if (kind.format === 'plain' && kind.compression > 0) return 'sql.gz';
+	return FORMAT_EXTENSION[kind.format];
 }
 
 /** `<db>_<yyyy-mm-dd_HHMM>.<ext>`, a bare name for the directory format. */
-export function defaultBackupName(
-	database: string,
-	format: BackupFormat,
-	at: Date,
-	method: CompressionMethod = 'gzip'
-): string {
+export function defaultBackupName(database: string, kind: OutputKind, at: Date): string {
 	const safe = database.replace(/[^\w.-]+/g, '_') || 'backup';
 	const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}_${pad(at.getHours())}${pad(at.getMinutes())}`;
-	const ext = backupExtension(format, method);
+	const ext = backupExtension(kind);
 	return ext ? `${safe}_${stamp}.${ext}` : `${safe}_${stamp}`;
 }
 
-/** Swaps a path's backup extension for the one `format` (and `method`) uses. */
-export function withFormatExtension(
-	path: string,
-	format: BackupFormat,
-	method: CompressionMethod = 'gzip'
-): string {
+/** Swaps a path's backup extension for the one `kind` uses. */
+export function withFormatExtension(path: string, kind: OutputKind): string {
 	if (!path) return path;
 	const sep = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
 	const dir = path.slice(0, sep + 1);
-	const base = path.slice(sep + 1).replace(/\.(backup\.zst|backup|dump|sql|tar)$/i, '');
-	const ext = backupExtension(format, method);
+	const base = path.slice(sep + 1).replace(/\.(backup\.zst|backup|dump|sql\.gz|sql|tar)$/i, '');
+	const ext = backupExtension(kind);
 	return ext ? `${dir}${base}.${ext}` : `${dir}${base}`;
 }
 
@@ -226,4 +224,12 @@ export const JOB_TYPE_LABEL: Record<JobType, string> = {
 	backup: 'Backup',
 	restore: 'Restore',
 	verify: 'Verify'
+};
+
+/** What a plain script's finding is, in words. */
+export const FINDING_LABEL: Record<FindingKind, string> = {
+	metaCommand: 'psql command',
+	databaseSwitch: 'Works on another database',
+	serverProgram: 'Runs a program on the server',
+	unreadableChange: 'Changes how psql reads the rest'
 };

@@ -1,10 +1,12 @@
-// Option defaults (the design seed's, as the Rust side has them) and presets.
+// Option defaults (the design seed's, as the Rust side has them), presets, and
+// the choices that move together (format, compression, file name).
 import type {
 	BackupFormat,
 	BackupOptions,
 	CompressionMethod,
 	RestoreOptions
 } from './ipc/bindings';
+import { joinArgs, withFormatExtension } from './format';
 
 export function defaultBackupOptions(connectionId: string, outputPath = ''): BackupOptions {
 	return {
@@ -71,7 +73,8 @@ export function defaultRestoreOptions(connectionId: string, inputPath = ''): Res
 		verbose: true,
 		safetyBackup: true,
 		ignoreChecksum: false,
-		swap: false
+		swap: false,
+		allowScriptCommands: false
 	};
 }
 
@@ -103,4 +106,105 @@ export function presetOf(
 			return name;
 	}
 	return null;
+}
+
+/** Where a backup goes and how it is compressed: what the Backup dialog
+ * switches together so that the backend never sees a name that does not fit. */
+export type Output = Pick<
+	BackupOptions,
+	'format' | 'compression' | 'compressionMethod' | 'outputPath'
+>;
+
+/** pg_dump cannot compress tar; plain SQL stays a script anyone can read and run. */
+const uncompressed = (format: BackupFormat) => format === 'tar' || format === 'plain';
+
+/**
+ * Another format: zstd falls back to gzip outside the custom format, tar and
+ * plain start uncompressed (the level before is `saved`, to come back to), and
+ * the file name takes the new extension.
+ */
+export function switchFormat(
+	o: Output,
+	format: BackupFormat,
+	saved: number
+): { output: Output; saved: number } {
+	const next = { ...o, format };
+	if (format !== 'custom' && o.compressionMethod === 'zstd') {
+		next.compressionMethod = 'gzip';
+		next.compression = Math.min(o.compression, 9);
+	}
+	if (uncompressed(format)) {
+		if (!uncompressed(o.format)) saved = next.compression;
+		next.compression = 0;
+	} else if (uncompressed(o.format)) {
+		next.compression = saved;
+	}
+	next.outputPath = withFormatExtension(o.outputPath, next);
+	return { output: next, saved };
+}
+
+/** Another compression method, with a level it accepts (zstd 1–19, gzip 0–9). */
+export function switchMethod(o: Output, method: CompressionMethod): Output {
+	const compression = method === 'zstd' ? Math.max(1, o.compression) : Math.min(9, o.compression);
+	const next = { ...o, compressionMethod: method, compression };
+	return { ...next, outputPath: withFormatExtension(o.outputPath, next) };
+}
+
+/** Another level: a plain script compressed or not is `.sql.gz` or `.sql`. */
+export function switchCompression(o: Output, compression: number): Output {
+	const next = { ...o, compression };
+	const renamed = o.format === 'plain' && o.compression > 0 !== compression > 0;
+	return renamed ? { ...next, outputPath: withFormatExtension(o.outputPath, next) } : next;
+}
+
+/**
+ * A plain script's restore: psql runs it as it was written, over one
+ * connection, so what only pg_restore can do is off (the backend refuses it
+ * rather than leave it out silently).
+ */
+export function plainScriptOptions(o: RestoreOptions): RestoreOptions {
+	return {
+		...o,
+		schemas: null,
+		tables: null,
+		tocEntries: null,
+		schemaOnly: false,
+		dataOnly: false,
+		clean: false,
+		noOwner: false,
+		noPrivileges: false,
+		disableTriggers: false,
+		extraArgs: [],
+		jobs: 1
+	};
+}
+
+export type RestoreTarget = 'same' | 'swap' | 'other' | 'new';
+
+/** The Restore dialog's choices for a restore made before (to run it again). */
+export interface RestoreChoices {
+	options: RestoreOptions;
+	target: RestoreTarget;
+	newName: string;
+	extraArgsText: string;
+	roleText: string;
+	/** Tables ticked (`schema.table` keys); `null`: all of them. */
+	tables: string[] | null;
+}
+
+/**
+ * A recorded restore as the dialog can show it again, for the connection it
+ * went through: its target and options. Permission to run a script's psql
+ * commands is not carried over: it is asked again for the file as it is now.
+ */
+export function restoreChoices(recorded: RestoreOptions): RestoreChoices {
+	const target: RestoreTarget = recorded.swap ? 'swap' : recorded.createDatabase ? 'new' : 'same';
+	return {
+		options: { ...recorded, allowScriptCommands: false },
+		target,
+		newName: target === 'new' ? (recorded.targetDatabase ?? '') : '',
+		extraArgsText: joinArgs(recorded.extraArgs),
+		roleText: recorded.role ?? '',
+		tables: recorded.tables
+	};
 }

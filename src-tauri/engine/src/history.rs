@@ -479,8 +479,20 @@ impl GuardedRestore {
                 "{:?}:{:?}:{:?}",
                 self.conn.host, self.conn.port, self.conn.user
             ),
-            self.restore.preflight.target_database.clone(),
-            self.safety.must_confirm.join("\n"),
+            // What the plan is made from, not names it makes up for this
+            // run (a swap's temporary database, the dated name the old one
+            // is kept as).
+            self.swap_target
+                .clone()
+                .unwrap_or_else(|| self.restore.preflight.target_database.clone()),
+            format!(
+                "{}:{}:{}:{}",
+                self.restore.preflight.creates_database,
+                self.restore.preflight.existing_relations,
+                self.restore.preflight.will_drop.len(),
+                self.safety.checks_checksum
+            ),
+            self.safety.confirm_name.clone().unwrap_or_default(),
         ];
         let mut hash = Sha256::new();
         for part in parts {

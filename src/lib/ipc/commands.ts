@@ -16,8 +16,10 @@ import type {
 	JobSummary,
 	OpenReport,
 	PrunePreview,
+	RestoreConfirmation,
 	RestoreOptions,
 	RestorePlan,
+	RestoreRecord,
 	SaveConnection,
 	Schedule,
 	ScheduleRun,
@@ -40,8 +42,12 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const createBackup = (jobId: string, options: BackupOptions, notes?: BackupNotes) =>
 	call<JobStarted>('create_backup', { jobId, options, notes: notes ?? null });
 
-export const restoreBackup = (jobId: string, options: RestoreOptions) =>
-	call<JobStarted>('restore_backup', { jobId, options });
+/** Runs only as `confirmation.token`'s pre-flight checked it: the same options, file and target. */
+export const restoreBackup = (
+	jobId: string,
+	options: RestoreOptions,
+	confirmation: RestoreConfirmation
+) => call<JobStarted>('restore_backup', { jobId, options, confirmation });
 
 export const getBackupInfo = (path: string) => call<BackupInfo>('get_backup_info', { path });
 
@@ -54,6 +60,15 @@ export const preflightRestore = (options: RestoreOptions) =>
 	call<RestorePlan>('preflight_restore', { options });
 
 export const listJobs = () => call<JobSummary[]>('list_jobs');
+
+// Restores that stopped part way.
+export const listIncompleteRestores = () => call<RestoreRecord[]>('list_incomplete_restores');
+
+export const dismissRestore = (id: string) => call<null>('dismiss_restore', { id });
+
+/** Resolves to the name of the database dropped. */
+export const dropIncompleteRestore = (id: string, typedName: string) =>
+	call<string>('drop_incomplete_restore', { id, typedName });
 
 export const listConnections = () => call<ConnectionProfile[]>('list_connections');
 
