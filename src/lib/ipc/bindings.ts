@@ -299,7 +299,7 @@ sha256: string | null,
  */
 safetyBackup: string | null, };
 
-export type FailureKind = "authentication" | "unreachable" | "missingDatabase" | "missingRole" | "permissionDenied" | "diskFull" | "versionMismatch" | "lockTimeout" | "alreadyExists" | "textDumpForPgRestore" | "other";
+export type FailureKind = "authentication" | "unreachable" | "missingDatabase" | "missingRole" | "permissionDenied" | "diskFull" | "versionMismatch" | "lockTimeout" | "alreadyExists" | "missingObject" | "readOnly" | "encoding" | "textDumpForPgRestore" | "other";
 
 export type Explanation = { kind: FailureKind, 
 /**
