@@ -21,7 +21,20 @@ struct TestApp {
     dir: tempfile::TempDir,
 }
 
+/// Safety backups and Tusk's other files of this test binary: never the
+/// user's data folder.
+fn data_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::env::set_var("TUSK_DATA_DIR", dir.path());
+        dir
+    })
+    .path()
+}
+
 fn app() -> TestApp {
+    data_dir();
     let dir = tempfile::tempdir().unwrap();
     let profiles =
         Profiles::load(dir.path().join("connections.json"), Box::new(NoKeychain)).unwrap();

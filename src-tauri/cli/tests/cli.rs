@@ -177,6 +177,7 @@ fn killing_tusk_takes_pg_dump_with_it() {
             &conn_args(&db),
         ))
         .env("TUSK_PG_BIN", pg.bin_dir())
+        .env("TUSK_DATA_DIR", data_dir())
         .env("XDG_CONFIG_HOME", "/nonexistent-tusk-config-home")
         .stderr(std::process::Stdio::null())
         .spawn()
