@@ -331,7 +331,12 @@ pub(crate) enum Flavor {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Extra {
-    Offset { flag: u8, pos: u64 },
+    /// `at`: where the flag byte itself lies in the archive, to set it later.
+    Offset {
+        flag: u8,
+        pos: u64,
+        at: u64,
+    },
     File(Option<String>),
 }
 
@@ -372,6 +377,8 @@ pub(crate) struct Toc {
     pub entries: Vec<RawEntry>,
     /// Position right after the TOC: where a custom archive's data starts.
     pub end: u64,
+    /// Bytes of a data offset (after its flag byte).
+    pub off_size: usize,
 }
 
 impl Toc {
@@ -444,6 +451,7 @@ pub(crate) fn read_toc<R: Read>(
         header,
         entries,
         end: rd.pos(),
+        off_size: rd.off_size,
     })
 }
 
@@ -579,8 +587,9 @@ fn read_entry<R: Read>(
     let dependencies = read_dependencies(rd)?;
     let extra = match flavor {
         Flavor::Offsets => {
+            let at = rd.pos();
             let (flag, pos) = rd.offset()?;
-            Extra::Offset { flag, pos }
+            Extra::Offset { flag, pos, at }
         }
         Flavor::FileNames => Extra::File(rd.string()?.filter(|s| !s.is_empty())),
     };

@@ -55,6 +55,7 @@ pub(crate) fn unpack<R: Read + Send>(
         let walked = read_buffered(path, &mut chunks, true).and_then(|toc| {
             // Whatever follows the archive is written too, as `zstd -d` would.
             chunks.drain().map_err(|e| crate::io_error(to, e))?;
+            record_offsets(&chunks.out, &toc).map_err(|e| crate::io_error(to, e))?;
             Ok(toc)
         });
         let write_error = chunks.write_error.take();
@@ -77,6 +78,35 @@ pub(crate) fn unpack<R: Read + Send>(
         }
         walked
     })
+}
+
+/// Writes each data block's position into the unpacked archive's table of
+/// contents, where pg_dump writing to a pipe could only say "not set" (and
+/// where it writes them itself when it writes to a file). Without them,
+/// pg_restore finds a block by reading every chunk header before it — each
+/// parallel worker through the blocks of the tables before its own, a
+/// row-sized chunk at a time — and a reader passing through another
+/// table's data looks like progress on it. With them it seeks, as for any
+/// archive pg_dump wrote to a file.
+fn record_offsets(out: &File, toc: &Toc) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    for raw in &toc.entries {
+        let (
+            crate::toc::Extra::Offset { flag, at, .. },
+            Some(crate::DataLocation::Range { start, .. }),
+        ) = (&raw.extra, &raw.entry.data)
+        else {
+            continue;
+        };
+        if *flag != crate::toc::OFFSET_NOT_SET {
+            continue;
+        }
+        let mut field = vec![crate::toc::OFFSET_SET];
+        field.extend_from_slice(&start.to_le_bytes()[..toc.off_size.min(8)]);
+        field.resize(1 + toc.off_size, 0);
+        out.write_all_at(&field, *at)?;
+    }
+    Ok(())
 }
 
 /// Opens `to` empty, truncating it only when it is not empty already: on
