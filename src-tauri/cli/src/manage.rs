@@ -859,10 +859,7 @@ pub async fn schedule(
 
 fn set_enabled(c: &Catalog, key: &str, enabled: bool, json: bool) -> Result<u8, EngineError> {
     let mut s = find_schedule(c, key)?;
-    s.enabled = enabled;
-    if enabled {
-        s.next_run_at = tusk_engine::schedule::next_run(&s.trigger, &s.timezone, Utc::now()).ok();
-    }
+    tusk_engine::schedule::set_enabled(&mut s, enabled, Utc::now());
     c.save_schedule(&s)?;
     if json {
         print_json(&s);

@@ -484,3 +484,32 @@ fn the_file_size_limit_is_named_and_nothing_is_left() {
         assert!(left.is_empty(), "{preset}: {left:?}");
     }
 }
+
+/// Disabled, a schedule has no next run (the app and the CLI share the
+/// rule): a stale time would be shown, and run at once when enabled again.
+#[test]
+fn a_disabled_schedule_shows_no_next_run() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("sched_toggle");
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.db").display().to_string();
+    let dest = dir.path().join("dest").display().to_string();
+    let cat = ["--catalog", catalog.as_str()];
+    let added = ok(&run(&with(
+        &[
+            "schedule", "add", "--json", "--name", "toggle", "--every", "1h", "--dest", &dest,
+            cat[0], cat[1],
+        ],
+        &conn_args(&db),
+    )));
+    assert!(added["nextRunAt"].is_string());
+    let disabled = ok(&tusk(&[
+        "schedule", "disable", "toggle", "--json", cat[0], cat[1],
+    ]));
+    assert_eq!(disabled["enabled"], false);
+    assert!(disabled["nextRunAt"].is_null(), "{disabled}");
+    let enabled = ok(&tusk(&[
+        "schedule", "enable", "toggle", "--json", cat[0], cat[1],
+    ]));
+    assert!(enabled["nextRunAt"].is_string(), "{enabled}");
+}

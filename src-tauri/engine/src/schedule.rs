@@ -121,10 +121,36 @@ pub fn prepare(s: &Schedule) -> Result<(), String> {
     options.validate().map_err(|e| e.to_string())
 }
 
+/// Turns a schedule on or off, for the app and the CLI alike: on, its next
+/// run is computed from now; off, it has none (a stale time would show as
+/// "next run" and be run the moment it is turned back on).
+pub fn set_enabled(s: &mut Schedule, enabled: bool, now: DateTime<Utc>) {
+    s.enabled = enabled;
+    s.next_run_at = if enabled {
+        next_run(&s.trigger, &s.timezone, now).ok()
+    } else {
+        None
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_disabled_schedule_has_no_next_run() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let mut s = Schedule {
+            trigger: Trigger::Interval { every_secs: 3600 },
+            next_run_at: Some(now),
+            ..Default::default()
+        };
+        set_enabled(&mut s, false, now);
+        assert_eq!((s.enabled, s.next_run_at), (false, None));
+        set_enabled(&mut s, true, now);
+        assert_eq!(s.next_run_at, Some(now + chrono::Duration::hours(1)));
+    }
 
     #[test]
     fn cron_runs_in_its_time_zone() {

@@ -95,12 +95,7 @@ pub fn set_schedule_enabled<R: Runtime>(
     enabled: bool,
 ) -> AppResult<Schedule> {
     let mut s = state.catalog.require_schedule(&id)?;
-    s.enabled = enabled;
-    s.next_run_at = if enabled {
-        next_run(&s.trigger, &s.timezone, Utc::now()).ok()
-    } else {
-        None
-    };
+    tusk_engine::schedule::set_enabled(&mut s, enabled, Utc::now());
     state.catalog.save_schedule(&s)?;
     state.scheduler_wake.notify_one();
     let _ = app.emit(events::SCHEDULES_CHANGED, ());
