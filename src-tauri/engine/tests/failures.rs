@@ -62,18 +62,7 @@ fn assert_connection(e: &EngineError, kind_words: &str) {
 }
 
 async fn good_backup(dir: &Path) -> std::path::PathBuf {
-    let db = sample_db("good");
-    let output = dir.join("good.backup");
-    let (outcome, _) = backup(
-        &db,
-        BackupOptions {
-            output_path: output.clone(),
-            ..Default::default()
-        },
-    )
-    .await;
-    assert_eq!(outcome.status, JobStatus::Completed);
-    output
+    backed_up(&sample_db("good"), to(dir, "good.backup")).await
 }
 
 #[tokio::test]

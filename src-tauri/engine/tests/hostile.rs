@@ -227,16 +227,7 @@ async fn a_plain_restore_with_failed_statements_ends_with_warnings() {
         "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\nSELECT 1/0;\nINSERT INTO t VALUES (2);\n",
     );
     let target = pg().create_db("plainerr");
-    let (outcome, _) = restore(
-        &conn(&target),
-        RestoreOptions {
-            input_path: script,
-            exit_on_error: false,
-            single_transaction: false,
-            ..Default::default()
-        },
-    )
-    .await;
+    let outcome = restore_going_on(&target, script).await;
     assert_eq!(
         outcome.status,
         JobStatus::CompletedWithWarnings,
@@ -572,17 +563,15 @@ async fn failures_are_explained_by_their_cause() {
     let source = sample_db("why");
 
     // Data only, into an empty database: the backup holds no schema.
-    let data_only = dir.path().join("data_only.backup");
-    let (made, _) = backup(
+    let data_only = backed_up(
         &source,
         BackupOptions {
-            output_path: data_only.clone(),
+            output_path: dir.path().join("data_only.backup"),
             include_schema: false,
             ..Default::default()
         },
     )
     .await;
-    assert_eq!(made.status, JobStatus::Completed);
     let empty = pg().create_db("why_empty");
     let (outcome, _) = restore(
         &conn(&empty),
@@ -601,11 +590,10 @@ async fn failures_are_explained_by_their_cause() {
     );
 
     // A read-only target names the setting.
-    let full = dir.path().join("full.backup");
-    backup(
+    let full = backed_up(
         &source,
         BackupOptions {
-            output_path: full.clone(),
+            output_path: dir.path().join("full.backup"),
             ..Default::default()
         },
     )
@@ -635,16 +623,7 @@ async fn failures_are_explained_by_their_cause() {
     text.extend_from_slice(b"ller');\nALTER TABLE t OWNER TO \"; \xc3\xbc\";\n");
     std::fs::write(&script, text).unwrap();
     let target = pg().create_db("why_enc");
-    let (outcome, _) = restore(
-        &conn(&target),
-        RestoreOptions {
-            input_path: script,
-            single_transaction: false,
-            exit_on_error: false,
-            ..Default::default()
-        },
-    )
-    .await;
+    let outcome = restore_going_on(&target, script).await;
     assert_eq!(
         outcome.status,
         JobStatus::CompletedWithWarnings,
@@ -654,11 +633,10 @@ async fn failures_are_explained_by_their_cause() {
     assert_eq!(failed.kind, FailureKind::Encoding, "{failed:?}");
 
     // A directory backup missing a data file: the file, not a socket.
-    let folder = dir.path().join("folder");
-    backup(
+    let folder = backed_up(
         &source,
         BackupOptions {
-            output_path: folder.clone(),
+            output_path: dir.path().join("folder"),
             format: BackupFormat::Directory,
             ..Default::default()
         },
@@ -740,15 +718,8 @@ async fn exact_table_names_select_exactly_those_tables() {
     .await;
     assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
     let info = tusk_engine::get_backup_info(&output).unwrap();
-    let mut tables: Vec<String> = info
-        .contents
-        .tables
-        .iter()
-        .map(|t| format!("{}.{}", t.schema, t.name))
-        .collect();
-    tables.sort();
     assert_eq!(
-        tables,
+        table_names(&info),
         [
             "Sales Dept. lead*",
             "Sales Dept.Order.Items \"x\"",
@@ -758,16 +729,14 @@ async fn exact_table_names_select_exactly_those_tables() {
 
     // Restored by its name as shown, into a database without its schema,
     // from a backup of the whole database (one made with -t holds no schema).
-    let output = dir.path().join("whole.backup");
-    let (outcome, _) = backup(
+    let output = backed_up(
         &db,
         BackupOptions {
-            output_path: output.clone(),
+            output_path: dir.path().join("whole.backup"),
             ..Default::default()
         },
     )
     .await;
-    assert_eq!(outcome.status, JobStatus::Completed);
     let info = tusk_engine::get_backup_info(&output).unwrap();
     let target = pg().create_db("exact_one");
     let (restored, _) = restore(

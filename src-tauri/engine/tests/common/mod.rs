@@ -145,6 +145,46 @@ pub async fn restore(
     (outcome, events)
 }
 
+/// A backup of `db` with `options` that must complete; its path.
+pub async fn backed_up(db: &str, options: tusk_engine::BackupOptions) -> std::path::PathBuf {
+    let path = options.output_path.clone();
+    let (outcome, _) = backup(db, options).await;
+    assert_eq!(
+        outcome.status,
+        tusk_engine::JobStatus::Completed,
+        "{outcome:#?}"
+    );
+    path
+}
+
+/// A restore of a plain script that goes on after errors, one statement at
+/// a time (psql's own defaults).
+pub async fn restore_going_on(db: &str, script: std::path::PathBuf) -> JobOutcome {
+    restore(
+        &conn(db),
+        tusk_engine::RestoreOptions {
+            input_path: script,
+            exit_on_error: false,
+            single_transaction: false,
+            ..Default::default()
+        },
+    )
+    .await
+    .0
+}
+
+/// `schema.table` of every table of a backup, sorted.
+pub fn table_names(info: &tusk_engine::BackupInfo) -> Vec<String> {
+    let mut tables: Vec<String> = info
+        .contents
+        .tables
+        .iter()
+        .map(|t| format!("{}.{}", t.schema, t.name))
+        .collect();
+    tables.sort();
+    tables
+}
+
 pub fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
