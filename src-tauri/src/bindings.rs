@@ -13,7 +13,7 @@ mod tests {
     use tusk_engine::catalog::*;
     use tusk_engine::explain::{Explanation, FailureKind};
     use tusk_engine::history::{Deleted, RestoreSafety};
-    use tusk_engine::options::{BackupPreset, DumpSection, InsertMode};
+    use tusk_engine::options::{BackupPreset, DumpSection, InsertMode, PresetChoice};
     use tusk_engine::restore::RestorePreflight;
     use tusk_engine::retention::{Gfs, PruneDecision, RetentionPolicy};
     use tusk_engine::scheduler::Notice;
@@ -48,6 +48,7 @@ mod tests {
             CompressionMethod,
             BackupOptions,
             BackupPreset,
+            PresetChoice,
             RestoreOptions,
             Phase,
             BackupProgress,
@@ -104,7 +105,33 @@ mod tests {
             AppSettings,
             Deleted,
         );
+        out.push_str(&values());
         out
+    }
+
+    /// The defaults and presets as the engine has them, for the dialogs to
+    /// start from (never a hand-kept copy in TypeScript).
+    fn values() -> String {
+        let json = |value: serde_json::Value| serde_json::to_string_pretty(&value).unwrap();
+        let presets: serde_json::Map<String, serde_json::Value> = BackupPreset::ALL
+            .iter()
+            .map(|p| {
+                let name = serde_json::to_value(p).unwrap();
+                let name = name.as_str().unwrap().to_owned();
+                (name, serde_json::to_value(p.choice()).unwrap())
+            })
+            .collect();
+        format!(
+            "\n/** The engine's default backup options (`BackupOptions::default()`). */\n\
+             export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {};\n\
+             \n/** The engine's default restore options (`RestoreOptions::default()`). */\n\
+             export const DEFAULT_RESTORE_OPTIONS: RestoreOptions = {};\n\
+             \n/** What each preset sets (`BackupPreset::choice`). */\n\
+             export const PRESETS: Record<BackupPreset, PresetChoice> = {};\n",
+            json(serde_json::to_value(BackupOptions::default()).unwrap()),
+            json(serde_json::to_value(RestoreOptions::default()).unwrap()),
+            json(serde_json::Value::Object(presets)),
+        )
     }
 
     #[test]

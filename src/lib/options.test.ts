@@ -13,29 +13,15 @@ import {
 } from './options';
 
 describe('defaults', () => {
-	it('match the design seed', () => {
-		const b = defaultBackupOptions('c1');
-		expect(b).toMatchObject({
-			format: 'custom',
-			compression: 6,
-			includeSchema: true,
-			includeData: true,
-			includePrivileges: true,
-			includeOwnership: true,
-			jobs: 4,
-			lockWaitTimeout: 30,
-			verbose: true,
-			ifExists: false
-		});
-		const r = defaultRestoreOptions('c1');
-		expect(r).toMatchObject({
-			ifExists: true,
-			exitOnError: true,
-			singleTransaction: true,
-			jobs: 1,
-			clean: false,
-			allowScriptCommands: false
-		});
+	it("are the engine's, for the connection, and each call has its own lists", () => {
+		const a = defaultBackupOptions('c1', '/b/x.backup');
+		expect(a).toMatchObject({ connectionId: 'c1', outputPath: '/b/x.backup' });
+		a.excludeTables.push('public.audit');
+		expect(defaultBackupOptions('c2').excludeTables).toEqual([]);
+		const r = defaultRestoreOptions('c1', '/b/x.backup');
+		expect(r).toMatchObject({ connectionId: 'c1', inputPath: '/b/x.backup' });
+		r.extraArgs.push('--no-comments');
+		expect(defaultRestoreOptions('c1').extraArgs).toEqual([]);
 	});
 });
 

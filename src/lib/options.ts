@@ -1,97 +1,34 @@
-// Option defaults (the design seed's, as the Rust side has them), presets, and
-// the choices that move together (format, compression, file name).
-import type {
-	BackupFormat,
-	BackupOptions,
-	CompressionMethod,
-	RestoreOptions
+// Option defaults and presets (generated from the engine), and the choices
+// that move together (format, compression, file name).
+import {
+	DEFAULT_BACKUP_OPTIONS,
+	DEFAULT_RESTORE_OPTIONS,
+	PRESETS,
+	type BackupFormat,
+	type BackupOptions,
+	type BackupPreset,
+	type CompressionMethod,
+	type PresetChoice,
+	type RestoreOptions
 } from './ipc/bindings';
 import { joinArgs, withFormatExtension } from './format';
 
+/** The engine's defaults (generated from Rust), for one connection. */
 export function defaultBackupOptions(connectionId: string, outputPath = ''): BackupOptions {
-	return {
-		connectionId,
-		outputPath,
-		format: 'custom',
-		compression: 6,
-		compressionMethod: 'gzip',
-		includeSchema: true,
-		includeData: true,
-		includePrivileges: true,
-		includeOwnership: true,
-		schemas: null,
-		tables: null,
-		excludeTables: [],
-		excludeTableData: [],
-		jobs: 4,
-		lockWaitTimeout: 30,
-		noSync: false,
-		encoding: null,
-		extraArgs: [],
-		sections: [],
-		blobs: null,
-		insertMode: 'copy',
-		rowsPerInsert: null,
-		onConflictDoNothing: false,
-		create: false,
-		clean: false,
-		ifExists: false,
-		noComments: false,
-		noPublications: false,
-		noSubscriptions: false,
-		noSecurityLabels: false,
-		noTablespaces: false,
-		noUnloggedTableData: false,
-		loadViaPartitionRoot: false,
-		role: null,
-		verbose: true,
-		overwrite: false
-	};
+	return { ...structuredClone(DEFAULT_BACKUP_OPTIONS), connectionId, outputPath };
 }
 
 export function defaultRestoreOptions(connectionId: string, inputPath = ''): RestoreOptions {
-	return {
-		connectionId,
-		inputPath,
-		targetDatabase: null,
-		createDatabase: false,
-		schemaOnly: false,
-		dataOnly: false,
-		schemas: null,
-		tables: null,
-		clean: false,
-		ifExists: true,
-		noOwner: false,
-		noPrivileges: false,
-		exitOnError: true,
-		singleTransaction: true,
-		jobs: 1,
-		disableTriggers: false,
-		extraArgs: [],
-		tocEntries: null,
-		role: null,
-		verbose: true,
-		safetyBackup: true,
-		ignoreChecksum: false,
-		swap: false,
-		allowScriptCommands: false
-	};
+	return { ...structuredClone(DEFAULT_RESTORE_OPTIONS), connectionId, inputPath };
 }
 
-export type PresetName = 'fast' | 'standard';
-
-export interface Preset {
-	format: BackupFormat;
-	compression: number;
-	compressionMethod: CompressionMethod;
-}
+export type PresetName = BackupPreset;
+export type Preset = PresetChoice;
 
 /** Measured on a 0.5 GB database (bench/): gzip 6 is what makes pg_dump slow;
- * zstd 1 on pg_dump's uncompressed stream is over 3× faster and a little smaller. */
-export const PRESETS: Record<PresetName, Preset> = {
-	fast: { format: 'custom', compression: 1, compressionMethod: 'zstd' },
-	standard: { format: 'custom', compression: 6, compressionMethod: 'gzip' }
-};
+ * zstd 1 on pg_dump's uncompressed stream is over 3× faster and a little smaller.
+ * Generated from the engine's presets. */
+export { PRESETS };
 
 /** Which preset the options match, or `null` once changed by hand. */
 export function presetOf(

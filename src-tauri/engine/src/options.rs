@@ -171,22 +171,43 @@ pub enum BackupPreset {
     Fast,
 }
 
+/// What a preset sets: the format and how it is compressed. The rest of the
+/// options stay as the user has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct PresetChoice {
+    pub format: BackupFormat,
+    pub compression: u8,
+    pub compression_method: CompressionMethod,
+}
+
 impl BackupPreset {
-    pub fn apply(self, options: &mut BackupOptions) {
+    pub const ALL: [BackupPreset; 2] = [BackupPreset::Standard, BackupPreset::Fast];
+
+    pub fn choice(self) -> PresetChoice {
         match self {
             BackupPreset::Standard => {
                 let defaults = BackupOptions::default();
-                options.format = defaults.format;
-                options.compression = defaults.compression;
-                options.compression_method = defaults.compression_method;
-                options.jobs = defaults.jobs;
+                PresetChoice {
+                    format: defaults.format,
+                    compression: defaults.compression,
+                    compression_method: defaults.compression_method,
+                }
             }
-            BackupPreset::Fast => {
-                options.format = BackupFormat::Custom;
-                options.compression = 1;
-                options.compression_method = CompressionMethod::Zstd;
-            }
+            BackupPreset::Fast => PresetChoice {
+                format: BackupFormat::Custom,
+                compression: 1,
+                compression_method: CompressionMethod::Zstd,
+            },
         }
+    }
+
+    pub fn apply(self, options: &mut BackupOptions) {
+        let choice = self.choice();
+        options.format = choice.format;
+        options.compression = choice.compression;
+        options.compression_method = choice.compression_method;
     }
 }
 

@@ -181,6 +181,8 @@ overwrite: boolean, };
 
 export type BackupPreset = "standard" | "fast";
 
+export type PresetChoice = { format: BackupFormat, compression: number, compressionMethod: CompressionMethod, };
+
 export type RestoreOptions = { connectionId: string, inputPath: string, 
 /**
  * Database to restore into (`None` = the connection's database).
@@ -613,3 +615,85 @@ export type Deleted = { fileRemoved: boolean,
  * Why the file was kept, when it was.
  */
 keptBecause: string | null, };
+
+/** The engine's default backup options (`BackupOptions::default()`). */
+export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {
+  "blobs": null,
+  "clean": false,
+  "compression": 6,
+  "compressionMethod": "gzip",
+  "connectionId": "",
+  "create": false,
+  "encoding": null,
+  "excludeTableData": [],
+  "excludeTables": [],
+  "extraArgs": [],
+  "format": "custom",
+  "ifExists": false,
+  "includeData": true,
+  "includeOwnership": true,
+  "includePrivileges": true,
+  "includeSchema": true,
+  "insertMode": "copy",
+  "jobs": 4,
+  "loadViaPartitionRoot": false,
+  "lockWaitTimeout": 30,
+  "noComments": false,
+  "noPublications": false,
+  "noSecurityLabels": false,
+  "noSubscriptions": false,
+  "noSync": false,
+  "noTablespaces": false,
+  "noUnloggedTableData": false,
+  "onConflictDoNothing": false,
+  "outputPath": "",
+  "overwrite": false,
+  "role": null,
+  "rowsPerInsert": null,
+  "schemas": null,
+  "sections": [],
+  "tables": null,
+  "verbose": true
+};
+
+/** The engine's default restore options (`RestoreOptions::default()`). */
+export const DEFAULT_RESTORE_OPTIONS: RestoreOptions = {
+  "allowScriptCommands": false,
+  "clean": false,
+  "connectionId": "",
+  "createDatabase": false,
+  "dataOnly": false,
+  "disableTriggers": false,
+  "exitOnError": true,
+  "extraArgs": [],
+  "ifExists": true,
+  "ignoreChecksum": false,
+  "inputPath": "",
+  "jobs": 1,
+  "noOwner": false,
+  "noPrivileges": false,
+  "role": null,
+  "safetyBackup": true,
+  "schemaOnly": false,
+  "schemas": null,
+  "singleTransaction": true,
+  "swap": false,
+  "tables": null,
+  "targetDatabase": null,
+  "tocEntries": null,
+  "verbose": true
+};
+
+/** What each preset sets (`BackupPreset::choice`). */
+export const PRESETS: Record<BackupPreset, PresetChoice> = {
+  "fast": {
+    "compression": 1,
+    "compressionMethod": "zstd",
+    "format": "custom"
+  },
+  "standard": {
+    "compression": 6,
+    "compressionMethod": "gzip",
+    "format": "custom"
+  }
+};
