@@ -4,21 +4,23 @@
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::jobs::{BackupNotes, JobStarted, RestoreConfirmation, RestorePlan};
+    use crate::commands::jobs::{BackupNotes, RestoreConfirmation, RestorePlan};
     use crate::commands::schedules::{PrunePreview, TriggerPreview};
+    use crate::jobs::JobStarted;
     use crate::profiles::{ConnectionProfile, PasswordStorage, SaveConnection};
     use crate::settings::AppSettings;
     use crate::state::JobSummary;
     use ts_rs::{Config, TS};
+    use tusk_engine::backup::recorded::Deleted;
+    use tusk_engine::catalog::retention::{Gfs, PruneDecision, RetentionPolicy};
     use tusk_engine::catalog::*;
     use tusk_engine::explain::{Explanation, FailureKind};
-    use tusk_engine::history::{Deleted, RestoreSafety};
     use tusk_engine::options::{BackupPreset, DumpSection, InsertMode, PresetChoice};
+    use tusk_engine::restore::guarded::RestoreSafety;
     use tusk_engine::restore::RestorePreflight;
-    use tusk_engine::retention::{Gfs, PruneDecision, RetentionPolicy};
-    use tusk_engine::scheduler::Notice;
+    use tusk_engine::schedule::runner::Notice;
+    use tusk_engine::server::tools::{PgVersion, ToolChoice, ToolInfo};
     use tusk_engine::server::ServerInfo;
-    use tusk_engine::tools::{PgVersion, ToolChoice, ToolInfo};
     use tusk_engine::*;
 
     fn generate() -> String {

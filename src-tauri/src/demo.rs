@@ -5,9 +5,9 @@
 use crate::error::{AppError, AppResult};
 use crate::profiles::{ConnectionProfile, PasswordStorage};
 use crate::state::AppState;
-use tusk_engine::localdb::{newest_server_bin, LocalServer};
+use tusk_engine::server::localdb::{newest_server_bin, LocalServer};
+use tusk_engine::server::tools::discover;
 use tusk_engine::server::Server;
-use tusk_engine::tools::{discover, pick};
 use tusk_engine::ConnectionSpec;
 
 const DEMO_PORT: u16 = 54320;
@@ -62,9 +62,7 @@ pub async fn start(state: &AppState) -> AppResult<ConnectionProfile> {
 }
 
 async fn seed(conn: &ConnectionSpec, state: &AppState) -> AppResult<()> {
-    let psql = pick(&discover(&state.tools), "psql", None, &state.tools)?
-        .tool
-        .path;
+    let psql = tusk_engine::server::tools::psql(&discover(&state.tools), &state.tools)?;
     let env = conn.tool_env("tusk-demo")?;
     Server::new(&psql, conn, &env)
         .create_database(DEMO_DB)

@@ -5,10 +5,12 @@ pub mod commands;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod jobs;
 pub mod profiles;
 pub mod scheduler;
 pub mod settings;
 pub mod state;
+pub mod verify;
 
 mod bindings;
 mod security;
@@ -28,9 +30,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::jobs::list_jobs,
         commands::jobs::preview_backup,
         commands::jobs::preflight_restore,
-        commands::jobs::list_incomplete_restores,
-        commands::jobs::dismiss_restore,
-        commands::jobs::drop_incomplete_restore,
+        commands::restores::list_incomplete_restores,
+        commands::restores::dismiss_restore,
+        commands::restores::drop_incomplete_restore,
         commands::archive::get_backup_info,
         commands::connections::list_connections,
         commands::connections::save_connection,
@@ -45,9 +47,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::history::reveal_backup,
         commands::history::import_backups,
         commands::history::verify_backup_job,
-        commands::history::get_settings,
+        commands::settings::get_settings,
         commands::history::catalog_report,
-        commands::history::save_settings,
+        commands::settings::save_settings,
         commands::schedules::list_schedules,
         commands::schedules::schedule_runs,
         commands::schedules::save_schedule,
@@ -107,8 +109,8 @@ pub fn run() {
     with_commands(builder)
         .setup(|app| {
             // The same folders as the CLI: one history, one set of schedules.
-            tusk_engine::connection::sweep_stale_passfiles();
-            tusk_engine::job::keep_going_past_file_size_limits();
+            tusk_engine::server::connection::sweep_stale_passfiles();
+            tusk_engine::platform::keep_going_past_file_size_limits();
             let config = tusk_engine::paths::config_dir();
             let data_dir = tusk_engine::paths::data_dir();
             let profiles = Profiles::load(config.join("connections.json"), Box::new(OsKeychain))?;

@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Mutex;
-pub use tusk_engine::secrets::{Keychain, NoKeychain, OsKeychain};
+pub use tusk_engine::server::secrets::{Keychain, NoKeychain, OsKeychain};
 use tusk_engine::{ConnectionSpec, Secret};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,16 +2,16 @@
 //! schedule changes), catches missed runs up once at start, and shows each run
 //! as a job with live progress, one terminal event, and a desktop notification.
 
-use crate::commands::jobs::{spawn, JobStarted};
 use crate::error::{AppError, AppResult};
 use crate::events;
+use crate::jobs::{spawn, JobStarted};
 use crate::state::AppState;
 use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tusk_engine::catalog::{RunStatus, Schedule};
 use tusk_engine::explain::{Explanation, FailureKind};
-use tusk_engine::scheduler::{due_at, Notice, RunKind, Runner, SystemClock};
+use tusk_engine::schedule::runner::{due_at, Notice, RunKind, Runner, SystemClock};
 use tusk_engine::{JobEvent, JobOutcome, JobStatus, JobType};
 
 /// The longest the loop sleeps without looking again.
@@ -170,27 +170,7 @@ fn explanation(summary: String) -> Explanation {
 }
 
 fn empty_outcome(id: &str) -> JobOutcome {
-    let now = chrono::Utc::now();
-    JobOutcome {
-        job_id: id.into(),
-        job_type: JobType::Backup,
-        status: JobStatus::Failed,
-        started_at: now,
-        finished_at: now,
-        duration_ms: 0,
-        exit_code: None,
-        output_path: None,
-        size_bytes: None,
-        error: None,
-        warnings: Vec::new(),
-        errors: Vec::new(),
-        last_lines: Vec::new(),
-        command: String::new(),
-        progress: Default::default(),
-        backup_id: None,
-        sha256: None,
-        safety_backup: None,
-    }
+    JobOutcome::ended(id, JobType::Backup, chrono::Utc::now(), JobStatus::Failed)
 }
 
 /// Tells the window (`schedule:notice`) and the desktop; the schedule's

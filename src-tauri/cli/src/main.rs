@@ -17,16 +17,15 @@ macro_rules! err {
     };
 }
 
-mod args;
+mod cli;
+mod commands;
 mod config;
-mod manage;
 mod pipe;
 mod render;
-mod restores;
 mod signals;
 
-use args::{Cli, Command};
 use clap::Parser;
+use cli::{Cli, Command};
 use std::process::ExitCode;
 use tusk_engine::{EngineError, JobOutcome, JobStatus};
 
@@ -43,8 +42,8 @@ pub mod exit {
 #[tokio::main]
 async fn main() -> ExitCode {
     signals::install();
-    tusk_engine::connection::sweep_stale_passfiles();
-    tusk_engine::job::keep_going_past_file_size_limits();
+    tusk_engine::server::connection::sweep_stale_passfiles();
+    tusk_engine::platform::keep_going_past_file_size_limits();
     let cli = Cli::parse();
     let json = cli.json();
     // A running job ends by itself when cancelled (and says so); anything
@@ -69,23 +68,23 @@ async fn run(cli: Cli) -> Result<u8, EngineError> {
     let config = config::Config::load(cli.config.as_deref())?;
     let search = config.tool_search(cli.pg_bin.clone());
     let catalog = cli.catalog.as_deref();
-    let open = || manage::open_catalog(catalog);
+    let open = || commands::open_catalog(catalog);
     match cli.command {
-        Command::Backup(a) => args::backup(a, &config, &search, catalog).await,
-        Command::Restore(a) => args::restore(a, &config, &search, catalog).await,
-        Command::Info(a) => args::info(a),
-        Command::Tools(a) => args::tools(a, &config, &search).await,
-        Command::Check(a) => args::check(a, &config, &search).await,
-        Command::List(a) => manage::list(a, &open()?),
-        Command::Show(a) => manage::show(a, &open()?),
-        Command::Verify(a) => manage::verify(a, &open()?, &config, &search).await,
-        Command::Delete(a) => manage::delete(a, &open()?),
-        Command::Prune(a) => manage::prune(a, &open()?, &search),
-        Command::Import(a) => manage::import(a, &open()?),
-        Command::Schedule(a) => manage::schedule(a, &open()?, &config, &search).await,
-        Command::Daemon(a) => manage::daemon(a, &open()?, &search).await,
-        Command::Catalog(a) => manage::catalog(a, &open()?),
-        Command::Restores(a) => restores::run(a, &open()?, &config, &search).await,
+        Command::Backup(a) => commands::backup::backup(a, &config, &search, catalog).await,
+        Command::Restore(a) => commands::restore::restore(a, &config, &search, catalog).await,
+        Command::Info(a) => commands::info::info(a),
+        Command::Tools(a) => commands::tools::tools(a, &config, &search).await,
+        Command::Check(a) => commands::tools::check(a, &config, &search).await,
+        Command::List(a) => commands::list::list(a, &open()?),
+        Command::Show(a) => commands::show::show(a, &open()?),
+        Command::Verify(a) => commands::verify::verify(a, &open()?, &config, &search).await,
+        Command::Delete(a) => commands::delete::delete(a, &open()?),
+        Command::Prune(a) => commands::prune::prune(a, &open()?, &search),
+        Command::Import(a) => commands::import::import(a, &open()?),
+        Command::Schedule(a) => commands::schedule::schedule(a, &open()?, &config, &search).await,
+        Command::Daemon(a) => commands::daemon::daemon(a, &open()?, &search).await,
+        Command::Catalog(a) => commands::catalog::catalog(a, &open()?),
+        Command::Restores(a) => commands::restores::run(a, &open()?, &config, &search).await,
     }
 }
 

@@ -1,15 +1,20 @@
 //! What the CLI prints: a progress bar on a terminal, plain lines elsewhere,
 //! JSON with `--json`.
 
+use chrono::{DateTime, Local, Utc};
 use indicatif::{HumanBytes, HumanDuration, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
-use tusk_engine::history::RestoreSafety;
+use tusk_engine::catalog::{
+    BackupRecord, BackupStatus, RestoreRecord, ScheduleRun, ScheduleSummary, VerifyStatus,
+};
+use tusk_engine::restore::guarded::RestoreSafety;
 use tusk_engine::restore::RestorePreflight;
+use tusk_engine::schedule::runner::Notice;
+use tusk_engine::server::tools::{pick, ToolInfo, TOOL_NAMES};
 use tusk_engine::server::ServerInfo;
-use tusk_engine::tools::{pick, ToolInfo, TOOL_NAMES};
 use tusk_engine::{
     BackupInfo, BackupPlan, EngineError, JobEvent, JobOutcome, JobStatus, ToolSearch,
 };
@@ -321,4 +326,126 @@ pub fn server(s: &ServerInfo, json: bool) {
         s.user,
         s.version_text
     );
+}
+
+pub fn when(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn status_label(b: &BackupRecord) -> &'static str {
+    match b.status {
+        BackupStatus::Running => "running",
+        BackupStatus::Completed => "ok",
+        BackupStatus::CompletedWithWarnings => "warnings",
+        BackupStatus::Failed => "FAILED",
+        BackupStatus::Cancelled => "cancelled",
+        BackupStatus::Interrupted => "interrupted",
+    }
+}
+
+pub fn verified_label(b: &BackupRecord) -> String {
+    match &b.verification {
+        Some(v) if v.status == VerifyStatus::Passed => {
+            let ago = Utc::now() - v.checked_at;
+            let ago = if ago.num_days() > 0 {
+                format!("{} d ago", ago.num_days())
+            } else if ago.num_hours() > 0 {
+                format!("{} h ago", ago.num_hours())
+            } else if ago.num_minutes() > 0 {
+                format!("{} min ago", ago.num_minutes())
+            } else {
+                "just now".into()
+            };
+            format!("verified {ago}")
+        }
+        Some(_) => "VERIFY FAILED".into(),
+        None => String::new(),
+    }
+}
+
+pub fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
+pub fn print_notice(n: Notice) {
+    err!(
+        "{}: {} {}",
+        if n.failed { "FAILED" } else { "done" },
+        n.title,
+        n.body
+    );
+}
+
+pub fn print_summary(s: &ScheduleSummary) {
+    let sch = &s.schedule;
+    out!(
+        "{}  {}  [{}]\n    {} · {} → {}\n    runs: {} ok, {} failed{} · next: {}",
+        &sch.id[..sch.id.len().min(8)],
+        sch.name,
+        if sch.enabled { "enabled" } else { "disabled" },
+        tusk_engine::schedule::describe(&sch.trigger, &sch.timezone),
+        sch.source.database,
+        sch.destination.display(),
+        s.stats.successful_runs,
+        s.stats.failed_runs,
+        s.stats
+            .last_run
+            .as_ref()
+            .map(|r| format!(" · last: {} {}", when(r.started_at), r.status.as_str()))
+            .unwrap_or_default(),
+        sch.next_run_at
+            .filter(|_| sch.enabled)
+            .map(when)
+            .unwrap_or_else(|| "-".into())
+    );
+}
+
+pub fn print_run(r: &ScheduleRun) {
+    out!(
+        "  {}  {:<11} attempts {}{}{}",
+        when(r.started_at),
+        r.status.as_str(),
+        r.attempts,
+        if r.pruned > 0 {
+            format!(", {} pruned", r.pruned)
+        } else {
+            String::new()
+        },
+        r.error
+            .as_deref()
+            .map(|e| format!(": {e}"))
+            .unwrap_or_default()
+    );
+}
+
+/// The lines `tusk list` and `tusk restores` print for each mark.
+pub fn print_incomplete(records: &[RestoreRecord]) {
+    for r in records {
+        err!(
+            "! {} (from {}): it holds part of the backup. Restore it again, or drop it: tusk restores drop {} --yes",
+            describe_restore(r),
+            r.input_path.display(),
+            r.id
+        );
+    }
+}
+
+/// "incomplete restore of "shop" on db:5432 at 2026-12-05 14:02".
+pub fn describe_restore(r: &RestoreRecord) -> String {
+    let server = match (&r.host, r.port) {
+        (Some(h), Some(p)) => format!(" on {h}:{p}"),
+        (Some(h), None) => format!(" on {h}"),
+        _ => String::new(),
+    };
+    format!(
+        "incomplete restore of \"{}\"{server} at {}",
+        r.database,
+        r.started_at
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+    )
 }

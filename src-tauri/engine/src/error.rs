@@ -1,4 +1,8 @@
+//! Every error of the engine, each message saying what happened and what the
+//! user can do. Errors depend on nothing above them.
+
 use serde::Serialize;
+use std::path::PathBuf;
 use tusk_archive::ArchiveError;
 
 /// Everything that can stop a backup or restore before or while it runs. Each
@@ -30,7 +34,7 @@ pub enum EngineError {
     #[error("{0}")]
     Io(String),
     #[error(transparent)]
-    Catalog(#[from] crate::catalog::CatalogError),
+    Catalog(#[from] CatalogError),
 }
 
 impl EngineError {
@@ -75,3 +79,39 @@ pub struct ErrorPayload {
     pub message: String,
     pub detail: Option<String>,
 }
+
+/// Errors of the catalog, each with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the catalog {path} cannot be opened: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("the catalog could not be written: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("no backup with id `{0}` in the catalog: it may have been deleted")]
+    UnknownBackup(String),
+    #[error("no schedule with id `{0}`: it may have been deleted")]
+    UnknownSchedule(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Io(String),
+    /// Someone else is at work on the same thing (a restore into the same
+    /// database).
+    #[error("{0}")]
+    Busy(String),
+}
+
+impl CatalogError {
+    /// Stable machine-readable kind, for the UI and `--json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CatalogError::UnknownBackup(_) => "unknownBackup",
+            CatalogError::UnknownSchedule(_) => "unknownSchedule",
+            CatalogError::Invalid(_) => "invalidOptions",
+            CatalogError::Busy(_) => "busy",
+            CatalogError::Open { .. } | CatalogError::Sql(_) | CatalogError::Io(_) => "catalog",
+        }
+    }
+}
+
+pub type CatalogResult<T> = Result<T, CatalogError>;

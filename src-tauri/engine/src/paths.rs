@@ -28,32 +28,12 @@ pub fn config_dir() -> PathBuf {
     )
 }
 
-/// Creates `path` and the folders above it that are missing, readable by
-/// this user only (0700); folders that exist keep their mode.
-pub fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(path)
-}
-
-/// Makes a folder that exists this user's only (0700).
-pub fn private_mode(path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
-}
-
-/// Makes a file of Tusk's readable by this user only (0600).
-pub fn private_file(path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
+pub use crate::platform::{private_dir, private_file, private_mode};
 
 /// Where short-lived files that hold secrets go (the temporary password
 /// file): `$XDG_RUNTIME_DIR/tusk` (a per-user tmpfs), else `run/` in the
 /// data folder; 0700 either way. Left over by a killed process, they are
-/// removed at the next start ([`crate::connection::sweep_stale_passfiles`]).
+/// removed at the next start ([`crate::server::connection::sweep_stale_passfiles`]).
 pub fn runtime_dir() -> PathBuf {
     std::env::var_os("XDG_RUNTIME_DIR")
         .filter(|d| !d.is_empty() && std::path::Path::new(d).is_dir())

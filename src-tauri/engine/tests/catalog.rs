@@ -7,13 +7,14 @@ use chrono::{DateTime, Duration, Utc};
 use common::*;
 use std::path::Path;
 use std::sync::Mutex;
+use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
+use tusk_engine::catalog::retention::RetentionPolicy;
 use tusk_engine::catalog::{
     BackupQuery, BackupReason, BackupStatus, Catalog, NotifyOn, RunStatus, Schedule, Source,
     Trigger, VerifyStatus,
 };
-use tusk_engine::history::{prepare_guarded_restore, run_recorded_backup, RecordMeta};
-use tusk_engine::retention::RetentionPolicy;
-use tusk_engine::scheduler::{Clock, Notice, RunKind, Runner};
+use tusk_engine::restore::guarded::prepare_guarded_restore;
+use tusk_engine::schedule::runner::{Clock, Notice, RunKind, Runner};
 use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::{BackupOptions, CancelHandle, JobStatus, RestoreOptions};
 
@@ -119,7 +120,7 @@ async fn a_failed_backup_is_recorded_as_failed_with_no_file() {
     // A file at its path now (the older backup it was to replace) is not its
     // own: deleting the failed entry keeps it.
     std::fs::write(&path, b"an older backup").unwrap();
-    let deleted = tusk_engine::history::delete_backup(&c, &record.id, false).unwrap();
+    let deleted = tusk_engine::backup::recorded::delete_backup(&c, &record.id, false).unwrap();
     assert!(!deleted.file_removed);
     assert!(
         deleted
@@ -183,7 +184,7 @@ async fn verification_passes_for_a_good_backup_and_fails_for_a_corrupted_one() {
 
     // Damaged data whose checksum was (wrongly) re-recorded: the archive no
     // longer reads back, whatever the checksum says.
-    let sum = tusk_engine::sidecar::write_checksum(&path).unwrap();
+    let sum = tusk_engine::catalog::sidecar::write_checksum(&path).unwrap();
     let mut record = c.require_backup(&bad_id).unwrap();
     record.sha256 = Some(sum);
     let req = VerifyRequest {
@@ -599,7 +600,7 @@ async fn a_damaged_catalog_is_rebuilt_from_its_copy_and_the_sidecars() {
     assert_eq!(first_back.reason, BackupReason::Manual);
     assert_eq!(
         second_back.sha256,
-        tusk_engine::sidecar::listing(&folder_b.join("two.backup"))
+        tusk_engine::catalog::sidecar::listing(&folder_b.join("two.backup"))
             .ok()
             .map(|l| l.split_whitespace().next().unwrap().to_string())
     );

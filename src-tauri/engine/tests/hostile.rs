@@ -10,7 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tusk_engine::catalog::VerifyStatus;
-use tusk_engine::history::prepare_guarded_restore;
+use tusk_engine::restore::guarded::prepare_guarded_restore;
 use tusk_engine::{
     BackupFormat, BackupOptions, CancelHandle, ConnectionSpec, EngineError, JobStatus,
     RestoreOptions, ToolSearch,

@@ -48,7 +48,7 @@ pub async fn list_objects(
 pub async fn list_tools(state: State<'_, AppState>) -> AppResult<Vec<ToolInfo>> {
     let search = state.tools.clone();
     Ok(
-        tauri::async_runtime::spawn_blocking(move || tusk_engine::tools::discover(&search))
+        tauri::async_runtime::spawn_blocking(move || tusk_engine::server::tools::discover(&search))
             .await
             .unwrap_or_default(),
     )

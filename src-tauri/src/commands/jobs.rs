@@ -2,32 +2,20 @@
 //! Backups are recorded in the history; restores check the checksum and take
 //! a safety backup of their target first.
 
-use crate::commands::history::start_verify;
 use crate::error::{AppError, AppResult};
 use crate::events;
-use crate::profiles::ConnectionProfile;
+use crate::jobs::{spawn, JobStarted};
 use crate::state::{AppState, JobSummary};
+use crate::verify::start_verify;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
-use tusk_engine::catalog::{BackupReason, RestoreRecord, Source};
-use tusk_engine::history::{
-    prepare_guarded_restore, run_recorded_backup, GuardedRestore, RecordMeta, RestoreSafety,
-};
+use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
+use tusk_engine::catalog::{BackupReason, Source};
+use tusk_engine::restore::guarded::{prepare_guarded_restore, GuardedRestore, RestoreSafety};
 use tusk_engine::{
-    prepare_backup, BackupOptions, BackupPlan, CancelHandle, JobEvent, JobOutcome, JobStatus,
-    JobType, RestoreOptions, RestorePreflight,
+    prepare_backup, BackupOptions, BackupPlan, JobOutcome, JobStatus, JobType, RestoreOptions,
+    RestorePreflight,
 };
-
-/// The answer to `create_backup` / `restore_backup`: the job runs on, its
-/// events follow.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct JobStarted {
-    pub job_id: String,
-    pub job_type: JobType,
-    pub command: String,
-}
 
 /// What the restore dialog shows before the user confirms.
 #[derive(Debug, Clone, Serialize)]
@@ -75,18 +63,6 @@ fn check_confirmation(
     Ok(())
 }
 
-/// How the history names the database of a profile.
-pub fn source_of(profile: &ConnectionProfile, database: String) -> Source {
-    Source {
-        connection_id: Some(profile.id.clone()),
-        connection_name: Some(profile.name.clone()),
-        host: profile.host.clone(),
-        port: profile.port,
-        user: profile.user.clone(),
-        database,
-    }
-}
-
 /// Optional notes for the history, beside the backup options.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -110,7 +86,10 @@ pub async fn create_backup<R: Runtime>(
         let conn = state.profiles.connection(&options.connection_id)?;
         let profile = state.profiles.get(&options.connection_id)?;
         let prepared = prepare_backup(&job_id, &conn, &options, &state.tools).await?;
-        Ok::<_, AppError>((prepared, source_of(&profile, conn.effective_database())))
+        Ok::<_, AppError>((
+            prepared,
+            Source::of(&conn, Some(&profile.id), Some(&profile.name)),
+        ))
     }
     .await
     .inspect_err(|_| state.release_job(&job_id))?;
@@ -211,27 +190,6 @@ pub async fn restore_backup<R: Runtime>(
     })
 }
 
-pub type Sink = Box<dyn Fn(JobEvent) + Send + Sync>;
-
-/// Runs a job in the background, forwarding its events.
-pub fn spawn<R, F, Fut>(
-    app: AppHandle<R>,
-    job_type: JobType,
-    id: String,
-    cancel: CancelHandle,
-    job: F,
-) -> tauri::async_runtime::JoinHandle<JobOutcome>
-where
-    R: Runtime,
-    F: FnOnce(CancelHandle, Sink) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = JobOutcome> + Send + 'static,
-{
-    let _ = app.emit(events::JOBS_CHANGED, ());
-    let sink_app = app.clone();
-    let sink: Sink = Box::new(move |event| events::forward(&sink_app, job_type, &id, event));
-    tauri::async_runtime::spawn(job(cancel, sink))
-}
-
 /// Stops a running job; `false` when it had already ended.
 #[tauri::command]
 pub fn cancel_job(state: State<'_, AppState>, job_id: String) -> AppResult<bool> {
@@ -284,54 +242,4 @@ pub async fn preflight_restore(
         safety: guarded.safety.clone(),
         preflight: guarded.restore.preflight.clone(),
     })
-}
-
-/// Restores that stopped part way, leaving a database with part of a
-/// backup: what the window warns about until it is dropped, restored again
-/// or dismissed.
-#[tauri::command]
-pub fn list_incomplete_restores(state: State<'_, AppState>) -> AppResult<Vec<RestoreRecord>> {
-    Ok(state.catalog.incomplete_restores()?)
-}
-
-/// Keeps the database as it is and forgets the mark.
-#[tauri::command]
-pub fn dismiss_restore<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: String,
-) -> AppResult<()> {
-    state.catalog.dismiss_restore(&id)?;
-    let _ = app.emit(events::HISTORY_CHANGED, ());
-    Ok(())
-}
-
-/// Drops the database an incomplete restore left, through the connection
-/// it was restored with; the name typed must be that database's.
-#[tauri::command]
-pub async fn drop_incomplete_restore<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: String,
-    typed_name: String,
-) -> AppResult<String> {
-    let record = state.catalog.get_restore(&id)?;
-    if typed_name.trim() != record.database {
-        return Err(AppError::Invalid(format!(
-            "this drops the database \"{}\" and everything in it: type its name to confirm",
-            record.database
-        )));
-    }
-    let connection = record.connection_id.as_deref().ok_or_else(|| {
-        AppError::Invalid(format!(
-            "the restore into \"{}\" was not made through a saved connection: drop it with psql or tusk restores drop",
-            record.database
-        ))
-    })?;
-    let conn = state.profiles.connection(connection)?;
-    let dropped =
-        tusk_engine::history::drop_incomplete_restore(&state.catalog, &id, &conn, &state.tools)
-            .await?;
-    let _ = app.emit(events::HISTORY_CHANGED, ());
-    Ok(dropped)
 }

@@ -4,4 +4,6 @@ pub mod archive;
 pub mod connections;
 pub mod history;
 pub mod jobs;
+pub mod restores;
 pub mod schedules;
+pub mod settings;

@@ -1,15 +1,15 @@
 //! Schedules: list with statistics, save (validated, next run computed),
 //! delete, enable, run now, the editor's previews.
 
-use crate::commands::jobs::{source_of, JobStarted};
 use crate::error::{AppError, AppResult};
 use crate::events;
+use crate::jobs::JobStarted;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
-use tusk_engine::catalog::{BackupRecord, Schedule, ScheduleRun, ScheduleSummary, Trigger};
-use tusk_engine::retention::PruneDecision;
+use tusk_engine::catalog::retention::PruneDecision;
+use tusk_engine::catalog::{BackupRecord, Schedule, ScheduleRun, ScheduleSummary, Source, Trigger};
 use tusk_engine::schedule::{describe, local_timezone, next_run, prepare};
 
 #[tauri::command]
@@ -40,15 +40,11 @@ pub fn save_schedule<R: Runtime>(
             AppError::Invalid("choose the connection this schedule backs up".into())
         })?;
     let profile = state.profiles.get(&profile_id)?;
-    let database = if s.source.database.trim().is_empty() {
-        profile
-            .database
-            .clone()
-            .unwrap_or_else(|| "postgres".into())
-    } else {
-        s.source.database.clone()
-    };
-    s.source = source_of(&profile, database);
+    let mut conn = state.profiles.connection(&profile_id)?;
+    if !s.source.database.trim().is_empty() {
+        conn.database = Some(s.source.database.clone());
+    }
+    s.source = Source::of(&conn, Some(&profile.id), Some(&profile.name));
     s.sslmode = profile.sslmode.clone();
     s.options.connection_id = profile_id;
     let now = Utc::now();
@@ -116,7 +112,7 @@ pub fn run_schedule_now<R: Runtime>(
         &state,
         &schedule,
         job_id,
-        tusk_engine::scheduler::RunKind::Now,
+        tusk_engine::schedule::runner::RunKind::Now,
     )?;
     Ok(started)
 }
@@ -165,8 +161,9 @@ pub fn preview_prune(
     schedule_id: String,
 ) -> AppResult<Vec<PrunePreview>> {
     let schedule = state.catalog.require_schedule(&schedule_id)?;
-    let decisions = tusk_engine::scheduler::plan_prune(&state.catalog, &schedule, Utc::now())
-        .map_err(AppError::Invalid)?;
+    let decisions =
+        tusk_engine::schedule::runner::plan_prune(&state.catalog, &schedule, Utc::now())
+            .map_err(AppError::Invalid)?;
     decisions
         .into_iter()
         .map(|decision| {

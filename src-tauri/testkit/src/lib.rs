@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
-use tusk_engine::localdb::{newest_server_bin, LocalServer};
+use tusk_engine::server::localdb::{newest_server_bin, LocalServer};
 
 /// Role with a password, reachable only with password authentication.
 pub const PASSWORD_ROLE: &str = "tusk_pw";
@@ -129,7 +129,7 @@ impl PgServer {
             "postgres".into(),
             "-d".into(),
             // Names that look like connection strings stay names.
-            tusk_engine::connection::dbname_arg(db),
+            tusk_engine::server::connection::dbname_arg(db),
         ]
     }
 

@@ -8,6 +8,9 @@
 //! moved aside and rebuilt from that copy and from the sidecar files beside
 //! the backups.
 
+pub mod retention;
+pub mod sidecar;
+
 mod model;
 mod restores;
 mod store;
@@ -16,47 +19,11 @@ pub use model::*;
 pub use restores::{NewRestore, RestoreRecord};
 pub use store::{BackupFinish, NewBackup};
 
-use crate::sidecar;
+pub use crate::error::{CatalogError, CatalogResult};
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// Errors of the catalog, each with what to do about it.
-#[derive(Debug, thiserror::Error)]
-pub enum CatalogError {
-    #[error("the catalog {path} cannot be opened: {message}")]
-    Open { path: PathBuf, message: String },
-    #[error("the catalog could not be written: {0}")]
-    Sql(#[from] rusqlite::Error),
-    #[error("no backup with id `{0}` in the catalog: it may have been deleted")]
-    UnknownBackup(String),
-    #[error("no schedule with id `{0}`: it may have been deleted")]
-    UnknownSchedule(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    Io(String),
-    /// Someone else is at work on the same thing (a restore into the same
-    /// database).
-    #[error("{0}")]
-    Busy(String),
-}
-
-impl CatalogError {
-    /// Stable machine-readable kind, for the UI and `--json`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            CatalogError::UnknownBackup(_) => "unknownBackup",
-            CatalogError::UnknownSchedule(_) => "unknownSchedule",
-            CatalogError::Invalid(_) => "invalidOptions",
-            CatalogError::Busy(_) => "busy",
-            CatalogError::Open { .. } | CatalogError::Sql(_) | CatalogError::Io(_) => "catalog",
-        }
-    }
-}
-
-pub type CatalogResult<T> = Result<T, CatalogError>;
 
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -479,12 +446,9 @@ pub(crate) fn remember_folder(catalog: &Path, folder: &Path) {
     if read_known_folders(catalog).contains(&folder) {
         return;
     }
-    use std::os::unix::fs::OpenOptionsExt;
-    if let Ok(mut file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(folders_path(catalog))
+    if let Ok(mut file) =
+        crate::platform::private_open(std::fs::OpenOptions::new().create(true).append(true))
+            .open(folders_path(catalog))
     {
         let _ = writeln!(file, "{}", folder.display());
     }
@@ -497,32 +461,4 @@ fn copy_path(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// This process, as recorded on the jobs it runs: pid and start time, so a
-/// recycled pid is not taken for the owner.
-pub(crate) fn this_process() -> (u32, u64) {
-    let pid = std::process::id();
-    (pid, process_start(pid).unwrap_or(0))
-}
-
-/// Start time of `pid` in clock ticks since boot (`/proc/<pid>/stat` field 22).
-fn process_start(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(19)?.parse().ok()
-}
-
-/// Whether the process that recorded (`pid`, `start`) still runs. Where
-/// there is no `/proc` (macOS, Windows, a sandbox), a signal-0 probe says
-/// whether the pid exists, which is all that can be told there.
-pub(crate) fn process_alive(pid: u32, start: u64) -> bool {
-    if pid == 0 {
-        return false;
-    }
-    if !Path::new("/proc/self/stat").exists() {
-        return nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), None).is_ok();
-    }
-    match process_start(pid) {
-        Some(now) => start == 0 || now == start,
-        None => false,
-    }
-}
+pub(crate) use crate::platform::{process_alive, this_process};

@@ -1,8 +1,9 @@
 //! What the catalog records: backups with their verification, schedules with
 //! their runs. These types cross to the app and the CLI's `--json` as they are.
 
+use crate::catalog::retention::RetentionPolicy;
 use crate::options::{BackupFormat, BackupOptions};
-use crate::retention::RetentionPolicy;
+use crate::server::connection::ConnectionSpec;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -106,6 +107,26 @@ pub struct Source {
     pub port: Option<u16>,
     pub user: Option<String>,
     pub database: String,
+}
+
+impl Source {
+    /// Where a backup comes from, as the history records it: `conn`'s
+    /// server, user and database, and the connection it was made through
+    /// (the app's profile: its id and name; the CLI's remote: its name).
+    pub fn of(
+        conn: &ConnectionSpec,
+        connection_id: Option<&str>,
+        connection_name: Option<&str>,
+    ) -> Source {
+        Source {
+            connection_id: connection_id.map(str::to_owned).filter(|s| !s.is_empty()),
+            connection_name: connection_name.map(str::to_owned),
+            host: conn.host.clone(),
+            port: conn.port,
+            user: conn.user.clone(),
+            database: conn.effective_database(),
+        }
+    }
 }
 
 /// One backup in the history.

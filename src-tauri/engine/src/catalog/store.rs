@@ -534,7 +534,7 @@ impl Catalog {
         let now = ts(Utc::now());
         for Owned { id, extra, .. } in running.into_iter().filter(Owned::is_orphan) {
             if let Some(p) = extra {
-                crate::output::remove_partial(Path::new(&p));
+                crate::jobs::output::remove_partial(Path::new(&p));
             }
             self.with(|c| {
                 c.execute(

@@ -193,8 +193,8 @@ pub fn uuid() -> String {
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
 use tusk_engine::catalog::{BackupReason, Catalog, Source};
-use tusk_engine::history::{run_recorded_backup, RecordMeta};
 use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::BackupOptions;
 

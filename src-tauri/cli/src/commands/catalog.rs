@@ -1,0 +1,54 @@
+//! `tusk catalog …`: the catalog's own care.
+
+use crate::exit;
+use crate::render::print_json;
+use clap::{Args, Subcommand};
+use tusk_engine::catalog::Catalog;
+use tusk_engine::EngineError;
+
+#[derive(Args)]
+pub struct CatalogArgs {
+    #[command(subcommand)]
+    pub action: CatalogAction,
+}
+
+#[derive(Subcommand)]
+pub enum CatalogAction {
+    /// Run SQLite's integrity check on the catalog.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the catalog's own online copy (used to rebuild a damaged catalog).
+    Backup {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn catalog(a: CatalogArgs, c: &Catalog) -> Result<u8, EngineError> {
+    match a.action {
+        CatalogAction::Check { json } => {
+            let result = c.integrity_check()?;
+            if json {
+                print_json(&serde_json::json!({ "path": c.path(), "integrity": result }));
+            } else {
+                out!("{}: {result}", c.path().display());
+            }
+            Ok(if result == "ok" {
+                exit::OK
+            } else {
+                exit::FAILED
+            })
+        }
+        CatalogAction::Backup { json } => {
+            let copy = c.backup_self()?;
+            if json {
+                print_json(&serde_json::json!({ "copy": copy }));
+            } else {
+                out!("catalog copied to {} (integrity ok)", copy.display());
+            }
+            Ok(exit::OK)
+        }
+    }
+}

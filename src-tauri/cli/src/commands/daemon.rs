@@ -1,0 +1,42 @@
+//! `tusk daemon`: runs the schedules as they come due.
+
+use super::*;
+use crate::exit;
+use crate::render::{self};
+use clap::Args;
+use tusk_engine::catalog::Catalog;
+use tusk_engine::{EngineError, ToolSearch};
+
+#[derive(Args)]
+pub struct DaemonArgs {
+    /// Seconds between checks for due schedules.
+    #[arg(long, default_value_t = 30)]
+    interval: u64,
+    /// Check once and exit.
+    #[arg(long)]
+    once: bool,
+}
+
+pub async fn daemon(a: DaemonArgs, c: &Catalog, search: &ToolSearch) -> Result<u8, EngineError> {
+    let cancel = cancel_on_interrupt();
+    let notify = render::print_notice;
+    let r = runner(c, search, &notify);
+    err!(
+        "tusk daemon: checking {} schedule(s) every {} s (Ctrl+C to stop)",
+        c.list_schedules()?.len(),
+        a.interval
+    );
+    loop {
+        for run in r.run_due(&cancel).await {
+            render::print_run(&run);
+        }
+        let _ = c.backup_self();
+        if a.once || cancel.is_cancelled() {
+            return Ok(exit::OK);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(a.interval.max(1))) => {}
+            _ = cancel.cancelled() => return Ok(exit::OK),
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! `tusk restore`: a guarded restore (checksum, pre-flight, safety backup or
+//! swap), confirmed with `--yes` when it replaces data.
+
+use super::*;
+use crate::config::Config;
+use crate::render::{self, Reporter};
+use crate::{exit, outcome_code};
+use clap::Args;
+use std::path::PathBuf;
+use tusk_engine::restore::guarded::prepare_guarded_restore;
+use tusk_engine::{EngineError, RestoreOptions, ToolSearch};
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    /// Backup file or directory.
+    input: PathBuf,
+    #[command(flatten)]
+    conn: ConnArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Restore into this database instead of the connection's.
+    #[arg(long)]
+    target_db: Option<String>,
+    /// Create the target database first (it must not exist).
+    #[arg(long, requires = "target_db")]
+    create_db: bool,
+    #[arg(long, conflicts_with = "data_only")]
+    schema_only: bool,
+    #[arg(long)]
+    data_only: bool,
+    /// Restore only this schema (repeatable).
+    #[arg(short = 'n', long = "schema")]
+    schemas: Vec<String>,
+    /// Restore only this table as schema.table, with its indexes and constraints (repeatable).
+    #[arg(short = 't', long = "table")]
+    tables: Vec<String>,
+    /// Restore exactly this table-of-contents entry (ids from `tusk info`; repeatable).
+    #[arg(long = "toc-entry")]
+    toc_entries: Vec<i32>,
+    /// Drop objects before recreating them (needs --yes).
+    #[arg(long)]
+    clean: bool,
+    /// With --clean, plain DROP instead of DROP … IF EXISTS.
+    #[arg(long)]
+    no_if_exists: bool,
+    #[arg(long)]
+    no_owner: bool,
+    #[arg(long)]
+    no_privileges: bool,
+    /// Go on after errors (pg_restore reports how many were ignored).
+    #[arg(long)]
+    no_exit_on_error: bool,
+    /// Commit object by object instead of all or nothing.
+    #[arg(long)]
+    no_single_transaction: bool,
+    /// Parallel jobs (needs --no-single-transaction; not for tar).
+    #[arg(short = 'j', long)]
+    jobs: Option<u8>,
+    #[arg(long)]
+    disable_triggers: bool,
+    #[arg(long)]
+    role: Option<String>,
+    /// Confirm a destructive restore (--clean, --swap).
+    #[arg(long)]
+    yes: bool,
+    /// Do not back up the target first (a safety backup is taken before a
+    /// restore that drops objects or goes into a database that is not empty).
+    #[arg(long)]
+    no_safety_backup: bool,
+    /// Restore even though the backup's SHA-256 no longer matches the history.
+    #[arg(long)]
+    ignore_checksum: bool,
+    /// Restore into a new database, then swap it in for the target (the old
+    /// one is kept under a dated name): all or nothing.
+    #[arg(long, conflicts_with_all = ["clean", "create_db"])]
+    swap: bool,
+    /// Neither check the history's checksum nor record the safety backup.
+    #[arg(long)]
+    no_catalog: bool,
+    /// Extra pg_restore argument (repeatable).
+    #[arg(long = "extra", allow_hyphen_values = true)]
+    extra_args: Vec<String>,
+    /// Run a plain SQL script even though it holds psql commands pg_dump
+    /// never writes (\!, \copy, \o, COPY … PROGRAM): only for a script you
+    /// trust.
+    #[arg(long)]
+    allow_psql_commands: bool,
+}
+
+impl RestoreArgs {
+    fn options(&self) -> RestoreOptions {
+        let d = RestoreOptions::default();
+        RestoreOptions {
+            input_path: self.input.clone(),
+            target_database: self.target_db.clone(),
+            create_database: self.create_db,
+            schema_only: self.schema_only,
+            data_only: self.data_only,
+            schemas: non_empty(&self.schemas),
+            tables: non_empty(&self.tables),
+            toc_entries: (!self.toc_entries.is_empty()).then(|| self.toc_entries.clone()),
+            clean: self.clean,
+            if_exists: !self.no_if_exists,
+            no_owner: self.no_owner,
+            no_privileges: self.no_privileges,
+            exit_on_error: !self.no_exit_on_error,
+            single_transaction: !self.no_single_transaction,
+            jobs: self.jobs.unwrap_or(d.jobs),
+            disable_triggers: self.disable_triggers,
+            role: self.role.clone(),
+            extra_args: self.extra_args.clone(),
+            safety_backup: !self.no_safety_backup,
+            ignore_checksum: self.ignore_checksum,
+            swap: self.swap,
+            allow_script_commands: self.allow_psql_commands,
+            ..d
+        }
+    }
+}
+
+pub async fn restore(
+    a: RestoreArgs,
+    config: &Config,
+    search: &ToolSearch,
+    catalog_path: Option<&std::path::Path>,
+) -> Result<u8, EngineError> {
+    let conn = a.conn.resolve(config)?;
+    let id = job_id(&a.out);
+    let catalog = if a.no_catalog {
+        None
+    } else {
+        Some(open_catalog(catalog_path)?)
+    };
+    let guarded =
+        prepare_guarded_restore(&id, &conn, &a.options(), search, catalog.as_ref()).await?;
+    let preflight = &guarded.restore.preflight;
+    if a.out.dry_run {
+        render::preflight(preflight, Some(&guarded.safety), a.out.json);
+        return Ok(exit::OK);
+    }
+    let confirm = &guarded.safety.must_confirm;
+    if !confirm.is_empty() && !a.yes {
+        render::preflight(preflight, Some(&guarded.safety), a.out.json);
+        return Err(EngineError::InvalidOptions(format!(
+            "{}: add --yes to confirm",
+            confirm.join("; ")
+        )));
+    }
+    let reporter = Reporter::new(a.out.json, "Restoring");
+    for w in &preflight.warnings {
+        reporter.warn(w);
+    }
+    if let Some(path) = &guarded.safety.safety_backup {
+        reporter.warn(&format!(
+            "{}: a safety backup of the target goes to {} first (--no-safety-backup to skip)",
+            guarded.safety.safety_reason.clone().unwrap_or_default(),
+            path.display()
+        ));
+    }
+    reporter.start(&guarded.command_display(), &preflight.tool.reason);
+    let cancel = cancel_on_interrupt();
+    let outcome = guarded
+        .run(catalog.as_ref(), &cancel, &|e| reporter.event(e))
+        .await;
+    reporter.finish(&outcome);
+    Ok(outcome_code(&outcome))
+}

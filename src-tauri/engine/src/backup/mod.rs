@@ -1,0 +1,528 @@
+//! A backup: checked and planned before it starts (options, connection,
+//! pg_dump matched to the server, table sizes), then run into a temporary name
+//! that becomes the backup only once the result reads back as a valid archive.
+
+pub mod recorded;
+
+use crate::error::EngineError;
+use crate::explain::{explain, Explanation, FailureKind};
+use crate::jobs::output::{path_size, PartialOutput};
+use crate::jobs::progress::{pg_dump_signal, ItemKind, Phase, Signal, Tracker, WorkItem};
+use crate::jobs::{
+    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Output,
+    Probe, RunResult, ToolRun,
+};
+use crate::options::{BackupFormat, BackupOptions, CompressionMethod};
+use crate::pattern::NamePattern;
+use crate::server::command::{pg_dump_args, shell_quote, CommandLine};
+use crate::server::connection::{ConnectionSpec, ToolEnv};
+use crate::server::tools::{discover, pick, ToolChoice, ToolSearch};
+use crate::server::{Server, ServerInfo, TableStat};
+use chrono::Utc;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Cost of one small catalog item, in bytes of table data that take as long.
+pub(crate) const DDL_COST: f64 = 100_000.0;
+
+/// An uncompressed custom archive's bytes per byte of table on the server
+/// (COPY text against heap pages; 388 MiB for 412 MiB in bench/).
+const STREAM_RATIO: f64 = 0.9;
+
+/// Reading a zstd backup back before it is kept (decompressing it whole)
+/// costs this fraction of dumping its data (0.33 s against 1.9 s in bench/).
+const CHECK_COST: f64 = 0.17;
+
+/// What pg_dump's catalog work before the data weighs in a zstd dump, in
+/// bytes of table data: ~0.2 s at the ~200 MB/s the data streams (bench/).
+const ZSTD_DEFINITION_COST: f64 = 40_000_000.0;
+
+/// A backup ready to run: everything that could be checked has been.
+pub struct PreparedBackup {
+    pub id: String,
+    pub options: BackupOptions,
+    pub server: ServerInfo,
+    pub pg_dump: ToolChoice,
+    conn: ConnectionSpec,
+    env: ToolEnv,
+    psql: PathBuf,
+    plan: Vec<WorkItem>,
+    /// Bytes of the tables whose rows are dumped, as the server counts them.
+    data_bytes: u64,
+    /// Planner row estimates by item key, to measure COPY progress in rows.
+    rows: HashMap<String, u64>,
+    partial: PartialOutput,
+    command: CommandLine,
+}
+
+/// What the dialog and `--dry-run` show before a backup starts.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct BackupPlan {
+    pub command: String,
+    pub server: ServerInfo,
+    pub pg_dump: ToolChoice,
+    pub tables: usize,
+    pub estimated_bytes: u64,
+}
+
+/// The name under which tools connect for job `id` (found again in
+/// pg_stat_activity by the progress probes).
+pub(crate) fn app_name(kind: &str, id: &str) -> String {
+    let id: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect();
+    format!("tusk-{kind}-{id}")
+}
+
+pub async fn prepare_backup(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &BackupOptions,
+    search: &ToolSearch,
+) -> Result<PreparedBackup, EngineError> {
+    options.validate()?;
+    conn.validate()?;
+    let partial = PartialOutput::beside(&options.output_path, id)?;
+    let found = discover(search);
+    let psql = crate::server::tools::psql(&found, search)?;
+    let env = conn.tool_env(&app_name("backup", id))?;
+    let server_conn = Server::new(&psql, conn, &env);
+    // Both questions at once: they are most of the wait before pg_dump starts.
+    let (server, stats) = tokio::join!(server_conn.info(), server_conn.table_stats());
+    let server = server?;
+    let pg_dump = pick(&found, "pg_dump", Some(server.version), search)?;
+    let stats = stats?;
+    let options = &exact_names(options, &stats);
+    let (mut plan, data_bytes) = backup_plan(&stats, options);
+    if options.compression_method == CompressionMethod::Zstd {
+        // pg_dump's catalog work (~0.2 s) weighs more against data that
+        // streams out this fast.
+        plan[0].weight += ZSTD_DEFINITION_COST;
+        plan.push(WorkItem {
+            label: "reading the backup back".into(),
+            keys: vec!["check".into()],
+            weight: (data_bytes as f64 * CHECK_COST).max(DDL_COST),
+            counted: false,
+            table: None,
+            kind: ItemKind::Ddl,
+        });
+    }
+    let rows = stats
+        .iter()
+        .map(|t| {
+            (
+                format!("TABLE DATA {}.{}", t.schema, t.name),
+                t.rows_estimate,
+            )
+        })
+        .collect();
+    let command = CommandLine {
+        program: pg_dump.tool.path.clone(),
+        args: pg_dump_args(conn, options, partial.path()),
+    };
+    Ok(PreparedBackup {
+        id: id.to_string(),
+        options: options.clone(),
+        server,
+        pg_dump,
+        conn: conn.clone(),
+        env,
+        psql,
+        plan,
+        data_bytes,
+        rows,
+        partial,
+        command,
+    })
+}
+
+/// Names as the user sees them, taken exactly: a value that is the
+/// `schema.table` of a table of the database (or the name of a schema) is
+/// passed to pg_dump quoted, so dots, capitals, quotes, spaces and wildcard
+/// characters in it mean themselves. Anything else stays a pg_dump pattern.
+fn exact_names(options: &BackupOptions, stats: &[TableStat]) -> BackupOptions {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let table = |value: &String| {
+        stats
+            .iter()
+            .find(|t| format!("{}.{}", t.schema, t.name) == *value)
+            .map_or_else(
+                || value.clone(),
+                |t| format!("{}.{}", quote(&t.schema), quote(&t.name)),
+            )
+    };
+    let schema = |value: &String| {
+        if stats.iter().any(|t| t.schema == *value) {
+            quote(value)
+        } else {
+            value.clone()
+        }
+    };
+    let mut o = options.clone();
+    o.schemas = o.schemas.map(|v| v.iter().map(schema).collect());
+    o.tables = o.tables.map(|v| v.iter().map(table).collect());
+    o.exclude_tables = o.exclude_tables.iter().map(table).collect();
+    o.exclude_table_data = o.exclude_table_data.iter().map(table).collect();
+    o
+}
+
+/// One item per table pg_dump will copy, weighted by its size, plus the
+/// catalog work before it; and the bytes of those tables.
+fn backup_plan(stats: &[TableStat], o: &BackupOptions) -> (Vec<WorkItem>, u64) {
+    let parse = |v: &[String]| v.iter().map(|p| NamePattern::parse(p)).collect::<Vec<_>>();
+    let schemas = o.schemas.as_deref().map(parse);
+    let tables = o.tables.as_deref().map(parse);
+    let excluded = parse(&o.exclude_tables);
+    let no_data = parse(&o.exclude_table_data);
+    let selected: Vec<&TableStat> = stats
+        .iter()
+        .filter(|t| match (&tables, &schemas) {
+            (Some(pats), _) => pats.iter().any(|p| p.matches_table(&t.schema, &t.name)),
+            (None, Some(pats)) => pats.iter().any(|p| p.matches_schema(&t.schema)),
+            (None, None) => true,
+        })
+        .filter(|t| !excluded.iter().any(|p| p.matches_table(&t.schema, &t.name)))
+        .collect();
+    let mut plan = vec![WorkItem {
+        label: "database definition".into(),
+        keys: vec!["schema".into()],
+        weight: DDL_COST * (selected.len() as f64 + 10.0),
+        counted: false,
+        table: None,
+        kind: ItemKind::Ddl,
+    }];
+    let mut data_bytes = 0;
+    if o.include_data {
+        let with_rows: Vec<&&TableStat> = selected
+            .iter()
+            .filter(|t| !no_data.iter().any(|p| p.matches_table(&t.schema, &t.name)))
+            .collect();
+        data_bytes = with_rows.iter().map(|t| t.bytes).sum();
+        plan.extend(with_rows.into_iter().map(|t| WorkItem {
+            label: format!("{}.{}", t.schema, t.name),
+            keys: vec![
+                format!("TABLE DATA {}.{}", t.schema, t.name),
+                format!("TABLE DATA {}", t.name),
+            ],
+            weight: (t.bytes as f64).max(DDL_COST),
+            counted: true,
+            table: Some((t.schema.clone(), t.name.clone())),
+            kind: ItemKind::Data,
+        }));
+    }
+    (plan, data_bytes)
+}
+
+impl PreparedBackup {
+    /// The command as the user may copy it: the final output path, no password.
+    pub fn command_display(&self) -> String {
+        let shown = CommandLine {
+            program: self.command.program.clone(),
+            args: pg_dump_args(&self.conn, &self.options, &self.options.output_path),
+        };
+        let command = shown.display(&self.env);
+        match self.options.compression_method {
+            CompressionMethod::Gzip => command,
+            // What Tusk does with pg_dump's output, as a shell would.
+            CompressionMethod::Zstd => format!(
+                "{command} | zstd -{} > {}",
+                self.options.compression,
+                shell_quote(&self.options.output_path.display().to_string())
+            ),
+        }
+    }
+
+    /// The temporary name the job writes to.
+    pub fn partial_path(&self) -> &std::path::Path {
+        self.partial.path()
+    }
+
+    /// Bytes of the tables whose rows are dumped, as the server counts them.
+    pub fn data_bytes(&self) -> u64 {
+        self.data_bytes
+    }
+
+    pub fn plan(&self) -> BackupPlan {
+        BackupPlan {
+            command: self.command_display(),
+            server: self.server.clone(),
+            pg_dump: self.pg_dump.clone(),
+            tables: self
+                .plan
+                .iter()
+                .filter(|i| i.kind == ItemKind::Data)
+                .count(),
+            estimated_bytes: self.data_bytes,
+        }
+    }
+
+    /// Runs pg_dump; always ends with exactly one `Finished` event.
+    pub async fn run(self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
+        let started_at = Utc::now();
+        let mut tracker = Tracker::new(self.plan.clone());
+        tracker.set_phase(Phase::Connecting);
+        if self.options.format == BackupFormat::Directory && self.options.jobs > 1 {
+            tracker.apply(Signal::Parallel);
+        }
+        let server = Server::new(&self.psql, &self.conn, &self.env);
+        let zstd = self.options.compression_method == CompressionMethod::Zstd;
+        let streamed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut probe = DumpProbe {
+            server,
+            app: app_name("backup", &self.id),
+            output: self.partial.path().to_path_buf(),
+            rows: &self.rows,
+            asked: None,
+            streamed: zstd.then(|| streamed.clone()),
+            current: None,
+            seen: 0,
+        };
+        let run = ToolRun {
+            program: self.command.program.clone(),
+            args: self.command.args.clone(),
+            env: &self.env,
+            input: Input::Null,
+            output: match self.options.compression_method {
+                CompressionMethod::Gzip => Output::Null,
+                CompressionMethod::Zstd => Output::Zstd {
+                    path: self.partial.path().to_path_buf(),
+                    level: i32::from(self.options.compression),
+                    streamed,
+                    sync: !self.options.no_sync,
+                },
+            },
+            parse: dump_signal,
+        };
+        let result = run_tool(run, &mut tracker, &mut probe, cancel, emit).await;
+        let outcome = self.judge(result, &mut tracker, started_at, emit);
+        emit(JobEvent::Finished(Box::new(outcome.clone())));
+        outcome
+    }
+
+    fn judge(
+        self,
+        r: RunResult,
+        tracker: &mut Tracker,
+        started_at: chrono::DateTime<Utc>,
+        emit: EventSink<'_>,
+    ) -> JobOutcome {
+        let mut outcome = JobOutcome {
+            exit_code: r.exit_code,
+            warnings: r
+                .log
+                .lines()
+                .into_iter()
+                .filter(|l| l.contains("warning:"))
+                .collect(),
+            errors: r.log.errors.clone(),
+            last_lines: r.log.tail(),
+            command: self.command_display(),
+            progress: r.progress.clone(),
+            ..JobOutcome::ended(&self.id, JobType::Backup, started_at, JobStatus::Failed)
+        };
+        if let Some(message) = r.spawn_error {
+            outcome.error = Some(other(format!("pg_dump could not be started: {message}")));
+        } else if r.cancelled {
+            outcome.status = JobStatus::Cancelled;
+        } else if let Some(e) = r.output_error {
+            outcome.error = Some(write_failed(&e, &self.options.output_path));
+        } else if r.exit_code != Some(0) {
+            outcome.error = Some(explain(&r.log.lines()));
+        } else {
+            tracker.set_phase(Phase::Verifying);
+            emit(JobEvent::Progress(tracker.snapshot()));
+            match self.partial.commit(
+                &self.options.output_path,
+                self.options.no_sync,
+                self.options.overwrite,
+            ) {
+                Ok((size, placed)) => {
+                    tracker.complete();
+                    tracker.set_bytes(size);
+                    tracker.set_phase(Phase::Finishing);
+                    outcome.progress = tracker.snapshot();
+                    outcome.status = JobStatus::Completed;
+                    if placed != self.options.output_path {
+                        outcome.status = JobStatus::CompletedWithWarnings;
+                        outcome.warnings.push(format!(
+                            "{} appeared while this backup ran and was left as it is: this backup is {}",
+                            self.options.output_path.display(),
+                            placed.display()
+                        ));
+                    }
+                    outcome.output_path = Some(placed);
+                    outcome.size_bytes = Some(size);
+                }
+                Err(e) => {
+                    outcome.error = Some(other(format!(
+                        "pg_dump reported success but its output is not a valid backup: {e}"
+                    )))
+                }
+            }
+        }
+        outcome.finished_at = Utc::now();
+        outcome.duration_ms = (outcome.finished_at - started_at).num_milliseconds();
+        outcome
+    }
+}
+
+/// Tusk could not write the compressed backup.
+fn write_failed(e: &std::io::Error, target: &std::path::Path) -> Explanation {
+    let folder = target.parent().unwrap_or(target).display();
+    let (kind, hint) = match e.kind() {
+        std::io::ErrorKind::StorageFull => (
+            FailureKind::DiskFull,
+            format!("No backup was kept. Free space in {folder} or choose another folder."),
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            FailureKind::PermissionDenied,
+            format!("No backup was kept. Choose a folder you can write to instead of {folder}."),
+        ),
+        std::io::ErrorKind::FileTooLarge => (
+            FailureKind::DiskFull,
+            "No backup was kept. The backup grew past the largest file this process may write (the file size limit, ulimit -f, or the file system's): raise the limit or write elsewhere.".into(),
+        ),
+        _ => (
+            FailureKind::Other,
+            "No backup was kept. See the log for details.".into(),
+        ),
+    };
+    Explanation {
+        kind,
+        summary: format!("writing the compressed backup failed: {e}"),
+        hint,
+    }
+}
+
+fn other(summary: String) -> Explanation {
+    Explanation {
+        kind: FailureKind::Other,
+        summary,
+        hint: "No backup was kept. See the log for details.".into(),
+    }
+}
+
+fn dump_signal(line: &str) -> Option<Signal> {
+    if line == "pg_dump: saving database definition" {
+        return Some(Signal::Start("schema".into()));
+    }
+    pg_dump_signal(line)
+}
+
+/// Measures a dump in flight: COPY progress on the server (rows against the
+/// planner's estimate, or bytes against the table's size when the table was
+/// never analysed), bytes on disk.
+struct DumpProbe<'a> {
+    server: Server<'a>,
+    app: String,
+    output: PathBuf,
+    rows: &'a HashMap<String, u64>,
+    /// When the server was last asked (a query through the job's psql session).
+    asked: Option<std::time::Instant>,
+    /// zstd: bytes pg_dump has written to us so far.
+    streamed: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// The table being dumped and the stream's length when it began.
+    current: Option<(usize, u64)>,
+    /// The stream's length at the previous poll.
+    seen: u64,
+}
+
+impl DumpProbe<'_> {
+    /// zstd: the table pg_dump is writing (one at a time in a custom
+    /// archive) measured by the bytes it has sent since it began, against
+    /// its size on the server. `false` when no table is known to run.
+    fn measure_stream(&mut self, tracker: &mut Tracker) -> bool {
+        let Some(streamed) = &self.streamed else {
+            return false;
+        };
+        let now = streamed.load(std::sync::atomic::Ordering::Relaxed);
+        let before = std::mem::replace(&mut self.seen, now);
+        let Some((i, weight)) = tracker
+            .running()
+            .find(|(_, item)| item.kind == ItemKind::Data)
+            .map(|(i, item)| (i, item.weight))
+        else {
+            return false;
+        };
+        // A table that began since the last poll began after what had been
+        // streamed by then.
+        let start = match self.current {
+            Some((at, start)) if at == i => start,
+            _ => {
+                self.current = Some((i, before));
+                before
+            }
+        };
+        let expected = (weight * STREAM_RATIO).max(1.0);
+        tracker.set_fraction(i, (now - start) as f64 / expected);
+        true
+    }
+}
+
+impl Probe for DumpProbe<'_> {
+    async fn poll(&mut self, tracker: &mut Tracker, _pgid: u32) {
+        tracker.set_bytes(path_size(&self.output));
+        // The stream measures a zstd dump without asking the server.
+        if self.measure_stream(tracker) {
+            return;
+        }
+        if self
+            .asked
+            .is_some_and(|at| at.elapsed() < crate::jobs::SERVER_PROBE_EVERY)
+        {
+            return;
+        }
+        self.asked = Some(std::time::Instant::now());
+        let Ok(copies) = self.server.copy_progress(&self.app).await else {
+            return;
+        };
+        for copy in copies {
+            let key = format!("TABLE DATA {}.{}", copy.schema, copy.name);
+            if let Some(i) = tracker.find(&key) {
+                let fraction = match self.rows.get(&key) {
+                    Some(&rows) if rows > 0 => copy.tuples as f64 / rows as f64,
+                    _ => copy.bytes as f64 / tracker.items()[i].weight.max(1.0),
+                };
+                tracker.set_fraction(i, fraction);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(schema: &str, name: &str, bytes: u64) -> TableStat {
+        TableStat {
+            schema: schema.into(),
+            name: name.into(),
+            rows_estimate: 0,
+            bytes,
+        }
+    }
+
+    #[test]
+    fn plan_follows_selection() {
+        let stats = [
+            stat("public", "a", 5_000_000),
+            stat("public", "b", 1),
+            stat("sales", "c", 9),
+        ];
+        let o = BackupOptions {
+            schemas: Some(vec!["public".into()]),
+            exclude_table_data: vec!["public.b".into()],
+            ..Default::default()
+        };
+        let (plan, bytes) = backup_plan(&stats, &o);
+        assert_eq!(bytes, 5_000_000);
+        let labels: Vec<&str> = plan.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["database definition", "public.a"]);
+        assert_eq!(plan[1].weight, 5_000_000.0);
+    }
+}

@@ -1,0 +1,220 @@
+//! A backup recorded in the catalog from before it starts to after its
+//! checksum is written, and a recorded backup deleted.
+
+use crate::backup::PreparedBackup;
+use crate::catalog::sidecar;
+use crate::catalog::{BackupFinish, BackupReason, BackupStatus, Catalog, NewBackup, Source};
+use crate::error::EngineError;
+use crate::jobs::progress::{BackupProgress, Phase};
+use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
+use chrono::Utc;
+use std::path::PathBuf;
+
+/// How a backup appears in the history.
+#[derive(Debug, Clone)]
+pub struct RecordMeta {
+    /// `None`: "<database> <date time>".
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub source: Source,
+    pub reason: BackupReason,
+    pub schedule_id: Option<String>,
+}
+
+fn default_name(database: &str) -> String {
+    format!(
+        "{database} {}",
+        chrono::Local::now().format("%Y-%m-%d %H:%M")
+    )
+}
+
+/// `shop_2026-12-01_143000.backup` in `folder`, with the extension
+/// (`BackupOptions::file_extension`, none for a folder);
+/// `…-2`, `…-3` when that name is taken (two runs in one second).
+pub fn dated_path(folder: &std::path::Path, database: &str, extension: &str, tag: &str) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y-%m-%d_%H%M%S");
+    let base = format!("{}_{stamp}{tag}", crate::paths::slug(database));
+    let named = |suffix: String| match extension {
+        "" => folder.join(format!("{base}{suffix}")),
+        ext => folder.join(format!("{base}{suffix}.{ext}")),
+    };
+    (1..)
+        .map(|n| {
+            named(if n == 1 {
+                String::new()
+            } else {
+                format!("-{n}")
+            })
+        })
+        .find(|p| !p.exists() && !sidecar::manifest_path(p).exists())
+        .expect("a free name")
+}
+
+/// Runs a prepared backup recorded in the catalog: a running record first
+/// (with the temporary file, so a crash is cleaned up at the next start),
+/// then the outcome, the SHA-256 and the sidecar files. Never loses a backup
+/// to a catalog error: the outcome says it was not recorded instead.
+pub async fn run_recorded_backup(
+    catalog: &Catalog,
+    prepared: PreparedBackup,
+    meta: RecordMeta,
+    cancel: &CancelHandle,
+    emit: EventSink<'_>,
+) -> JobOutcome {
+    let new = NewBackup {
+        id: prepared.id.clone(),
+        name: meta
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| default_name(&meta.source.database)),
+        description: meta.description.clone(),
+        source: meta.source.clone(),
+        options: prepared.options.clone(),
+        partial_path: Some(prepared.partial_path().to_path_buf()),
+        server_version: Some(prepared.server.version.to_string()),
+        pg_dump_version: Some(prepared.pg_dump.tool.version.to_string()),
+        reason: meta.reason,
+        schedule_id: meta.schedule_id.clone(),
+        started_at: Utc::now(),
+    };
+    let recorded = catalog.begin_backup(&new);
+    // The job's own Finished waits until the record is complete.
+    let sink = |event: JobEvent| {
+        if !matches!(event, JobEvent::Finished(_)) {
+            emit(event)
+        }
+    };
+    let mut outcome = prepared.run(cancel, &sink).await;
+    match recorded {
+        Ok(_) => finish_record(catalog, &mut outcome, emit).await,
+        Err(e) => outcome
+            .warnings
+            .push(format!("the backup was not recorded in the history: {e}")),
+    }
+    emit(JobEvent::Finished(Box::new(outcome.clone())));
+    outcome
+}
+
+/// Records the outcome at once — so a crash while hashing leaves a completed
+/// backup without a checksum, never a "partial" one — then hashes it and
+/// writes its sidecars.
+async fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventSink<'_>) {
+    let status = backup_status(outcome.status);
+    let finish = BackupFinish {
+        status,
+        finished_at: Utc::now(),
+        duration_ms: outcome.duration_ms,
+        size_bytes: outcome.size_bytes,
+        sha256: None,
+        error: outcome
+            .error
+            .as_ref()
+            .map(|e| format!("{} {}", e.summary, e.hint)),
+        warnings: outcome.warnings.clone(),
+        path: outcome.output_path.clone(),
+    };
+    let mut record = match catalog.finish_backup(&outcome.job_id, &finish) {
+        Ok(record) => record,
+        Err(e) => {
+            outcome
+                .warnings
+                .push(format!("the backup was not recorded in the history: {e}"));
+            return;
+        }
+    };
+    outcome.backup_id = Some(record.id.clone());
+    if let (true, Some(path)) = (status.is_success(), outcome.output_path.clone()) {
+        emit(JobEvent::Progress(BackupProgress {
+            phase: Phase::Verifying,
+            current_object: Some("SHA-256 checksum".into()),
+            ..outcome.progress.clone()
+        }));
+        let hashed = tokio::task::spawn_blocking(move || sidecar::write_checksum(&path))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+        match hashed.map_err(|e| e.to_string()).and_then(|sum| {
+            catalog
+                .set_checksum(&record.id, &sum)
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(updated) => {
+                outcome.sha256 = updated.sha256.clone();
+                record = updated;
+            }
+            Err(e) => outcome
+                .warnings
+                .push(format!("the checksum could not be written: {e}")),
+        }
+        if let Err(e) = sidecar::write_manifest(&record) {
+            outcome.warnings.push(format!(
+                "the manifest beside the backup could not be written: {e}"
+            ));
+        }
+    }
+    // Keep the catalog's own copy as fresh as its newest backup.
+    let _ = catalog.backup_self();
+}
+
+/// What deleting a backup did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Deleted {
+    pub file_removed: bool,
+    /// Why the file was kept, when it was.
+    pub kept_because: Option<String>,
+}
+
+/// Deletes a backup's file and sidecars (unless `keep_file`) and its record.
+/// A running backup is refused, and a file another record also points at
+/// (a backup overwritten in place) stays.
+pub fn delete_backup(catalog: &Catalog, id: &str, keep_file: bool) -> Result<Deleted, EngineError> {
+    let record = catalog.require_backup(id)?;
+    if record.status == BackupStatus::Running {
+        return Err(EngineError::InvalidOptions(format!(
+            "\"{}\" is still running: cancel it first, or wait for it to end",
+            record.name
+        )));
+    }
+    let shared = catalog.others_at_path(id, &record.path)? > 0;
+    let kept_because = if keep_file {
+        Some("asked to keep it".into())
+    } else if !record.status.is_success() {
+        // Its partial output was removed when it ended: a file at its path
+        // now is someone else's (an older backup it was to replace).
+        Some(format!(
+            "this backup did not complete, so {} is not a file it wrote",
+            record.path.display()
+        ))
+    } else if shared {
+        Some(format!(
+            "another backup in the history is the file {} now",
+            record.path.display()
+        ))
+    } else {
+        None
+    };
+    if kept_because.is_none() {
+        sidecar::remove_backup(&record.path).map_err(|e| {
+            EngineError::Io(format!(
+                "cannot delete {}: {e}. The backup stays in the history",
+                record.path.display()
+            ))
+        })?;
+    }
+    catalog.delete_backup(id)?;
+    Ok(Deleted {
+        file_removed: kept_because.is_none(),
+        kept_because,
+    })
+}
+
+pub fn backup_status(status: JobStatus) -> BackupStatus {
+    match status {
+        JobStatus::Completed => BackupStatus::Completed,
+        JobStatus::CompletedWithWarnings => BackupStatus::CompletedWithWarnings,
+        JobStatus::Cancelled => BackupStatus::Cancelled,
+        JobStatus::Pending | JobStatus::Running | JobStatus::Failed => BackupStatus::Failed,
+    }
+}

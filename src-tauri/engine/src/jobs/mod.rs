@@ -1,0 +1,472 @@
+//! Runs one tool as a job: its own process group, stderr streamed into the log
+//! and the progress tracker, probes polled while it runs, at most 20 reports a
+//! second, cancellation that takes the whole group down, and exactly one
+//! outcome.
+
+pub mod output;
+pub mod progress;
+
+use crate::explain::Explanation;
+use crate::jobs::progress::{BackupProgress, Signal, Throttle, Tracker};
+use crate::platform;
+use crate::server::connection::ToolEnv;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio_util::sync::CancellationToken;
+
+/// Lines of log kept per job, however long it runs.
+pub const LOG_CAPACITY: usize = 2000;
+/// Lines sent with an outcome.
+const TAIL_LINES: usize = 30;
+/// Probes read file positions this often; their server queries (through one
+/// kept-open psql session) are spaced by [`SERVER_PROBE_EVERY`].
+const PROBE_EVERY: Duration = Duration::from_millis(200);
+pub(crate) const SERVER_PROBE_EVERY: Duration = Duration::from_millis(500);
+const PROBE_TIMEOUT: Duration = Duration::from_millis(800);
+const KILL_GRACE: Duration = Duration::from_millis(700);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum JobType {
+    Backup,
+    Restore,
+    /// Checksum, archive and test restore of a backup in the catalog.
+    Verify,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum JobStatus {
+    Pending,
+    Running,
+    Completed,
+    CompletedWithWarnings,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, JobStatus::Pending | JobStatus::Running)
+    }
+}
+
+/// The one terminal state of a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct JobOutcome {
+    pub job_id: String,
+    pub job_type: JobType,
+    pub status: JobStatus,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub exit_code: Option<i32>,
+    /// The backup written (backups that completed only).
+    pub output_path: Option<PathBuf>,
+    pub size_bytes: Option<u64>,
+    /// Why it failed, in plain words.
+    pub error: Option<Explanation>,
+    /// Warnings worth a look even though the job completed.
+    pub warnings: Vec<String>,
+    /// Error lines the tool printed (bounded).
+    pub errors: Vec<String>,
+    /// The last lines of the log.
+    pub last_lines: Vec<String>,
+    /// The command that ran, without the password.
+    pub command: String,
+    pub progress: BackupProgress,
+    /// The catalog record of the backup this job wrote; for a restore, of the
+    /// safety backup taken of the target first.
+    #[serde(default)]
+    pub backup_id: Option<String>,
+    /// SHA-256 of the backup written.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// A restore's safety backup of the target, taken before it was touched.
+    #[serde(default)]
+    pub safety_backup: Option<PathBuf>,
+}
+
+impl JobOutcome {
+    /// A job that ended now with `status`, with nothing else to report: the
+    /// one place an outcome is made; each job fills in what it knows with
+    /// `JobOutcome { field, ..JobOutcome::ended(…) }`.
+    pub fn ended(
+        job_id: impl Into<String>,
+        job_type: JobType,
+        started_at: DateTime<Utc>,
+        status: JobStatus,
+    ) -> JobOutcome {
+        let finished_at = Utc::now();
+        JobOutcome {
+            job_id: job_id.into(),
+            job_type,
+            status,
+            started_at,
+            finished_at,
+            duration_ms: (finished_at - started_at).num_milliseconds().max(0),
+            exit_code: None,
+            output_path: None,
+            size_bytes: None,
+            error: None,
+            warnings: Vec::new(),
+            errors: Vec::new(),
+            last_lines: Vec::new(),
+            command: String::new(),
+            progress: BackupProgress::default(),
+            backup_id: None,
+            sha256: None,
+            safety_backup: None,
+        }
+    }
+}
+
+/// What a job tells the outside world while it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type", content = "data")]
+pub enum JobEvent {
+    Progress(BackupProgress),
+    Log(Vec<String>),
+    Finished(Box<JobOutcome>),
+}
+
+pub type EventSink<'a> = &'a (dyn Fn(JobEvent) + Send + Sync);
+
+/// Measures items in flight (server progress views, file positions).
+pub trait Probe: Send {
+    fn poll(
+        &mut self,
+        tracker: &mut Tracker,
+        pgid: u32,
+    ) -> impl std::future::Future<Output = ()> + Send;
+}
+
+/// A probe that measures nothing.
+pub struct NoProbe;
+
+impl Probe for NoProbe {
+    async fn poll(&mut self, _: &mut Tracker, _: u32) {}
+}
+
+/// Where the tool's stdin comes from.
+pub enum Input {
+    Null,
+    /// A gzip file decompressed by us into the tool's stdin; progress is the
+    /// compressed bytes consumed.
+    Gunzip(PathBuf),
+}
+
+/// Where the tool's stdout goes.
+pub enum Output {
+    Null,
+    /// Compressed by us with zstd at `level` into the file at `path`, as it
+    /// arrives (the fast preset: `pg_dump -Fc -Z0 | zstd`); `streamed` counts
+    /// the bytes read from the tool, for progress.
+    Zstd {
+        path: PathBuf,
+        level: i32,
+        streamed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        /// Flush the file to disk before it counts as written (pg_dump's own
+        /// files are synced by pg_dump unless `--no-sync`).
+        sync: bool,
+    },
+}
+
+/// One tool invocation.
+pub struct ToolRun<'a> {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub env: &'a ToolEnv,
+    pub input: Input,
+    pub output: Output,
+    /// Turns a log line into a progress signal.
+    pub parse: fn(&str) -> Option<Signal>,
+}
+
+/// How the tool ended, before the caller judges the result.
+pub struct RunResult {
+    pub exit_code: Option<i32>,
+    pub cancelled: bool,
+    pub log: BoundedLog,
+    pub progress: BackupProgress,
+    pub spawn_error: Option<String>,
+    /// Writing the tool's stdout failed (e.g. the disk filled up).
+    pub output_error: Option<std::io::Error>,
+}
+
+/// The last `LOG_CAPACITY` lines, plus every error line (bounded too).
+#[derive(Default)]
+pub struct BoundedLog {
+    lines: VecDeque<String>,
+    pub errors: Vec<String>,
+    pub dropped: usize,
+}
+
+impl BoundedLog {
+    pub fn push(&mut self, line: String) {
+        if is_error_line(&line) && self.errors.len() < 200 {
+            self.errors.push(line.clone());
+        }
+        if self.lines.len() == LOG_CAPACITY {
+            self.lines.pop_front();
+            self.dropped += 1;
+        }
+        self.lines.push_back(line);
+    }
+
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.iter().cloned().collect()
+    }
+
+    pub fn tail(&self) -> Vec<String> {
+        let skip = self.lines.len().saturating_sub(TAIL_LINES);
+        self.lines.iter().skip(skip).cloned().collect()
+    }
+}
+
+fn is_error_line(line: &str) -> bool {
+    line.contains("error:")
+        || line.contains("ERROR:")
+        || line.contains("FATAL:")
+        || line.contains("DETAIL:")
+        || line.contains("Command was:")
+}
+
+/// Cancels a running job from anywhere.
+#[derive(Clone, Default)]
+pub struct CancelHandle(CancellationToken);
+
+impl CancelHandle {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn cancel(&self) {
+        self.0.cancel()
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.is_cancelled()
+    }
+
+    pub async fn cancelled(&self) {
+        self.0.cancelled().await
+    }
+
+    /// A handle cancelled with this one, or on its own.
+    pub fn child(&self) -> Self {
+        Self(self.0.child_token())
+    }
+}
+
+/// Runs the tool to the end (or to cancellation), feeding `tracker`.
+pub async fn run_tool<P: Probe>(
+    run: ToolRun<'_>,
+    tracker: &mut Tracker,
+    probe: &mut P,
+    cancel: &CancelHandle,
+    emit: EventSink<'_>,
+) -> RunResult {
+    let mut log = BoundedLog::default();
+    let mut child = match spawn(&run) {
+        Ok(child) => child,
+        Err(e) => {
+            return RunResult {
+                exit_code: None,
+                cancelled: false,
+                log,
+                progress: tracker.snapshot(),
+                spawn_error: Some(format!("{}: {e}", run.program.display())),
+                output_error: None,
+            }
+        }
+    };
+    let pgid = child.id().unwrap_or(0);
+    let feeder = match run.input {
+        Input::Gunzip(path) => child
+            .stdin
+            .take()
+            .map(|stdin| tokio::spawn(feed_gunzip(path, stdin))),
+        Input::Null => None,
+    };
+    let writer = match run.output {
+        Output::Zstd {
+            path,
+            level,
+            streamed,
+            sync,
+        } => child
+            .stdout
+            .take()
+            .map(|stdout| tokio::spawn(write_zstd(stdout, path, level, streamed, sync))),
+        Output::Null => None,
+    };
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut throttle = Throttle::new(20);
+    let mut pending: Vec<String> = Vec::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(50));
+    let mut next_probe = tokio::time::Instant::now();
+    let mut stderr_open = true;
+    let mut cancelled = false;
+
+    let status = loop {
+        tokio::select! {
+            line = lines.next_line(), if stderr_open => match line {
+                Ok(Some(line)) => {
+                    let line = run.env.scrub(&line);
+                    if let Some(signal) = (run.parse)(&line) {
+                        tracker.apply(signal);
+                    }
+                    pending.push(line.clone());
+                    log.push(line);
+                }
+                _ => stderr_open = false,
+            },
+            status = child.wait(), if !stderr_open => break status.ok(),
+            _ = cancel.cancelled(), if !cancelled => {
+                cancelled = true;
+                platform::terminate(&mut child, pgid, KILL_GRACE).await;
+            }
+            _ = ticker.tick() => {
+                if tokio::time::Instant::now() >= next_probe && !cancelled {
+                    tokio::select! {
+                        _ = tokio::time::timeout(PROBE_TIMEOUT, probe.poll(tracker, pgid)) => {}
+                        _ = cancel.cancelled() => {}
+                    }
+                    next_probe = tokio::time::Instant::now() + PROBE_EVERY;
+                }
+                if throttle.ready() {
+                    flush(tracker, &mut pending, emit);
+                }
+            }
+        }
+    };
+    if let Some(feeder) = feeder {
+        feeder.abort();
+    }
+    // Workers forked by the tool (pg_dump -j) must not outlive it.
+    platform::kill_leftovers(pgid);
+    if !pending.is_empty() {
+        emit(JobEvent::Log(std::mem::take(&mut pending)));
+    }
+    // The tool has exited, so its stdout is at its end: the writer finishes.
+    let output_error = match writer {
+        Some(writer) => match writer.await {
+            Ok(result) => result.err(),
+            Err(e) => Some(std::io::Error::other(e)),
+        },
+        None => None,
+    };
+    RunResult {
+        exit_code: status.and_then(|s| s.code()),
+        cancelled,
+        log,
+        progress: tracker.snapshot(),
+        spawn_error: None,
+        output_error,
+    }
+}
+
+fn flush(tracker: &mut Tracker, pending: &mut Vec<String>, emit: EventSink<'_>) {
+    if !pending.is_empty() {
+        emit(JobEvent::Log(std::mem::take(pending)));
+    }
+    emit(JobEvent::Progress(tracker.snapshot()));
+}
+
+fn spawn(run: &ToolRun<'_>) -> std::io::Result<tokio::process::Child> {
+    let mut cmd = tokio::process::Command::new(&run.program);
+    cmd.args(&run.args)
+        .stdin(match run.input {
+            Input::Null => Stdio::null(),
+            Input::Gunzip(_) => Stdio::piped(),
+        })
+        .stdout(match run.output {
+            Output::Null => Stdio::null(),
+            Output::Zstd { .. } => Stdio::piped(),
+        })
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    platform::own_process_group(&mut cmd);
+    run.env.apply(&mut cmd);
+    platform::die_with_parent(&mut cmd);
+    cmd.spawn()
+}
+
+/// Compresses the tool's stdout into `path` on a blocking thread. If writing
+/// fails, the pipe is closed, so the tool stops on its next write instead of
+/// blocking forever.
+async fn write_zstd(
+    mut stdout: tokio::process::ChildStdout,
+    path: PathBuf,
+    level: i32,
+    streamed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    sync: bool,
+) -> std::io::Result<()> {
+    use tokio::io::AsyncReadExt;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
+    let writer = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Write;
+        let file = std::fs::File::create(&path)?;
+        let mut encoder = zstd::stream::write::Encoder::new(file, level)?;
+        encoder.include_checksum(true)?;
+        while let Some(chunk) = rx.blocking_recv() {
+            encoder.write_all(&chunk)?;
+        }
+        let mut file = encoder.finish()?;
+        file.flush()?;
+        if sync {
+            file.sync_all()?;
+        }
+        Ok(())
+    });
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = stdout.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        streamed.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        // The writer has stopped on an error: its result says which.
+        if tx.send(buf[..n].to_vec()).await.is_err() {
+            break;
+        }
+    }
+    drop(tx);
+    drop(stdout);
+    writer.await.map_err(std::io::Error::other)?
+}
+
+/// Decompresses `path` into the tool's stdin.
+async fn feed_gunzip(path: PathBuf, mut stdin: tokio::process::ChildStdin) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
+    let reader = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Read;
+        let file = std::fs::File::open(&path)?;
+        let mut gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = gz.read(&mut buf)?;
+            if n == 0 || tx.blocking_send(buf[..n].to_vec()).is_err() {
+                return Ok(());
+            }
+        }
+    });
+    while let Some(chunk) = rx.recv().await {
+        stdin.write_all(&chunk).await?;
+    }
+    drop(stdin);
+    reader.await.map_err(std::io::Error::other)?
+}

@@ -1,0 +1,304 @@
+//! A restore: the archive read and the target checked first (versions, the
+//! database, what clean would drop, other sessions); nothing touches the
+//! target until that pre-flight has passed.
+
+use crate::backup::{app_name, DDL_COST};
+use crate::error::EngineError;
+use crate::explain::{explain, ignored_errors, Explanation, FailureKind};
+use crate::jobs::progress::{
+    pg_restore_signal, ItemKind, Phase, Signal, Throttle, Tracker, WorkItem,
+};
+use crate::jobs::{
+    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Output,
+    Probe, RunResult, ToolRun,
+};
+use crate::options::{BackupFormat, RestoreOptions};
+use crate::server::command::{pg_restore_args, psql_restore_args, shell_quote, CommandLine};
+use crate::server::connection::{ConnectionSpec, ToolEnv};
+use crate::server::tools::{discover, pick, PgVersion, ToolChoice, ToolSearch};
+use crate::server::{Server, ServerInfo};
+use chrono::Utc;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tusk_archive::{BackupInfo, DataLocation, Section, TocEntry};
+
+pub mod guarded;
+mod plan;
+mod probe;
+mod run;
+mod swap;
+mod unpack;
+
+pub use swap::drop_incomplete_restore;
+
+use plan::*;
+use probe::*;
+pub(crate) use run::checksum_refusal;
+pub use run::TargetState;
+use unpack::*;
+
+/// Index builds and constraint checks cost this fraction of loading their
+/// table's data, for a table of [`INDEX_REFERENCE`] bytes of data; more per
+/// byte for larger tables (a sort outgrows maintenance_work_mem and spills
+/// to disk): [`INDEX_GROWTH`] more per doubling. Measured with bench/: the
+/// post-data work took 0.21 of the data load's time at 1× (two tables of
+/// 194 MB) and 0.32 at 4×.
+const INDEX_COST: f64 = 0.21;
+const INDEX_REFERENCE: f64 = 194e6;
+const INDEX_GROWTH: f64 = 0.25;
+
+/// What building the indexes and constraints of a table with `data` bytes
+/// costs, in bytes of data loaded.
+fn index_cost(data: f64) -> f64 {
+    let doublings = (data.max(1.0) / INDEX_REFERENCE).log2();
+    INDEX_COST * data * (1.0 + INDEX_GROWTH * doublings).max(0.5)
+}
+
+/// Unpacking a zstd backup costs this fraction of loading its (unpacked)
+/// data, measured the same way (0.43 s against 2.65 s, 2.25 s against 11.7 s).
+const UNPACK_COST: f64 = 0.17;
+
+/// Before a zstd backup is unpacked its data size is not known: this many
+/// times the file's size stands in for it (2.6 in bench/).
+const ZSTD_SIZE_GUESS: f64 = 2.5;
+
+/// What the user should know before confirming a restore.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RestorePreflight {
+    pub server: ServerInfo,
+    pub tool: ToolChoice,
+    pub target_database: String,
+    pub creates_database: bool,
+    /// Other sessions connected to the target right now.
+    pub active_connections: u64,
+    /// Tables and other relations already in the target.
+    pub existing_relations: u64,
+    /// With clean: the archive objects that will be dropped first.
+    pub will_drop: Vec<String>,
+    pub warnings: Vec<String>,
+    pub command: String,
+}
+
+pub struct PreparedRestore {
+    pub id: String,
+    pub options: RestoreOptions,
+    pub info: BackupInfo,
+    pub preflight: RestorePreflight,
+    target: ConnectionSpec,
+    maintenance: ConnectionSpec,
+    env: ToolEnv,
+    psql: PathBuf,
+    command: CommandLine,
+    input: Input,
+    plan: Vec<WorkItem>,
+    /// A zstd backup is unpacked here first: pg_restore reads this file.
+    unpacked: Option<tempfile::TempPath>,
+    /// The entries chosen, for the plan made once a zstd backup is unpacked.
+    chosen: Option<Vec<i32>>,
+    /// The SHA-256 a zstd backup must have, checked while it unpacks.
+    expected_sha256: Option<String>,
+    _list_file: Option<tempfile::NamedTempFile>,
+}
+
+pub async fn prepare_restore(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &RestoreOptions,
+    search: &ToolSearch,
+) -> Result<PreparedRestore, EngineError> {
+    options.validate()?;
+    conn.validate()?;
+    // A zstd backup: its table of contents now, its data sizes as it is
+    // unpacked (one decompression in all).
+    let info = tusk_archive::read_toc_info(&options.input_path)?;
+    options.validate_for(info.format)?;
+    check_script(&info, options)?;
+    let mut chosen = chosen_entries(&info, options)?;
+
+    let found = discover(search);
+    let psql = crate::server::tools::psql(&found, search)?;
+    let env = conn.tool_env(&app_name("restore", id))?;
+    let target_name = options
+        .target_database
+        .clone()
+        .unwrap_or_else(|| conn.effective_database());
+    let target = conn.with_database(&target_name);
+    let maintenance = if options.create_database {
+        conn.clone()
+    } else {
+        target.clone()
+    };
+    let server_conn = Server::new(&psql, &maintenance, &env);
+    let server = server_conn
+        .info()
+        .await
+        .map_err(|e| missing_target_hint(e, &target_name))?;
+    if options.create_database && server_conn.database_exists(&target_name).await? {
+        return Err(EngineError::Preflight(format!(
+            "the database \"{target_name}\" already exists: choose a new name, or restore into it without \"create database\""
+        )));
+    }
+    let tool_name = if info.format == BackupFormat::Plain {
+        "psql"
+    } else {
+        "pg_restore"
+    };
+    let tool = pick(&found, tool_name, Some(server.version), search)?;
+    let mut warnings = version_warnings(&info, &tool, &server);
+    check_archive_readable(&info, &tool)?;
+
+    let (active_connections, existing_relations) = if options.create_database {
+        (0, 0)
+    } else {
+        (
+            server_conn.active_connections(&target_name).await?,
+            server_conn.user_table_count().await?,
+        )
+    };
+    if active_connections > 0 {
+        warnings.push(format!(
+            "{active_connections} other session(s) are connected to \"{target_name}\"; they may block or see a half-restored database"
+        ));
+    }
+    if existing_relations > 0 && !options.clean && !options.data_only {
+        warnings.push(format!(
+            "\"{target_name}\" already has {existing_relations} table(s) or other relations: objects that exist will fail to restore. Use clean, or restore into a new database"
+        ));
+    }
+    if options.tables.is_some() || options.toc_entries.is_some() {
+        let existing = if options.create_database {
+            vec!["public".to_string()]
+        } else {
+            server_conn.schemas().await?
+        };
+        add_missing_schemas(&info, chosen.as_mut(), &existing);
+    }
+    let will_drop = if options.clean {
+        drop_list(&info, chosen.as_ref())
+    } else {
+        Vec::new()
+    };
+
+    let list_file = match &chosen {
+        Some(ids) => Some(write_list_file(&info, ids)?),
+        None => None,
+    };
+    let unpacked = if info.zstd {
+        Some(unpack_place(&info)?)
+    } else {
+        None
+    };
+    let input_path = unpacked.as_deref().unwrap_or(&options.input_path);
+    let (command, input) = restore_command(
+        &tool,
+        &target,
+        options,
+        &info,
+        input_path,
+        list_file.as_ref().map(|f| f.path()),
+    );
+    let plan = if info.zstd {
+        guessed_zstd_plan(&info)
+    } else {
+        restore_plan(&info, options, chosen.as_ref())
+    };
+    let preflight = RestorePreflight {
+        server,
+        tool,
+        target_database: target_name,
+        creates_database: options.create_database,
+        active_connections,
+        existing_relations,
+        will_drop,
+        warnings,
+        command: String::new(),
+    };
+    let mut prepared = PreparedRestore {
+        id: id.to_string(),
+        options: options.clone(),
+        info,
+        preflight,
+        target,
+        maintenance,
+        env,
+        psql,
+        command,
+        input,
+        plan,
+        unpacked,
+        chosen,
+        expected_sha256: None,
+        _list_file: list_file,
+    };
+    prepared.preflight.command = prepared.command_display();
+    Ok(prepared)
+}
+
+/// A plain script runs in psql, which does more than SQL: one that leaves
+/// the chosen database is refused (it would drop, create or fill another
+/// one), and one with commands pg_dump never writes runs only when the user
+/// allowed them for it. Nothing has been run either way.
+fn check_script(info: &BackupInfo, options: &RestoreOptions) -> Result<(), EngineError> {
+    use tusk_archive::FindingKind;
+    let found = &info.script;
+    let list = |kinds: &[FindingKind]| {
+        let items: Vec<String> = found
+            .items
+            .iter()
+            .filter(|f| kinds.contains(&f.kind))
+            .take(5)
+            .map(|f| format!("line {}: {}", f.line, f.text))
+            .collect();
+        let total = found
+            .items
+            .iter()
+            .filter(|f| kinds.contains(&f.kind))
+            .count() as u64
+            + found.more;
+        let more = total.saturating_sub(items.len() as u64);
+        let more = if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        };
+        format!("{}{more}", items.join("; "))
+    };
+    if found.has(FindingKind::DatabaseSwitch) {
+        return Err(EngineError::Preflight(format!(
+            "this SQL script works on databases of its own, not only on the one you chose ({}). It was probably made with pg_dump --create: run as it is, it would drop, create or fill those databases. Nothing was run. Restore it with psql yourself from a maintenance database, or make the backup without --create (Tusk's backups never include it)",
+            list(&[FindingKind::DatabaseSwitch])
+        )));
+    }
+    let unsafe_kinds = [
+        FindingKind::MetaCommand,
+        FindingKind::ServerProgram,
+        FindingKind::UnreadableChange,
+    ];
+    if unsafe_kinds.iter().any(|k| found.has(*k)) && !options.allow_script_commands {
+        return Err(EngineError::Preflight(format!(
+            "this SQL script holds commands that pg_dump never writes and that can run programs or read and write files on this computer or the server ({}). Nothing was run. Restore it only if you wrote it or trust where it came from: then allow its psql commands (\"allow psql commands\" in the restore options, --allow-psql-commands in the CLI)",
+            list(&unsafe_kinds)
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_of_larger_tables_cost_more_per_byte() {
+        let per_byte = |data: f64| index_cost(data) / data;
+        assert!((per_byte(INDEX_REFERENCE) - INDEX_COST).abs() < 1e-9);
+        // 4x the data: 0.21 -> 0.315 of its load (bench/ measured 0.32).
+        assert!((per_byte(4.0 * INDEX_REFERENCE) - 0.315).abs() < 1e-9);
+        // Small tables never cost less than half the reference share.
+        assert!((per_byte(1e3) - INDEX_COST * 0.5).abs() < 1e-9);
+        assert_eq!(index_cost(0.0), 0.0);
+    }
+}

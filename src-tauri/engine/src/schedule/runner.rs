@@ -1,0 +1,414 @@
+//! Runs schedules: whichever are due (a missed run is caught up once, never in
+//! a burst), one run of a schedule at a time across every process, retries
+//! with a doubling wait, verification after the backup when asked, retention
+//! after it, and a notice for the user.
+
+use crate::backup::prepare_backup;
+use crate::backup::recorded::{dated_path, run_recorded_backup, RecordMeta};
+use crate::catalog::retention::{decide, Candidate, PruneDecision};
+use crate::catalog::{
+    BackupReason, Catalog, NotifyOn, RunStatus, Schedule, ScheduleRun, VerifyStatus,
+};
+use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
+use crate::schedule::{next_run, parse_timezone};
+use crate::server::connection::{ConnectionSpec, Secret};
+use crate::server::tools::ToolSearch;
+use crate::verify::{verify_backup, VerifyRequest};
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// Why a schedule runs: it is due, or the user asked ("run now", which
+/// leaves its next run where it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Due,
+    Now,
+}
+
+/// Enabled schedules due at `now` whose previous run is over.
+pub fn due_at(
+    catalog: &Catalog,
+    now: DateTime<Utc>,
+) -> crate::catalog::CatalogResult<Vec<Schedule>> {
+    let running = catalog.running_schedules()?;
+    Ok(catalog
+        .list_schedules()?
+        .into_iter()
+        .filter(|s| s.enabled && s.next_run_at.is_some_and(|t| t <= now))
+        .filter(|s| !running.contains(&s.id))
+        .collect())
+}
+
+/// The time, injectable so tests can make schedules fire.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// What the user is told when a run ends.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    pub schedule_id: String,
+    pub title: String,
+    pub body: String,
+    pub failed: bool,
+}
+
+/// Everything a run needs from its surroundings.
+pub struct Runner<'a> {
+    pub catalog: &'a Catalog,
+    pub search: &'a ToolSearch,
+    pub clock: &'a dyn Clock,
+    /// The saved password of a connection profile, if any.
+    pub password: &'a (dyn Fn(&Schedule) -> Option<Secret> + Send + Sync),
+    pub notify: &'a (dyn Fn(Notice) + Send + Sync),
+}
+
+impl Runner<'_> {
+    /// Enabled schedules whose next run is due.
+    pub fn due(&self) -> crate::catalog::CatalogResult<Vec<Schedule>> {
+        due_at(self.catalog, self.clock.now())
+    }
+
+    /// Runs every due schedule, one after the other.
+    pub async fn run_due(&self, cancel: &CancelHandle) -> Vec<ScheduleRun> {
+        let mut runs = Vec::new();
+        for schedule in self.due().unwrap_or_default() {
+            if cancel.is_cancelled() {
+                break;
+            }
+            if let Ok(Some(run)) = self.run(&schedule, RunKind::Due, cancel, &|_| {}).await {
+                runs.push(run);
+            }
+        }
+        runs
+    }
+
+    /// One run of `schedule` now. `Ok(None)` when another run of it is in
+    /// progress (here or in another process) or, for a due run, when it is
+    /// no longer due (another runner ran it, it was disabled).
+    pub async fn run(
+        &self,
+        schedule: &Schedule,
+        kind: RunKind,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> Result<Option<ScheduleRun>, crate::catalog::CatalogError> {
+        let now = self.clock.now();
+        let mut run = ScheduleRun {
+            id: uuid::Uuid::new_v4().to_string(),
+            schedule_id: schedule.id.clone(),
+            scheduled_for: schedule.next_run_at.unwrap_or(now),
+            started_at: now,
+            finished_at: None,
+            status: RunStatus::Running,
+            attempts: 0,
+            backup_id: None,
+            error: None,
+            pruned: 0,
+        };
+        let due_at = match kind {
+            RunKind::Due => schedule.next_run_at,
+            RunKind::Now => None,
+        };
+        if !self.catalog.claim_run(&run, due_at)? {
+            return Ok(None);
+        }
+        match self
+            .run_claimed(schedule, kind, &mut run, now, cancel, emit)
+            .await
+        {
+            Ok(()) => Ok(Some(run)),
+            Err(e) => {
+                // The history could not be written: still try to end the run,
+                // so its claim does not keep the schedule "running" until a
+                // restart.
+                let why = format!("the history could not be written: {e}");
+                run.error = Some(match run.error.take() {
+                    Some(first) => format!("{first}; and {why}"),
+                    None => why,
+                });
+                run.status = RunStatus::Failed;
+                run.finished_at = Some(self.clock.now());
+                let _ = self.catalog.update_run(&run);
+                Err(e)
+            }
+        }
+    }
+
+    /// The run once claimed; an error here is ended by [`Runner::run`].
+    async fn run_claimed(
+        &self,
+        schedule: &Schedule,
+        kind: RunKind,
+        run: &mut ScheduleRun,
+        now: DateTime<Utc>,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> Result<(), crate::catalog::CatalogError> {
+        if kind == RunKind::Due {
+            // The next run counts from now: however many were missed, one runs.
+            let next = next_run(&schedule.trigger, &schedule.timezone, now).ok();
+            self.catalog.set_next_run(&schedule.id, next)?;
+        }
+
+        let outcome = self.attempts(schedule, run, cancel, emit).await;
+        let mut failure = outcome.as_ref().err().cloned();
+        if let Ok(backup_id) = &outcome {
+            run.backup_id = Some(backup_id.clone());
+            if schedule.verify_after && !cancel.is_cancelled() {
+                if let Err(why) = self.verify(schedule, backup_id, cancel).await {
+                    failure = Some(why);
+                }
+            }
+            // A new backup that does not verify is no reason to delete old ones.
+            if failure.is_none() {
+                match self.prune(schedule) {
+                    Ok(removed) => run.pruned = removed.len() as u32,
+                    Err(why) => failure = Some(format!("retention failed: {why}")),
+                }
+            }
+        }
+        run.status = if failure.is_none() {
+            RunStatus::Succeeded
+        } else {
+            RunStatus::Failed
+        };
+        run.error = failure;
+        run.finished_at = Some(self.clock.now());
+        self.catalog.update_run(run)?;
+        self.tell(schedule, run);
+        Ok(())
+    }
+
+    /// The backup, retried with a doubling wait. Returns the backup's id.
+    async fn attempts(
+        &self,
+        schedule: &Schedule,
+        run: &mut ScheduleRun,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> Result<String, String> {
+        let mut last_error = String::new();
+        for attempt in 0..=schedule.max_retries {
+            if attempt > 0 {
+                let wait = Duration::from_secs(
+                    schedule
+                        .retry_delay_secs
+                        .saturating_mul(1 << (attempt - 1).min(16)),
+                );
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = cancel.cancelled() => return Err("cancelled".into()),
+                }
+            }
+            run.attempts = attempt + 1;
+            let _ = self.catalog.update_run(run);
+            match self.backup_once(schedule, run, cancel, emit).await {
+                Ok(id) => return Ok(id),
+                Err(e) if cancel.is_cancelled() => return Err(e),
+                Err(e) => last_error = e,
+            }
+        }
+        Err(last_error)
+    }
+
+    async fn backup_once(
+        &self,
+        schedule: &Schedule,
+        run: &ScheduleRun,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> Result<String, String> {
+        std::fs::create_dir_all(&schedule.destination).map_err(|e| {
+            format!(
+                "cannot create the destination {}: {e}",
+                schedule.destination.display()
+            )
+        })?;
+        let mut options = schedule.options.clone();
+        options.output_path = dated_path(
+            &schedule.destination,
+            &schedule.source.database,
+            options.file_extension(),
+            "",
+        );
+        let conn = self.connection(schedule);
+        let id = format!("{}-{}", run.id, run.attempts);
+        let prepared = prepare_backup(&id, &conn, &options, self.search)
+            .await
+            .map_err(|e| e.to_string())?;
+        let meta = RecordMeta {
+            name: Some(format!(
+                "{} {}",
+                schedule.name,
+                chrono::Local::now().format("%Y-%m-%d %H:%M")
+            )),
+            description: Some(format!(
+                "Scheduled run {} of {}",
+                run.attempts, schedule.name
+            )),
+            source: schedule.source.clone(),
+            reason: BackupReason::Scheduled,
+            schedule_id: Some(schedule.id.clone()),
+        };
+        let outcome = run_recorded_backup(self.catalog, prepared, meta, cancel, emit).await;
+        match outcome.status {
+            JobStatus::Completed | JobStatus::CompletedWithWarnings => outcome
+                .backup_id
+                .ok_or_else(|| "the backup was made but not recorded in the history".into()),
+            _ => Err(failure_text(&outcome)),
+        }
+    }
+
+    fn connection(&self, schedule: &Schedule) -> ConnectionSpec {
+        let s = &schedule.source;
+        ConnectionSpec {
+            host: s.host.clone(),
+            port: s.port,
+            database: Some(s.database.clone()),
+            user: s.user.clone(),
+            password: (self.password)(schedule),
+            sslmode: schedule.sslmode.clone(),
+            ..Default::default()
+        }
+    }
+
+    async fn verify(
+        &self,
+        schedule: &Schedule,
+        backup_id: &str,
+        cancel: &CancelHandle,
+    ) -> Result<(), String> {
+        let backup = self
+            .catalog
+            .require_backup(backup_id)
+            .map_err(|e| e.to_string())?;
+        let req = VerifyRequest {
+            id: backup_id.chars().take(12).collect(),
+            backup,
+            restore_on: Some(self.connection(schedule)),
+            search: self.search,
+        };
+        let v = verify_backup(self.catalog, req, cancel, &|_: JobEvent| {})
+            .await
+            .map_err(|e| e.to_string())?;
+        match v.status {
+            VerifyStatus::Passed => Ok(()),
+            VerifyStatus::Failed => Err(format!("the backup failed verification: {}", v.summary)),
+        }
+    }
+
+    /// Applies the schedule's retention; returns the backups deleted.
+    pub fn prune(&self, schedule: &Schedule) -> Result<Vec<PruneDecision>, String> {
+        let decisions = self.plan_prune(schedule)?;
+        let mut removed = Vec::new();
+        for d in decisions.into_iter().filter(|d| !d.keep) {
+            if self
+                .catalog
+                .get_backup(&d.id)
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                continue;
+            }
+            // The history's own delete: a file another record still points
+            // at (a backup that replaced it in place) stays.
+            crate::backup::recorded::delete_backup(self.catalog, &d.id, false)
+                .map_err(|e| e.to_string())?;
+            removed.push(d);
+        }
+        Ok(removed)
+    }
+
+    /// What retention would do now, without doing it.
+    pub fn plan_prune(&self, schedule: &Schedule) -> Result<Vec<PruneDecision>, String> {
+        plan_prune(self.catalog, schedule, self.clock.now())
+    }
+
+    fn tell(&self, schedule: &Schedule, run: &ScheduleRun) {
+        let failed = run.status != RunStatus::Succeeded;
+        let wanted = match schedule.notify {
+            NotifyOn::Never => false,
+            NotifyOn::Failure => failed,
+            NotifyOn::Always => true,
+        };
+        if !wanted {
+            return;
+        }
+        let (title, body) = if failed {
+            (
+                format!("Scheduled backup “{}” failed", schedule.name),
+                run.error.clone().unwrap_or_default(),
+            )
+        } else {
+            (
+                format!("Scheduled backup “{}” done", schedule.name),
+                format!(
+                    "{}{}",
+                    if schedule.verify_after {
+                        "Backed up and verified restorable."
+                    } else {
+                        "Backed up."
+                    },
+                    if run.pruned > 0 {
+                        format!(" {} old backup(s) removed by retention.", run.pruned)
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+        };
+        (self.notify)(Notice {
+            schedule_id: schedule.id.clone(),
+            title,
+            body,
+            failed,
+        });
+    }
+}
+
+/// Retention decisions for a schedule's successful backups at `now`.
+pub fn plan_prune(
+    catalog: &Catalog,
+    schedule: &Schedule,
+    now: DateTime<Utc>,
+) -> Result<Vec<PruneDecision>, String> {
+    let tz = parse_timezone(&schedule.timezone)?;
+    let backups = catalog
+        .successful_backups(Some(&schedule.id), None)
+        .map_err(|e| e.to_string())?;
+    let candidates: Vec<Candidate> = backups
+        .iter()
+        .map(|b| Candidate {
+            id: b.id.clone(),
+            started_at: b.started_at,
+            verified: b
+                .verification
+                .as_ref()
+                .is_some_and(|v| v.status == VerifyStatus::Passed),
+            broken: !b.file_exists
+                || b.verification
+                    .as_ref()
+                    .is_some_and(|v| v.status == VerifyStatus::Failed),
+        })
+        .collect();
+    Ok(decide(&schedule.retention, &candidates, now, &tz))
+}
+
+fn failure_text(outcome: &JobOutcome) -> String {
+    match (&outcome.status, &outcome.error) {
+        (JobStatus::Cancelled, _) => "cancelled".into(),
+        (_, Some(e)) => format!("{} {}", e.summary, e.hint).trim().to_string(),
+        _ => "the backup did not complete".into(),
+    }
+}

@@ -1,0 +1,308 @@
+//! The argv of each tool, built as a vector (no shell), and its display: the
+//! exact command, copyable, with the password nowhere in it.
+
+use crate::options::{BackupFormat, BackupOptions, CompressionMethod, InsertMode, RestoreOptions};
+use crate::server::connection::{ConnectionSpec, ToolEnv};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+/// A program with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandLine {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+}
+
+impl CommandLine {
+    /// Shell-quoted, with the environment the tool gets (the password file
+    /// shown as a placeholder).
+    pub fn display(&self, env: &ToolEnv) -> String {
+        let mut parts: Vec<String> = env
+            .vars
+            .iter()
+            // How the job's sessions are named and how long they wait for a
+            // server: not needed to run the command by hand.
+            .filter(|(k, _)| k != "PGAPPNAME" && k != "PGCONNECT_TIMEOUT")
+            .map(|(k, v)| {
+                if k == "PGPASSFILE" {
+                    format!("{k}=<temporary password file>")
+                } else {
+                    format!("{k}={}", shell_quote(v))
+                }
+            })
+            .collect();
+        parts.push(shell_quote(&self.program.display().to_string()));
+        parts.extend(self.args.iter().map(|a| shell_quote(&a.to_string_lossy())));
+        env.scrub(&parts.join(" "))
+    }
+}
+
+/// Quotes for a POSIX shell only when needed.
+pub fn shell_quote(s: &str) -> String {
+    let safe = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if safe {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn push(args: &mut Vec<OsString>, flag: &str, value: impl Into<OsString>) {
+    args.push(flag.into());
+    args.push(value.into());
+}
+
+/// pg_dump's arguments writing to `output` — or, with zstd, to stdout
+/// uncompressed for Tusk to compress into `output`.
+pub fn pg_dump_args(conn: &ConnectionSpec, o: &BackupOptions, output: &Path) -> Vec<OsString> {
+    let zstd = o.compression_method == CompressionMethod::Zstd;
+    let mut a = conn.tool_args(true);
+    push(&mut a, "-F", o.format.pg_dump_flag());
+    if !zstd {
+        push(&mut a, "-f", output.as_os_str());
+    }
+    if o.verbose {
+        a.push("-v".into());
+    }
+    if o.format != BackupFormat::Tar {
+        // Explicit even at 0: without -Z the custom format compresses.
+        let level = if zstd { 0 } else { o.compression };
+        push(&mut a, "-Z", level.to_string());
+    }
+    if o.format == BackupFormat::Directory && o.jobs > 1 {
+        push(&mut a, "-j", o.jobs.to_string());
+    }
+    if !o.include_schema {
+        a.push("--data-only".into());
+    }
+    if !o.include_data {
+        a.push("--schema-only".into());
+    }
+    if !o.include_privileges {
+        a.push("--no-privileges".into());
+    }
+    if !o.include_ownership {
+        a.push("--no-owner".into());
+    }
+    for s in o.schemas.iter().flatten() {
+        push(&mut a, "-n", s);
+    }
+    for t in o.tables.iter().flatten() {
+        push(&mut a, "-t", t);
+    }
+    for t in &o.exclude_tables {
+        push(&mut a, "-T", t);
+    }
+    for t in &o.exclude_table_data {
+        a.push(format!("--exclude-table-data={t}").into());
+    }
+    if o.lock_wait_timeout > 0 {
+        a.push(format!("--lock-wait-timeout={}s", o.lock_wait_timeout).into());
+    }
+    if o.no_sync {
+        a.push("--no-sync".into());
+    }
+    if let Some(enc) = &o.encoding {
+        push(&mut a, "-E", enc);
+    }
+    for s in &o.sections {
+        a.push(format!("--section={}", s.as_arg()).into());
+    }
+    match o.blobs {
+        Some(true) => a.push("--blobs".into()),
+        Some(false) => a.push("--no-blobs".into()),
+        None => {}
+    }
+    match o.insert_mode {
+        InsertMode::Copy => {}
+        InsertMode::Inserts => a.push("--inserts".into()),
+        InsertMode::ColumnInserts => a.push("--column-inserts".into()),
+    }
+    if let Some(n) = o.rows_per_insert {
+        a.push(format!("--rows-per-insert={n}").into());
+    }
+    let flags = [
+        (o.on_conflict_do_nothing, "--on-conflict-do-nothing"),
+        (o.create, "--create"),
+        (o.clean, "--clean"),
+        (o.if_exists, "--if-exists"),
+        (o.no_comments, "--no-comments"),
+        (o.no_publications, "--no-publications"),
+        (o.no_subscriptions, "--no-subscriptions"),
+        (o.no_security_labels, "--no-security-labels"),
+        (o.no_tablespaces, "--no-tablespaces"),
+        (o.no_unlogged_table_data, "--no-unlogged-table-data"),
+        (o.load_via_partition_root, "--load-via-partition-root"),
+    ];
+    a.extend(
+        flags
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, f)| OsString::from(*f)),
+    );
+    if let Some(role) = &o.role {
+        a.push(format!("--role={role}").into());
+    }
+    a.extend(o.extra_args.iter().map(OsString::from));
+    a
+}
+
+/// pg_restore's arguments reading `input` into the connection's database.
+pub fn pg_restore_args(
+    conn: &ConnectionSpec,
+    o: &RestoreOptions,
+    input: &Path,
+    list_file: Option<&Path>,
+) -> Vec<OsString> {
+    let mut a = conn.tool_args(true);
+    if o.verbose {
+        a.push("-v".into());
+    }
+    if o.schema_only {
+        a.push("--schema-only".into());
+    }
+    if o.data_only {
+        a.push("--data-only".into());
+    }
+    let flags = [
+        (o.clean, "--clean"),
+        (o.clean && o.if_exists, "--if-exists"),
+        (o.no_owner, "--no-owner"),
+        (o.no_privileges, "--no-privileges"),
+        (o.exit_on_error, "--exit-on-error"),
+        (o.single_transaction, "--single-transaction"),
+        (o.disable_triggers, "--disable-triggers"),
+    ];
+    a.extend(
+        flags
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, f)| OsString::from(*f)),
+    );
+    if o.jobs > 1 {
+        push(&mut a, "-j", o.jobs.to_string());
+    }
+    if let Some(list) = list_file {
+        push(&mut a, "-L", list.as_os_str());
+    }
+    if let Some(role) = &o.role {
+        a.push(format!("--role={role}").into());
+    }
+    a.extend(o.extra_args.iter().map(OsString::from));
+    a.push(input.as_os_str().into());
+    a
+}
+
+/// psql's arguments running a plain script (`None` = from stdin).
+pub fn psql_restore_args(
+    conn: &ConnectionSpec,
+    o: &RestoreOptions,
+    script: Option<&Path>,
+) -> Vec<OsString> {
+    let mut a = conn.tool_args(true);
+    a.extend(["-X", "-q"].map(OsString::from));
+    if o.exit_on_error || o.single_transaction {
+        push(&mut a, "-v", "ON_ERROR_STOP=1");
+    }
+    if o.single_transaction {
+        a.push("--single-transaction".into());
+    }
+    if let Some(role) = &o.role {
+        push(
+            &mut a,
+            "-c",
+            format!("SET ROLE \"{}\"", role.replace('"', "\"\"")),
+        );
+    }
+    match script {
+        Some(path) => push(&mut a, "-f", path.as_os_str()),
+        None => push(&mut a, "-f", "-"),
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::connection::Secret;
+
+    #[test]
+    fn default_backup_argv() {
+        let conn = ConnectionSpec {
+            host: Some("db.example.com".into()),
+            port: Some(5433),
+            database: Some("shop".into()),
+            user: Some("alice".into()),
+            password: Some(Secret::new("hunter2")),
+            sslmode: Some("require".into()),
+            connect_timeout: Some(10),
+        };
+        let o = BackupOptions {
+            schemas: Some(vec!["My \"odd\" schema".into()]),
+            ..Default::default()
+        };
+        let args = pg_dump_args(&conn, &o, Path::new("/b/shop.backup"));
+        let text: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "-w",
+                "-h",
+                "db.example.com",
+                "-p",
+                "5433",
+                "-U",
+                "alice",
+                "-d",
+                "shop",
+                "-F",
+                "c",
+                "-f",
+                "/b/shop.backup",
+                "-v",
+                "-Z",
+                "6",
+                "-n",
+                "My \"odd\" schema",
+                "--lock-wait-timeout=30s"
+            ]
+        );
+        let env = conn.tool_env("t").unwrap();
+        let shown = CommandLine {
+            program: "pg_dump".into(),
+            args,
+        }
+        .display(&env);
+        assert!(
+            shown.starts_with("PGSSLMODE=require PGPASSFILE=<temporary password file> pg_dump -w"),
+            "{shown}"
+        );
+        assert!(shown.contains("-n 'My \"odd\" schema'"), "{shown}");
+        assert!(!shown.contains("hunter2"));
+    }
+
+    #[test]
+    fn parallel_only_for_directory() {
+        let conn = ConnectionSpec::default();
+        let custom = pg_dump_args(&conn, &BackupOptions::default(), Path::new("x"));
+        assert!(!custom.contains(&OsString::from("-j")));
+        let dir = BackupOptions {
+            format: BackupFormat::Directory,
+            ..Default::default()
+        };
+        let args = pg_dump_args(&conn, &dir, Path::new("x"));
+        assert!(args.windows(2).any(|w| w[0] == "-j" && w[1] == "4"));
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("plain"), "plain");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}
