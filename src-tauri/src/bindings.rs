@@ -4,6 +4,7 @@
 
 #[cfg(test)]
 mod tests {
+    use crate::commands::about::AppInfo;
     use crate::commands::jobs::{BackupNotes, RestoreConfirmation, RestorePlan};
     use crate::commands::schedules::{PrunePreview, TriggerPreview};
     use crate::jobs::JobStarted;
@@ -106,6 +107,7 @@ mod tests {
             Notice,
             AppSettings,
             Deleted,
+            AppInfo,
         );
         out.push_str(&values());
         out

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod jobs;
+pub mod logging;
 pub mod profiles;
 pub mod scheduler;
 pub mod settings;
@@ -33,6 +34,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::restores::list_incomplete_restores,
         commands::restores::dismiss_restore,
         commands::restores::drop_incomplete_restore,
+        commands::about::app_info,
+        commands::about::open_log_folder,
         commands::archive::get_backup_info,
         commands::connections::list_connections,
         commands::connections::save_connection,
@@ -109,6 +112,7 @@ pub fn run() {
     with_commands(builder)
         .setup(|app| {
             // The same folders as the CLI: one history, one set of schedules.
+            logging::init(&tusk_engine::paths::data_dir());
             tusk_engine::server::connection::sweep_stale_passfiles();
             tusk_engine::platform::keep_going_past_file_size_limits();
             let config = tusk_engine::paths::config_dir();

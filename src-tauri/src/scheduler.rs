@@ -23,14 +23,24 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
             let state = app.state::<AppState>();
             // A run claimed by a process that died (a killed `tusk`) would
             // block its schedule until the next start otherwise.
-            let _ = state.catalog.recover_interrupted();
-            for schedule in due_at(&state.catalog, chrono::Utc::now()).unwrap_or_default() {
+            if let Err(e) = state.catalog.recover_interrupted() {
+                tracing::error!(error = %e, "interrupted jobs could not be recovered");
+            }
+            let due = due_at(&state.catalog, chrono::Utc::now()).unwrap_or_else(|e| {
+                // An unreadable catalog stops the schedules: say so.
+                tracing::error!(error = %e, "the schedules could not be read: none runs until the catalog can be read");
+                Vec::new()
+            });
+            for schedule in due {
                 // Job ids are UUIDs, like those the window makes.
                 let job_id = uuid::Uuid::new_v4().to_string();
-                if let Ok((_, run)) =
-                    run_schedule(app.clone(), &state, &schedule, job_id, RunKind::Due)
-                {
-                    let _ = run.await;
+                match run_schedule(app.clone(), &state, &schedule, job_id, RunKind::Due) {
+                    Ok((_, run)) => {
+                        let _ = run.await;
+                    }
+                    Err(e) => {
+                        tracing::error!(schedule = %schedule.id, error = %e, "a due schedule could not start");
+                    }
                 }
             }
             let sleep = next_wake(&state);

@@ -14,7 +14,13 @@ pub struct AppSettings {
 const KEY: &str = "app";
 
 pub fn load(catalog: &Catalog) -> AppSettings {
-    catalog.setting(KEY).ok().flatten().unwrap_or_default()
+    catalog
+        .setting(KEY)
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the app's settings could not be read: the defaults apply");
+            None
+        })
+        .unwrap_or_default()
 }
 
 pub fn save(catalog: &Catalog, settings: &AppSettings) -> CatalogResult<()> {

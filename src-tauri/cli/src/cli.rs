@@ -39,6 +39,10 @@ pub struct Cli {
     /// The history's database (default: ~/.local/share/tusk/catalog.db).
     #[arg(long, global = true, env = "TUSK_CATALOG")]
     pub catalog: Option<PathBuf>,
+    /// More of the log on stderr: -v info, -vv debug, -vvv trace (default:
+    /// warnings; `RUST_LOG` chooses in detail).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[arg(long, global = true, action = clap::ArgAction::Help, help = "Print help")]
     help: Option<bool>,
 }

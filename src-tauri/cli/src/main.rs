@@ -20,6 +20,7 @@ macro_rules! err {
 mod cli;
 mod commands;
 mod config;
+mod logging;
 mod pipe;
 mod render;
 mod signals;
@@ -45,6 +46,8 @@ async fn main() -> ExitCode {
     tusk_engine::server::connection::sweep_stale_passfiles();
     tusk_engine::platform::keep_going_past_file_size_limits();
     let cli = Cli::parse();
+    logging::init(cli.verbose);
+    tracing::debug!(version = env!("CARGO_PKG_VERSION"), "tusk started");
     let json = cli.json();
     // A running job ends by itself when cancelled (and says so); anything
     // else in progress (a pre-flight, a question to the server) is dropped,

@@ -138,13 +138,15 @@ fn verify_after<R: Runtime>(app: &AppHandle<R>, outcome: &JobOutcome, connection
         return;
     }
     if let Some(id) = &outcome.backup_id {
-        let _ = start_verify(
+        if let Err(e) = start_verify(
             app.clone(),
             &state,
             uuid::Uuid::new_v4().to_string(),
             id.clone(),
             Some(connection_id.to_string()),
-        );
+        ) {
+            tracing::warn!(backup = %id, error = %e, "the verification after the backup could not start");
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Tauri commands: thin — parse, call the engine, map errors.
 
+pub mod about;
 pub mod archive;
 pub mod connections;
 pub mod history;

@@ -29,6 +29,8 @@ static DB_COUNTER: AtomicUsize = AtomicUsize::new(0);
 impl PgServer {
     /// The server of this test process, started on first use, stopped and
     /// removed when the process exits.
+    // The test harness may call libc: the rule keeps unsafe out of the product.
+    #[allow(unsafe_code)]
     pub fn shared() -> &'static PgServer {
         SHARED.get_or_init(|| {
             let server = PgServer::start().expect("start throwaway PostgreSQL");
@@ -39,6 +41,7 @@ impl PgServer {
     }
 
     /// Stops the server (fast shutdown) and removes its folder.
+    #[allow(unsafe_code)]
     fn stop_and_remove(&self) {
         let pid_file = self.socket_dir.join("data/postmaster.pid");
         let pid = std::fs::read_to_string(pid_file)

@@ -616,6 +616,21 @@ export type Deleted = { fileRemoved: boolean,
  */
 keptBecause: string | null, };
 
+export type AppInfo = { version: string, 
+/**
+ * The folder of the app's log files (one a day, the last seven kept).
+ */
+logFolder: string, 
+/**
+ * The data folder: the history, schedules and logs.
+ */
+dataFolder: string, 
+/**
+ * The std-only platform layer (no parent-death signal, no `/proc`):
+ * what a build for macOS or Windows runs.
+ */
+portablePlatform: boolean, };
+
 /** The engine's default backup options (`BackupOptions::default()`). */
 export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {
   "blobs": null,

@@ -30,7 +30,9 @@ pub async fn daemon(a: DaemonArgs, c: &Catalog, search: &ToolSearch) -> Result<u
         for run in r.run_due(&cancel).await {
             render::print_run(&run);
         }
-        let _ = c.backup_self();
+        if let Err(e) = c.backup_self() {
+            tracing::warn!(error = %e, "the catalog's own copy could not be refreshed");
+        }
         if a.once || cancel.is_cancelled() {
             return Ok(exit::OK);
         }

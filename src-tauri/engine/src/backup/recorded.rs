@@ -153,7 +153,9 @@ async fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventS
         }
     }
     // Keep the catalog's own copy as fresh as its newest backup.
-    let _ = catalog.backup_self();
+    if let Err(e) = catalog.backup_self() {
+        tracing::warn!(error = %e, "the catalog's own copy could not be refreshed");
+    }
 }
 
 /// What deleting a backup did.

@@ -236,7 +236,11 @@ impl Catalog {
         // Its journal goes with it: what it holds belongs to the damaged file.
         for suffix in ["-wal", "-shm"] {
             let from = format!("{}{suffix}", path.display());
-            let _ = std::fs::rename(&from, format!("{}{suffix}", damaged.display()));
+            if let Err(e) = std::fs::rename(&from, format!("{}{suffix}", damaged.display())) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!(file = %from, error = %e, "a damaged catalog's journal could not be moved aside");
+                }
+            }
         }
         let copy = copy_path(path);
         let mut restored = 0;
@@ -450,7 +454,9 @@ pub(crate) fn remember_folder(catalog: &Path, folder: &Path) {
         crate::platform::private_open(std::fs::OpenOptions::new().create(true).append(true))
             .open(folders_path(catalog))
     {
-        let _ = writeln!(file, "{}", folder.display());
+        if let Err(e) = writeln!(file, "{}", folder.display()) {
+            tracing::warn!(folder = %folder.display(), error = %e, "a backup folder could not be remembered");
+        }
     }
 }
 

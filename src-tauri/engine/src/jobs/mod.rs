@@ -278,9 +278,19 @@ pub async fn run_tool<P: Probe>(
     emit: EventSink<'_>,
 ) -> RunResult {
     let mut log = BoundedLog::default();
+    let tool = run
+        .program
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut child = match spawn(&run) {
-        Ok(child) => child,
+        Ok(child) => {
+            // The arguments hold no secret (the password goes by a file).
+            tracing::info!(%tool, pid = child.id(), args = ?run.args, "tool started");
+            child
+        }
         Err(e) => {
+            tracing::error!(%tool, error = %e, "tool could not be started");
             return RunResult {
                 exit_code: None,
                 cancelled: false,
@@ -288,7 +298,7 @@ pub async fn run_tool<P: Probe>(
                 progress: tracker.snapshot(),
                 spawn_error: Some(format!("{}: {e}", run.program.display())),
                 output_error: None,
-            }
+            };
         }
     };
     let pgid = child.id().unwrap_or(0);
@@ -368,8 +378,10 @@ pub async fn run_tool<P: Probe>(
         },
         None => None,
     };
+    let exit_code = status.and_then(|s| s.code());
+    tracing::info!(%tool, ?exit_code, cancelled, errors = log.errors.len(), "tool ended");
     RunResult {
-        exit_code: status.and_then(|s| s.code()),
+        exit_code,
         cancelled,
         log,
         progress: tracker.snapshot(),

@@ -16,6 +16,7 @@ pub fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
 /// The child is killed by the kernel if Tusk dies first, however it dies
 /// (a tool's workers follow: they are in its group and lose their leader's
 /// pipe). Every tool Tusk starts is spawned with this.
+#[allow(unsafe_code)]
 pub fn die_with_parent(cmd: &mut tokio::process::Command) {
     // SAFETY: prctl is async-signal-safe; it runs in the child before exec.
     unsafe {
@@ -27,6 +28,7 @@ pub fn die_with_parent(cmd: &mut tokio::process::Command) {
 
 /// A PostgreSQL server Tusk starts (the demo database) shuts down at once
 /// (SIGQUIT) when the thread that spawned it ends.
+#[allow(unsafe_code)]
 pub fn quit_with_parent(cmd: &mut std::process::Command) {
     use std::os::unix::process::CommandExt;
     // SAFETY: prctl is async-signal-safe; it runs in the child before exec.
@@ -63,6 +65,7 @@ pub fn kill_leftovers(pgid: u32) {
 /// A write past the file size limit (`ulimit -f`) fails with "File too
 /// large" instead of killing the writer with SIGXFSZ, for Tusk and (the
 /// disposition is inherited) for the tools it starts. Called once at start.
+#[allow(unsafe_code)]
 pub fn keep_going_past_file_size_limits() {
     // SAFETY: installs SIG_IGN, no handler code runs.
     unsafe {

@@ -139,7 +139,9 @@ impl Runner<'_> {
                 });
                 run.status = RunStatus::Failed;
                 run.finished_at = Some(self.clock.now());
-                let _ = self.catalog.update_run(&run);
+                if let Err(again) = self.catalog.update_run(&run) {
+                    tracing::error!(schedule = %run.schedule_id, run = %run.id, error = %again, "a schedule's run could not be ended in the history");
+                }
                 Err(e)
             }
         }
@@ -212,7 +214,9 @@ impl Runner<'_> {
                 }
             }
             run.attempts = attempt + 1;
-            let _ = self.catalog.update_run(run);
+            if let Err(e) = self.catalog.update_run(run) {
+                tracing::warn!(run = %run.id, error = %e, "a schedule run's attempt could not be recorded");
+            }
             match self.backup_once(schedule, run, cancel, emit).await {
                 Ok(id) => return Ok(id),
                 Err(e) if cancel.is_cancelled() => return Err(e),

@@ -28,7 +28,9 @@ impl Keychain for OsKeychain {
 
     fn delete(&self, id: &str) {
         if let Ok(entry) = keyring::Entry::new(KEYCHAIN_SERVICE, id) {
-            let _ = entry.delete_credential();
+            if let Err(e) = entry.delete_credential() {
+                tracing::warn!(error = %e, "a password could not be removed from the keychain");
+            }
         }
     }
 }

@@ -105,7 +105,9 @@ pub async fn verify_backup(
                 let recorded = catalog.table_rows(&backup.id).unwrap_or_default();
                 let total: u64 = rows.iter().map(|t| t.rows).sum();
                 if recorded.is_empty() {
-                    let _ = catalog.set_table_rows(&backup.id, &rows);
+                    if let Err(e) = catalog.set_table_rows(&backup.id, &rows) {
+                        tracing::warn!(backup = %backup.id, error = %e, "the row counts could not be recorded");
+                    }
                     checks.push(VerifyCheck {
                         name: "rows".into(),
                         ok: true,
@@ -201,7 +203,9 @@ pub async fn verify_backup(
         .map_err(|e| EngineError::Io(e.to_string()))?;
     // The manifest carries it too, so a rebuilt or imported history keeps it.
     if updated.file_exists {
-        let _ = sidecar::write_manifest(&updated);
+        if let Err(e) = sidecar::write_manifest(&updated) {
+            tracing::warn!(backup = %updated.id, error = %e, "the manifest could not be updated with the verification");
+        }
     }
     progress.report(100.0, "done");
     Ok(verification)
