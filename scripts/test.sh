@@ -9,6 +9,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export CI="${CI:-true}"
 started=$SECONDS
 step() { echo "== [$((SECONDS - started)) s] $*"; }
+# Every process of the run (the CLI under test, the app the MCP tests drive)
+# appends its log here; the last step searches it for the test password.
+export TUSK_LOG_FILE="${TMPDIR:-/tmp}/tusk-test-run-$$.log"
+: >"$TUSK_LOG_FILE"
+trap 'rm -f "$TUSK_LOG_FILE"' EXIT
 
 cd "$root"
 step "npm ci"
@@ -40,10 +45,16 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked "${features[@]}" -- -D warnings
+step "cargo clippy, the engine with its portable platform layer"
+cargo clippy -p tusk-engine --all-targets --locked --features portable -- -D warnings
+step "module graph: the engine's rooms, the CLI and the app have no cycles"
+python3 "$root/scripts/module-graph.py"
 step "cargo build (app, CLI, harness, tests)"
 cargo build --workspace --all-targets --locked "${features[@]}"
 step "cargo test (engine, archive, CLI, app commands, bindings freshness)"
 cargo test --workspace --locked "${features[@]}"
+step "cargo test, the engine through the portable platform layer (what macOS and Windows get)"
+cargo test -p tusk-engine --locked --features portable
 
 cd "$root"
 step "playwright (dialogs, mocked IPC, Debian Chromium)"
@@ -56,4 +67,13 @@ step "the release .deb: built by tauri build, installed, started, no bridge"
 (unset TAURI_CONFIG; npx tauri build --bundles deb)
 deb=$(ls -t src-tauri/target/release/bundle/deb/*.deb | head -n 1)
 bash tests/release/smoke.sh "$deb" test-results/release/window.png
+step "the test run's log: written, and no password in it"
+# The test server's password role (src-tauri/testkit/src/lib.rs, PASSWORD).
+password='s3cret-Pa55:word\with#odd'
+grep -q "tool started" "$TUSK_LOG_FILE" || { echo "the test run wrote no log to $TUSK_LOG_FILE" >&2; exit 1; }
+if grep -F -n -- "$password" "$TUSK_LOG_FILE"; then
+  echo "the test password is in the log of the test run (above)" >&2
+  exit 1
+fi
+echo "$(wc -l <"$TUSK_LOG_FILE") log lines, no password"
 step "all tests passed"

@@ -5,6 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::OnceLock;
+#[cfg(unix)]
 use tokio::signal::unix::{signal, SignalKind};
 use tusk_engine::CancelHandle;
 
@@ -12,6 +13,7 @@ static CANCEL: OnceLock<CancelHandle> = OnceLock::new();
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
 
 /// Starts listening; called once, first thing in `main`.
+#[cfg(unix)]
 pub fn install() {
     let cancel = CANCEL.get_or_init(CancelHandle::new).clone();
     for kind in [
@@ -35,6 +37,18 @@ pub fn install() {
             }
         });
     }
+}
+
+/// Elsewhere (Windows): Ctrl+C, with SIGINT's exit code (130).
+#[cfg(not(unix))]
+pub fn install() {
+    let cancel = CANCEL.get_or_init(CancelHandle::new).clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = RECEIVED.compare_exchange(0, 2, Ordering::SeqCst, Ordering::SeqCst);
+            cancel.cancel();
+        }
+    });
 }
 
 static JOB_STARTED: AtomicBool = AtomicBool::new(false);

@@ -513,3 +513,61 @@ fn a_disabled_schedule_shows_no_next_run() {
     ]));
     assert!(enabled["nextRunAt"].is_string(), "{enabled}");
 }
+
+/// `-vv` and `TUSK_LOG_FILE` log what a backup ran (each tool started and
+/// ended), and the password given on stdin is in neither the log nor stderr.
+#[test]
+fn the_log_tells_what_ran_and_never_the_password() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("logged");
+    pg.psql(
+        &db,
+        "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 100) g",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("run.log");
+    let output = dir.path().join("logged.backup");
+    let mut args = conn_args(&db);
+    let user = args.iter().position(|a| a == "-U").unwrap() + 1;
+    args[user] = tusk_testkit::PASSWORD_ROLE.into();
+    let mut child = tusk_command(&with(
+        &[
+            "-vv",
+            "backup",
+            "--password-stdin",
+            "--json",
+            "-o",
+            output.to_str().unwrap(),
+        ],
+        &args,
+    ))
+    .env("TUSK_LOG_FILE", &log)
+    .env_remove("RUST_LOG")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{}", tusk_testkit::PASSWORD).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("tool started") && text.contains("pg_dump"),
+        "{text}"
+    );
+    assert!(text.contains("tool ended"), "{text}");
+    assert!(
+        stderr.contains("tool started"),
+        "-vv shows the log: {stderr}"
+    );
+    assert!(
+        !text.contains(tusk_testkit::PASSWORD),
+        "the log holds the password"
+    );
+    assert!(
+        !stderr.contains(tusk_testkit::PASSWORD),
+        "stderr holds the password"
+    );
+}

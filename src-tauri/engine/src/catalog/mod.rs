@@ -13,6 +13,7 @@ pub mod sidecar;
 
 mod model;
 mod restores;
+mod schedules;
 mod store;
 
 pub use model::*;
