@@ -343,7 +343,10 @@ pub async fn run_tool<P: Probe>(
                 }
                 _ => stderr_open = false,
             },
-            status = child.wait(), if !stderr_open => break status.ok(),
+            // Cancelled, the tool's end is enough: workers it forked may
+            // still hold stderr open for a moment (the portable platform
+            // layer stops the tool only).
+            status = child.wait(), if !stderr_open || cancelled => break status.ok(),
             _ = cancel.cancelled(), if !cancelled => {
                 cancelled = true;
                 platform::terminate(&mut child, pgid, KILL_GRACE).await;
