@@ -15,6 +15,7 @@ import {
 	formatRelative,
 	formatUntil,
 	joinArgs,
+	pathParts,
 	plural,
 	sentence,
 	splitArgs,
@@ -173,6 +174,10 @@ describe('backup file names', () => {
 		expect(baseName('/home/u/shop_dir/')).toBe('shop_dir');
 		expect(dirName('/home/u/shop.backup')).toBe('/home/u/');
 		expect(dirName('shop.backup')).toBe('');
+		expect(pathParts('/home/ada/logs')).toEqual(['/', 'home/', 'ada/', 'logs']);
+		expect(pathParts('C:\\Users\\ada\\')).toEqual(['C:\\', 'Users\\', 'ada\\']);
+		expect(pathParts('logs')).toEqual(['logs']);
+		expect(pathParts('/a/b').join('')).toBe('/a/b');
 	});
 });
 

@@ -170,6 +170,11 @@ export function dirName(path: string): string {
 	return sep >= 0 ? path.slice(0, sep + 1) : '';
 }
 
+/** A path cut after each separator: shown with a break point between folders, it wraps there. */
+export function pathParts(path: string): string[] {
+	return path.match(/[^/\\]*[/\\]|[^/\\]+$/g) ?? [path];
+}
+
 export const PHASE_LABEL: Record<Phase, string> = {
 	preparing: 'Preparing',
 	safetyBackup: 'Safety backup of the target',

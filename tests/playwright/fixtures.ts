@@ -2,6 +2,7 @@
 // mock (src/lib/ipc/mock.ts); these are the answers it gives.
 import { expect, type Page } from '@playwright/test';
 import type {
+	AppInfo,
 	BackupInfo,
 	BackupOptions,
 	BackupPage,
@@ -683,6 +684,14 @@ export const incompleteRestore: RestoreRecord = {
 	error: 'the server closed the connection while public.orders was being restored'
 };
 
+/** The app's version and folders on a Linux machine. */
+export const appInfo: AppInfo = {
+	version: '0.1.0',
+	logFolder: '/home/ada/.local/share/tusk/logs',
+	dataFolder: '/home/ada/.local/share/tusk',
+	portablePlatform: false
+};
+
 /** Replies for an app with saved connections and nothing running. */
 export function baseReplies(): Record<string, MockReply> {
 	return {
@@ -698,7 +707,9 @@ export function baseReplies(): Record<string, MockReply> {
 		list_objects: { ok: objects },
 		preview_backup: { ok: plan() },
 		test_connection: { ok: server },
-		'plugin:path|resolve_directory': { ok: '/home/alex' }
+		'plugin:path|resolve_directory': { ok: '/home/alex' },
+		app_info: { ok: appInfo },
+		open_log_folder: { ok: null }
 	};
 }
 

@@ -1,6 +1,7 @@
 // Typed wrappers over the backend's commands: the only way the UI calls Rust.
 import { invoke } from '@tauri-apps/api/core';
 import type {
+	AppInfo,
 	AppSettings,
 	BackupInfo,
 	BackupNotes,
@@ -132,3 +133,8 @@ export const previewPrune = (scheduleId: string) =>
 	call<PrunePreview[]>('preview_prune', { scheduleId });
 
 export const listTimezones = () => call<string[]>('list_timezones');
+
+// The app itself.
+export const appInfo = () => call<AppInfo>('app_info');
+
+export const openLogFolder = () => call<null>('open_log_folder');
