@@ -10,6 +10,8 @@ packages=(
   curl wget file xvfb xauth imagemagick chromium fonts-dejavu-core
   # the CLI tests trace fsync calls
   strace iproute2
+  # scripts/module-graph.py
+  python3
 )
 missing=()
 for p in "${packages[@]}"; do
