@@ -24,13 +24,7 @@ struct TestApp {
 /// Safety backups and Tusk's other files of this test binary: never the
 /// user's data folder.
 fn data_dir() -> &'static std::path::Path {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        std::env::set_var("TUSK_DATA_DIR", dir.path());
-        dir
-    })
-    .path()
+    tusk_testkit::isolated_data_dir()
 }
 
 fn app() -> TestApp {
@@ -259,11 +253,7 @@ fn duplicate_job_id_is_refused_and_errors_have_a_stable_shape() {
 #[test]
 fn cancel_job_ends_a_running_backup_as_cancelled() {
     let pg = PgServer::shared();
-    let db = pg.create_db("appcancel");
-    pg.psql(
-        &db,
-        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 80000) i;",
-    );
+    let db = pg.slow_db("appcancel", 80000);
     let t = app();
     let conn = t.connection(&db);
     let output = t.dir.path().join("slow.backup");

@@ -10,8 +10,7 @@ use tusk_testkit::{processes_mentioning, PgServer};
 #[test]
 fn backup_info_restore_with_json_and_exit_codes() {
     let pg = PgServer::shared();
-    let db = pg.create_db("cli");
-    pg.psql(&db, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 1000) i;");
+    let db = pg.seeded_db("cli", 1000);
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("cli.backup").display().to_string();
 
@@ -163,11 +162,7 @@ fn named_remote_and_tools() {
 #[test]
 fn killing_tusk_takes_pg_dump_with_it() {
     let pg = PgServer::shared();
-    let db = pg.create_db("orphan");
-    pg.psql(
-        &db,
-        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 60000) i;",
-    );
+    let db = pg.slow_db("orphan", 60000);
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("orphan.backup");
     let needle = dir.path().display().to_string();
@@ -205,8 +200,7 @@ fn killing_tusk_takes_pg_dump_with_it() {
 #[test]
 fn fast_preset_backs_up_through_zstd_and_verifies() {
     let pg = PgServer::shared();
-    let db = pg.create_db("cli_fast");
-    pg.psql(&db, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 700) i;");
+    let db = pg.seeded_db("cli_fast", 700);
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("catalog.db").display().to_string();
     let cat = ["--catalog".to_string(), catalog];
@@ -264,87 +258,121 @@ fn fast_preset_backs_up_through_zstd_and_verifies() {
     );
 }
 
+/// A history of its own: a database, a folder, a catalog, and a first backup
+/// recorded in it under a name.
+struct History {
+    db: String,
+    dir: tempfile::TempDir,
+    out_path: String,
+    id: String,
+}
+
+impl History {
+    fn new(prefix: &str) -> History {
+        let db = PgServer::shared().seeded_db(prefix, 500);
+        let dir = tempfile::tempdir().unwrap();
+        let out_path = dir.path().join("h.backup").display().to_string();
+        let mut h = History {
+            db,
+            dir,
+            out_path,
+            id: String::new(),
+        };
+        let backup = ok(&run(&h.with_catalog(
+            &[
+                "backup",
+                "--json",
+                "--name",
+                "before the migration",
+                "-o",
+                &h.out_path.clone(),
+            ],
+            true,
+        )));
+        h.id = backup["backupId"].as_str().unwrap().to_string();
+        assert!(backup["sha256"].as_str().unwrap().len() == 64);
+        h
+    }
+
+    fn catalog(&self) -> [String; 2] {
+        let path = self.dir.path().join("catalog.db").display().to_string();
+        ["--catalog".into(), path]
+    }
+
+    /// `args`, the history's catalog, and the connection when `conn`.
+    fn with_catalog(&self, args: &[&str], conn: bool) -> Vec<String> {
+        let mut all = with(args, &self.catalog());
+        if conn {
+            all.extend(conn_args(&self.db));
+        }
+        all
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        run(&self.with_catalog(args, false))
+    }
+}
+
 #[test]
-fn history_verify_schedule_prune_and_delete() {
-    let pg = PgServer::shared();
-    let db = pg.create_db("cli_hist");
-    pg.psql(&db, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 500) i;");
-    let dir = tempfile::tempdir().unwrap();
-    let catalog = dir.path().join("catalog.db").display().to_string();
-    let cat = ["--catalog", catalog.as_str()];
-    let out_path = dir.path().join("h.backup").display().to_string();
+fn a_named_backup_is_listed_verified_and_shown() {
+    let h = History::new("cli_hist");
+    assert!(h.dir.path().join("h.backup.sha256").exists());
 
-    let backup = ok(&run(&with(
-        &[
-            "backup",
-            "--json",
-            "--name",
-            "before the migration",
-            "-o",
-            &out_path,
-            cat[0],
-            cat[1],
-        ],
-        &conn_args(&db),
-    )));
-    let id = backup["backupId"].as_str().unwrap().to_string();
-    assert!(backup["sha256"].as_str().unwrap().len() == 64);
-    assert!(dir.path().join("h.backup.sha256").exists());
-
-    let list = ok(&run(&with(&["list", "--json"], &cat.map(String::from))));
+    let list = ok(&h.run(&["list", "--json"]));
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["name"], "before the migration");
     assert_eq!(list["items"][0]["reason"], "manual");
-    let listed = run(&with(&["list"], &cat.map(String::from)));
+    let listed = h.run(&["list"]);
     assert!(String::from_utf8_lossy(&listed.stdout).contains("before the migration"));
 
     // Verify by id prefix: a test restore on the server it came from.
-    let verified = ok(&run(&with(
-        &["verify", &id[..8], "--json"],
-        &cat.map(String::from),
-    )));
+    let verified = ok(&h.run(&["verify", &h.id[..8], "--json"]));
     assert_eq!(verified["status"], "passed", "{verified}");
     let t = &verified["tables"][0];
     assert_eq!(
         (t["expected"].as_u64(), t["restored"].as_u64()),
         (Some(500), Some(500))
     );
-    let shown = ok(&run(&with(
-        &["show", &id, "--json"],
-        &cat.map(String::from),
-    )));
+    let shown = ok(&h.run(&["show", &h.id, "--json"]));
     assert_eq!(shown["backup"]["verification"]["status"], "passed");
+}
 
-    // A corrupted file fails verification with exit code 1.
-    let mut bytes = std::fs::read(&out_path).unwrap();
+#[test]
+fn a_corrupted_backup_fails_verification_and_is_not_restored() {
+    let h = History::new("cli_corrupt");
+    let mut bytes = std::fs::read(&h.out_path).unwrap();
     let n = bytes.len();
     bytes[n / 2] ^= 0xff;
-    std::fs::write(&out_path, &bytes).unwrap();
-    let failed = run(&with(
-        &["verify", &id, "--no-restore"],
-        &cat.map(String::from),
-    ));
+    std::fs::write(&h.out_path, &bytes).unwrap();
+    let failed = h.run(&["verify", &h.id, "--no-restore"]);
     assert_eq!(failed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&failed.stdout).contains("changed after it was made"));
     // And a restore of it is refused before anything is touched.
-    let refused = run(&with(
+    let target = format!("{}_r", h.db);
+    let refused = run(&h.with_catalog(
         &[
             "restore",
-            &out_path,
+            &h.out_path,
             "--target-db",
-            &format!("{db}_r"),
+            &target,
             "--create-db",
-            cat[0],
-            cat[1],
         ],
-        &conn_args(&db),
+        true,
     ));
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("Nothing was restored"));
+    let exists = PgServer::shared().psql(
+        "postgres",
+        &format!("SELECT count(*) FROM pg_database WHERE datname = '{target}'"),
+    );
+    assert_eq!(exists, "0", "no database was created");
+}
 
-    // A schedule every second, run as system cron would.
-    let dest = dir.path().join("scheduled").display().to_string();
-    let added = ok(&run(&with(
+#[test]
+fn a_schedule_runs_as_cron_would_verifies_and_prunes() {
+    let h = History::new("cli_sched");
+    let dest = h.dir.path().join("scheduled").display().to_string();
+    let added = ok(&run(&h.with_catalog(
         &[
             "schedule",
             "add",
@@ -362,79 +390,59 @@ fn history_verify_schedule_prune_and_delete() {
             "--verify",
             "-Z",
             "1",
-            cat[0],
-            cat[1],
         ],
-        &conn_args(&db),
+        true,
     )));
     assert_eq!(added["trigger"]["kind"], "interval");
     std::thread::sleep(Duration::from_millis(1100));
-    let runs = ok(&run(&with(
-        &["schedule", "run", "--due", "--json"],
-        &cat.map(String::from),
-    )));
+    let runs = ok(&h.run(&["schedule", "run", "--due", "--json"]));
     assert_eq!(runs.as_array().unwrap().len(), 1);
     assert_eq!(runs[0]["status"], "succeeded", "{runs}");
     std::thread::sleep(Duration::from_millis(1100));
-    let runs = ok(&run(&with(
-        &["schedule", "run", "often", "--json"],
-        &cat.map(String::from),
-    )));
+    let runs = ok(&h.run(&["schedule", "run", "often", "--json"]));
     assert_eq!(
         runs[0]["pruned"], 1,
         "keep last 1: the first scheduled backup goes"
     );
-    let schedules = ok(&run(&with(
-        &["schedule", "list", "--json"],
-        &cat.map(String::from),
-    )));
+    let schedules = ok(&h.run(&["schedule", "list", "--json"]));
     assert_eq!(schedules[0]["stats"]["successfulRuns"], 2);
-    let scheduled = ok(&run(&with(
-        &["list", "--json", "--schedule", "often"],
-        &cat.map(String::from),
-    )));
+    let scheduled = ok(&h.run(&["list", "--json", "--schedule", "often"]));
     assert_eq!(scheduled["total"], 1);
     assert_eq!(scheduled["items"][0]["verification"]["status"], "passed");
-    let preview = ok(&run(&with(
-        &["prune", "--dry-run", "--json"],
-        &cat.map(String::from),
-    )));
+    let preview = ok(&h.run(&["prune", "--dry-run", "--json"]));
     assert_eq!(preview[0]["decisions"][0]["keep"], true);
+}
 
-    // Bad input is refused with a specific message and exit code 2.
-    let bad = run(&with(
-        &[
-            "schedule",
-            "add",
-            "--name",
-            "bad",
-            "--cron",
-            "every night",
-            cat[0],
-            cat[1],
-        ],
-        &conn_args(&db),
+#[test]
+fn a_bad_cron_expression_and_an_unknown_id_exit_with_2_and_say_why() {
+    let h = History::new("cli_bad");
+    let bad = run(&h.with_catalog(
+        &["schedule", "add", "--name", "bad", "--cron", "every night"],
+        true,
     ));
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a cron expression"));
-    let unknown = run(&with(&["show", "no-such-backup"], &cat.map(String::from)));
+    let unknown = h.run(&["show", "no-such-backup"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no backup with id"));
+}
 
-    // Delete needs --yes, then removes file, sidecars and record.
-    let no = run(&with(&["delete", &id], &cat.map(String::from)));
+#[test]
+fn delete_needs_yes_then_removes_the_file_its_sidecars_and_the_record() {
+    let h = History::new("cli_delete");
+    let no = h.run(&["delete", &h.id]);
     assert_eq!(no.status.code(), Some(2));
-    ok(&run(&with(
-        &["delete", &id, "--yes", "--json"],
-        &cat.map(String::from),
-    )));
-    assert!(!std::path::Path::new(&out_path).exists());
-    assert!(!dir.path().join("h.backup.sha256").exists());
-    assert!(!dir.path().join("h.backup.tusk.json").exists());
-    let check = ok(&run(&with(
-        &["catalog", "check", "--json"],
-        &cat.map(String::from),
-    )));
+    assert!(
+        std::path::Path::new(&h.out_path).exists(),
+        "kept without --yes"
+    );
+    ok(&h.run(&["delete", &h.id, "--yes", "--json"]));
+    assert!(!std::path::Path::new(&h.out_path).exists());
+    assert!(!h.dir.path().join("h.backup.sha256").exists());
+    assert!(!h.dir.path().join("h.backup.tusk.json").exists());
+    let list = ok(&h.run(&["list", "--json"]));
+    assert_eq!(list["total"], 0);
+    let check = ok(&h.run(&["catalog", "check", "--json"]));
     assert_eq!(check["integrity"], "ok");
 }
 

@@ -90,11 +90,7 @@ fn signals_during_the_preflight_stop_everything() {
 #[test]
 fn sigterm_during_a_backup_cancels_it_and_cleans_up() {
     let pg = PgServer::shared();
-    let db = pg.create_db("sigterm");
-    pg.psql(
-        &db,
-        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 60000) i;",
-    );
+    let db = pg.slow_db("sigterm", 60000);
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("term.backup");
     let needle = dir.path().display().to_string();
@@ -311,11 +307,7 @@ fn a_crafted_table_of_contents_cannot_fill_the_memory() {
 #[test]
 fn a_killed_restore_is_reported_as_incomplete() {
     let pg = PgServer::shared();
-    let db = pg.create_db("killrestore");
-    pg.psql(
-        &db,
-        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 60000) i;",
-    );
+    let db = pg.slow_db("killrestore", 60000);
     let dir = tempfile::tempdir().unwrap();
     let backup = dir.path().join("kill.backup");
     ok(&run(&with(

@@ -9,13 +9,9 @@ use tusk_testkit::processes_mentioning;
 
 #[tokio::test]
 async fn cancel_mid_dump_of_parallel_directory_backup() {
-    let db = pg().create_db("slow");
     // Two ~60 MB tables of poorly compressible text, dumped at -Z 9: seconds of work.
-    pg().psql(
-        &db,
-        "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, 80000) i; \
-         CREATE TABLE b AS SELECT * FROM a; ANALYZE;",
-    );
+    let db = pg().slow_db("slow", 80000);
+    pg().psql(&db, "CREATE TABLE b AS SELECT * FROM a; ANALYZE;");
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("slow_dir");
     let options = BackupOptions {

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 use tusk_engine::server::localdb::{newest_server_bin, LocalServer};
+use tusk_engine::{ConnectionSpec, ToolSearch};
 
 /// Role with a password, reachable only with password authentication.
 pub const PASSWORD_ROLE: &str = "tusk_pw";
@@ -136,6 +137,51 @@ impl PgServer {
         ]
     }
 
+    /// The engine's connection to `db`, as the trusted superuser over the socket.
+    pub fn spec(&self, db: &str) -> ConnectionSpec {
+        ConnectionSpec {
+            host: Some(self.socket_dir.display().to_string()),
+            port: Some(self.port),
+            database: Some(db.to_string()),
+            user: Some("postgres".into()),
+            ..Default::default()
+        }
+    }
+
+    /// The PostgreSQL tools of this server's own folder.
+    pub fn tools(&self) -> ToolSearch {
+        ToolSearch::folder(&self.bin_dir)
+    }
+
+    /// A new database holding `t (id int PRIMARY KEY, v text)` with `rows`
+    /// rows (`1, 'v1'`, `2, 'v2'`, …).
+    pub fn seeded_db(&self, prefix: &str, rows: u32) -> String {
+        let db = self.create_db(prefix);
+        self.psql(
+            &db,
+            &format!(
+                "CREATE TABLE t (id int PRIMARY KEY, v text); \
+                 INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, {rows}) i;"
+            ),
+        );
+        db
+    }
+
+    /// A new database that takes seconds to dump: a table `a` of `rows` rows
+    /// of 768 random hex characters each, which hardly compress (60,000 rows
+    /// are about 50 MB).
+    pub fn slow_db(&self, prefix: &str, rows: u32) -> String {
+        let db = self.create_db(prefix);
+        self.psql(
+            &db,
+            &format!(
+                "CREATE TABLE a AS SELECT i, (SELECT string_agg(md5(random()::text), '') \
+                 FROM generate_series(1, 24) WHERE i > 0) AS t FROM generate_series(1, {rows}) i;"
+            ),
+        );
+        db
+    }
+
     /// Same as `conn_args`, the name kept for pg_dump call sites.
     pub fn pg_dump_args(&self, db: &str) -> Vec<String> {
         self.conn_args(db)
@@ -190,6 +236,18 @@ impl PgServer {
             Err(String::from_utf8_lossy(&out.stderr).into_owned())
         }
     }
+}
+
+/// A data folder of this test process's own (`TUSK_DATA_DIR`: the history,
+/// safety backups, logs), never the user's; removed when the process exits.
+pub fn isolated_data_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("a temporary data folder");
+        std::env::set_var("TUSK_DATA_DIR", dir.path());
+        dir
+    })
+    .path()
 }
 
 /// A test run leaves no server and no folder behind.

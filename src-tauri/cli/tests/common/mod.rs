@@ -8,8 +8,7 @@ use tusk_testkit::PgServer;
 
 /// The history and safety backups of this test binary's runs.
 pub fn data_dir() -> &'static std::path::Path {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+    tusk_testkit::isolated_data_dir()
 }
 
 pub fn tusk(args: &[&str]) -> Output {

@@ -14,19 +14,12 @@ pub fn pg() -> &'static PgServer {
 }
 
 pub fn conn(db: &str) -> ConnectionSpec {
-    let pg = pg();
-    ConnectionSpec {
-        host: Some(pg.socket_dir().display().to_string()),
-        port: Some(pg.port()),
-        database: Some(db.to_string()),
-        user: Some("postgres".into()),
-        ..Default::default()
-    }
+    pg().spec(db)
 }
 
 /// Tools from the test server's own folder.
 pub fn search() -> ToolSearch {
-    ToolSearch::folder(pg().bin_dir())
+    pg().tools()
 }
 
 /// Types of every common kind, NULLs, unicode, a large object, two schemas
@@ -192,7 +185,6 @@ pub fn uuid() -> String {
 // The history: a catalog, recorded backups and their verification.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
 use tusk_engine::catalog::{BackupReason, Catalog, Source};
 use tusk_engine::verify::{verify_backup, VerifyRequest};
@@ -200,13 +192,7 @@ use tusk_engine::BackupOptions;
 
 /// One data folder for this test binary: safety backups go there.
 pub fn data_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        std::env::set_var("TUSK_DATA_DIR", dir.path());
-        dir
-    })
-    .path()
+    tusk_testkit::isolated_data_dir()
 }
 
 pub fn catalog(dir: &Path) -> Catalog {
@@ -215,15 +201,7 @@ pub fn catalog(dir: &Path) -> Catalog {
 }
 
 pub fn source(db: &str) -> Source {
-    let pg = pg();
-    Source {
-        connection_id: Some("conn-1".into()),
-        connection_name: Some("Test server".into()),
-        host: Some(pg.socket_dir().display().to_string()),
-        port: Some(pg.port()),
-        user: Some("postgres".into()),
-        database: db.into(),
-    }
+    Source::of(&conn(db), Some("conn-1"), Some("Test server"))
 }
 
 pub async fn recorded_backup(c: &Catalog, db: &str, path: PathBuf) -> tusk_engine::JobOutcome {
