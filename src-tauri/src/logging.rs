@@ -46,7 +46,7 @@ pub fn init(data_dir: &Path) {
         }
         Err(e) => eprintln!("tusk: no log file in {}: {e}", folder.display()),
     }
-    if let Some(shared) = shared_file() {
+    if let Some(shared) = tusk_engine::paths::shared_log_file() {
         let (writer, guard) = tracing_appender::non_blocking(shared);
         guards.push(guard);
         layers.push(fmt::layer().with_writer(writer).with_ansi(false).boxed());
@@ -66,13 +66,4 @@ pub fn init(data_dir: &Path) {
             "Tusk started"
         );
     }
-}
-
-/// `TUSK_LOG_FILE`, opened for appending.
-fn shared_file() -> Option<std::fs::File> {
-    let path = std::env::var_os("TUSK_LOG_FILE")?;
-    tusk_engine::platform::private_open(std::fs::OpenOptions::new().create(true).append(true))
-        .open(&path)
-        .inspect_err(|e| eprintln!("tusk: TUSK_LOG_FILE {}: {e}", Path::new(&path).display()))
-        .ok()
 }

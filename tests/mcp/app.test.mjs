@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
 	startPostgres,
@@ -317,6 +317,21 @@ test('a schedule runs by itself and its backup is verified in the history', asyn
 	const shot = path.join(artefacts, 'history-verified.png');
 	await tool(client, 'webview_screenshot', { filePath: shot, format: 'png' });
 	assert.ok(existsSync(shot));
+});
+
+test('the app logs what it ran to the folder Help / About shows', async () => {
+	const info = await ipc(client, 'app_info');
+	assert.equal(info.logFolder, path.join(home, 'data', 'tusk', 'logs'));
+	const text = await until('the log to tell of pg_dump', async () => {
+		const files = existsSync(info.logFolder)
+			? readdirSync(info.logFolder).filter((f) => /^tusk\..+\.log$/.test(f))
+			: [];
+		if (files.length !== 1) return null;
+		const log = readFileSync(path.join(info.logFolder, files[0]), 'utf8');
+		return log.includes('tool ended') && log.includes('pg_dump') ? log : null;
+	});
+	assert.match(text, /Tusk started/);
+	assert.match(text, /tool started.*pg_restore/);
 });
 
 test('screenshot of the real window', async () => {

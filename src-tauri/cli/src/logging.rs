@@ -23,18 +23,11 @@ pub fn init(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_filter(stderr_filter);
-    let shared = std::env::var_os("TUSK_LOG_FILE").and_then(|path| {
-        let file = tusk_engine::platform::private_open(
-            std::fs::OpenOptions::new().create(true).append(true),
-        )
-        .open(path)
-        .ok()?;
-        Some(
-            fmt::layer()
-                .with_writer(std::sync::Mutex::new(file))
-                .with_ansi(false)
-                .with_filter(EnvFilter::new("debug")),
-        )
+    let shared = tusk_engine::paths::shared_log_file().map(|file| {
+        fmt::layer()
+            .with_writer(std::sync::Mutex::new(file))
+            .with_ansi(false)
+            .with_filter(EnvFilter::new("debug"))
     });
     let _ = tracing_subscriber::registry()
         .with(stderr)

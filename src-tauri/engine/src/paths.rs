@@ -30,6 +30,21 @@ pub fn config_dir() -> PathBuf {
 
 pub use crate::platform::{private_dir, private_file, private_mode};
 
+/// `TUSK_LOG_FILE`, opened for appending: one file every Tusk process of a
+/// test run adds its log to, so that the test command can search all of it.
+pub fn shared_log_file() -> Option<std::fs::File> {
+    let path = std::env::var_os("TUSK_LOG_FILE")?;
+    crate::platform::private_open(std::fs::OpenOptions::new().create(true).append(true))
+        .open(&path)
+        .inspect_err(|e| {
+            eprintln!(
+                "tusk: TUSK_LOG_FILE {}: {e}",
+                PathBuf::from(&path).display()
+            )
+        })
+        .ok()
+}
+
 /// Where short-lived files that hold secrets go (the temporary password
 /// file): `$XDG_RUNTIME_DIR/tusk` (a per-user tmpfs), else `run/` in the
 /// data folder; 0700 either way. Left over by a killed process, they are

@@ -93,7 +93,10 @@ pub async fn prepare_guarded_restore(
     }
     let restore = prepare_restore(id, conn, &options, search).await?;
     let catalog_backup = match catalog {
-        Some(c) => c.backup_at(&options.input_path).ok().flatten(),
+        Some(c) => c.backup_at(&options.input_path).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the history could not be read: the backup's recorded checksum is not checked");
+            None
+        }),
         None => None,
     };
     let catalog_sha = catalog_backup.as_ref().and_then(|b| b.sha256.clone());

@@ -82,7 +82,11 @@ impl Runner<'_> {
     /// Runs every due schedule, one after the other.
     pub async fn run_due(&self, cancel: &CancelHandle) -> Vec<ScheduleRun> {
         let mut runs = Vec::new();
-        for schedule in self.due().unwrap_or_default() {
+        let due = self.due().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the schedules could not be read: none runs until the catalog can be read");
+            Vec::new()
+        });
+        for schedule in due {
             if cancel.is_cancelled() {
                 break;
             }

@@ -294,9 +294,12 @@ fn write_passfile(secret: &Secret) -> Result<tempfile::NamedTempFile, EngineErro
     };
     let folder = crate::paths::runtime_dir();
     crate::paths::private_dir(&folder).map_err(io)?;
+    // The file is named after this process; another Tusk sweeping stale
+    // files must see this one as running (the portable layer's lock file).
+    let (pid, _) = crate::platform::this_process();
     // NamedTempFile creates the file with mode 0600.
     let mut file = tempfile::Builder::new()
-        .prefix(&format!("{PASSFILE_PREFIX}{}-", std::process::id()))
+        .prefix(&format!("{PASSFILE_PREFIX}{pid}-"))
         .tempfile_in(&folder)
         .map_err(io)?;
     writeln!(file, "*:*:*:*:{escaped}").map_err(io)?;

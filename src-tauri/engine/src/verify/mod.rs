@@ -102,7 +102,10 @@ pub async fn verify_backup(
                     ok: true,
                     detail: summary,
                 });
-                let recorded = catalog.table_rows(&backup.id).unwrap_or_default();
+                let recorded = catalog.table_rows(&backup.id).unwrap_or_else(|e| {
+                    tracing::warn!(backup = %backup.id, error = %e, "the recorded row counts could not be read");
+                    Vec::new()
+                });
                 let total: u64 = rows.iter().map(|t| t.rows).sum();
                 if recorded.is_empty() {
                     if let Err(e) = catalog.set_table_rows(&backup.id, &rows) {
