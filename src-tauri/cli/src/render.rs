@@ -8,7 +8,8 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 use tusk_engine::catalog::{
-    BackupRecord, BackupStatus, RestoreRecord, ScheduleRun, ScheduleSummary, VerifyStatus,
+    BackupRecord, BackupStatus, RestoreRecord, ScheduleRun, ScheduleSummary, Verification,
+    VerifyStatus,
 };
 use tusk_engine::restore::guarded::RestoreSafety;
 use tusk_engine::restore::RestorePreflight;
@@ -448,4 +449,127 @@ pub fn describe_restore(r: &RestoreRecord) -> String {
             .with_timezone(&chrono::Local)
             .format("%Y-%m-%d %H:%M")
     )
+}
+
+/// A size for a person, or `-` when there is none.
+pub fn size(bytes: Option<u64>) -> String {
+    bytes
+        .map(|s| HumanBytes(s).to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// How long a job took, or `-`.
+pub fn took(ms: Option<i64>) -> String {
+    ms.map(|ms| format!("{:.1} s", ms as f64 / 1000.0))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// `tusk list`: the history as a table.
+pub fn backup_table(items: &[BackupRecord]) {
+    out!(
+        "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  VERIFIED",
+        "ID",
+        "WHEN",
+        "NAME",
+        "REASON",
+        "SIZE",
+        "TOOK",
+        "STATUS"
+    );
+    for b in items {
+        out!(
+            "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  {}",
+            &b.id[..b.id.len().min(8)],
+            when(b.started_at),
+            truncate(&b.name, 28),
+            b.reason.as_str(),
+            size(b.size_bytes),
+            took(b.duration_ms),
+            status_label(b),
+            verified_label(b)
+        );
+    }
+}
+
+/// `tusk show`: one backup, a field a line.
+pub fn backup_detail(b: &BackupRecord) {
+    out!("id:        {}", b.id);
+    out!("name:      {}", b.name);
+    if let Some(d) = &b.description {
+        out!("about:     {d}");
+    }
+    out!(
+        "database:  {}{}",
+        b.source.database,
+        b.source
+            .connection_name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default()
+    );
+    out!(
+        "file:      {}{}",
+        b.path.display(),
+        if b.file_exists { "" } else { "  (MISSING)" }
+    );
+    out!(
+        "format:    {} · compression {}",
+        b.format.as_str(),
+        b.compression
+    );
+    out!("size:      {}", size(b.size_bytes));
+    out!("sha256:    {}", b.sha256.as_deref().unwrap_or("-"));
+    out!(
+        "versions:  server {} · pg_dump {}",
+        b.server_version.as_deref().unwrap_or("?"),
+        b.pg_dump_version.as_deref().unwrap_or("?")
+    );
+    out!(
+        "started:   {} · took {}",
+        when(b.started_at),
+        took(b.duration_ms)
+    );
+    out!(
+        "status:    {} · reason {}",
+        status_label(b),
+        b.reason.as_str()
+    );
+    if let Some(e) = &b.error {
+        out!("error:     {e}");
+    }
+    if let Some(v) = &b.verification {
+        out!(
+            "verified:  {} at {}: {}",
+            if v.status == VerifyStatus::Passed {
+                "passed"
+            } else {
+                "FAILED"
+            },
+            when(v.checked_at),
+            v.summary
+        );
+    }
+}
+
+/// `tusk verify`: each check, the tables whose rows differ, and the verdict.
+pub fn verification(v: &Verification) {
+    for check in &v.checks {
+        out!(
+            "{} {:<12} {}",
+            if check.ok { "✓" } else { "✗" },
+            check.name,
+            check.detail
+        );
+    }
+    let wrong: Vec<_> = v.tables.iter().filter(|t| !t.matches()).collect();
+    for t in wrong {
+        out!(
+            "  {}.{}: {:?} in the backup, {:?} restored",
+            t.schema,
+            t.name,
+            t.expected,
+            t.restored
+        );
+    }
+    out!("{}", v.summary);
 }

@@ -335,6 +335,10 @@ fn a_named_backup_is_listed_verified_and_shown() {
     );
     let shown = ok(&h.run(&["show", &h.id, "--json"]));
     assert_eq!(shown["backup"]["verification"]["status"], "passed");
+    let text = String::from_utf8_lossy(&h.run(&["show", &h.id]).stdout).into_owned();
+    assert!(text.contains("name:      before the migration"), "{text}");
+    assert!(text.contains("verified:  passed"), "{text}");
+    assert!(text.contains("sha256:    "), "{text}");
 }
 
 #[test]

@@ -242,11 +242,7 @@ pub async fn backup(
         render::backup_plan(&prepared.plan(), a.out.json);
         return Ok(exit::OK);
     }
-    let catalog = if a.no_catalog {
-        None
-    } else {
-        Some(open_catalog(catalog_path)?)
-    };
+    let catalog = open_catalog_unless(a.no_catalog, catalog_path)?;
     let reporter = Reporter::new(a.out.json, "Backing up");
     reporter.start(&prepared.command_display(), &prepared.pg_dump.reason);
     let cancel = cancel_on_interrupt();

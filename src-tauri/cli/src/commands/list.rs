@@ -4,7 +4,6 @@ use super::*;
 use crate::exit;
 use crate::render::{self, print_json};
 use clap::{Args, ValueEnum};
-use indicatif::HumanBytes;
 use tusk_engine::catalog::{BackupQuery, BackupStatus, Catalog};
 use tusk_engine::EngineError;
 
@@ -86,33 +85,7 @@ pub fn list(a: ListArgs, c: &Catalog) -> Result<u8, EngineError> {
         );
         return Ok(exit::OK);
     }
-    out!(
-        "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  VERIFIED",
-        "ID",
-        "WHEN",
-        "NAME",
-        "REASON",
-        "SIZE",
-        "TOOK",
-        "STATUS"
-    );
-    for b in &page.items {
-        out!(
-            "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  {}",
-            &b.id[..b.id.len().min(8)],
-            render::when(b.started_at),
-            render::truncate(&b.name, 28),
-            b.reason.as_str(),
-            b.size_bytes
-                .map(|s| HumanBytes(s).to_string())
-                .unwrap_or_else(|| "-".into()),
-            b.duration_ms
-                .map(|ms| format!("{:.1} s", ms as f64 / 1000.0))
-                .unwrap_or_else(|| "-".into()),
-            render::status_label(b),
-            render::verified_label(b)
-        );
-    }
+    render::backup_table(&page.items);
     let pages = page.total.div_ceil(page.limit as u64);
     err!(
         "page {} of {pages} ({} backup(s)){}",

@@ -115,6 +115,17 @@ pub fn cancel_on_interrupt() -> CancelHandle {
     crate::signals::job_handle()
 }
 
+/// The catalog, unless the job runs without it (`--no-catalog`).
+pub fn open_catalog_unless(
+    no_catalog: bool,
+    path: Option<&Path>,
+) -> Result<Option<Catalog>, EngineError> {
+    if no_catalog {
+        return Ok(None);
+    }
+    open_catalog(path).map(Some)
+}
+
 /// Opens the catalog (`--catalog`, `$TUSK_CATALOG`, or the data folder) and
 /// says on stderr what opening it repaired.
 pub fn open_catalog(path: Option<&Path>) -> Result<Catalog, EngineError> {

@@ -126,11 +126,7 @@ pub async fn restore(
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
-    let catalog = if a.no_catalog {
-        None
-    } else {
-        Some(open_catalog(catalog_path)?)
-    };
+    let catalog = open_catalog_unless(a.no_catalog, catalog_path)?;
     let guarded =
         prepare_guarded_restore(&id, &conn, &a.options(), search, catalog.as_ref()).await?;
     let preflight = &guarded.restore.preflight;

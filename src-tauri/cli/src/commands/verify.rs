@@ -3,7 +3,7 @@
 use super::*;
 use crate::config::Config;
 use crate::exit;
-use crate::render::print_json;
+use crate::render::{self, print_json};
 use clap::Args;
 use tusk_engine::catalog::{Catalog, VerifyStatus};
 use tusk_engine::verify::{verify_backup, VerifyRequest};
@@ -37,7 +37,7 @@ pub async fn verify(
     } else {
         Some(connection_of(&backup.source, None))
     };
-    let reporter = crate::render::Reporter::new(a.json, "Verifying");
+    let reporter = render::Reporter::new(a.json, "Verifying");
     let req = VerifyRequest {
         id: uuid::Uuid::new_v4().to_string(),
         backup,
@@ -50,25 +50,7 @@ pub async fn verify(
     if a.json {
         print_json(&v);
     } else {
-        for check in &v.checks {
-            out!(
-                "{} {:<12} {}",
-                if check.ok { "✓" } else { "✗" },
-                check.name,
-                check.detail
-            );
-        }
-        let wrong: Vec<_> = v.tables.iter().filter(|t| !t.matches()).collect();
-        for t in wrong {
-            out!(
-                "  {}.{}: {:?} in the backup, {:?} restored",
-                t.schema,
-                t.name,
-                t.expected,
-                t.restored
-            );
-        }
-        out!("{}", v.summary);
+        render::verification(&v);
     }
     Ok(if v.status == VerifyStatus::Passed {
         exit::OK
