@@ -1,10 +1,13 @@
 //! The demo database offered on first run: a local PostgreSQL from the
 //! installed server binaries, in the app's data folder, seeded with a small
-//! shop. It runs while the app runs.
+//! shop. It runs while the app runs. Unix only: it listens on a socket.
+
+#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
 use crate::error::{AppError, AppResult};
 use crate::profiles::{ConnectionProfile, PasswordStorage};
 use crate::state::AppState;
+#[cfg(unix)]
 use tusk_engine::server::localdb::{newest_server_bin, LocalServer};
 use tusk_engine::server::tools::discover;
 use tusk_engine::server::Server;
@@ -15,6 +18,15 @@ const DEMO_DB: &str = "demo";
 const DEMO_ID: &str = "demo";
 const SAMPLE: &str = include_str!("../../scripts/demo.sql");
 
+/// Elsewhere there is no demo database: the window says so.
+#[cfg(not(unix))]
+pub async fn start(_: &AppState) -> AppResult<ConnectionProfile> {
+    Err(AppError::Demo(
+        "the demo database runs PostgreSQL on a local socket, which this system does not offer: add a connection to a server of your own".into(),
+    ))
+}
+
+#[cfg(unix)]
 pub async fn start(state: &AppState) -> AppResult<ConnectionProfile> {
     let root = state.data_dir.join("demo");
     let server = LocalServer {

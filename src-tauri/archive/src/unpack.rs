@@ -88,8 +88,11 @@ pub(crate) fn unpack<R: Read + Send>(
 /// row-sized chunk at a time — and a reader passing through another
 /// table's data looks like progress on it. With them it seeks, as for any
 /// archive pg_dump wrote to a file.
-fn record_offsets(out: &File, toc: &Toc) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
+fn record_offsets(mut out: &File, toc: &Toc) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    // Everything is written: each field is patched in place, and the
+    // position is left at the end, where it was.
+    let end = out.stream_position()?;
     for raw in &toc.entries {
         let (
             crate::toc::Extra::Offset { flag, at, .. },
@@ -104,8 +107,10 @@ fn record_offsets(out: &File, toc: &Toc) -> io::Result<()> {
         let mut field = vec![crate::toc::OFFSET_SET];
         field.extend_from_slice(&start.to_le_bytes()[..toc.off_size.min(8)]);
         field.resize(1 + toc.off_size, 0);
-        out.write_all_at(&field, *at)?;
+        out.seek(SeekFrom::Start(*at))?;
+        out.write_all(&field)?;
     }
+    out.seek(SeekFrom::Start(end))?;
     Ok(())
 }
 
