@@ -246,7 +246,11 @@ pub fn remove_backup(backup: &Path) -> std::io::Result<()> {
         _ => {}
     }
     for side in [manifest_path(backup), checksum_path(backup)] {
-        let _ = std::fs::remove_file(side);
+        if let Err(e) = std::fs::remove_file(&side) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(path = %side.display(), error = %e, "a sidecar file could not be removed");
+            }
+        }
     }
     Ok(())
 }

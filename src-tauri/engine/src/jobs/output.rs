@@ -75,7 +75,10 @@ impl PartialOutput {
         self.committed = true;
         if !no_sync {
             if let Some(folder) = placed.parent().filter(|p| !p.as_os_str().is_empty()) {
-                let _ = std::fs::File::open(folder).and_then(|f| f.sync_all());
+                // Windows cannot open a folder to sync it: that is no error.
+                if let Err(e) = std::fs::File::open(folder).and_then(|f| f.sync_all()) {
+                    tracing::debug!(folder = %folder.display(), error = %e, "the folder could not be synced");
+                }
             }
         }
         Ok((info.size_bytes, placed))
@@ -130,10 +133,15 @@ fn numbered(target: &Path, n: u32) -> PathBuf {
 
 /// Removes a partial output, file or folder.
 pub fn remove_partial(path: &Path) {
-    if path.is_dir() {
-        let _ = std::fs::remove_dir_all(path);
+    let removed = if path.is_dir() {
+        std::fs::remove_dir_all(path)
     } else {
-        let _ = std::fs::remove_file(path);
+        std::fs::remove_file(path)
+    };
+    if let Err(e) = removed {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!(path = %path.display(), error = %e, "a partial output could not be removed");
+        }
     }
 }
 
