@@ -12,6 +12,8 @@ packages=(
   strace iproute2
   # scripts/module-graph.py
   python3
+  # C parts of the Rust dependencies, for the Windows check (cargo check --target x86_64-pc-windows-gnu)
+  gcc-mingw-w64-x86-64
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -55,6 +55,14 @@ step "cargo test (engine, archive, CLI, app commands, bindings freshness)"
 cargo test --workspace --locked "${features[@]}"
 step "cargo test, the engine through the portable platform layer (what macOS and Windows get)"
 cargo test -p tusk-engine --locked --features portable
+step "cargo check for Windows: the engine, the CLI and the app compile there"
+if rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu ||
+  rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1; then
+  # The app as a user gets it: without the end-to-end tests' bridge and config.
+  (unset TAURI_CONFIG; cargo check --target x86_64-pc-windows-gnu --locked -p tusk-archive -p tusk-engine -p tusk-cli -p tusk-app)
+else
+  echo "skipped: rustup could not install the x86_64-pc-windows-gnu standard library here"
+fi
 
 cd "$root"
 step "playwright (dialogs, mocked IPC, Debian Chromium)"
