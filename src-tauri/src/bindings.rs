@@ -83,6 +83,7 @@ mod tests {
             BackupStatus,
             BackupReason,
             Source,
+            BackupCopy,
             BackupRecord,
             VerifyStatus,
             VerifyCheck,

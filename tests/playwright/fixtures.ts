@@ -189,6 +189,7 @@ function outcome(extra: Partial<JobOutcome>): JobOutcome {
 		backupId: 'bk-0926',
 		sha256: '5855d082233c1f0b9bfb1c6e1a4d3a8e3c0f4d6d1b7f0c2e9a8b7c6d5e4f3a2b',
 		safetyBackup: null,
+		location: null,
 		...extra
 	};
 }
@@ -586,6 +587,7 @@ export function record(extra: Partial<BackupRecord> & { id: string }): BackupRec
 		options: recordOptions,
 		verification: null,
 		fileExists: true,
+		copies: [],
 		...extra
 	};
 }

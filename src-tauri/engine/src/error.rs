@@ -35,6 +35,9 @@ pub enum EngineError {
     Io(String),
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// A bucket could not be reached, or refused.
+    #[error("{message}")]
+    Storage { message: String, detail: String },
 }
 
 impl EngineError {
@@ -52,6 +55,7 @@ impl EngineError {
             EngineError::Spawn { .. } => "spawn",
             EngineError::Io(_) => "io",
             EngineError::Catalog(e) => e.kind(),
+            EngineError::Storage { .. } => "storage",
         }
     }
 
@@ -61,6 +65,7 @@ impl EngineError {
             EngineError::Connection { hint, detail, .. } => {
                 Some(format!("{hint}\n\n{detail}").trim().to_string())
             }
+            EngineError::Storage { detail, .. } => Some(detail.clone()).filter(|d| !d.is_empty()),
             _ => None,
         };
         ErrorPayload {

@@ -23,6 +23,8 @@ pub enum FailureKind {
     /// Bytes that are not text in the encoding they are read in.
     Encoding,
     TextDumpForPgRestore,
+    /// A bucket could not be reached, or refused (see the message).
+    Storage,
     Other,
 }
 

@@ -13,6 +13,8 @@
 //!   output written under a temporary name;
 //! - [`catalog`]: the history (SQLite), the sidecar files beside a backup,
 //!   and retention (which backups a policy keeps);
+//! - [`storage`]: S3-compatible buckets, streamed uploads, and the
+//!   manifests that list a bucket's backups;
 //! - [`backup`], [`restore`], [`verify`]: the three jobs, each with its
 //!   pre-flight; a recorded backup, a guarded restore and a swap;
 //! - [`schedule`]: triggers, and the runner that fires them.
@@ -29,6 +31,7 @@ pub mod platform;
 pub mod restore;
 pub mod schedule;
 pub mod server;
+pub mod storage;
 pub mod verify;
 
 pub use backup::{prepare_backup, BackupPlan, PreparedBackup};

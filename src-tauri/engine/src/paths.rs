@@ -66,6 +66,14 @@ pub fn safety_dir() -> PathBuf {
     data_dir().join("safety-backups")
 }
 
+/// Where backups to and from buckets are staged: a directory backup before
+/// its files are uploaded, a backup downloaded for a restore.
+pub fn staging_dir() -> std::io::Result<PathBuf> {
+    let dir = data_dir().join("staging");
+    private_dir(&dir)?;
+    Ok(dir)
+}
+
 /// Default destination of a schedule's backups.
 pub fn scheduled_dir(schedule_name: &str) -> PathBuf {
     data_dir().join("backups").join(slug(schedule_name))

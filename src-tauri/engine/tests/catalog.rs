@@ -414,6 +414,7 @@ fn begin_running(c: &Catalog, id: &str, output: &Path, partial: &Path) {
         reason: BackupReason::Manual,
         schedule_id: None,
         started_at: Utc::now(),
+        remote_only: false,
     })
     .unwrap();
 }

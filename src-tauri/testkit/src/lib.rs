@@ -4,6 +4,8 @@
 //! own databases. The server dies with the test process (parent-death signal),
 //! so an aborted run leaves nothing behind.
 
+pub mod garage;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};

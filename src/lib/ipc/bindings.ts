@@ -299,9 +299,13 @@ sha256: string | null,
 /**
  * A restore's safety backup of the target, taken before it was touched.
  */
-safetyBackup: string | null, };
+safetyBackup: string | null, 
+/**
+ * A backup made into a bucket: `DEST:KEY`.
+ */
+location: string | null, };
 
-export type FailureKind = "authentication" | "unreachable" | "missingDatabase" | "missingRole" | "permissionDenied" | "diskFull" | "versionMismatch" | "lockTimeout" | "alreadyExists" | "missingObject" | "readOnly" | "encoding" | "textDumpForPgRestore" | "other";
+export type FailureKind = "authentication" | "unreachable" | "missingDatabase" | "missingRole" | "permissionDenied" | "diskFull" | "versionMismatch" | "lockTimeout" | "alreadyExists" | "missingObject" | "readOnly" | "encoding" | "textDumpForPgRestore" | "storage" | "other";
 
 export type Explanation = { kind: FailureKind, 
 /**
@@ -448,6 +452,16 @@ connectionId: string | null,
  */
 connectionName: string | null, host: string | null, port: number | null, user: string | null, database: string, };
 
+export type BackupCopy = { 
+/**
+ * The destination's name.
+ */
+destination: string, 
+/**
+ * The object's key, under the destination's prefix.
+ */
+key: string, sizeBytes: number | null, sha256: string | null, storedAt: string, };
+
 export type BackupRecord = { id: string, name: string, description: string | null, source: Source, format: BackupFormat, compression: number, path: string, sizeBytes: number | null, 
 /**
  * SHA-256 of the file; for a directory backup, of its `.sha256` listing.
@@ -459,8 +473,14 @@ sha256: string | null, serverVersion: string | null, pgDumpVersion: string | nul
 error: string | null, warnings: Array<string>, options: BackupOptions, verification: Verification | null, 
 /**
  * Whether the file is still where the catalog says (checked when read).
+ * A backup made straight into a bucket has no local file: its `path`
+ * is empty and its `copies` say where it is.
  */
-fileExists: boolean, };
+fileExists: boolean, 
+/**
+ * Where the backup is besides its local file: buckets, by destination.
+ */
+copies: Array<BackupCopy>, };
 
 export type VerifyStatus = "passed" | "failed";
 

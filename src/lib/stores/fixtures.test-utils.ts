@@ -35,6 +35,7 @@ export function outcome(jobId: string, extra: Partial<JobOutcome> = {}): JobOutc
 		backupId: null,
 		sha256: null,
 		safetyBackup: null,
+		location: null,
 		...extra
 	};
 }

@@ -3,10 +3,11 @@
 //! that becomes the backup only once the result reads back as a valid archive.
 
 pub mod recorded;
+pub mod remote;
 
 use crate::error::EngineError;
 use crate::explain::{explain, Explanation, FailureKind};
-use crate::jobs::output::{path_size, PartialOutput};
+use crate::jobs::output::{file_sink, path_size, PartialOutput};
 use crate::jobs::progress::{pg_dump_signal, ItemKind, Phase, Signal, Tracker, WorkItem};
 use crate::jobs::{
     run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Output,
@@ -52,8 +53,27 @@ pub struct PreparedBackup {
     data_bytes: u64,
     /// Planner row estimates by item key, to measure COPY progress in rows.
     rows: HashMap<String, u64>,
-    partial: PartialOutput,
+    target: Target,
     command: CommandLine,
+}
+
+/// Where a backup is written.
+pub(crate) enum Target {
+    /// A local file or folder, under a temporary name until it is checked.
+    File(PartialOutput),
+    /// A bucket: streamed into a multipart upload, or (the directory
+    /// format) staged locally and uploaded file by file.
+    Bucket(remote::BucketTarget),
+}
+
+impl Target {
+    /// Where pg_dump writes itself (`-f`); `None`: to its stdout.
+    fn tool_output(&self) -> Option<&std::path::Path> {
+        match self {
+            Target::File(partial) => Some(partial.path()),
+            Target::Bucket(b) => b.staging.as_ref().map(PartialOutput::path),
+        }
+    }
 }
 
 /// What the dialog and `--dry-run` show before a backup starts.
@@ -88,6 +108,17 @@ pub async fn prepare_backup(
     options.validate()?;
     conn.validate()?;
     let partial = PartialOutput::beside(&options.output_path, id)?;
+    prepare(id, conn, options, search, Target::File(partial)).await
+}
+
+/// Everything but the target, checked: the server, pg_dump, the plan.
+pub(crate) async fn prepare(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &BackupOptions,
+    search: &ToolSearch,
+    target: Target,
+) -> Result<PreparedBackup, EngineError> {
     let found = discover(search);
     let psql = crate::server::tools::psql(&found, search)?;
     let env = conn.tool_env(&app_name("backup", id))?;
@@ -103,14 +134,16 @@ pub async fn prepare_backup(
         // pg_dump's catalog work (~0.2 s) weighs more against data that
         // streams out this fast.
         plan[0].weight += ZSTD_DEFINITION_COST;
-        plan.push(WorkItem {
-            label: "reading the backup back".into(),
-            keys: vec!["check".into()],
-            weight: (data_bytes as f64 * CHECK_COST).max(DDL_COST),
-            counted: false,
-            table: None,
-            kind: ItemKind::Ddl,
-        });
+        if matches!(target, Target::File(_)) {
+            plan.push(WorkItem {
+                label: "reading the backup back".into(),
+                keys: vec!["check".into()],
+                weight: (data_bytes as f64 * CHECK_COST).max(DDL_COST),
+                counted: false,
+                table: None,
+                kind: ItemKind::Ddl,
+            });
+        }
     }
     let rows = stats
         .iter()
@@ -123,7 +156,7 @@ pub async fn prepare_backup(
         .collect();
     let command = CommandLine {
         program: pg_dump.tool.path.clone(),
-        args: pg_dump_args(conn, options, partial.path()),
+        args: pg_dump_args(conn, options, target.tool_output()),
     };
     Ok(PreparedBackup {
         id: id.to_string(),
@@ -136,7 +169,7 @@ pub async fn prepare_backup(
         plan,
         data_bytes,
         rows,
-        partial,
+        target,
         command,
     })
 }
@@ -221,25 +254,51 @@ fn backup_plan(stats: &[TableStat], o: &BackupOptions) -> (Vec<WorkItem>, u64) {
 impl PreparedBackup {
     /// The command as the user may copy it: the final output path, no password.
     pub fn command_display(&self) -> String {
+        let (shown_output, bucket) = match &self.target {
+            Target::File(_) => (Some(self.options.output_path.as_path()), None),
+            Target::Bucket(b) => (
+                b.staging
+                    .as_ref()
+                    .map(|_| self.options.output_path.as_path()),
+                Some(b.location()),
+            ),
+        };
         let shown = CommandLine {
             program: self.command.program.clone(),
-            args: pg_dump_args(&self.conn, &self.options, &self.options.output_path),
+            args: pg_dump_args(&self.conn, &self.options, shown_output),
         };
         let command = shown.display(&self.env);
-        match self.options.compression_method {
-            CompressionMethod::Gzip => command,
-            // What Tusk does with pg_dump's output, as a shell would.
-            CompressionMethod::Zstd => format!(
-                "{command} | zstd -{} > {}",
-                self.options.compression,
+        // What Tusk does with pg_dump's output, as a shell would.
+        let zstd = format!("zstd -{}", self.options.compression);
+        match (self.options.compression_method, bucket) {
+            (CompressionMethod::Gzip, None) => command,
+            (CompressionMethod::Zstd, None) => format!(
+                "{command} | {zstd} > {}",
                 shell_quote(&self.options.output_path.display().to_string())
             ),
+            (_, Some(at)) if shown_output.is_some() => {
+                format!("{command} && upload the folder's files to {at}/")
+            }
+            (CompressionMethod::Gzip, Some(at)) => format!("{command} | upload to {at}"),
+            (CompressionMethod::Zstd, Some(at)) => format!("{command} | {zstd} | upload to {at}"),
         }
     }
 
-    /// The temporary name the job writes to.
-    pub fn partial_path(&self) -> &std::path::Path {
-        self.partial.path()
+    /// The temporary local name the job writes to, if any (a crash leaves
+    /// it to be cleaned up at the next start).
+    pub fn partial_path(&self) -> Option<&std::path::Path> {
+        self.target.tool_output().or(match &self.target {
+            Target::File(partial) => Some(partial.path()),
+            Target::Bucket(_) => None,
+        })
+    }
+
+    /// The bucket and key a backup to a bucket goes to.
+    pub fn bucket_target(&self) -> Option<(std::sync::Arc<crate::storage::Bucket>, String)> {
+        match &self.target {
+            Target::Bucket(b) => Some((b.bucket.clone(), b.key.clone())),
+            Target::File(_) => None,
+        }
     }
 
     /// Bytes of the tables whose rows are dumped, as the server counts them.
@@ -262,20 +321,51 @@ impl PreparedBackup {
     }
 
     /// Runs pg_dump; always ends with exactly one `Finished` event.
-    pub async fn run(self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
+    pub async fn run(mut self, cancel: &CancelHandle, emit: EventSink<'_>) -> JobOutcome {
         let started_at = Utc::now();
         let mut tracker = Tracker::new(self.plan.clone());
         tracker.set_phase(Phase::Connecting);
         if self.options.format == BackupFormat::Directory && self.options.jobs > 1 {
             tracker.apply(Signal::Parallel);
         }
-        let server = Server::new(&self.psql, &self.conn, &self.env);
         let zstd = self.options.compression_method == CompressionMethod::Zstd;
+        let level = i32::from(self.options.compression);
         let streamed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let stream = |open| Output::Stream {
+            open,
+            zstd: zstd.then_some(level),
+            streamed: streamed.clone(),
+        };
+        let sync = !self.options.no_sync;
+        let (output, written, forward) = match &mut self.target {
+            Target::File(partial) if zstd => (
+                stream(file_sink(partial.path().to_path_buf(), sync)),
+                Written::File(partial.path().to_path_buf()),
+                None,
+            ),
+            Target::File(partial) => (
+                Output::Null,
+                Written::File(partial.path().to_path_buf()),
+                None,
+            ),
+            Target::Bucket(b) => match (b.take_sink(), &b.staging) {
+                (_, Some(staging)) => (
+                    Output::Null,
+                    Written::File(staging.path().to_path_buf()),
+                    None,
+                ),
+                (Some(sink), None) => (
+                    stream(sink),
+                    Written::Stream(streamed.clone()),
+                    Some(b.forward_cancel(cancel)),
+                ),
+                (None, None) => unreachable!("a streamed bucket target has its sink until it runs"),
+            },
+        };
         let mut probe = DumpProbe {
-            server,
+            server: Server::new(&self.psql, &self.conn, &self.env),
             app: app_name("backup", &self.id),
-            output: self.partial.path().to_path_buf(),
+            written,
             rows: &self.rows,
             asked: None,
             streamed: zstd.then(|| streamed.clone()),
@@ -287,24 +377,20 @@ impl PreparedBackup {
             args: self.command.args.clone(),
             env: &self.env,
             input: Input::Null,
-            output: match self.options.compression_method {
-                CompressionMethod::Gzip => Output::Null,
-                CompressionMethod::Zstd => Output::Zstd {
-                    path: self.partial.path().to_path_buf(),
-                    level: i32::from(self.options.compression),
-                    streamed,
-                    sync: !self.options.no_sync,
-                },
-            },
+            output,
             parse: dump_signal,
         };
         let result = run_tool(run, &mut tracker, &mut probe, cancel, emit).await;
-        let outcome = self.judge(result, &mut tracker, started_at, emit);
+        drop(probe);
+        if let Some(forward) = forward {
+            forward.abort();
+        }
+        let outcome = self.judge(result, &mut tracker, started_at, emit).await;
         emit(JobEvent::Finished(Box::new(outcome.clone())));
         outcome
     }
 
-    fn judge(
+    async fn judge(
         self,
         r: RunResult,
         tracker: &mut Tracker,
@@ -325,43 +411,58 @@ impl PreparedBackup {
             progress: r.progress.clone(),
             ..JobOutcome::ended(&self.id, JobType::Backup, started_at, JobStatus::Failed)
         };
-        if let Some(message) = r.spawn_error {
+        let succeeded = if let Some(message) = r.spawn_error {
             outcome.error = Some(other(format!("pg_dump could not be started: {message}")));
+            false
         } else if r.cancelled {
             outcome.status = JobStatus::Cancelled;
+            false
         } else if let Some(e) = r.output_error {
-            outcome.error = Some(write_failed(&e, &self.options.output_path));
+            outcome.error = Some(match &self.target {
+                Target::File(_) => write_failed(&e, &self.options.output_path),
+                Target::Bucket(b) => b.upload_failed(&e),
+            });
+            false
         } else if r.exit_code != Some(0) {
             outcome.error = Some(explain(&r.log.lines()));
+            false
         } else {
+            true
+        };
+        if succeeded {
             tracker.set_phase(Phase::Verifying);
             emit(JobEvent::Progress(tracker.snapshot()));
-            match self.partial.commit(
-                &self.options.output_path,
-                self.options.no_sync,
-                self.options.overwrite,
-            ) {
-                Ok((size, placed)) => {
-                    tracker.complete();
-                    tracker.set_bytes(size);
-                    tracker.set_phase(Phase::Finishing);
-                    outcome.progress = tracker.snapshot();
-                    outcome.status = JobStatus::Completed;
-                    if placed != self.options.output_path {
-                        outcome.status = JobStatus::CompletedWithWarnings;
-                        outcome.warnings.push(format!(
-                            "{} appeared while this backup ran and was left as it is: this backup is {}",
-                            self.options.output_path.display(),
-                            placed.display()
-                        ));
+        }
+        match self.target {
+            Target::File(partial) if succeeded => {
+                match partial.commit(
+                    &self.options.output_path,
+                    self.options.no_sync,
+                    self.options.overwrite,
+                ) {
+                    Ok((size, placed)) => {
+                        let moved = placed != self.options.output_path;
+                        if moved {
+                            outcome.warnings.push(format!(
+                                "{} appeared while this backup ran and was left as it is: this backup is {}",
+                                self.options.output_path.display(),
+                                placed.display()
+                            ));
+                        }
+                        outcome.output_path = Some(placed);
+                        completed(&mut outcome, tracker, size, moved);
                     }
-                    outcome.output_path = Some(placed);
-                    outcome.size_bytes = Some(size);
+                    Err(e) => {
+                        outcome.error = Some(other(format!(
+                            "pg_dump reported success but its output is not a valid backup: {e}"
+                        )))
+                    }
                 }
-                Err(e) => {
-                    outcome.error = Some(other(format!(
-                        "pg_dump reported success but its output is not a valid backup: {e}"
-                    )))
+            }
+            Target::File(_) => {}
+            Target::Bucket(b) => {
+                if let Some(size) = b.settle(succeeded, &mut outcome, emit).await {
+                    completed(&mut outcome, tracker, size, false);
                 }
             }
         }
@@ -369,6 +470,20 @@ impl PreparedBackup {
         outcome.duration_ms = (outcome.finished_at - started_at).num_milliseconds();
         outcome
     }
+}
+
+/// A kept backup of `size` bytes; `warned`: with a warning of Tusk's own.
+fn completed(outcome: &mut JobOutcome, tracker: &mut Tracker, size: u64, warned: bool) {
+    tracker.complete();
+    tracker.set_bytes(size);
+    tracker.set_phase(Phase::Finishing);
+    outcome.progress = tracker.snapshot();
+    outcome.status = if warned {
+        JobStatus::CompletedWithWarnings
+    } else {
+        JobStatus::Completed
+    };
+    outcome.size_bytes = Some(size);
 }
 
 /// Tusk could not write the compressed backup.
@@ -414,13 +529,20 @@ fn dump_signal(line: &str) -> Option<Signal> {
     pg_dump_signal(line)
 }
 
+/// What grows as a backup is written.
+enum Written {
+    File(PathBuf),
+    /// Bytes read from pg_dump's stdout (streamed to a bucket).
+    Stream(std::sync::Arc<std::sync::atomic::AtomicU64>),
+}
+
 /// Measures a dump in flight: COPY progress on the server (rows against the
 /// planner's estimate, or bytes against the table's size when the table was
 /// never analysed), bytes on disk.
 struct DumpProbe<'a> {
     server: Server<'a>,
     app: String,
-    output: PathBuf,
+    written: Written,
     rows: &'a HashMap<String, u64>,
     /// When the server was last asked (a query through the job's psql session).
     asked: Option<std::time::Instant>,
@@ -466,7 +588,10 @@ impl DumpProbe<'_> {
 
 impl Probe for DumpProbe<'_> {
     async fn poll(&mut self, tracker: &mut Tracker, _pgid: u32) {
-        tracker.set_bytes(path_size(&self.output));
+        tracker.set_bytes(match &self.written {
+            Written::File(path) => path_size(path),
+            Written::Stream(sent) => sent.load(std::sync::atomic::Ordering::Relaxed),
+        });
         // The stream measures a zstd dump without asking the server.
         if self.measure_stream(tracker) {
             return;

@@ -3,12 +3,16 @@
 
 use crate::backup::PreparedBackup;
 use crate::catalog::sidecar;
+use crate::catalog::BackupCopy;
 use crate::catalog::{BackupFinish, BackupReason, BackupStatus, Catalog, NewBackup, Source};
 use crate::error::EngineError;
 use crate::jobs::progress::{BackupProgress, Phase};
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
+use crate::storage::bucket::manifest_key;
+use crate::storage::Bucket;
 use chrono::Utc;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// How a backup appears in the history.
 #[derive(Debug, Clone)]
@@ -71,13 +75,15 @@ pub async fn run_recorded_backup(
         description: meta.description.clone(),
         source: meta.source.clone(),
         options: prepared.options.clone(),
-        partial_path: Some(prepared.partial_path().to_path_buf()),
+        partial_path: prepared.partial_path().map(std::path::Path::to_path_buf),
         server_version: Some(prepared.server.version.to_string()),
         pg_dump_version: Some(prepared.pg_dump.tool.version.to_string()),
         reason: meta.reason,
         schedule_id: meta.schedule_id.clone(),
         started_at: Utc::now(),
+        remote_only: prepared.bucket_target().is_some(),
     };
+    let bucket = prepared.bucket_target();
     let recorded = catalog.begin_backup(&new);
     // The job's own Finished waits until the record is complete.
     let sink = |event: JobEvent| {
@@ -87,7 +93,7 @@ pub async fn run_recorded_backup(
     };
     let mut outcome = prepared.run(cancel, &sink).await;
     match recorded {
-        Ok(_) => finish_record(catalog, &mut outcome, emit).await,
+        Ok(_) => finish_record(catalog, &mut outcome, emit, bucket).await,
         Err(e) => outcome
             .warnings
             .push(format!("the backup was not recorded in the history: {e}")),
@@ -99,7 +105,12 @@ pub async fn run_recorded_backup(
 /// Records the outcome at once — so a crash while hashing leaves a completed
 /// backup without a checksum, never a "partial" one — then hashes it and
 /// writes its sidecars.
-async fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventSink<'_>) {
+async fn finish_record(
+    catalog: &Catalog,
+    outcome: &mut JobOutcome,
+    emit: EventSink<'_>,
+    bucket: Option<(Arc<Bucket>, String)>,
+) {
     let status = backup_status(outcome.status);
     let finish = BackupFinish {
         status,
@@ -124,7 +135,9 @@ async fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventS
         }
     };
     outcome.backup_id = Some(record.id.clone());
-    if let (true, Some(path)) = (status.is_success(), outcome.output_path.clone()) {
+    if let (true, Some((bucket, key))) = (status.is_success(), bucket) {
+        record_bucket_copy(catalog, outcome, record, &bucket, &key).await;
+    } else if let (true, Some(path)) = (status.is_success(), outcome.output_path.clone()) {
         emit(JobEvent::Progress(BackupProgress {
             phase: Phase::Verifying,
             current_object: Some("SHA-256 checksum".into()),
@@ -158,6 +171,47 @@ async fn finish_record(catalog: &Catalog, outcome: &mut JobOutcome, emit: EventS
     }
 }
 
+/// A backup made into a bucket: its copy and checksum recorded, then its
+/// manifest written beside it, the last step, which makes it list.
+async fn record_bucket_copy(
+    catalog: &Catalog,
+    outcome: &mut JobOutcome,
+    record: crate::catalog::BackupRecord,
+    bucket: &Bucket,
+    key: &str,
+) {
+    let copy = BackupCopy {
+        destination: bucket.destination().name.clone(),
+        key: key.to_string(),
+        size_bytes: outcome.size_bytes,
+        sha256: outcome.sha256.clone(),
+        stored_at: Utc::now(),
+    };
+    let recorded = catalog
+        .add_copy(&record.id, &copy)
+        .and_then(|r| match &outcome.sha256 {
+            Some(sum) => catalog.set_checksum(&r.id, sum),
+            None => Ok(r),
+        });
+    let record = match recorded {
+        Ok(r) => r,
+        Err(e) => {
+            outcome.warnings.push(format!(
+                "the backup's copy was not recorded in the history: {e}"
+            ));
+            record
+        }
+    };
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let manifest = sidecar::manifest_bytes(&record, name);
+    if let Err(e) = bucket.put_new(&manifest_key(key), manifest).await {
+        outcome.warnings.push(format!(
+            "the manifest beside {} could not be written, so other machines will not list this backup: {e}",
+            bucket.location(key)
+        ));
+    }
+}
+
 /// What deleting a backup did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -173,6 +227,13 @@ pub struct Deleted {
 /// (a backup overwritten in place) stays.
 pub fn delete_backup(catalog: &Catalog, id: &str, keep_file: bool) -> Result<Deleted, EngineError> {
     let record = catalog.require_backup(id)?;
+    if record.is_remote_only() && !keep_file && record.status.is_success() {
+        return Err(EngineError::InvalidOptions(format!(
+            "\"{}\" is in a bucket ({}): it is deleted through its destination",
+            record.name,
+            record.location()
+        )));
+    }
     if record.status == BackupStatus::Running {
         return Err(EngineError::InvalidOptions(format!(
             "\"{}\" is still running: cancel it first, or wait for it to end",
@@ -209,6 +270,43 @@ pub fn delete_backup(catalog: &Catalog, id: &str, keep_file: bool) -> Result<Del
     Ok(Deleted {
         file_removed: kept_because.is_none(),
         kept_because,
+    })
+}
+
+/// Deletes a backup made into `bucket`: its objects (manifest first, so it
+/// stops listing at once), then its record.
+pub async fn delete_bucket_backup(
+    catalog: &Catalog,
+    id: &str,
+    bucket: &Bucket,
+) -> Result<Deleted, EngineError> {
+    let record = catalog.require_backup(id)?;
+    let Some(copy) = record
+        .copies
+        .iter()
+        .find(|c| c.destination == bucket.destination().name)
+    else {
+        return Err(EngineError::InvalidOptions(format!(
+            "\"{}\" has no copy in `{}`",
+            record.name,
+            bucket.destination().name
+        )));
+    };
+    if record.status == BackupStatus::Running {
+        return Err(EngineError::InvalidOptions(format!(
+            "\"{}\" is still running: cancel it first, or wait for it to end",
+            record.name
+        )));
+    }
+    crate::backup::remote::delete_from_bucket(bucket, &copy.key).await?;
+    if record.is_remote_only() {
+        catalog.delete_backup(id)?;
+    } else {
+        catalog.remove_copy(id, &copy.destination)?;
+    }
+    Ok(Deleted {
+        file_removed: true,
+        kept_because: None,
     })
 }
 

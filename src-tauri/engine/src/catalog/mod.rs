@@ -116,6 +116,17 @@ CREATE TABLE restores (
 );
 CREATE INDEX restores_by_target ON restores (target, status);
 "#,
+    r#"
+CREATE TABLE backup_copies (
+    backup_id TEXT NOT NULL REFERENCES backups (id) ON DELETE CASCADE,
+    destination TEXT NOT NULL,
+    object_key TEXT NOT NULL,
+    size_bytes INTEGER,
+    sha256 TEXT,
+    stored_at TEXT NOT NULL,
+    PRIMARY KEY (backup_id, destination)
+);
+"#,
 ];
 
 fn migrations() -> Migrations<'static> {

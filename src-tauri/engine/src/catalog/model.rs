@@ -158,7 +158,48 @@ pub struct BackupRecord {
     pub options: BackupOptions,
     pub verification: Option<Verification>,
     /// Whether the file is still where the catalog says (checked when read).
+    /// A backup made straight into a bucket has no local file: its `path`
+    /// is empty and its `copies` say where it is.
     pub file_exists: bool,
+    /// Where the backup is besides its local file: buckets, by destination.
+    #[serde(default)]
+    pub copies: Vec<BackupCopy>,
+}
+
+impl BackupRecord {
+    /// Made straight into a bucket: no local file was ever written.
+    pub fn is_remote_only(&self) -> bool {
+        self.path.as_os_str().is_empty()
+    }
+
+    /// Where a person finds it: the local file, else `DEST:KEY`.
+    pub fn location(&self) -> String {
+        match self.copies.first() {
+            Some(copy) if self.is_remote_only() => copy.location(),
+            _ => self.path.display().to_string(),
+        }
+    }
+}
+
+/// A backup's copy in a bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct BackupCopy {
+    /// The destination's name.
+    pub destination: String,
+    /// The object's key, under the destination's prefix.
+    pub key: String,
+    pub size_bytes: Option<u64>,
+    pub sha256: Option<String>,
+    pub stored_at: DateTime<Utc>,
+}
+
+impl BackupCopy {
+    /// `DEST:KEY`, as `tusk restore` takes it.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.destination, self.key)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

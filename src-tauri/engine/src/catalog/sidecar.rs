@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-const MANIFEST_SUFFIX: &str = ".tusk.json";
-const CHECKSUM_SUFFIX: &str = ".sha256";
+pub const MANIFEST_SUFFIX: &str = ".tusk.json";
+pub const CHECKSUM_SUFFIX: &str = ".sha256";
 const MANIFEST_VERSION: u32 = 1;
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -162,28 +162,45 @@ struct Manifest {
     record: BackupRecord,
 }
 
-/// Writes `<backup>.tusk.json` with what the catalog knows.
-pub fn write_manifest(record: &BackupRecord) -> std::io::Result<()> {
+/// A manifest's bytes: what the catalog knows of the backup named
+/// `file_name` beside it (the local path is not part of it).
+pub fn manifest_bytes(record: &BackupRecord, file_name: &str) -> Vec<u8> {
     let manifest = Manifest {
         tusk_manifest: MANIFEST_VERSION,
-        file_name: file_name(&record.path),
+        file_name: file_name.to_string(),
         record: record.clone(),
     };
-    let text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
+    serde_json::to_vec_pretty(&manifest).expect("a record serialises")
+}
+
+/// Writes `<backup>.tusk.json` with what the catalog knows.
+pub fn write_manifest(record: &BackupRecord) -> std::io::Result<()> {
+    let text = manifest_bytes(record, &file_name(&record.path));
     write_atomic(&manifest_path(&record.path), &text)
 }
 
-/// Reads a manifest; the backup's path is taken relative to the manifest.
-pub fn read_manifest(path: &Path) -> Result<BackupRecord, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+/// A manifest's backup file name and record, as written.
+pub fn parse_manifest(bytes: &[u8]) -> Result<(String, BackupRecord), String> {
     let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| format!("not a Tusk manifest ({e})"))?;
+        serde_json::from_slice(bytes).map_err(|e| format!("not a Tusk manifest ({e})"))?;
     if manifest.tusk_manifest > MANIFEST_VERSION {
         return Err(format!(
             "made by a newer Tusk (manifest version {}): update Tusk to import it",
             manifest.tusk_manifest
         ));
     }
+    Ok((manifest.file_name, manifest.record))
+}
+
+/// Reads a manifest; the backup's path is taken relative to the manifest.
+pub fn read_manifest(path: &Path) -> Result<BackupRecord, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let (file_name, record) = parse_manifest(&bytes)?;
+    let manifest = Manifest {
+        tusk_manifest: MANIFEST_VERSION,
+        file_name,
+        record,
+    };
     // Only a name inside the manifest's folder: never a path elsewhere.
     let plain = Path::new(&manifest.file_name).components().count() == 1
         && matches!(

@@ -1,8 +1,8 @@
 //! Reads and writes of the catalog's backups table.
 
 use super::{
-    process_alive, this_process, BackupPage, BackupQuery, BackupReason, BackupRecord, BackupStatus,
-    Catalog, CatalogError, CatalogResult, Source, TableRows, Verification,
+    process_alive, this_process, BackupCopy, BackupPage, BackupQuery, BackupReason, BackupRecord,
+    BackupStatus, Catalog, CatalogError, CatalogResult, Source, TableRows, Verification,
 };
 use crate::options::{BackupFormat, BackupOptions};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -54,6 +54,9 @@ pub struct NewBackup {
     pub reason: BackupReason,
     pub schedule_id: Option<String>,
     pub started_at: DateTime<Utc>,
+    /// Made straight into a bucket: no local path is recorded, the copy is
+    /// added once the upload completed.
+    pub remote_only: bool,
 }
 
 /// What a job records when it ends.
@@ -74,7 +77,10 @@ pub struct BackupFinish {
 const BACKUP_COLUMNS: &str = "id, name, description, connection_id, connection_name, host, port, \
     db_user, database, format, compression, path, size_bytes, sha256, server_version, \
     pg_dump_version, started_at, finished_at, duration_ms, status, reason, schedule_id, error, \
-    warnings, options, verification";
+    warnings, options, verification, \
+    (SELECT json_group_array(json_object('destination', destination, 'key', object_key, \
+     'sizeBytes', size_bytes, 'sha256', sha256, 'storedAt', stored_at)) \
+     FROM backup_copies WHERE backup_id = backups.id)";
 
 fn backup_from_row(r: &Row) -> rusqlite::Result<BackupRecord> {
     let path = PathBuf::from(r.get::<_, String>(11)?);
@@ -95,7 +101,7 @@ fn backup_from_row(r: &Row) -> rusqlite::Result<BackupRecord> {
         },
         format: from_json::<BackupFormat>(&format!("\"{format}\""))?,
         compression: r.get(10)?,
-        file_exists: path.exists(),
+        file_exists: !path.as_os_str().is_empty() && path.exists(),
         path,
         size_bytes: r.get(12)?,
         sha256: r.get(13)?,
@@ -115,6 +121,7 @@ fn backup_from_row(r: &Row) -> rusqlite::Result<BackupRecord> {
             .as_deref()
             .map(from_json)
             .transpose()?,
+        copies: from_json(&r.get::<_, String>(26)?)?,
     })
 }
 
@@ -127,9 +134,21 @@ impl Catalog {
     pub fn begin_backup(&self, new: &NewBackup) -> CatalogResult<BackupRecord> {
         let (pid, start) = this_process();
         let o = &new.options;
-        if let Some(folder) = o.output_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(folder) = o
+            .output_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty() && !new.remote_only)
+        {
             super::remember_folder(&self.path, folder);
         }
+        let path = if new.remote_only {
+            String::new()
+        } else {
+            std::path::absolute(&o.output_path)
+                .unwrap_or_else(|_| o.output_path.clone())
+                .display()
+                .to_string()
+        };
         self.with(|c| {
             c.execute(
                 "INSERT INTO backups (id, name, description, connection_id, connection_name, host, \
@@ -148,10 +167,7 @@ impl Catalog {
                     new.source.database,
                     format_text(o.format),
                     o.compression,
-                    std::path::absolute(&o.output_path)
-                        .unwrap_or_else(|_| o.output_path.clone())
-                        .display()
-                        .to_string(),
+                    path,
                     new.partial_path
                         .as_ref()
                         .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()).display().to_string()),
@@ -218,6 +234,47 @@ impl Catalog {
             )
         })?;
         self.require_backup(id)
+    }
+
+    /// Records a copy of a backup in a bucket (replacing an older copy
+    /// of it at the same destination).
+    pub fn add_copy(&self, id: &str, copy: &BackupCopy) -> CatalogResult<BackupRecord> {
+        self.with(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO backup_copies (backup_id, destination, object_key, size_bytes, sha256, stored_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, copy.destination, copy.key, copy.size_bytes, copy.sha256, ts(copy.stored_at)],
+            )
+        })?;
+        self.require_backup(id)
+    }
+
+    /// Forgets a backup's copy at `destination` (deleted from the bucket).
+    pub fn remove_copy(&self, id: &str, destination: &str) -> CatalogResult<()> {
+        self.with(|c| {
+            c.execute(
+                "DELETE FROM backup_copies WHERE backup_id = ?1 AND destination = ?2",
+                params![id, destination],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// The backup in the history whose copy is `destination`'s `key`.
+    pub fn backup_at_copy(
+        &self,
+        destination: &str,
+        key: &str,
+    ) -> CatalogResult<Option<BackupRecord>> {
+        let id: Option<String> = self.with(|c| {
+            c.query_row(
+                "SELECT backup_id FROM backup_copies WHERE destination = ?1 AND object_key = ?2",
+                params![destination, key],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        id.map(|id| self.require_backup(&id)).transpose()
     }
 
     /// Other records that point at `path` (a backup overwritten in place).

@@ -95,6 +95,9 @@ pub struct JobOutcome {
     /// A restore's safety backup of the target, taken before it was touched.
     #[serde(default)]
     pub safety_backup: Option<PathBuf>,
+    /// A backup made into a bucket: `DEST:KEY`.
+    #[serde(default)]
+    pub location: Option<String>,
 }
 
 impl JobOutcome {
@@ -127,6 +130,7 @@ impl JobOutcome {
             backup_id: None,
             sha256: None,
             safety_backup: None,
+            location: None,
         }
     }
 }
@@ -169,17 +173,25 @@ pub enum Input {
 /// Where the tool's stdout goes.
 pub enum Output {
     Null,
-    /// Compressed by us with zstd at `level` into the file at `path`, as it
-    /// arrives (the fast preset: `pg_dump -Fc -Z0 | zstd`); `streamed` counts
+    /// Into a sink (a file, an upload) opened on the writer thread,
+    /// compressed by us with zstd at `zstd`'s level on the way (the fast
+    /// preset: `pg_dump -Fc -Z0 | zstd`) or as it comes; `streamed` counts
     /// the bytes read from the tool, for progress.
-    Zstd {
-        path: PathBuf,
-        level: i32,
+    Stream {
+        open: OpenSink,
+        zstd: Option<i32>,
         streamed: std::sync::Arc<std::sync::atomic::AtomicU64>,
-        /// Flush the file to disk before it counts as written (pg_dump's own
-        /// files are synced by pg_dump unless `--no-sync`).
-        sync: bool,
     },
+}
+
+/// Opens a job's sink, on the thread that writes into it.
+pub type OpenSink = Box<dyn FnOnce() -> std::io::Result<Box<dyn Sink>> + Send + Sync>;
+
+/// Where a tool's output is written: a file, an upload.
+pub trait Sink: std::io::Write + Send {
+    /// Everything written is stored (synced to disk, every part uploaded);
+    /// it is not the backup yet: the job decides that.
+    fn finish(self: Box<Self>) -> std::io::Result<()>;
 }
 
 /// One tool invocation.
@@ -310,15 +322,14 @@ pub async fn run_tool<P: Probe>(
         Input::Null => None,
     };
     let writer = match run.output {
-        Output::Zstd {
-            path,
-            level,
+        Output::Stream {
+            open,
+            zstd,
             streamed,
-            sync,
         } => child
             .stdout
             .take()
-            .map(|stdout| tokio::spawn(write_zstd(stdout, path, level, streamed, sync))),
+            .map(|stdout| tokio::spawn(write_stream(stdout, open, zstd, streamed))),
         Output::Null => None,
     };
     let stderr = child.stderr.take().expect("stderr is piped");
@@ -409,7 +420,7 @@ fn spawn(run: &ToolRun<'_>) -> std::io::Result<tokio::process::Child> {
         })
         .stdout(match run.output {
             Output::Null => Stdio::null(),
-            Output::Zstd { .. } => Stdio::piped(),
+            Output::Stream { .. } => Stdio::piped(),
         })
         .stderr(Stdio::piped())
         .kill_on_drop(true);
@@ -419,32 +430,37 @@ fn spawn(run: &ToolRun<'_>) -> std::io::Result<tokio::process::Child> {
     cmd.spawn()
 }
 
-/// Compresses the tool's stdout into `path` on a blocking thread. If writing
-/// fails, the pipe is closed, so the tool stops on its next write instead of
-/// blocking forever.
-async fn write_zstd(
+/// Writes the tool's stdout into its sink (compressed, when asked) on a
+/// blocking thread. If writing fails, the pipe is closed, so the tool stops
+/// on its next write instead of blocking forever.
+async fn write_stream(
     mut stdout: tokio::process::ChildStdout,
-    path: PathBuf,
-    level: i32,
+    open: OpenSink,
+    zstd: Option<i32>,
     streamed: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    sync: bool,
 ) -> std::io::Result<()> {
     use tokio::io::AsyncReadExt;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
     let writer = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         use std::io::Write;
-        let file = std::fs::File::create(&path)?;
-        let mut encoder = zstd::stream::write::Encoder::new(file, level)?;
-        encoder.include_checksum(true)?;
-        while let Some(chunk) = rx.blocking_recv() {
-            encoder.write_all(&chunk)?;
+        let sink = open()?;
+        match zstd {
+            Some(level) => {
+                let mut encoder = zstd::stream::write::Encoder::new(sink, level)?;
+                encoder.include_checksum(true)?;
+                while let Some(chunk) = rx.blocking_recv() {
+                    encoder.write_all(&chunk)?;
+                }
+                encoder.finish()?.finish()
+            }
+            None => {
+                let mut sink = sink;
+                while let Some(chunk) = rx.blocking_recv() {
+                    sink.write_all(&chunk)?;
+                }
+                sink.finish()
+            }
         }
-        let mut file = encoder.finish()?;
-        file.flush()?;
-        if sync {
-            file.sync_all()?;
-        }
-        Ok(())
     });
     let mut buf = vec![0u8; 256 * 1024];
     loop {

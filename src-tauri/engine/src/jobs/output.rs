@@ -131,6 +131,42 @@ fn numbered(target: &Path, n: u32) -> PathBuf {
     target.with_file_name(format!("{stem}-{n}{ext}"))
 }
 
+/// A file as a job's sink, created on the writer thread; flushed to disk
+/// before it counts as written when `sync` (pg_dump's own files are synced
+/// by pg_dump unless `--no-sync`).
+pub fn file_sink(path: PathBuf, sync: bool) -> crate::jobs::OpenSink {
+    Box::new(move || {
+        let file = std::fs::File::create(&path)?;
+        Ok(Box::new(FileSink { file, sync }) as Box<dyn crate::jobs::Sink>)
+    })
+}
+
+struct FileSink {
+    file: std::fs::File,
+    sync: bool,
+}
+
+impl std::io::Write for FileSink {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.file.write(data)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl crate::jobs::Sink for FileSink {
+    fn finish(mut self: Box<Self>) -> std::io::Result<()> {
+        use std::io::Write;
+        self.file.flush()?;
+        if self.sync {
+            self.file.sync_all()?;
+        }
+        Ok(())
+    }
+}
+
 /// Removes a partial output, file or folder.
 pub fn remove_partial(path: &Path) {
     let removed = if path.is_dir() {

@@ -27,6 +27,7 @@ use tusk_archive::{BackupInfo, DataLocation, Section, TocEntry};
 pub mod guarded;
 mod plan;
 mod probe;
+pub mod remote;
 mod run;
 mod swap;
 mod unpack;

@@ -56,11 +56,17 @@ fn push(args: &mut Vec<OsString>, flag: &str, value: impl Into<OsString>) {
 
 /// pg_dump's arguments writing to `output` — or, with zstd, to stdout
 /// uncompressed for Tusk to compress into `output`.
-pub fn pg_dump_args(conn: &ConnectionSpec, o: &BackupOptions, output: &Path) -> Vec<OsString> {
+/// pg_dump's arguments; `output: None` (and every zstd backup, which Tusk
+/// compresses) writes to stdout.
+pub fn pg_dump_args(
+    conn: &ConnectionSpec,
+    o: &BackupOptions,
+    output: Option<&Path>,
+) -> Vec<OsString> {
     let zstd = o.compression_method == CompressionMethod::Zstd;
     let mut a = conn.tool_args(true);
     push(&mut a, "-F", o.format.pg_dump_flag());
-    if !zstd {
+    if let Some(output) = output.filter(|_| !zstd) {
         push(&mut a, "-f", output.as_os_str());
     }
     if o.verbose {
@@ -243,7 +249,7 @@ mod tests {
             schemas: Some(vec!["My \"odd\" schema".into()]),
             ..Default::default()
         };
-        let args = pg_dump_args(&conn, &o, Path::new("/b/shop.backup"));
+        let args = pg_dump_args(&conn, &o, Some(Path::new("/b/shop.backup")));
         let text: Vec<String> = args
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
@@ -289,13 +295,13 @@ mod tests {
     #[test]
     fn parallel_only_for_directory() {
         let conn = ConnectionSpec::default();
-        let custom = pg_dump_args(&conn, &BackupOptions::default(), Path::new("x"));
+        let custom = pg_dump_args(&conn, &BackupOptions::default(), Some(Path::new("x")));
         assert!(!custom.contains(&OsString::from("-j")));
         let dir = BackupOptions {
             format: BackupFormat::Directory,
             ..Default::default()
         };
-        let args = pg_dump_args(&conn, &dir, Path::new("x"));
+        let args = pg_dump_args(&conn, &dir, Some(Path::new("x")));
         assert!(args.windows(2).any(|w| w[0] == "-j" && w[1] == "4"));
     }
 

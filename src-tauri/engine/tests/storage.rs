@@ -1,0 +1,412 @@
+//! Backups straight into a real S3-compatible store (Garage, started by the
+//! test on loopback) and restored from it, with the failures a bucket can
+//! have: a cancelled upload, a store that dies mid-upload, a node of three
+//! lost, wrong credentials, a missing bucket, nothing listening, and two
+//! machines writing to one bucket.
+
+mod common;
+
+use common::*;
+use std::sync::Arc;
+use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
+use tusk_engine::backup::remote::prepare_bucket_backup;
+use tusk_engine::catalog::{BackupReason, Catalog};
+use tusk_engine::restore::remote::fetch_backup;
+use tusk_engine::storage::{Bucket, StorageFailure};
+use tusk_engine::{
+    BackupFormat, BackupOptions, CancelHandle, CompressionMethod, EngineError, JobEvent,
+    JobOutcome, JobStatus, RestoreOptions,
+};
+use tusk_testkit::garage::Garage;
+
+fn bucket(g: &Garage, prefix: &str) -> Arc<Bucket> {
+    Arc::new(Bucket::open(&g.destination("offsite", prefix), &g.credentials()).unwrap())
+}
+
+fn meta(db: &str) -> RecordMeta {
+    RecordMeta {
+        name: None,
+        description: None,
+        source: source(db),
+        reason: BackupReason::Manual,
+        schedule_id: None,
+    }
+}
+
+async fn bucket_backup(
+    c: &Catalog,
+    db: &str,
+    options: &BackupOptions,
+    b: &Arc<Bucket>,
+    cancel: &CancelHandle,
+    events: &Events,
+) -> JobOutcome {
+    let prepared = prepare_bucket_backup(&uuid(), &conn(db), options, &search(), b.clone())
+        .await
+        .expect("prepare the backup to the bucket");
+    run_recorded_backup(c, prepared, meta(db), cancel, &events.sink()).await
+}
+
+/// Downloads the backup (checked against its `.sha256`) and restores it
+/// into a new database; its fingerprint.
+async fn restored_from(b: &Bucket, key: &str) -> String {
+    let fetched = fetch_backup(b, key, true, &CancelHandle::new(), &|_| {})
+        .await
+        .expect("fetch the backup");
+    let target = pg().create_db("from_bucket");
+    let (outcome, _) = restore(
+        &conn(&target),
+        RestoreOptions {
+            input_path: fetched.path().to_path_buf(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    fingerprint(&target)
+}
+
+fn key_of(outcome: &JobOutcome) -> String {
+    let location = outcome.location.clone().expect("a location");
+    location
+        .strip_prefix("offsite:")
+        .expect("the destination's name")
+        .to_string()
+}
+
+#[tokio::test]
+async fn every_format_goes_to_the_bucket_and_comes_back_the_same() {
+    let g = Garage::start();
+    let b = bucket(&g, "tusk/laptop");
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("to_bucket");
+    let expected = fingerprint(&db);
+    let formats = [
+        (BackupFormat::Custom, CompressionMethod::Zstd, 3),
+        (BackupFormat::Custom, CompressionMethod::Gzip, 6),
+        (BackupFormat::Plain, CompressionMethod::Gzip, 0),
+        (BackupFormat::Tar, CompressionMethod::Gzip, 0),
+        (BackupFormat::Directory, CompressionMethod::Gzip, 1),
+    ];
+    let mut keys = Vec::new();
+    for (format, method, level) in formats {
+        let options = BackupOptions {
+            format,
+            compression_method: method,
+            compression: level,
+            jobs: if format == BackupFormat::Directory {
+                2
+            } else {
+                1
+            },
+            ..Default::default()
+        };
+        let events = Events::default();
+        let outcome = bucket_backup(&c, &db, &options, &b, &CancelHandle::new(), &events).await;
+        assert_eq!(
+            outcome.status,
+            JobStatus::Completed,
+            "{format:?}: {outcome:#?}"
+        );
+        assert_eq!(events.finished().len(), 1);
+        assert!(outcome.output_path.is_none(), "no local file");
+        let key = key_of(&outcome);
+        assert!(key.starts_with("to-bucket"), "{key}");
+        // The history says where it is, with its checksum.
+        let record = c
+            .require_backup(outcome.backup_id.as_ref().unwrap())
+            .unwrap();
+        assert!(record.is_remote_only());
+        assert_eq!(record.copies.len(), 1);
+        assert_eq!(record.copies[0].key, key);
+        assert_eq!(record.copies[0].sha256, outcome.sha256);
+        assert_eq!(record.sha256, outcome.sha256);
+        assert_eq!(record.location(), format!("offsite:{key}"));
+        assert_eq!(restored_from(&b, &key).await, expected, "{format:?}");
+        keys.push(key);
+    }
+    // The bucket lists each through its manifest, newest first.
+    let (listed, unreadable) = b.backups().await.unwrap();
+    assert!(unreadable.is_empty(), "{unreadable:?}");
+    let mut listed_keys: Vec<String> = listed.iter().map(|r| r.key.clone()).collect();
+    listed_keys.sort();
+    keys.sort();
+    assert_eq!(listed_keys, keys);
+    // Under the destination's prefix, and nothing half-written.
+    let objects = g.cli(&["bucket", "info", tusk_testkit::garage::BUCKET]);
+    assert!(objects.contains("Objects:"), "{objects}");
+    assert_eq!(g.unfinished_uploads(), 0);
+    // A plain zstd-less custom archive in the bucket is what stock pg_restore reads.
+    let custom = &keys.iter().find(|k| k.ends_with(".backup")).unwrap();
+    let fetched = fetch_backup(&b, custom, true, &CancelHandle::new(), &|_| {})
+        .await
+        .unwrap();
+    let listed = std::process::Command::new(pg().bin("pg_restore"))
+        .arg("-l")
+        .arg(fetched.path())
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{listed:?}");
+}
+
+#[tokio::test]
+async fn a_cancelled_upload_leaves_no_object_and_no_pending_parts() {
+    let g = Garage::start();
+    let b = bucket(&g, "");
+    // What a pending upload looks like to Garage, so that "none" means none.
+    {
+        use std::io::Write;
+        let (mut sink, pending) = b.upload("pending", &CancelHandle::new()).await.unwrap();
+        tokio::task::spawn_blocking(move || {
+            sink.write_all(&[7u8; 1 << 20]).unwrap();
+            tusk_engine::jobs::Sink::finish(Box::new(sink)).unwrap();
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            g.unfinished_uploads(),
+            1,
+            "{}",
+            g.cli(&["bucket", "info", "backups"])
+        );
+        pending.abort().await.unwrap();
+        assert_eq!(g.unfinished_uploads(), 0);
+        assert_eq!(b.keys("").await.unwrap(), vec![]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    // ~60 MB of incompressible text: several parts.
+    let db = pg().slow_db("cancel_upload", 80_000);
+    let options = BackupOptions {
+        compression: 0,
+        compression_method: CompressionMethod::Gzip,
+        ..Default::default()
+    };
+    let cancel = CancelHandle::new();
+    let events = Events::default();
+    let canceller = {
+        let cancel = cancel.clone();
+        let events = &events;
+        async move {
+            // Cancel once more than one part (8 MiB) has gone up.
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                let written = events.progress().last().map_or(0, |p| p.bytes_written);
+                if written > 20 << 20 {
+                    cancel.cancel();
+                    return written;
+                }
+            }
+        }
+    };
+    let (outcome, written) = tokio::join!(
+        bucket_backup(&c, &db, &options, &b, &cancel, &events),
+        canceller
+    );
+    assert!(written > 0);
+    assert_eq!(outcome.status, JobStatus::Cancelled, "{outcome:#?}");
+    assert!(outcome.location.is_none());
+    assert_eq!(b.keys("").await.unwrap(), vec![], "no object left");
+    assert_eq!(g.unfinished_uploads(), 0, "no pending multipart upload");
+    assert!(b.backups().await.unwrap().0.is_empty());
+    let record = c
+        .require_backup(outcome.backup_id.as_ref().unwrap())
+        .unwrap();
+    assert!(record.copies.is_empty());
+}
+
+#[tokio::test]
+async fn a_store_that_dies_mid_upload_fails_the_backup_plainly_and_the_next_one_works() {
+    let mut g = Garage::start();
+    let b = bucket(&g, "");
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = pg().slow_db("store_dies", 80_000);
+    let options = BackupOptions {
+        compression: 0,
+        compression_method: CompressionMethod::Gzip,
+        ..Default::default()
+    };
+    let events = Events::default();
+    let prepared = prepare_bucket_backup(&uuid(), &conn(&db), &options, &search(), b.clone())
+        .await
+        .unwrap();
+    let cancel = CancelHandle::new();
+    let sink = |e: JobEvent| {
+        let stop = matches!(&e, JobEvent::Progress(p) if p.bytes_written > 12 << 20);
+        events.sink()(e);
+        if stop {
+            STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
+    let running = run_recorded_backup(&c, prepared, meta(&db), &cancel, &sink);
+    static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let killer = async {
+        while !STOP.load(std::sync::atomic::Ordering::SeqCst) {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        g.stop();
+    };
+    let (outcome, ()) = tokio::join!(running, killer);
+    assert_eq!(outcome.status, JobStatus::Failed, "{outcome:#?}");
+    let error = outcome.error.clone().unwrap();
+    assert!(
+        error.summary.contains("uploading the backup to offsite:")
+            && error.summary.contains("nothing answers at"),
+        "{error:#?}"
+    );
+    assert!(error.hint.contains("No backup was kept"), "{error:#?}");
+    g.restart_node(0);
+    assert!(b.backups().await.unwrap().0.is_empty(), "nothing lists");
+    // The next backup works.
+    let small = sample_db("after_outage");
+    let outcome = bucket_backup(
+        &c,
+        &small,
+        &BackupOptions::default(),
+        &b,
+        &CancelHandle::new(),
+        &Events::default(),
+    )
+    .await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    assert_eq!(b.backups().await.unwrap().0.len(), 1);
+}
+
+#[tokio::test]
+async fn one_node_of_three_lost_during_a_backup_does_not_stop_it() {
+    let mut g = Garage::cluster(3);
+    let b = bucket(&g, "");
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = pg().slow_db("node_lost", 40_000);
+    let expected = fingerprint(&db);
+    let options = BackupOptions {
+        compression: 0,
+        compression_method: CompressionMethod::Gzip,
+        ..Default::default()
+    };
+    static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let prepared = prepare_bucket_backup(&uuid(), &conn(&db), &options, &search(), b.clone())
+        .await
+        .unwrap();
+    let cancel = CancelHandle::new();
+    let sink = |e: JobEvent| {
+        if matches!(&e, JobEvent::Progress(p) if p.bytes_written > 4 << 20) {
+            STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
+    let running = run_recorded_backup(&c, prepared, meta(&db), &cancel, &sink);
+    let killer = async {
+        while !STOP.load(std::sync::atomic::Ordering::SeqCst) {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        g.stop_node(2);
+    };
+    let (outcome, ()) = tokio::join!(running, killer);
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    assert_eq!(restored_from(&b, &key_of(&outcome)).await, expected);
+}
+
+fn storage_error(e: EngineError) -> String {
+    match e {
+        EngineError::Storage { message, .. } => message,
+        other => panic!("not a storage error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn wrong_secret_missing_bucket_and_no_store_each_say_what_is_wrong() {
+    let g = Garage::start();
+    let db = sample_db("bad_dest");
+    let try_with = |dest: tusk_engine::storage::S3Destination, secret: &str| {
+        let mut creds = g.credentials();
+        creds.secret_access_key = tusk_engine::Secret::new(secret);
+        let db = db.clone();
+        async move {
+            let b = Arc::new(Bucket::open(&dest, &creds).unwrap());
+            let test = b.test().await;
+            let prepared =
+                prepare_bucket_backup(&uuid(), &conn(&db), &BackupOptions::default(), &search(), b)
+                    .await;
+            (test, storage_error(prepared.err().expect("refused")))
+        }
+    };
+    let wrong = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let (test, message) = try_with(g.destination("offsite", ""), wrong).await;
+    assert!(message.contains("refused the access key"), "{message}");
+    assert_eq!(
+        test[0].failure,
+        Some(StorageFailure::Credentials),
+        "{test:?}"
+    );
+    assert!(!message.contains(wrong) && !format!("{test:?}").contains(wrong));
+
+    let mut missing = g.destination("offsite", "");
+    missing.bucket = "no-such-bucket".into();
+    let (test, message) = try_with(missing, &g.secret).await;
+    assert!(
+        message.contains("the bucket `no-such-bucket` does not exist"),
+        "{message}"
+    );
+    assert_eq!(test[0].failure, Some(StorageFailure::NoBucket), "{test:?}");
+
+    let mut nowhere = g.destination("offsite", "");
+    nowhere.endpoint = Some("http://127.0.0.1:9".into());
+    let (test, message) = try_with(nowhere, &g.secret).await;
+    assert!(
+        message.contains("nothing answers at http://127.0.0.1:9"),
+        "{message}"
+    );
+    assert_eq!(
+        test[0].failure,
+        Some(StorageFailure::Unreachable),
+        "{test:?}"
+    );
+
+    let mut unknown_host = g.destination("offsite", "");
+    unknown_host.endpoint = Some("http://no-such-host.invalid:3900".into());
+    let (test, message) = try_with(unknown_host, &g.secret).await;
+    assert!(message.contains("was not found (DNS)"), "{message}");
+    assert_eq!(test[0].failure, Some(StorageFailure::Dns), "{test:?}");
+
+    // The right key passes every step of the test.
+    let b = bucket(&g, "probe");
+    let steps = b.test().await;
+    assert!(steps.iter().all(|s| s.ok), "{steps:?}");
+    assert_eq!(
+        steps.iter().map(|s| s.step.as_str()).collect::<Vec<_>>(),
+        ["write", "read", "delete"]
+    );
+    assert_eq!(b.keys("").await.unwrap(), vec![], "the probe was deleted");
+}
+
+#[tokio::test]
+async fn two_machines_writing_to_one_bucket_see_each_others_backups() {
+    let g = Garage::start();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (laptop, server) = (catalog(dir_a.path()), catalog(dir_b.path()));
+    let (a, b) = (bucket(&g, "shared"), bucket(&g, "shared"));
+    let db = sample_db("two_writers");
+    let options = BackupOptions::default();
+    // At the same moment, the same database: never the same key.
+    let (cancel, events) = (CancelHandle::new(), Events::default());
+    let (x, y) = tokio::join!(
+        bucket_backup(&laptop, &db, &options, &a, &cancel, &events),
+        bucket_backup(&server, &db, &options, &b, &cancel, &events)
+    );
+    assert_eq!(x.status, JobStatus::Completed, "{x:#?}");
+    assert_eq!(y.status, JobStatus::Completed, "{y:#?}");
+    assert_ne!(x.location, y.location);
+    let (listed, _) = a.backups().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let ids: Vec<&str> = listed.iter().map(|r| r.record.id.as_str()).collect();
+    assert!(ids.contains(&x.backup_id.as_deref().unwrap()));
+    assert!(ids.contains(&y.backup_id.as_deref().unwrap()));
+    // A manifest is never overwritten.
+    let manifest = format!("{}.tusk.json", key_of(&x));
+    let again = a.put_new(&manifest, b"{}".to_vec()).await.unwrap_err();
+    assert_eq!(again.failure, StorageFailure::AlreadyExists, "{again:?}");
+    assert!(a.backups().await.unwrap().1.is_empty(), "still readable");
+}
