@@ -6,6 +6,7 @@ use crate::commands::{
     catalog::{CatalogAction, CatalogArgs},
     daemon::DaemonArgs,
     delete::DeleteArgs,
+    destination::{DestinationAction, DestinationArgs},
     import::ImportArgs,
     info::InfoArgs,
     list::ListArgs,
@@ -75,6 +76,12 @@ impl Cli {
             },
             Command::Daemon(_) => false,
             Command::Restores(a) => a.json,
+            Command::Destination(a) => match &a.action {
+                DestinationAction::Add(add) => add.json(),
+                DestinationAction::List { json }
+                | DestinationAction::Test { json, .. }
+                | DestinationAction::Remove { json, .. } => *json,
+            },
         }
     }
 }
@@ -111,4 +118,6 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Restores that stopped part way: list them, drop what they left, or dismiss.
     Restores(RestoresArgs),
+    /// S3-compatible buckets to back up to: add, list, test, remove.
+    Destination(DestinationArgs),
 }

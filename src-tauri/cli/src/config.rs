@@ -1,10 +1,11 @@
-//! `~/.config/tusk/config.toml`: the tools folder and named remotes
-//! (`--remote staging`).
+//! `~/.config/tusk/config.toml`: the tools folder, named remotes
+//! (`--remote staging`) and named bucket destinations (`--dest offsite`).
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tusk_engine::{ConnectionSpec, EngineError, ToolSearch};
+use tusk_engine::storage::{Credentials, S3Destination};
+use tusk_engine::{ConnectionSpec, EngineError, Secret, ToolSearch};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -13,6 +14,36 @@ pub struct Config {
     pub pg_bin: Option<PathBuf>,
     #[serde(default)]
     pub remotes: BTreeMap<String, Remote>,
+    #[serde(default)]
+    pub destinations: BTreeMap<String, Destination>,
+    /// The file this was read from, or would be written to.
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
+}
+
+/// A named S3-compatible bucket. The secret may be kept here (the file is
+/// then readable by its owner only) or come from AWS_SECRET_ACCESS_KEY or
+/// `--secret-stdin`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Destination {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub bucket: String,
+    #[serde(default)]
+    pub prefix: String,
+    /// Default: path-style with an endpoint, virtual-host on AWS.
+    pub path_style: Option<bool>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+/// Where a destination's secret comes from.
+pub enum SecretSource {
+    Stdin,
+    ConfigFile,
+    Environment,
+    Missing,
 }
 
 /// A named connection: a URL, or fields.
@@ -31,6 +62,16 @@ impl Config {
     /// `path`, else `$TUSK_CONFIG`, else the user's config folder; a missing
     /// default file is an empty config, a missing named file an error.
     pub fn load(path: Option<&Path>) -> Result<Config, EngineError> {
+        Self::read(path, false)
+    }
+
+    /// As [`Config::load`], a missing file (named or not) being an empty
+    /// config to write to: `tusk destination` creates it.
+    pub fn load_for_writing(path: Option<&Path>) -> Result<Config, EngineError> {
+        Self::read(path, true)
+    }
+
+    fn read(path: Option<&Path>, may_be_missing: bool) -> Result<Config, EngineError> {
         let explicit = path
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os("TUSK_CONFIG").map(PathBuf::from));
@@ -40,8 +81,14 @@ impl Config {
         };
         let text = match std::fs::read_to_string(&file) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
-                return Ok(Config::default())
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && (explicit.is_none() || may_be_missing) =>
+            {
+                return Ok(Config {
+                    file: Some(file),
+                    ..Config::default()
+                })
             }
             Err(e) => {
                 return Err(EngineError::InvalidOptions(format!(
@@ -50,12 +97,98 @@ impl Config {
                 )))
             }
         };
-        toml::from_str(&text).map_err(|e| {
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
             EngineError::InvalidOptions(format!(
                 "the config file {} is not valid: {e}",
                 file.display()
             ))
-        })
+        })?;
+        config.file = Some(file);
+        Ok(config)
+    }
+
+    /// The bucket named `name` and its credentials: the access key id from
+    /// the config file or AWS_ACCESS_KEY_ID; the secret from `stdin_secret`
+    /// (`--secret-stdin`), the config file, or AWS_SECRET_ACCESS_KEY.
+    pub fn destination(
+        &self,
+        name: &str,
+        stdin_secret: Option<Secret>,
+    ) -> Result<(S3Destination, Credentials), EngineError> {
+        let entry = self.destinations.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.destinations.keys().map(String::as_str).collect();
+            EngineError::InvalidOptions(if known.is_empty() {
+                format!("no destination named `{name}`: add one with `tusk destination add {name} --bucket …`")
+            } else {
+                format!(
+                    "no destination named `{name}`; known destinations: {}",
+                    known.join(", ")
+                )
+            })
+        })?;
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let access_key_id = entry
+            .access_key_id
+            .clone()
+            .or_else(|| env("AWS_ACCESS_KEY_ID"))
+            .ok_or_else(|| {
+                EngineError::InvalidOptions(format!(
+                    "no access key id for `{name}`: set access_key_id in [destinations.{name}] or AWS_ACCESS_KEY_ID"
+                ))
+            })?;
+        let (secret, _) = self.secret_of(entry, stdin_secret);
+        let dest = S3Destination {
+            name: name.to_string(),
+            endpoint: entry.endpoint.clone().or_else(|| env("AWS_ENDPOINT_URL")),
+            region: entry
+                .region
+                .clone()
+                .or_else(|| env("AWS_REGION"))
+                .or_else(|| env("AWS_DEFAULT_REGION"))
+                .unwrap_or_else(|| "us-east-1".into()),
+            bucket: entry.bucket.clone(),
+            prefix: entry.prefix.clone(),
+            path_style: entry.path_style.unwrap_or(entry.endpoint.is_some()),
+            access_key_id: access_key_id.clone(),
+        };
+        dest.validate()?;
+        let secret = secret.ok_or_else(|| {
+            EngineError::InvalidOptions(format!(
+                "no secret access key for `{name}`: give it with --secret-stdin, AWS_SECRET_ACCESS_KEY, or secret_access_key in {}",
+                self.describe_file()
+            ))
+        })?;
+        Ok((
+            dest,
+            Credentials {
+                access_key_id,
+                secret_access_key: secret,
+            },
+        ))
+    }
+
+    /// The secret of `entry` and where it comes from.
+    pub fn secret_of(
+        &self,
+        entry: &Destination,
+        stdin_secret: Option<Secret>,
+    ) -> (Option<Secret>, SecretSource) {
+        if let Some(s) = stdin_secret {
+            return (Some(s), SecretSource::Stdin);
+        }
+        if let Some(s) = entry.secret_access_key.clone().filter(|s| !s.is_empty()) {
+            return (Some(Secret::new(s)), SecretSource::ConfigFile);
+        }
+        match std::env::var("AWS_SECRET_ACCESS_KEY") {
+            Ok(s) if !s.is_empty() => (Some(Secret::new(s)), SecretSource::Environment),
+            _ => (None, SecretSource::Missing),
+        }
+    }
+
+    pub fn describe_file(&self) -> String {
+        self.file
+            .as_ref()
+            .map_or_else(describe_default, |f| f.display().to_string())
     }
 
     pub fn tool_search(&self, flag: Option<PathBuf>) -> ToolSearch {

@@ -68,7 +68,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<u8, EngineError> {
-    let config = config::Config::load(cli.config.as_deref())?;
+    let config = if matches!(cli.command, Command::Destination(_)) {
+        config::Config::load_for_writing(cli.config.as_deref())?
+    } else {
+        config::Config::load(cli.config.as_deref())?
+    };
     let search = config.tool_search(cli.pg_bin.clone());
     let catalog = cli.catalog.as_deref();
     let open = || commands::open_catalog(catalog);
@@ -78,16 +82,18 @@ async fn run(cli: Cli) -> Result<u8, EngineError> {
         Command::Info(a) => commands::info::info(a),
         Command::Tools(a) => commands::tools::tools(a, &config, &search).await,
         Command::Check(a) => commands::tools::check(a, &config, &search).await,
+        Command::List(a) if a.dest.is_some() => commands::list::list_bucket(a, &config).await,
         Command::List(a) => commands::list::list(a, &open()?),
         Command::Show(a) => commands::show::show(a, &open()?),
         Command::Verify(a) => commands::verify::verify(a, &open()?, &config, &search).await,
-        Command::Delete(a) => commands::delete::delete(a, &open()?),
+        Command::Delete(a) => commands::delete::delete(a, &open()?, &config).await,
         Command::Prune(a) => commands::prune::prune(a, &open()?, &search),
-        Command::Import(a) => commands::import::import(a, &open()?),
+        Command::Import(a) => commands::import::import(a, &open()?, &config).await,
         Command::Schedule(a) => commands::schedule::schedule(a, &open()?, &config, &search).await,
         Command::Daemon(a) => commands::daemon::daemon(a, &open()?, &search).await,
         Command::Catalog(a) => commands::catalog::catalog(a, &open()?),
         Command::Restores(a) => commands::restores::run(a, &open()?, &config, &search).await,
+        Command::Destination(a) => commands::destination::destination(a, &config).await,
     }
 }
 

@@ -124,9 +124,15 @@ impl Reporter {
         let took = HumanDuration(Duration::from_millis(outcome.duration_ms.max(0) as u64));
         match outcome.status {
             JobStatus::Completed | JobStatus::CompletedWithWarnings => {
-                match (&outcome.output_path, outcome.size_bytes) {
-                    (Some(path), Some(size)) => {
-                        err!("done: {} ({}) in {took}", path.display(), HumanBytes(size))
+                let place = outcome.location.clone().or_else(|| {
+                    outcome
+                        .output_path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                });
+                match (place, outcome.size_bytes) {
+                    (Some(place), Some(size)) => {
+                        err!("done: {place} ({}) in {took}", HumanBytes(size))
                     }
                     _ => err!("done in {took}"),
                 }
@@ -467,18 +473,19 @@ pub fn took(ms: Option<i64>) -> String {
 /// `tusk list`: the history as a table.
 pub fn backup_table(items: &[BackupRecord]) {
     out!(
-        "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  VERIFIED",
+        "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  {:<12}  WHERE",
         "ID",
         "WHEN",
         "NAME",
         "REASON",
         "SIZE",
         "TOOK",
-        "STATUS"
+        "STATUS",
+        "VERIFIED"
     );
     for b in items {
         out!(
-            "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  {}",
+            "{:<8}  {:<16}  {:<28}  {:<10}  {:>9}  {:>8}  {:<11}  {:<12}  {}",
             &b.id[..b.id.len().min(8)],
             when(b.started_at),
             truncate(&b.name, 28),
@@ -486,9 +493,51 @@ pub fn backup_table(items: &[BackupRecord]) {
             size(b.size_bytes),
             took(b.duration_ms),
             status_label(b),
-            verified_label(b)
+            verified_label(b),
+            where_label(b)
         );
     }
+}
+
+/// `tusk list --dest`: a bucket's backups, with the key to restore each.
+pub fn bucket_table(items: &[tusk_engine::storage::RemoteBackup]) {
+    out!(
+        "{:<8}  {:<16}  {:<20}  {:>9}  {:<11}  KEY",
+        "ID",
+        "WHEN",
+        "DATABASE",
+        "SIZE",
+        "MADE ON"
+    );
+    for r in items {
+        let b = &r.record;
+        out!(
+            "{:<8}  {:<16}  {:<20}  {:>9}  {:<11}  {}",
+            &b.id[..b.id.len().min(8)],
+            when(b.started_at),
+            truncate(&b.source.database, 20),
+            size(b.size_bytes),
+            truncate(b.source.host.as_deref().unwrap_or("local socket"), 11),
+            r.key
+        );
+    }
+}
+
+/// Where a backup is: `local`, each bucket's name, or both.
+pub fn where_label(b: &BackupRecord) -> String {
+    let mut places: Vec<String> = Vec::new();
+    if !b.is_remote_only() && b.status.is_success() {
+        places.push(
+            if b.file_exists {
+                "local"
+            } else {
+                "local (missing)"
+            }
+            .into(),
+        );
+    }
+    places.extend(b.copies.iter().map(|c| c.destination.clone()));
+    places.join(", ")
 }
 
 /// `tusk show`: one backup, a field a line.
@@ -507,11 +556,21 @@ pub fn backup_detail(b: &BackupRecord) {
             .map(|n| format!(" ({n})"))
             .unwrap_or_default()
     );
-    out!(
-        "file:      {}{}",
-        b.path.display(),
-        if b.file_exists { "" } else { "  (MISSING)" }
-    );
+    if !b.is_remote_only() {
+        out!(
+            "file:      {}{}",
+            b.path.display(),
+            if b.file_exists { "" } else { "  (MISSING)" }
+        );
+    }
+    for copy in &b.copies {
+        out!(
+            "in bucket: {} ({}, stored {})",
+            copy.location(),
+            size(copy.size_bytes),
+            when(copy.stored_at)
+        );
+    }
     out!(
         "format:    {} · compression {}",
         b.format.as_str(),

@@ -1,12 +1,14 @@
 //! `tusk backup`: a recorded backup, with pg_dump's options as flags.
 
 use super::*;
+use crate::commands::destination::{open_bucket, SecretArgs};
 use crate::config::Config;
 use crate::render::{self, Reporter};
 use crate::{exit, outcome_code};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
+use tusk_engine::backup::remote::prepare_bucket_backup;
 use tusk_engine::catalog::BackupReason;
 use tusk_engine::options::{DumpSection, InsertMode};
 use tusk_engine::{
@@ -52,8 +54,14 @@ pub struct BackupArgs {
     #[command(flatten)]
     pub out: OutputArgs,
     /// Output file (folder for the directory format).
-    #[arg(short = 'o', long = "output")]
-    output: PathBuf,
+    #[arg(short = 'o', long = "output", required_unless_present = "dest")]
+    output: Option<PathBuf>,
+    /// Back up straight into this bucket (`tusk destination add`): streamed
+    /// as pg_dump writes, under a key of its own.
+    #[arg(long, conflicts_with_all = ["output", "no_catalog"])]
+    dest: Option<String>,
+    #[command(flatten)]
+    secret: SecretArgs,
     #[command(flatten)]
     dump: DumpArgs,
     /// Name in the history (default: database and time).
@@ -237,7 +245,17 @@ pub async fn backup(
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
-    let prepared = prepare_backup(&id, &conn, &a.dump.options(a.output.clone()), search).await?;
+    let prepared = match (&a.dest, &a.output) {
+        (Some(dest), _) => {
+            let bucket = open_bucket(config, dest, &a.secret)?;
+            let options = a.dump.options(PathBuf::new());
+            prepare_bucket_backup(&id, &conn, &options, search, bucket).await?
+        }
+        (None, Some(output)) => {
+            prepare_backup(&id, &conn, &a.dump.options(output.clone()), search).await?
+        }
+        (None, None) => unreachable!("clap requires --output or --dest"),
+    };
     if a.out.dry_run {
         render::backup_plan(&prepared.plan(), a.out.json);
         return Ok(exit::OK);

@@ -1,6 +1,8 @@
 //! `tusk delete`: a backup and its files.
 
 use super::*;
+use crate::commands::destination::{open_bucket, SecretArgs};
+use crate::config::Config;
 use crate::exit;
 use crate::render::print_json;
 use clap::Args;
@@ -19,9 +21,11 @@ pub struct DeleteArgs {
     yes: bool,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    secret: SecretArgs,
 }
 
-pub fn delete(a: DeleteArgs, c: &Catalog) -> Result<u8, EngineError> {
+pub async fn delete(a: DeleteArgs, c: &Catalog, config: &Config) -> Result<u8, EngineError> {
     let b = find_backup(c, &a.id)?;
     if !a.yes {
         return Err(EngineError::InvalidOptions(format!(
@@ -34,7 +38,14 @@ pub fn delete(a: DeleteArgs, c: &Catalog) -> Result<u8, EngineError> {
             }
         )));
     }
-    let deleted = tusk_engine::backup::recorded::delete_backup(c, &b.id, a.keep_file)?;
+    let deleted = match b.copies.first() {
+        // Made straight into a bucket: its objects go with it.
+        Some(copy) if b.is_remote_only() && !a.keep_file && b.status.is_success() => {
+            let bucket = open_bucket(config, &copy.destination, &a.secret)?;
+            tusk_engine::backup::recorded::delete_bucket_backup(c, &b.id, &bucket).await?
+        }
+        _ => tusk_engine::backup::recorded::delete_backup(c, &b.id, a.keep_file)?,
+    };
     if a.json {
         print_json(
             &serde_json::json!({ "deleted": b.id, "fileRemoved": deleted.file_removed, "keptBecause": deleted.kept_because }),
@@ -42,8 +53,8 @@ pub fn delete(a: DeleteArgs, c: &Catalog) -> Result<u8, EngineError> {
     } else {
         err!("deleted {} from the history", b.name);
         match deleted.kept_because {
-            Some(why) => err!("kept the file {} ({why})", b.path.display()),
-            None => err!("removed {} and its sidecars", b.path.display()),
+            Some(why) => err!("kept the file {} ({why})", b.location()),
+            None => err!("removed {} and its sidecars", b.location()),
         }
     }
     Ok(exit::OK)

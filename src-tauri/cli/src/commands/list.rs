@@ -1,6 +1,8 @@
 //! `tusk list`: the history.
 
 use super::*;
+use crate::commands::destination::{open_bucket, SecretArgs};
+use crate::config::Config;
 use crate::exit;
 use crate::render::{self, print_json};
 use clap::{Args, ValueEnum};
@@ -50,6 +52,44 @@ pub struct ListArgs {
     page: u32,
     #[arg(long)]
     pub json: bool,
+    /// List the backups in this bucket (every machine's, by their manifests)
+    /// instead of the history.
+    #[arg(long, conflicts_with_all = ["connection", "schedule", "status"])]
+    pub dest: Option<String>,
+    #[command(flatten)]
+    secret: SecretArgs,
+}
+
+/// `tusk list --dest NAME`: what the bucket's manifests say it holds.
+pub async fn list_bucket(a: ListArgs, config: &Config) -> Result<u8, EngineError> {
+    let name = a.dest.as_deref().expect("--dest");
+    let bucket = open_bucket(config, name, &a.secret)?;
+    let (found, unreadable) = bucket.backups().await?;
+    if a.json {
+        print_json(
+            &serde_json::json!({ "backups": found, "unreadable": unreadable
+            .iter()
+            .map(|(key, why)| serde_json::json!({ "key": key, "why": why }))
+            .collect::<Vec<_>>() }),
+        );
+        return Ok(exit::OK);
+    }
+    if found.is_empty() {
+        err!("no backups in {name} ({})", bucket.destination().describe());
+    } else {
+        render::bucket_table(&found);
+        err!(
+            "{} backup(s) in {name}; restore one with `tusk restore {name}:KEY`, add them to the history with `tusk import --dest {name}`",
+            found.len()
+        );
+    }
+    for (key, why) in &unreadable {
+        err!(
+            "warning: {} is not a readable manifest: {why}",
+            bucket.location(key)
+        );
+    }
+    Ok(exit::OK)
 }
 
 pub fn list(a: ListArgs, c: &Catalog) -> Result<u8, EngineError> {

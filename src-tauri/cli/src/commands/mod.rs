@@ -5,6 +5,7 @@ pub mod backup;
 pub mod catalog;
 pub mod daemon;
 pub mod delete;
+pub mod destination;
 pub mod import;
 pub mod info;
 pub mod list;

@@ -2,18 +2,23 @@
 //! swap), confirmed with `--yes` when it replaces data.
 
 use super::*;
+use crate::commands::destination::{open_bucket, SecretArgs};
 use crate::config::Config;
 use crate::render::{self, Reporter};
 use crate::{exit, outcome_code};
 use clap::Args;
 use std::path::PathBuf;
 use tusk_engine::restore::guarded::prepare_guarded_restore;
+use tusk_engine::restore::remote::fetch_backup;
 use tusk_engine::{EngineError, RestoreOptions, ToolSearch};
 
 #[derive(Args)]
 pub struct RestoreArgs {
-    /// Backup file or directory.
+    /// Backup file or directory, or a backup in a bucket as DEST:KEY (see
+    /// `tusk list --dest DEST`).
     input: PathBuf,
+    #[command(flatten)]
+    secret: SecretArgs,
     #[command(flatten)]
     conn: ConnArgs,
     #[command(flatten)]
@@ -88,10 +93,10 @@ pub struct RestoreArgs {
 }
 
 impl RestoreArgs {
-    fn options(&self) -> RestoreOptions {
+    fn options(&self, input: PathBuf) -> RestoreOptions {
         let d = RestoreOptions::default();
         RestoreOptions {
-            input_path: self.input.clone(),
+            input_path: input,
             target_database: self.target_db.clone(),
             create_database: self.create_db,
             schema_only: self.schema_only,
@@ -127,8 +132,23 @@ pub async fn restore(
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
     let catalog = open_catalog_unless(a.no_catalog, catalog_path)?;
+    // A backup in a bucket comes down first, checked against its .sha256.
+    let fetched = match in_bucket(&a.input) {
+        Some((name, key)) => {
+            let bucket = open_bucket(config, name, &a.secret)?;
+            if !a.out.json {
+                err!("downloading {} …", bucket.location(key));
+            }
+            let cancel = cancel_on_interrupt();
+            Some(fetch_backup(&bucket, key, !a.ignore_checksum, &cancel, &|_| {}).await?)
+        }
+        None => None,
+    };
+    let input = fetched
+        .as_ref()
+        .map_or_else(|| a.input.clone(), |f| f.path().to_path_buf());
     let guarded =
-        prepare_guarded_restore(&id, &conn, &a.options(), search, catalog.as_ref()).await?;
+        prepare_guarded_restore(&id, &conn, &a.options(input), search, catalog.as_ref()).await?;
     let preflight = &guarded.restore.preflight;
     if a.out.dry_run {
         render::preflight(preflight, Some(&guarded.safety), a.out.json);
@@ -160,4 +180,12 @@ pub async fn restore(
         .await;
     reporter.finish(&outcome);
     Ok(outcome_code(&outcome))
+}
+
+/// `DEST:KEY` when `input` names no local file.
+fn in_bucket(input: &std::path::Path) -> Option<(&str, &str)> {
+    if input.exists() {
+        return None;
+    }
+    tusk_engine::storage::parse_location(input.to_str()?)
 }

@@ -1,11 +1,13 @@
 //! `tusk verify`: a backup's checksum and a test restore with row counts.
 
 use super::*;
+use crate::commands::destination::{open_bucket, SecretArgs};
 use crate::config::Config;
 use crate::exit;
 use crate::render::{self, print_json};
 use clap::Args;
 use tusk_engine::catalog::{Catalog, VerifyStatus};
+use tusk_engine::restore::remote::fetch_backup;
 use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::{EngineError, ToolSearch};
 
@@ -21,6 +23,8 @@ pub struct VerifyArgs {
     conn: ConnArgs,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    secret: SecretArgs,
 }
 
 pub async fn verify(
@@ -29,7 +33,23 @@ pub async fn verify(
     config: &Config,
     search: &ToolSearch,
 ) -> Result<u8, EngineError> {
-    let backup = find_backup(c, &a.id)?;
+    let mut backup = find_backup(c, &a.id)?;
+    // A backup in a bucket is verified as it is there: downloaded, then
+    // checked like a local one (the checksum is one of the checks).
+    let fetched = match backup.copies.first() {
+        Some(copy) if backup.is_remote_only() => {
+            let bucket = open_bucket(config, &copy.destination, &a.secret)?;
+            if !a.json {
+                err!("downloading {} …", copy.location());
+            }
+            let cancel = cancel_on_interrupt();
+            let fetched = fetch_backup(&bucket, &copy.key, false, &cancel, &|_| {}).await?;
+            backup.path = fetched.path().to_path_buf();
+            backup.file_exists = true;
+            Some(fetched)
+        }
+        _ => None,
+    };
     let restore_on = if a.no_restore {
         None
     } else if a.conn.given() {
@@ -46,6 +66,7 @@ pub async fn verify(
     };
     let cancel = cancel_on_interrupt();
     let v = verify_backup(c, req, &cancel, &|e| reporter.event(e)).await?;
+    drop(fetched);
     reporter.clear();
     if a.json {
         print_json(&v);

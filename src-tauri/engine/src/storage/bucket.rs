@@ -3,7 +3,7 @@
 //! backups for every machine that writes to it.
 
 use crate::catalog::sidecar;
-use crate::catalog::BackupRecord;
+use crate::catalog::{BackupCopy, BackupReason, BackupRecord, Catalog, ImportReport};
 use crate::error::EngineError;
 use crate::jobs::CancelHandle;
 use crate::storage::upload::{start, Explain, PendingUpload, UploadSink};
@@ -251,8 +251,16 @@ impl Bucket {
                 .and_then(|bytes| sidecar::parse_manifest(&bytes));
             match parsed {
                 Ok((_, mut record)) => {
+                    // On this machine it is where this destination says.
                     record.path = std::path::PathBuf::new();
                     record.file_exists = false;
+                    record.copies = vec![BackupCopy {
+                        destination: self.dest.name.clone(),
+                        key: backup_key.to_string(),
+                        size_bytes: record.size_bytes,
+                        sha256: record.sha256.clone(),
+                        stored_at: record.finished_at.unwrap_or(record.started_at),
+                    }];
                     found.push(RemoteBackup {
                         key: backup_key.to_string(),
                         record,
@@ -263,6 +271,75 @@ impl Bucket {
         }
         found.sort_by_key(|b| std::cmp::Reverse(b.record.started_at));
         Ok((found, unreadable))
+    }
+
+    /// Adds the bucket's backups to `catalog`'s history (as backups in this
+    /// destination), after checking each manifest against the bucket: the
+    /// `.sha256` beside the backup must give the checksum the manifest
+    /// records. A backup already in the history gains this copy.
+    pub async fn import_into(&self, catalog: &Catalog) -> Result<ImportReport, EngineError> {
+        let (found, unreadable) = self.backups().await?;
+        let mut report = ImportReport::default();
+        for (key, why) in unreadable {
+            report
+                .skipped
+                .push(format!("{}: {why}", self.location(&key)));
+        }
+        for mut remote in found {
+            let location = self.location(&remote.key);
+            if let Err(why) = self.check_manifest(&remote).await {
+                report.skipped.push(format!("{location}: {why}"));
+                continue;
+            }
+            let copy = remote.record.copies[0].clone();
+            if let Some(known) = catalog.get_backup(&remote.record.id)? {
+                if !known
+                    .copies
+                    .iter()
+                    .any(|c| c.destination == copy.destination)
+                {
+                    catalog.add_copy(&known.id, &copy)?;
+                }
+                report.already_known.push(known.id);
+                continue;
+            }
+            let record = &mut remote.record;
+            record.reason = BackupReason::Imported;
+            record.schedule_id = None;
+            catalog.insert_imported(record)?;
+            catalog.add_copy(&record.id, &copy)?;
+            report.imported.push(record.id.clone());
+        }
+        Ok(report)
+    }
+
+    /// A manifest describes what is beside it: completed, with a checksum
+    /// file that gives the same SHA-256.
+    async fn check_manifest(&self, remote: &RemoteBackup) -> Result<(), String> {
+        let record = &remote.record;
+        if !record.status.is_success() {
+            return Err(format!(
+                "its manifest says the backup did not complete ({})",
+                record.status.as_str()
+            ));
+        }
+        let sha = record
+            .sha256
+            .as_deref()
+            .ok_or("its manifest records no checksum")?;
+        let listing = self
+            .get_bytes(&checksum_key(&remote.key))
+            .await
+            .map_err(|e| format!("its checksum file cannot be read: {e}"))?;
+        let listing = String::from_utf8_lossy(&listing);
+        let first = listing.split_whitespace().next().unwrap_or_default();
+        let of_listing = hex::encode(Sha256::digest(listing.as_bytes()));
+        if first != sha && of_listing != sha {
+            return Err(format!(
+                "its manifest records SHA-256 {sha}, but the checksum file beside it says otherwise: one of them was changed"
+            ));
+        }
+        Ok(())
     }
 
     /// Downloads `key` into `to`, returning its size and SHA-256.

@@ -1,0 +1,310 @@
+//! `tusk destination`, `backup --dest`, `list --dest`, `import --dest`,
+//! `restore DEST:KEY`, `verify` and `delete` of a backup in a bucket, from
+//! two machines sharing one bucket, against a real Garage and PostgreSQL.
+
+mod common;
+
+use common::*;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use tusk_testkit::garage::Garage;
+use tusk_testkit::PgServer;
+
+/// A machine: its own config file, history and log.
+struct Machine {
+    dir: tempfile::TempDir,
+}
+
+impl Machine {
+    fn new() -> Machine {
+        Machine {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn config(&self) -> std::path::PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    fn log(&self) -> std::path::PathBuf {
+        self.dir.path().join("tusk.log")
+    }
+
+    fn command<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Command {
+        let mut cmd = tusk_command(args);
+        cmd.arg("-vv")
+            .env("TUSK_CONFIG", self.config())
+            .env("TUSK_DATA_DIR", self.dir.path().join("data"))
+            .env("TUSK_LOG_FILE", self.log())
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_ENDPOINT_URL");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// With `input` on standard input.
+    fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn succeeded(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(0), "{}", text(out));
+    text(out)
+}
+
+fn db_args(db: &str) -> Vec<String> {
+    conn_args(db)
+}
+
+#[test]
+fn two_machines_back_up_to_one_bucket_list_import_verify_restore_and_delete() {
+    let pg = PgServer::shared();
+    let g = Garage::start();
+    let db = pg.seeded_db("bucket_cli", 2000);
+    let (laptop, server) = (Machine::new(), Machine::new());
+    let endpoint = g.endpoint();
+    let mut everything = String::new();
+
+    // The laptop keeps the secret in its config file.
+    let add = laptop.run_with_input(
+        &[
+            "destination",
+            "add",
+            "offsite",
+            "--endpoint",
+            &endpoint,
+            "--region",
+            "garage",
+            "--bucket",
+            "backups",
+            "--prefix",
+            "team",
+            "--access-key-id",
+            &g.key_id,
+            "--secret-stdin",
+        ],
+        &format!("{}\n", g.secret),
+    );
+    everything += &succeeded(&add);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(laptop.config())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the config file holds a secret: {mode:o}");
+    }
+    let again = laptop.run(&[
+        "destination",
+        "add",
+        "offsite",
+        "--bucket",
+        "other",
+        "--access-key-id",
+        "x",
+    ]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert!(text(&again).contains("add --replace"), "{}", text(&again));
+    let listed = json(&laptop.run(&["destination", "list", "--json"]));
+    assert_eq!(listed[0]["name"], "offsite");
+    assert_eq!(listed[0]["secret"], "configFile");
+    let test = laptop.run(&["destination", "test", "offsite"]);
+    let said = succeeded(&test);
+    assert!(
+        said.contains("✓ write") && said.contains("✓ delete"),
+        "{said}"
+    );
+    everything += &said;
+
+    // Backed up straight into the bucket.
+    let mut args = vec!["backup", "--dest", "offsite", "--json", "--name", "nightly"];
+    let conn = db_args(&db);
+    args.extend(conn.iter().map(String::as_str));
+    let backup = laptop.run(&args);
+    everything += &succeeded(&backup);
+    let outcome = json(&backup);
+    assert_eq!(outcome["status"], "completed", "{outcome}");
+    let location = outcome["location"].as_str().unwrap().to_string();
+    let key = location.strip_prefix("offsite:").unwrap().to_string();
+    assert!(key.starts_with("bucket-cli"), "{key}");
+    let history = json(&laptop.run(&["list", "--json"]));
+    assert_eq!(history["items"][0]["copies"][0]["key"], key.as_str());
+    let table = succeeded(&laptop.run(&["list"]));
+    assert!(table.contains("offsite"), "{table}");
+
+    // The server has the key in its config and the secret in its environment.
+    std::fs::write(
+        server.config(),
+        format!(
+            "[destinations.offsite]\nendpoint = \"{endpoint}\"\nregion = \"garage\"\nbucket = \"backups\"\nprefix = \"team\"\naccess_key_id = \"{}\"\n",
+            g.key_id
+        ),
+    )
+    .unwrap();
+    let no_secret = server.run(&["list", "--dest", "offsite"]);
+    assert_eq!(no_secret.status.code(), Some(2), "{}", text(&no_secret));
+    assert!(text(&no_secret).contains("no secret access key for `offsite`"));
+    let in_bucket = server
+        .command(&["list", "--dest", "offsite", "--json"])
+        .env("AWS_SECRET_ACCESS_KEY", &g.secret)
+        .output()
+        .unwrap();
+    everything += &succeeded(&in_bucket);
+    let in_bucket = json(&in_bucket);
+    assert_eq!(in_bucket["backups"][0]["key"], key.as_str(), "{in_bucket}");
+    assert_eq!(in_bucket["backups"][0]["record"]["name"], "nightly");
+    let import = server
+        .command(&["import", "--dest", "offsite", "--json"])
+        .env("AWS_SECRET_ACCESS_KEY", &g.secret)
+        .output()
+        .unwrap();
+    everything += &succeeded(&import);
+    let id = outcome["backupId"].as_str().unwrap();
+    assert_eq!(json(&import)["imported"][0], id);
+
+    // Verified (downloaded, checksum, test restore) and restored from there.
+    let mut verify_args = vec!["verify", id, "--json"];
+    verify_args.extend(conn.iter().map(String::as_str));
+    let verified = server
+        .command(&verify_args)
+        .env("AWS_SECRET_ACCESS_KEY", &g.secret)
+        .output()
+        .unwrap();
+    everything += &succeeded(&verified);
+    assert_eq!(json(&verified)["status"], "passed");
+    let target = format!("{db}_from_bucket");
+    let mut restore_args = vec![
+        "restore".to_string(),
+        location.clone(),
+        "--json".into(),
+        "--target-db".into(),
+        target.clone(),
+        "--create-db".into(),
+    ];
+    restore_args.extend(conn_args("postgres"));
+    let restored = server
+        .command(&restore_args)
+        .env("AWS_SECRET_ACCESS_KEY", &g.secret)
+        .output()
+        .unwrap();
+    everything += &succeeded(&restored);
+    assert_eq!(
+        pg.psql(&target, "SELECT count(*) FROM t"),
+        pg.psql(&db, "SELECT count(*) FROM t")
+    );
+
+    // Deleted from the server's history: gone from the bucket for both.
+    let deleted = server
+        .command(&["delete", id, "--yes"])
+        .env("AWS_SECRET_ACCESS_KEY", &g.secret)
+        .output()
+        .unwrap();
+    everything += &succeeded(&deleted);
+    let now = json(&laptop.run(&["list", "--dest", "offsite", "--json"]));
+    assert_eq!(now["backups"].as_array().unwrap().len(), 0, "{now}");
+    assert_eq!(g.unfinished_uploads(), 0);
+
+    // The secret is in no output and no log line, though every step was logged.
+    for m in [&laptop, &server] {
+        let log = std::fs::read_to_string(m.log()).unwrap();
+        assert!(log.contains("tool started"), "{log}");
+        everything += &log;
+    }
+    assert!(!everything.contains(&g.secret), "the secret leaked");
+}
+
+#[test]
+fn a_wrong_secret_a_missing_bucket_and_no_store_each_exit_with_their_own_message() {
+    let g = Garage::start();
+    let m = Machine::new();
+    std::fs::write(
+        m.config(),
+        format!(
+            "[destinations.offsite]\nendpoint = \"{}\"\nregion = \"garage\"\nbucket = \"backups\"\naccess_key_id = \"{}\"\n\n\
+             [destinations.nobucket]\nendpoint = \"{}\"\nregion = \"garage\"\nbucket = \"nope\"\naccess_key_id = \"{}\"\n\n\
+             [destinations.nowhere]\nendpoint = \"http://127.0.0.1:9\"\nregion = \"garage\"\nbucket = \"backups\"\naccess_key_id = \"{}\"\n",
+            g.endpoint(),
+            g.key_id,
+            g.endpoint(),
+            g.key_id,
+            g.key_id
+        ),
+    )
+    .unwrap();
+    let wrong = "f".repeat(64);
+    let cases = [
+        ("offsite", wrong.as_str(), "refused the access key"),
+        (
+            "nobucket",
+            g.secret.as_str(),
+            "the bucket `nope` does not exist",
+        ),
+        (
+            "nowhere",
+            g.secret.as_str(),
+            "nothing answers at http://127.0.0.1:9",
+        ),
+    ];
+    for (name, secret, expected) in cases {
+        let test = m.run_with_input(
+            &["destination", "test", name, "--secret-stdin"],
+            &format!("{secret}\n"),
+        );
+        assert_eq!(test.status.code(), Some(1), "{}", text(&test));
+        assert!(text(&test).contains(expected), "{name}: {}", text(&test));
+        assert!(!text(&test).contains(secret), "{name}: the secret leaked");
+        let pg = PgServer::shared();
+        let mut args = vec![
+            "backup".to_string(),
+            "--dest".into(),
+            name.into(),
+            "--secret-stdin".into(),
+        ];
+        args.extend(pg.conn_args("postgres"));
+        let backup = m.run_with_input(
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            &format!("{secret}\n"),
+        );
+        assert_eq!(backup.status.code(), Some(3), "{}", text(&backup));
+        assert!(
+            text(&backup).contains(expected),
+            "{name}: {}",
+            text(&backup)
+        );
+    }
+    // An unknown destination names the known ones.
+    let unknown = m.run(&["list", "--dest", "elsewhere"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown).contains("known destinations: nobucket, nowhere, offsite"),
+        "{}",
+        text(&unknown)
+    );
+}
