@@ -10,6 +10,8 @@ packages=(
   curl wget file xvfb xauth imagemagick chromium fonts-dejavu-core
   # the CLI tests trace fsync calls
   strace iproute2
+  # the stock `age -d` the encryption tests decrypt with
+  age
   # scripts/module-graph.py
   python3
   # C parts of the Rust dependencies, for the Windows check (cargo check --target x86_64-pc-windows-gnu)

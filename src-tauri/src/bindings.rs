@@ -16,7 +16,7 @@ mod tests {
     use tusk_engine::catalog::retention::{Gfs, PruneDecision, RetentionPolicy};
     use tusk_engine::catalog::*;
     use tusk_engine::explain::{Explanation, FailureKind};
-    use tusk_engine::options::{BackupPreset, DumpSection, InsertMode, PresetChoice};
+    use tusk_engine::options::{BackupPreset, DumpSection, Encryption, InsertMode, PresetChoice};
     use tusk_engine::restore::guarded::RestoreSafety;
     use tusk_engine::restore::RestorePreflight;
     use tusk_engine::schedule::runner::Notice;
@@ -48,6 +48,7 @@ mod tests {
             DataLocation,
             DumpSection,
             InsertMode,
+            Encryption,
             CompressionMethod,
             BackupOptions,
             BackupPreset,

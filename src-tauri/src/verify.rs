@@ -68,6 +68,7 @@ pub fn start_verify<R: Runtime>(
                 backup: record,
                 restore_on: Some(server),
                 search: &search,
+                decrypt: None,
             };
             let result = verify_backup(&catalog, req, &cancel, &*sink).await;
             let outcome =

@@ -511,7 +511,8 @@ const recordOptions: BackupOptions = {
 	loadViaPartitionRoot: false,
 	role: null,
 	verbose: true,
-	overwrite: false
+	overwrite: false,
+	encryption: { kind: 'none' }
 };
 
 export const verifiedPassed: Verification = {

@@ -308,3 +308,67 @@ fn a_wrong_secret_a_missing_bucket_and_no_store_each_exit_with_their_own_message
         text(&unknown)
     );
 }
+
+#[test]
+fn an_encrypted_backup_needs_its_key_for_info_restore_and_verify() {
+    let pg = PgServer::shared();
+    let db = pg.seeded_db("sealed_cli", 500);
+    let m = Machine::new();
+    std::fs::write(m.config(), "").unwrap();
+    let dir = m.dir.path();
+    let passphrase = "a long passphrase = with 'quotes' and ü";
+    std::fs::write(dir.join("pass.txt"), format!("{passphrase}\n")).unwrap();
+    std::fs::write(dir.join("wrong.txt"), "another long passphrase\n").unwrap();
+    let file = dir.join("sealed.backup.age").display().to_string();
+    let pass = dir.join("pass.txt").display().to_string();
+    let wrong = dir.join("wrong.txt").display().to_string();
+    let mut args = vec!["backup", "-o", &file, "--passphrase-file", &pass, "--json"];
+    let conn = db_args(&db);
+    args.extend(conn.iter().map(String::as_str));
+    let backup = m.run(&args);
+    let mut everything = succeeded(&backup);
+    let id = json(&backup)["backupId"].as_str().unwrap().to_string();
+
+    let no_key = m.run(&["info", &file]);
+    assert_eq!(no_key.status.code(), Some(3), "{}", text(&no_key));
+    assert!(text(&no_key).contains("is encrypted (age): give its passphrase"));
+    let info = m.run(&["info", &file, "--passphrase-file", &pass, "--json"]);
+    everything += &succeeded(&info);
+    assert_eq!(json(&info)["database"], db.as_str());
+
+    let target = format!("{db}_r");
+    let mut restore = vec![
+        "restore".to_string(),
+        file.clone(),
+        "--passphrase-file".into(),
+        wrong.clone(),
+        "--target-db".into(),
+        target.clone(),
+        "--create-db".into(),
+    ];
+    restore.extend(conn_args("postgres"));
+    let refused = m.run(&restore.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(refused.status.code(), Some(3), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("the passphrase is wrong"),
+        "{}",
+        text(&refused)
+    );
+    assert!(
+        pg.try_psql(&target, "SELECT 1").is_err(),
+        "nothing was created before the key was checked"
+    );
+    restore[3] = pass.clone();
+    let restored = m.run(&restore.iter().map(String::as_str).collect::<Vec<_>>());
+    everything += &succeeded(&restored);
+    assert_eq!(pg.psql(&target, "SELECT count(*) FROM t"), "500");
+
+    let mut verify = vec!["verify", &id, "--passphrase-file", &pass, "--json"];
+    verify.extend(conn.iter().map(String::as_str));
+    let verified = m.run(&verify);
+    everything += &succeeded(&verified);
+    assert_eq!(json(&verified)["status"], "passed");
+
+    everything += &std::fs::read_to_string(m.log()).unwrap();
+    assert!(!everything.contains(passphrase), "the passphrase leaked");
+}

@@ -11,6 +11,8 @@
 //!   the queries Tusk asks a server;
 //! - [`jobs`]: running a tool as a cancellable job, its progress, and its
 //!   output written under a temporary name;
+//! - [`crypt`]: encryption at rest with age, as a job's output is written,
+//!   and decryption checked before anything reads a backup;
 //! - [`catalog`]: the history (SQLite), the sidecar files beside a backup,
 //!   and retention (which backups a policy keeps);
 //! - [`storage`]: S3-compatible buckets, streamed uploads, and the
@@ -21,6 +23,7 @@
 
 pub mod backup;
 pub mod catalog;
+pub mod crypt;
 pub mod error;
 pub mod explain;
 pub mod jobs;

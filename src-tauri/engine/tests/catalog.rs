@@ -187,6 +187,7 @@ async fn verification_passes_for_a_good_backup_and_fails_for_a_corrupted_one() {
         backup: record,
         restore_on: Some(conn(&db)),
         search: &search(),
+        decrypt: None,
     };
     let v = verify_backup(&c, req, &CancelHandle::new(), &|_| {})
         .await

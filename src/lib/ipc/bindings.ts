@@ -110,6 +110,8 @@ export type DumpSection = "pre-data" | "data" | "post-data";
 
 export type InsertMode = "copy" | "inserts" | "columnInserts";
 
+export type Encryption = { "kind": "none" } | { "kind": "passphrase" } | { "kind": "recipients", recipients: Array<string>, };
+
 export type CompressionMethod = "gzip" | "zstd";
 
 export type BackupOptions = { 
@@ -177,7 +179,11 @@ verbose: boolean,
 /**
  * Replace an existing file at `output_path` (never a non-empty folder).
  */
-overwrite: boolean, };
+overwrite: boolean, 
+/**
+ * Encrypt the backup with age (not the directory format).
+ */
+encryption: Encryption, };
 
 export type BackupPreset = "standard" | "fast";
 
@@ -660,6 +666,9 @@ export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {
   "connectionId": "",
   "create": false,
   "encoding": null,
+  "encryption": {
+    "kind": "none"
+  },
   "excludeTableData": [],
   "excludeTables": [],
   "extraArgs": [],

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::commands::destination::{open_bucket, SecretArgs};
+use crate::commands::keys::EncryptArgs;
 use crate::config::Config;
 use crate::render::{self, Reporter};
 use crate::{exit, outcome_code};
@@ -62,6 +63,8 @@ pub struct BackupArgs {
     dest: Option<String>,
     #[command(flatten)]
     secret: SecretArgs,
+    #[command(flatten)]
+    encrypt: EncryptArgs,
     #[command(flatten)]
     dump: DumpArgs,
     /// Name in the history (default: database and time).
@@ -245,14 +248,18 @@ pub async fn backup(
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
+    let options = |output: PathBuf| -> Result<BackupOptions, EngineError> {
+        let mut o = a.dump.options(output);
+        a.encrypt.apply(&mut o)?;
+        Ok(o)
+    };
     let prepared = match (&a.dest, &a.output) {
         (Some(dest), _) => {
             let bucket = open_bucket(config, dest, &a.secret)?;
-            let options = a.dump.options(PathBuf::new());
-            prepare_bucket_backup(&id, &conn, &options, search, bucket).await?
+            prepare_bucket_backup(&id, &conn, &options(PathBuf::new())?, search, bucket).await?
         }
         (None, Some(output)) => {
-            prepare_backup(&id, &conn, &a.dump.options(output.clone()), search).await?
+            prepare_backup(&id, &conn, &options(output.clone())?, search).await?
         }
         (None, None) => unreachable!("clap requires --output or --dest"),
     };

@@ -98,11 +98,7 @@ impl SecretArgs {
 }
 
 fn read_secret() -> Result<Secret, EngineError> {
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line).map_err(|e| {
-        EngineError::InvalidOptions(format!("cannot read the secret from stdin: {e}"))
-    })?;
-    let secret = line.trim_end_matches(['\r', '\n']);
+    let secret = super::stdin_line("--secret-stdin", "the secret access key")?;
     if secret.is_empty() {
         return Err(EngineError::InvalidOptions(
             "--secret-stdin read an empty line: pipe the secret access key in".into(),

@@ -8,6 +8,7 @@ pub mod delete;
 pub mod destination;
 pub mod import;
 pub mod info;
+pub mod keys;
 pub mod list;
 pub mod prune;
 pub mod restore;
@@ -24,6 +25,24 @@ use tusk_engine::catalog::{BackupRecord, Catalog, Schedule, Source};
 use tusk_engine::schedule::runner::{Notice, Runner, SystemClock};
 use tusk_engine::server::secrets::{Keychain, OsKeychain};
 use tusk_engine::{CancelHandle, ConnectionSpec, EngineError, Secret, ToolSearch};
+
+/// The first line of standard input, for `flag`. Standard input has one
+/// first line: a second flag that wants it is refused, not left to hang.
+pub fn stdin_line(flag: &'static str, what: &str) -> Result<String, EngineError> {
+    static TAKEN: std::sync::Mutex<Option<&'static str>> = std::sync::Mutex::new(None);
+    let mut taken = TAKEN.lock().expect("stdin flag");
+    if let Some(first) = taken.filter(|f| *f != flag) {
+        return Err(EngineError::InvalidOptions(format!(
+            "{first} and {flag} both read standard input: give one of them from a file or the environment instead"
+        )));
+    }
+    *taken = Some(flag);
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| EngineError::InvalidOptions(format!("cannot read {what} from stdin: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
 
 /// Where to connect. Anything left out comes from libpq's environment
 /// (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD) and ~/.pgpass.
@@ -73,11 +92,7 @@ impl ConnArgs {
         spec.user = self.user.clone().or(spec.user);
         spec.sslmode = self.sslmode.clone().or(spec.sslmode);
         if self.password_stdin {
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line).map_err(|e| {
-                EngineError::InvalidConnection(format!("cannot read the password from stdin: {e}"))
-            })?;
-            spec.password = Some(Secret::new(line.trim_end_matches(['\r', '\n'])));
+            spec.password = Some(Secret::new(stdin_line("--password-stdin", "the password")?));
         }
         spec.validate()?;
         Ok(spec)

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::commands::destination::{open_bucket, SecretArgs};
+use crate::commands::keys::DecryptArgs;
 use crate::config::Config;
 use crate::render::{self, Reporter};
 use crate::{exit, outcome_code};
@@ -19,6 +20,8 @@ pub struct RestoreArgs {
     input: PathBuf,
     #[command(flatten)]
     secret: SecretArgs,
+    #[command(flatten)]
+    keys: DecryptArgs,
     #[command(flatten)]
     conn: ConnArgs,
     #[command(flatten)]
@@ -147,6 +150,17 @@ pub async fn restore(
     let input = fetched
         .as_ref()
         .map_or_else(|| a.input.clone(), |f| f.path().to_path_buf());
+    // An encrypted backup is decrypted whole (every chunk checked) before
+    // the pre-flight reads it: a wrong key or damaged data stops it here.
+    let decrypted = if tusk_engine::crypt::is_encrypted(&input) {
+        Some(tusk_engine::crypt::decrypt_backup(
+            &input,
+            a.keys.key()?.as_ref(),
+        )?)
+    } else {
+        None
+    };
+    let input = decrypted.as_ref().map_or(input, |d| d.path().to_path_buf());
     let guarded =
         prepare_guarded_restore(&id, &conn, &a.options(input), search, catalog.as_ref()).await?;
     let preflight = &guarded.restore.preflight;

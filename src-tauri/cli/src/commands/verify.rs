@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::commands::destination::{open_bucket, SecretArgs};
+use crate::commands::keys::DecryptArgs;
 use crate::config::Config;
 use crate::exit;
 use crate::render::{self, print_json};
@@ -25,6 +26,8 @@ pub struct VerifyArgs {
     pub json: bool,
     #[command(flatten)]
     secret: SecretArgs,
+    #[command(flatten)]
+    keys: DecryptArgs,
 }
 
 pub async fn verify(
@@ -57,12 +60,14 @@ pub async fn verify(
     } else {
         Some(connection_of(&backup.source, None))
     };
+    let key = a.keys.key()?;
     let reporter = render::Reporter::new(a.json, "Verifying");
     let req = VerifyRequest {
         id: uuid::Uuid::new_v4().to_string(),
         backup,
         restore_on,
         search,
+        decrypt: key.as_ref(),
     };
     let cancel = cancel_on_interrupt();
     let v = verify_backup(c, req, &cancel, &|e| reporter.event(e)).await?;

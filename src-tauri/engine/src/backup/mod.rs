@@ -10,8 +10,8 @@ use crate::explain::{explain, Explanation, FailureKind};
 use crate::jobs::output::{file_sink, path_size, PartialOutput};
 use crate::jobs::progress::{pg_dump_signal, ItemKind, Phase, Signal, Tracker, WorkItem};
 use crate::jobs::{
-    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, Output,
-    Probe, RunResult, ToolRun,
+    run_tool, CancelHandle, EventSink, Input, JobEvent, JobOutcome, JobStatus, JobType, OpenSink,
+    Output, Probe, RunResult, ToolRun,
 };
 use crate::options::{BackupFormat, BackupOptions, CompressionMethod};
 use crate::pattern::NamePattern;
@@ -134,7 +134,7 @@ pub(crate) async fn prepare(
         // pg_dump's catalog work (~0.2 s) weighs more against data that
         // streams out this fast.
         plan[0].weight += ZSTD_DEFINITION_COST;
-        if matches!(target, Target::File(_)) {
+        if matches!(target, Target::File(_)) && !options.encryption.is_on() {
             plan.push(WorkItem {
                 label: "reading the backup back".into(),
                 keys: vec!["check".into()],
@@ -156,7 +156,12 @@ pub(crate) async fn prepare(
         .collect();
     let command = CommandLine {
         program: pg_dump.tool.path.clone(),
-        args: pg_dump_args(conn, options, target.tool_output()),
+        // An encrypted backup is pg_dump's stdout, sealed on the way.
+        args: pg_dump_args(
+            conn,
+            options,
+            target.tool_output().filter(|_| !options.encryption.is_on()),
+        ),
     };
     Ok(PreparedBackup {
         id: id.to_string(),
@@ -254,33 +259,44 @@ fn backup_plan(stats: &[TableStat], o: &BackupOptions) -> (Vec<WorkItem>, u64) {
 impl PreparedBackup {
     /// The command as the user may copy it: the final output path, no password.
     pub fn command_display(&self) -> String {
-        let (shown_output, bucket) = match &self.target {
-            Target::File(_) => (Some(self.options.output_path.as_path()), None),
-            Target::Bucket(b) => (
-                b.staging
-                    .as_ref()
-                    .map(|_| self.options.output_path.as_path()),
-                Some(b.location()),
-            ),
+        let (staged, bucket) = match &self.target {
+            Target::File(_) => (false, None),
+            Target::Bucket(b) => (b.staging.is_some(), Some(b.location())),
         };
+        let zstd = self.options.compression_method == CompressionMethod::Zstd;
+        let encrypted = self.options.encryption.is_on();
+        let piped = zstd || encrypted || (bucket.is_some() && !staged);
         let shown = CommandLine {
             program: self.command.program.clone(),
-            args: pg_dump_args(&self.conn, &self.options, shown_output),
+            args: pg_dump_args(
+                &self.conn,
+                &self.options,
+                (!piped).then_some(self.options.output_path.as_path()),
+            ),
         };
-        let command = shown.display(&self.env);
         // What Tusk does with pg_dump's output, as a shell would.
-        let zstd = format!("zstd -{}", self.options.compression);
-        match (self.options.compression_method, bucket) {
-            (CompressionMethod::Gzip, None) => command,
-            (CompressionMethod::Zstd, None) => format!(
-                "{command} | {zstd} > {}",
+        let mut command = shown.display(&self.env);
+        if zstd {
+            command += &format!(" | zstd -{}", self.options.compression);
+        }
+        match &self.options.encryption {
+            crate::options::Encryption::None => {}
+            crate::options::Encryption::Passphrase => command += " | age -p",
+            crate::options::Encryption::Recipients { recipients } => {
+                command += " | age";
+                for r in recipients {
+                    command += &format!(" -r {}", r.trim());
+                }
+            }
+        }
+        match bucket {
+            Some(at) if staged => format!("{command} && upload the folder's files to {at}/"),
+            Some(at) => format!("{command} | upload to {at}"),
+            None if piped => format!(
+                "{command} > {}",
                 shell_quote(&self.options.output_path.display().to_string())
             ),
-            (_, Some(at)) if shown_output.is_some() => {
-                format!("{command} && upload the folder's files to {at}/")
-            }
-            (CompressionMethod::Gzip, Some(at)) => format!("{command} | upload to {at}"),
-            (CompressionMethod::Zstd, Some(at)) => format!("{command} | {zstd} | upload to {at}"),
+            None => command,
         }
     }
 
@@ -337,9 +353,19 @@ impl PreparedBackup {
             streamed: streamed.clone(),
         };
         let sync = !self.options.no_sync;
+        let encryption = self.options.encryption.clone();
+        let passphrase = self.options.passphrase.clone();
+        // Encrypted on the way to its sink, when asked.
+        let sealed = |open: OpenSink| -> OpenSink {
+            match crate::crypt::encrypting(open, &encryption, passphrase.as_ref()) {
+                Ok(open) => open,
+                Err(e) => Box::new(move || Err(std::io::Error::other(e.to_string()))),
+            }
+        };
+        let encrypted = encryption.is_on();
         let (output, written, forward) = match &mut self.target {
-            Target::File(partial) if zstd => (
-                stream(file_sink(partial.path().to_path_buf(), sync)),
+            Target::File(partial) if zstd || encrypted => (
+                stream(sealed(file_sink(partial.path().to_path_buf(), sync))),
                 Written::File(partial.path().to_path_buf()),
                 None,
             ),
@@ -355,7 +381,7 @@ impl PreparedBackup {
                     None,
                 ),
                 (Some(sink), None) => (
-                    stream(sink),
+                    stream(sealed(sink)),
                     Written::Stream(streamed.clone()),
                     Some(b.forward_cancel(cancel)),
                 ),
@@ -435,10 +461,13 @@ impl PreparedBackup {
         }
         match self.target {
             Target::File(partial) if succeeded => {
+                // An encrypted backup reads back only with its key: its
+                // chunks' tags, checked by any decryption, stand for the check.
                 match partial.commit(
                     &self.options.output_path,
                     self.options.no_sync,
                     self.options.overwrite,
+                    !self.options.encryption.is_on(),
                 ) {
                     Ok((size, placed)) => {
                         let moved = placed != self.options.output_path;

@@ -43,7 +43,7 @@ pub fn bucket_key(database: &str, options: &BackupOptions, id: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .take(8)
         .collect();
-    match options.file_extension() {
+    match options.file_extension().as_str() {
         "" => format!("{slug}/{slug}_{stamp}_{short}"),
         ext => format!("{slug}/{slug}_{stamp}_{short}.{ext}"),
     }

@@ -168,9 +168,29 @@ pub fn manifest_bytes(record: &BackupRecord, file_name: &str) -> Vec<u8> {
     let manifest = Manifest {
         tusk_manifest: MANIFEST_VERSION,
         file_name: file_name.to_string(),
-        record: record.clone(),
+        record: readable_part(record),
     };
     serde_json::to_vec_pretty(&manifest).expect("a record serialises")
+}
+
+/// What a manifest may say of a backup: all of it, unless the backup is
+/// encrypted; then nothing about the data itself (the schemas and tables
+/// chosen, a verification's table names and row counts, pg_dump's warnings)
+/// is written beside it in the clear.
+fn readable_part(record: &BackupRecord) -> BackupRecord {
+    let mut r = record.clone();
+    if r.options.encryption.is_on() {
+        let o = &mut r.options;
+        o.schemas = None;
+        o.tables = None;
+        o.exclude_tables.clear();
+        o.exclude_table_data.clear();
+        o.extra_args.clear();
+        r.verification = None;
+        r.warnings.clear();
+        r.error = None;
+    }
+    r
 }
 
 /// Writes `<backup>.tusk.json` with what the catalog knows.

@@ -56,15 +56,22 @@ impl PartialOutput {
     /// Without `overwrite`, a file that appeared at `target` while the job
     /// ran (another backup to the same name) is never replaced: the new
     /// backup takes the first free `name-2.ext`, `name-3.ext`, … instead.
-    /// Returns its size and where it went.
+    /// Returns its size and where it went. `check: false` (an encrypted
+    /// backup) skips reading it back.
     pub fn commit(
         mut self,
         target: &Path,
         no_sync: bool,
         overwrite: bool,
+        check: bool,
     ) -> Result<(u64, PathBuf), String> {
-        let info = tusk_archive::read_info(&self.path).map_err(|e| e.to_string())?;
-        tusk_archive::check_data(&info).map_err(|e| e.to_string())?;
+        let size = if check {
+            let info = tusk_archive::read_info(&self.path).map_err(|e| e.to_string())?;
+            tusk_archive::check_data(&info).map_err(|e| e.to_string())?;
+            info.size_bytes
+        } else {
+            path_size(&self.path)
+        };
         let placed = if overwrite {
             std::fs::rename(&self.path, target)
                 .map_err(|e| format!("cannot rename into place: {e}"))?;
@@ -81,7 +88,7 @@ impl PartialOutput {
                 }
             }
         }
-        Ok((info.size_bytes, placed))
+        Ok((size, placed))
     }
 }
 

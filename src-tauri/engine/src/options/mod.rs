@@ -113,6 +113,34 @@ pub struct BackupOptions {
     pub verbose: bool,
     /// Replace an existing file at `output_path` (never a non-empty folder).
     pub overwrite: bool,
+    /// Encrypt the backup with age (not the directory format).
+    pub encryption: Encryption,
+    /// The passphrase of [`Encryption::Passphrase`]: given to the job, never
+    /// stored, sent or shown.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub passphrase: Option<crate::server::connection::Secret>,
+}
+
+/// How a backup is encrypted at rest (with age). The secret half (the
+/// passphrase, the private keys) is never part of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Encryption {
+    #[default]
+    None,
+    /// A passphrase (`age -p`): scrypt, about a second to derive the key.
+    Passphrase,
+    /// One or more age public keys (`age1…`): any of their private keys
+    /// decrypts it (`age -r`).
+    Recipients { recipients: Vec<String> },
+}
+
+impl Encryption {
+    pub fn is_on(&self) -> bool {
+        *self != Encryption::None
+    }
 }
 
 impl Default for BackupOptions {
@@ -154,6 +182,8 @@ impl Default for BackupOptions {
             role: None,
             verbose: true,
             overwrite: false,
+            encryption: Encryption::None,
+            passphrase: None,
         }
     }
 }

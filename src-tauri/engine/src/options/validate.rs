@@ -6,12 +6,46 @@ use super::*;
 impl BackupOptions {
     /// The file name extension these options write: `backup`, `backup.zst`,
     /// `sql`, `tar`, or none for a directory.
-    pub fn file_extension(&self) -> &'static str {
-        match (self.format, self.compression_method) {
+    pub fn file_extension(&self) -> String {
+        let ext = match (self.format, self.compression_method) {
             (BackupFormat::Custom, CompressionMethod::Zstd) => "backup.zst",
             (BackupFormat::Plain, _) if self.compression > 0 => "sql.gz",
             (format, _) => format.default_extension(),
+        };
+        if self.encryption.is_on() {
+            format!("{ext}.age")
+        } else {
+            ext.to_string()
         }
+    }
+
+    /// Encryption needs one stream (not a folder of files) and its key.
+    fn validate_encryption(&self) -> Result<(), EngineError> {
+        match &self.encryption {
+            Encryption::None => return Ok(()),
+            Encryption::Passphrase => match &self.passphrase {
+                None => {
+                    return Err(invalid(
+                        "an encrypted backup needs its passphrase: give it (from a file or standard input), or choose recipient keys instead",
+                    ))
+                }
+                Some(p) if p.expose().chars().count() < 8 => {
+                    return Err(invalid(
+                        "the passphrase is shorter than 8 characters: choose a longer one (it is all that protects the backup)",
+                    ))
+                }
+                Some(_) => {}
+            },
+            Encryption::Recipients { recipients } => {
+                crate::crypt::parse_recipients(recipients)?;
+            }
+        }
+        if self.format == BackupFormat::Directory {
+            return Err(invalid(
+                "the directory format is a folder of files and cannot be encrypted as one: choose the custom, tar or plain format",
+            ));
+        }
+        Ok(())
     }
 
     /// Checks that need no server: contradictions, ranges, the output path.
@@ -26,6 +60,7 @@ impl BackupOptions {
                 "schema-only and data-only together leave nothing to back up: keep the schema, the data, or both",
             ));
         }
+        self.validate_encryption()?;
         match self.compression_method {
             CompressionMethod::Gzip if self.compression > 9 => {
                 return Err(invalid(format!(

@@ -247,7 +247,7 @@ impl Runner<'_> {
         options.output_path = dated_path(
             &schedule.destination,
             &schedule.source.database,
-            options.file_extension(),
+            &options.file_extension(),
             "",
         );
         let conn = self.connection(schedule);
@@ -306,6 +306,7 @@ impl Runner<'_> {
             backup,
             restore_on: Some(self.connection(schedule)),
             search: self.search,
+            decrypt: None,
         };
         let v = verify_backup(self.catalog, req, cancel, &|_: JobEvent| {})
             .await

@@ -246,6 +246,7 @@ pub async fn verify(
         backup: c.require_backup(id).unwrap(),
         restore_on: restore_on.map(conn),
         search: &search(),
+        decrypt: None,
     };
     verify_backup(c, req, &CancelHandle::new(), &|_| {})
         .await

@@ -1,0 +1,239 @@
+//! Encryption at rest with age (the `age` crate): a backup's stream is
+//! encrypted as it is written, to a passphrase or to age public keys, so
+//! that the stock `age -d` and pg_restore restore it. Decryption checks
+//! every chunk's tag: a wrong key and damaged data are each told apart, and
+//! nothing reads a byte of a backup that does not decrypt.
+
+use crate::error::EngineError;
+use crate::jobs::{OpenSink, Sink};
+use crate::options::Encryption;
+use crate::server::connection::Secret;
+use age::secrecy::SecretString;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// How every age file begins.
+const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
+
+/// The public keys of `Encryption::Recipients`, each checked.
+pub fn parse_recipients(keys: &[String]) -> Result<Vec<age::x25519::Recipient>, EngineError> {
+    if keys.is_empty() {
+        return Err(EngineError::InvalidOptions(
+            "encryption to recipients needs at least one age public key (age1…)".into(),
+        ));
+    }
+    keys.iter()
+        .map(|k| {
+            age::x25519::Recipient::from_str(k.trim()).map_err(|_| {
+                EngineError::InvalidOptions(format!(
+                    "`{}` is not an age public key: they begin with age1 (see `age-keygen -y KEYFILE`)",
+                    k.trim()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Wraps a job's sink so that what is written to it is encrypted as
+/// `options` say, with `passphrase` for a passphrase.
+pub(crate) fn encrypting(
+    open: OpenSink,
+    encryption: &Encryption,
+    passphrase: Option<&Secret>,
+) -> Result<OpenSink, EngineError> {
+    let encryptor: Box<dyn FnOnce() -> age::Encryptor + Send + Sync> = match encryption {
+        Encryption::None => return Ok(open),
+        Encryption::Passphrase => {
+            let p = passphrase
+                .ok_or_else(|| EngineError::InvalidOptions("no passphrase to encrypt with".into()))?
+                .expose()
+                .to_string();
+            Box::new(move || age::Encryptor::with_user_passphrase(SecretString::from(p)))
+        }
+        Encryption::Recipients { recipients } => {
+            let keys = parse_recipients(recipients)?;
+            Box::new(move || {
+                age::Encryptor::with_recipients(keys.iter().map(|k| k as &dyn age::Recipient))
+                    .expect("x25519 recipients go together")
+            })
+        }
+    };
+    Ok(Box::new(move || {
+        let inner = open()?;
+        let writer = encryptor().wrap_output(inner)?;
+        Ok(Box::new(AgeSink(writer)) as Box<dyn Sink>)
+    }))
+}
+
+struct AgeSink(age::stream::StreamWriter<Box<dyn Sink>>);
+
+impl Write for AgeSink {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.write(data)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Sink for AgeSink {
+    fn finish(self: Box<Self>) -> std::io::Result<()> {
+        self.0.finish()?.finish()
+    }
+}
+
+/// What decrypts a backup: its passphrase, or private keys.
+pub enum Decrypt {
+    Passphrase(Secret),
+    Identities(Vec<Box<dyn age::Identity + Send + Sync>>),
+}
+
+impl Decrypt {
+    /// The private keys of an age identity file (`age-keygen -o FILE`).
+    pub fn identity_file(path: &Path) -> Result<Decrypt, EngineError> {
+        let file = age::IdentityFile::from_file(path.display().to_string()).map_err(|e| {
+            EngineError::InvalidOptions(format!(
+                "cannot read the identity file {}: {e}",
+                path.display()
+            ))
+        })?;
+        let ids = file.into_identities().map_err(|e| {
+            EngineError::InvalidOptions(format!(
+                "{} holds no usable age identity: {e}",
+                path.display()
+            ))
+        })?;
+        if ids.is_empty() {
+            return Err(EngineError::InvalidOptions(format!(
+                "{} holds no age identity (AGE-SECRET-KEY-1…)",
+                path.display()
+            )));
+        }
+        Ok(Decrypt::Identities(ids))
+    }
+}
+
+/// Whether `path` is an age file (by its first bytes, whatever its name).
+pub fn is_encrypted(path: &Path) -> bool {
+    let mut head = [0u8; AGE_MAGIC.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == AGE_MAGIC)
+}
+
+/// A decrypted copy of a backup in the private staging folder, removed
+/// when dropped.
+pub struct Decrypted {
+    path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Decrypted {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Decrypts `input` whole before anything uses it: a wrong key, a file that
+/// is not an age file and damaged ciphertext each get their own message.
+pub fn decrypt_backup(input: &Path, key: Option<&Decrypt>) -> Result<Decrypted, EngineError> {
+    let staging = crate::paths::staging_dir()
+        .map_err(|e| EngineError::Io(format!("cannot create the staging folder: {e}")))?;
+    decrypt_backup_in(input, key, &staging)
+}
+
+/// [`decrypt_backup`] into `staging`.
+pub fn decrypt_backup_in(
+    input: &Path,
+    key: Option<&Decrypt>,
+    staging: &Path,
+) -> Result<Decrypted, EngineError> {
+    let Some(key) = key else {
+        return Err(EngineError::Preflight(format!(
+            "{} is encrypted (age): give its passphrase or the identity file of one of its recipients",
+            input.display()
+        )));
+    };
+    let dir = tempfile::Builder::new()
+        .prefix(".tusk-decrypted-")
+        .tempdir_in(staging)
+        .map_err(|e| EngineError::Io(format!("cannot write to {}: {e}", staging.display())))?;
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_end_matches(".age").to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "backup".into());
+    let path = dir.path().join(name);
+    decrypt_file(input, &path, key)?;
+    Ok(Decrypted { path, _dir: dir })
+}
+
+fn decrypt_file(input: &Path, output: &Path, key: &Decrypt) -> Result<(), EngineError> {
+    let shown = input.display();
+    let file = std::fs::File::open(input)
+        .map_err(|e| EngineError::Io(format!("cannot read {shown}: {e}")))?;
+    let decryptor = age::Decryptor::new_buffered(std::io::BufReader::new(file))
+        .map_err(|e| refused(input, &e))?;
+    let passphrase;
+    let ids: Vec<&dyn age::Identity> = match key {
+        Decrypt::Passphrase(p) => {
+            if !decryptor.is_scrypt() {
+                return Err(EngineError::Preflight(format!(
+                    "{shown} is encrypted to age public keys, not with a passphrase: give the identity file of one of its recipients"
+                )));
+            }
+            passphrase = age::scrypt::Identity::new(SecretString::from(p.expose().to_string()));
+            vec![&passphrase]
+        }
+        Decrypt::Identities(ids) => {
+            if decryptor.is_scrypt() {
+                return Err(EngineError::Preflight(format!(
+                    "{shown} is encrypted with a passphrase, not to public keys: give its passphrase"
+                )));
+            }
+            ids.iter()
+                .map(|i| i.as_ref() as &dyn age::Identity)
+                .collect()
+        }
+    };
+    let mut reader = decryptor
+        .decrypt(ids.into_iter())
+        .map_err(|e| refused(input, &e))?;
+    let mut out = std::fs::File::create(output)
+        .map_err(|e| EngineError::Io(format!("cannot write {}: {e}", output.display())))?;
+    crate::paths::private_file(output)
+        .map_err(|e| EngineError::Io(format!("cannot protect {}: {e}", output.display())))?;
+    std::io::copy(&mut reader, &mut out).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidData || e.kind() == std::io::ErrorKind::UnexpectedEof {
+            EngineError::Preflight(format!(
+                "{shown} is damaged: its encrypted data does not check out ({e}); nothing was restored from it"
+            ))
+        } else {
+            EngineError::Io(format!("decrypting {shown} failed: {e}"))
+        }
+    })?;
+    out.flush()
+        .map_err(|e| EngineError::Io(format!("cannot write {}: {e}", output.display())))?;
+    Ok(())
+}
+
+fn refused(input: &Path, e: &age::DecryptError) -> EngineError {
+    let shown = input.display();
+    EngineError::Preflight(match e {
+        age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => format!(
+            "{shown} cannot be decrypted with this key: the passphrase is wrong, or the identity is not one of its recipients"
+        ),
+        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
+            format!("{shown} is not an age file Tusk can read (its header is not age's)")
+        }
+        age::DecryptError::InvalidMac | age::DecryptError::KeyDecryptionFailed => format!(
+            "{shown} cannot be decrypted: its header was changed or the key is wrong"
+        ),
+        age::DecryptError::ExcessiveWork { required, target } => format!(
+            "{shown} asks for passphrase work 2^{required}, far beyond this machine's 2^{target}: it was not made by Tusk, or was tampered with"
+        ),
+        other => format!("{shown} cannot be decrypted: {other}"),
+    })
+}
