@@ -5,6 +5,7 @@
 #
 #   bench/run.sh            full size (~0.5 GB database, about 4-5 minutes on an idle 2-core machine)
 #   bench/run.sh --quick    smoke run (50k rows per table, 200 small tables)
+#   bench/run.sh --offsite  only (e): backups to and restores from a local Garage, encryption
 #
 # Environment: BENCH_ROWS (rows per big table, default 900000), BENCH_SMALL_TABLES
 # (default 2000), BENCH_REPS (default 3), BENCH_CAND_REPS (default 1),
@@ -17,12 +18,14 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 PGBIN=/usr/lib/postgresql/15/bin
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 MODE=full
+ONLY_OFFSITE=0
 for arg in "$@"; do
   case $arg in
     --quick) MODE=quick ;;
+    --offsite) ONLY_OFFSITE=1 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; usage >&2; exit 2 ;;
   esac
@@ -149,6 +152,7 @@ ROWS_TSV=$WORK/rows.tsv
 cleanup() {
   set +e
   [ -n "${MONITOR_PID:-}" ] && kill "$MONITOR_PID" 2>/dev/null
+  [ -n "${GARAGE_PID:-}" ] && kill "$GARAGE_PID" 2>/dev/null
   if [ -f "$PGDIR/data/postmaster.pid" ]; then
     runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1
   fi
@@ -395,6 +399,7 @@ section_noise() {
   REPEATED=0 DISTURBED_KEPT=0 KEPT_FOREIGN=0
 }
 
+if [ "$ONLY_OFFSITE" = 0 ]; then
 # ---------------------------------------------------------------- (a)+(b) backups
 section "(a) engine overhead: tusk backup -F custom -Z 6 vs the same pg_dump ($REPS alternating reps)"
 W_CUSTOM_TUSK=() W_CUSTOM_DIRECT=() D_CUSTOM=()
@@ -652,8 +657,13 @@ else
   row "(d) memory" "progress events / elapsed" "trace unavailable" "<= ~20/s" "n/a"
 fi
 
+fi
+
+# ---------------------------------------------------------------- (e) offsite
+. "$BENCH_DIR/offsite.sh"
+
 # ---------------------------------------------------------------- figures
-{
+[ "$ONLY_OFFSITE" = 1 ] || {
   row "(a) overhead" "backup -F custom -Z 6: tusk / pg_dump" "$R_CUSTOM ($(secs "$M_CUSTOM_TUSK") / $(secs "$M_CUSTOM_DIRECT") s)" "<= 1.03" "$(verdict "$R_CUSTOM<=1.03")"
   row "(a) overhead" "backup --preset fast: tusk / pg_dump" "$R_FAST ($(secs "$M_FAST_TUSK") / $(secs "$M_FAST_DIRECT") s)" "<= 1.03" "$(verdict "$R_FAST<=1.03")"
   row "(a) overhead" "restore -j 2: tusk / createdb+pg_restore" "$R_RS ($(secs "$M_RS_TUSK") / $(secs "$M_RS_DIRECT") s)" "<= 1.03" "$(verdict "$R_RS<=1.03")"
@@ -688,7 +698,7 @@ h table "$ROWS_TSV.sorted"
   echo
   echo "- tusk -F custom -Z 6 runs: \`$CMD_CUSTOM\`"
   echo "- tusk --preset fast runs: \`$CMD_FAST\`"
-  echo "- tusk restore -j 2 runs: \`$CMD_RESTORE\`"
+  echo "- tusk restore -j 2 runs: \`${CMD_RESTORE:-(not run)}\`"
   echo
   h table "$ROWS_TSV.sorted" --md
 } >>"$BENCH_DIR/results.md"

@@ -38,15 +38,5 @@ if [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null; then
   exit 1
 fi
 
-# Garage, the S3-compatible store the bucket tests start on loopback. It is
-# AGPL-3.0: built and run as a separate test server only, never linked into
-# Tusk or shipped. Built once (about 8 minutes on 2 cores) into the cache
-# the test harness looks in (tusk-testkit's garage.rs).
-garage_version=2.5.0
-garage_root="$HOME/.cache/tusk/garage-$garage_version"
-if [ ! -x "$garage_root/bin/garage" ]; then
-  echo "setup: building Garage $garage_version for the bucket tests (once; about 8 minutes)"
-  CARGO_TARGET_DIR="$garage_root/target" cargo install garage --version "$garage_version" --locked \
-    --no-default-features --features bundled-libs,sqlite --root "$garage_root" --quiet
-  rm -rf "$garage_root/target"
-fi
+# Garage, the S3-compatible store the bucket tests start on loopback.
+bash "$(dirname "${BASH_SOURCE[0]}")/garage.sh" >/dev/null

@@ -5,6 +5,8 @@
 #[cfg(test)]
 mod tests {
     use crate::commands::about::AppInfo;
+    use crate::commands::destinations::BucketListing;
+    use crate::destinations::{DestinationsView, SaveDestination, SavedDestination};
     use crate::commands::jobs::{BackupNotes, RestoreConfirmation, RestorePlan};
     use crate::commands::schedules::{PrunePreview, TriggerPreview};
     use crate::jobs::JobStarted;
@@ -22,6 +24,7 @@ mod tests {
     use tusk_engine::schedule::runner::Notice;
     use tusk_engine::server::tools::{PgVersion, ToolChoice, ToolInfo};
     use tusk_engine::server::ServerInfo;
+    use tusk_engine::storage::{RemoteBackup, S3Destination, StorageFailure, TestStep};
     use tusk_engine::*;
 
     fn generate() -> String {
@@ -72,6 +75,14 @@ mod tests {
             SchemaObjects,
             TableObject,
             PasswordStorage,
+            S3Destination,
+            SavedDestination,
+            DestinationsView,
+            SaveDestination,
+            StorageFailure,
+            TestStep,
+            RemoteBackup,
+            BucketListing,
             ConnectionProfile,
             SaveConnection,
             JobStarted,

@@ -3,12 +3,15 @@
 
 pub mod commands;
 pub mod demo;
+pub mod destinations;
 pub mod error;
 pub mod events;
 pub mod jobs;
 pub mod logging;
 pub mod profiles;
+pub mod readable;
 pub mod scheduler;
+pub mod secrets;
 pub mod settings;
 pub mod state;
 pub mod verify;
@@ -26,6 +29,13 @@ use tusk_engine::ToolSearch;
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::jobs::create_backup,
+        commands::destinations::list_destinations,
+        commands::destinations::save_destination,
+        commands::destinations::remove_destination,
+        commands::destinations::test_destination,
+        commands::destinations::set_encryption_passphrase,
+        commands::destinations::bucket_backups,
+        commands::destinations::import_from_destination,
         commands::jobs::restore_backup,
         commands::jobs::cancel_job,
         commands::jobs::list_jobs,
@@ -121,6 +131,10 @@ pub fn run() {
             let (catalog, report) = Catalog::open(&tusk_engine::paths::catalog_path())?;
             let mut state = AppState::new(profiles, tool_search(), data_dir, catalog);
             state.catalog_report = report;
+            state.destinations = destinations::Destinations::load(
+                config.join("destinations.json"),
+                Box::new(OsKeychain),
+            )?;
             app.manage(state);
             first_connection(app.handle());
             scheduler::start(app.handle().clone());

@@ -4,21 +4,12 @@
 //! still apply.
 
 use crate::error::{AppError, AppResult};
+use crate::secrets::{write_private_json, SecretStore};
+pub use crate::secrets::{Keychain, NoKeychain, OsKeychain, PasswordStorage};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Mutex;
-pub use tusk_engine::server::secrets::{Keychain, NoKeychain, OsKeychain};
 use tusk_engine::{ConnectionSpec, Secret};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum PasswordStorage {
-    Keychain,
-    /// Remembered until the app quits (no keychain available).
-    Session,
-    None,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -56,8 +47,7 @@ pub struct SaveConnection {
 pub struct Profiles {
     path: PathBuf,
     list: Mutex<Vec<ConnectionProfile>>,
-    session: dashmap::DashMap<String, String>,
-    keychain: Box<dyn Keychain>,
+    secrets: SecretStore,
 }
 
 impl Profiles {
@@ -79,8 +69,7 @@ impl Profiles {
         Ok(Profiles {
             path,
             list: Mutex::new(list),
-            session: dashmap::DashMap::new(),
-            keychain,
+            secrets: SecretStore::new(keychain),
         })
     }
 
@@ -123,7 +112,7 @@ impl Profiles {
             storage = PasswordStorage::None;
         }
         if let Some(password) = input.password.filter(|p| !p.is_empty()) {
-            storage = self.store_password(&id, &password);
+            storage = self.secrets.store(&id, &password);
         }
         let profile = ConnectionProfile {
             id: id.clone(),
@@ -140,22 +129,8 @@ impl Profiles {
         Ok(profile)
     }
 
-    fn store_password(&self, id: &str, password: &str) -> PasswordStorage {
-        match self.keychain.set(id, password) {
-            Ok(()) => {
-                self.session.remove(id);
-                PasswordStorage::Keychain
-            }
-            Err(_) => {
-                self.session.insert(id.to_string(), password.to_string());
-                PasswordStorage::Session
-            }
-        }
-    }
-
     fn forget(&self, id: &str) {
-        self.keychain.delete(id);
-        self.session.remove(id);
+        self.secrets.forget(id);
     }
 
     /// Adds or replaces a profile and writes the file.
@@ -180,16 +155,7 @@ impl Profiles {
     }
 
     fn write(&self, list: &[ConnectionProfile]) -> AppResult<()> {
-        let storage = |e: std::io::Error| AppError::Storage {
-            path: self.path.display().to_string(),
-            message: e.to_string(),
-        };
-        let folder = self.path.parent().unwrap_or(std::path::Path::new("."));
-        tusk_engine::paths::private_dir(folder).map_err(storage)?;
-        let mut file = tempfile::NamedTempFile::new_in(folder).map_err(storage)?;
-        serde_json::to_writer_pretty(&mut file, list).map_err(|e| storage(e.into()))?;
-        file.persist(&self.path).map_err(|e| storage(e.error))?;
-        Ok(())
+        write_private_json(&self.path, &list)
     }
 
     /// The profile named `name` made from a libpq URL (`TUSK_DATABASE_URL`),
@@ -214,12 +180,7 @@ impl Profiles {
     pub fn connection(&self, id: &str) -> AppResult<ConnectionSpec> {
         let p = self.get(id)?;
         let mut spec = spec_of(&p.host, p.port, &p.database, &p.user, &p.sslmode);
-        spec.password = match p.password_storage {
-            PasswordStorage::Keychain => self.keychain.get(id),
-            PasswordStorage::Session => self.session.get(id).map(|s| s.clone()),
-            PasswordStorage::None => None,
-        }
-        .map(Secret::new);
+        spec.password = self.secrets.get(id, p.password_storage).map(Secret::new);
         Ok(spec)
     }
 }

@@ -48,6 +48,10 @@ pub struct AppState {
     pub scheduler_wake: Arc<tokio::sync::Notify>,
     /// What opening the catalog repaired, for the window to say.
     pub catalog_report: OpenReport,
+    /// S3-compatible destinations and the encryption passphrase.
+    pub destinations: crate::destinations::Destinations,
+    /// Backups downloaded or decrypted for a dialog and its restore.
+    pub readable: crate::readable::ReadableCache,
     /// Signs the confirmation of a restore's pre-flight: a restore runs only
     /// as it was checked and confirmed (see `confirmation_token`).
     confirm_key: [u8; 32],
@@ -59,10 +63,17 @@ impl AppState {
             jobs: Default::default(),
             profiles,
             tools,
-            data_dir,
+            data_dir: data_dir.clone(),
             catalog: Arc::new(catalog),
             scheduler_wake: Default::default(),
             catalog_report: OpenReport::default(),
+            // Replaced by the app's own (in its config folder, with the
+            // keychain) once it starts; tests keep this one.
+            destinations: crate::destinations::Destinations::empty(
+                data_dir.join("destinations.json"),
+                Box::new(crate::secrets::NoKeychain),
+            ),
+            readable: Default::default(),
             confirm_key: random_key(),
         }
     }

@@ -6,6 +6,7 @@ use crate::jobs::{spawn, JobStarted};
 use crate::state::AppState;
 use tauri::{AppHandle, Emitter, Runtime};
 use tusk_engine::catalog::BackupRecord;
+use tusk_engine::restore::remote::fetch_backup;
 use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::{ConnectionSpec, JobType};
 
@@ -50,6 +51,16 @@ pub fn start_verify<R: Runtime>(
         )));
     }
     let server = restore_server(state, &record, connection_id.as_deref())?;
+    // Made straight into a bucket: downloaded first (the checksum is one of
+    // the checks); encrypted: decrypted with the saved passphrase.
+    let in_bucket = match record.copies.first() {
+        Some(copy) if record.is_remote_only() => Some((
+            state.destinations.bucket(&copy.destination)?,
+            copy.key.clone(),
+        )),
+        _ => None,
+    };
+    let decrypt = state.decrypt_key();
     let cancel = state.reserve_job(&job_id, JobType::Verify, format!("Verify {}", record.name))?;
     let catalog = state.catalog.clone();
     let search = state.tools.clone();
@@ -63,14 +74,32 @@ pub fn start_verify<R: Runtime>(
         cancel,
         move |cancel, sink| async move {
             let started_at = chrono::Utc::now();
-            let req = VerifyRequest {
-                id: id.clone(),
-                backup: record,
-                restore_on: Some(server),
-                search: &search,
-                decrypt: None,
+            let mut record = record;
+            let fetched = match &in_bucket {
+                Some((bucket, key)) => {
+                    match fetch_backup(bucket, key, false, &cancel, &|_| {}).await {
+                        Ok(f) => {
+                            record.path = f.path().to_path_buf();
+                            Ok(Some(f))
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                None => Ok(None),
             };
-            let result = verify_backup(&catalog, req, &cancel, &*sink).await;
+            let result = match fetched {
+                Ok(_kept) => {
+                    let req = VerifyRequest {
+                        id: id.clone(),
+                        backup: record,
+                        restore_on: Some(server),
+                        search: &search,
+                        decrypt: decrypt.as_ref(),
+                    };
+                    verify_backup(&catalog, req, &cancel, &*sink).await
+                }
+                Err(e) => Err(e),
+            };
             let outcome =
                 tusk_engine::verify::outcome(&id, started_at, result, cancel.is_cancelled());
             sink(tusk_engine::JobEvent::Finished(Box::new(outcome.clone())));

@@ -632,3 +632,154 @@ fn restores_run_only_as_confirmed_and_incomplete_ones_are_listed() {
         .unwrap_err()
         .contains("does not exist"));
 }
+
+#[test]
+fn a_destination_takes_an_encrypted_backup_that_restores_and_verifies_from_the_bucket() {
+    let pg = PgServer::shared();
+    let g = tusk_testkit::garage::Garage::start();
+    let db = pg.create_db("appbucket");
+    pg.psql(
+        &db,
+        "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 4321) i;",
+    );
+    let t = app();
+    let conn = t.connection(&db);
+    let destination = json!(g.destination("offsite", "app"));
+
+    // A wrong secret fails the test at its first step, saying why.
+    let steps = t
+        .invoke(
+            "test_destination",
+            json!({ "input": { "destination": destination, "secret": "f".repeat(64) } }),
+        )
+        .unwrap();
+    assert_eq!(steps[0]["ok"], false, "{steps}");
+    assert_eq!(steps[0]["failure"], "credentials", "{steps}");
+    // Saved without a secret: refused.
+    let refused = t
+        .invoke(
+            "save_destination",
+            json!({ "input": { "destination": destination } }),
+        )
+        .unwrap_err();
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("secret access key"),
+        "{refused}"
+    );
+    let view = t
+        .invoke(
+            "save_destination",
+            json!({ "input": { "destination": destination, "secret": g.secret } }),
+        )
+        .unwrap();
+    assert_eq!(view["destinations"][0]["destination"]["name"], "offsite");
+    // No keychain in tests: kept for the session, never in the file.
+    assert_eq!(view["destinations"][0]["secretStorage"], "session");
+    let saved = std::fs::read_to_string(t.dir.path().join("destinations.json")).unwrap();
+    assert!(!saved.contains(&g.secret), "{saved}");
+    let steps = t
+        .invoke(
+            "test_destination",
+            json!({ "input": { "destination": destination, "originalName": "offsite" } }),
+        )
+        .unwrap();
+    assert!(
+        steps.as_array().unwrap().iter().all(|s| s["ok"] == true),
+        "{steps}"
+    );
+
+    // Encrypted with the saved passphrase, straight into the bucket.
+    let options = json!({ "connectionId": conn, "encryption": { "kind": "passphrase" } });
+    let none = t
+        .invoke(
+            "create_backup",
+            json!({ "jobId": "00000000-0000-4000-8000-0000000000f0", "options": options, "destination": "offsite" }),
+        )
+        .unwrap_err();
+    assert!(
+        none["message"]
+            .as_str()
+            .unwrap()
+            .contains("no encryption passphrase"),
+        "{none}"
+    );
+    let passphrase = "app passphrase: long enough";
+    t.invoke(
+        "set_encryption_passphrase",
+        json!({ "passphrase": passphrase }),
+    )
+    .unwrap();
+    let plan = t
+        .invoke(
+            "preview_backup",
+            json!({ "options": options, "destination": "offsite" }),
+        )
+        .unwrap();
+    assert!(
+        plan["command"]
+            .as_str()
+            .unwrap()
+            .contains("| age -p | upload to offsite:"),
+        "{plan}"
+    );
+    t.record("backup", "00000000-0000-4000-8000-0000000000f1");
+    t.invoke(
+        "create_backup",
+        json!({ "jobId": "00000000-0000-4000-8000-0000000000f1", "options": options, "destination": "offsite" }),
+    )
+    .unwrap();
+    let outcome = t.wait_for("backup:finished:00000000-0000-4000-8000-0000000000f1");
+    assert_eq!(outcome["status"], "completed", "{outcome}");
+    let location = outcome["location"].as_str().unwrap().to_string();
+    let backup_id = outcome["backupId"].as_str().unwrap().to_string();
+    let listing = t
+        .invoke("bucket_backups", json!({ "name": "offsite" }))
+        .unwrap();
+    assert_eq!(listing["backups"][0]["record"]["id"], backup_id.as_str());
+
+    // Read, restored and verified from the bucket, decrypted on the way.
+    let info = t
+        .invoke("get_backup_info", json!({ "path": location }))
+        .unwrap();
+    assert_eq!(info["database"], db.as_str());
+    t.record("restore", "00000000-0000-4000-8000-0000000000f2");
+    let target = format!("{db}_from_bucket");
+    t.restore(
+        "00000000-0000-4000-8000-0000000000f2",
+        json!({ "connectionId": conn, "inputPath": location, "targetDatabase": target, "createDatabase": true }),
+    )
+    .unwrap();
+    let restored = t.wait_for("restore:finished:00000000-0000-4000-8000-0000000000f2");
+    assert_eq!(restored["status"], "completed", "{restored}");
+    assert_eq!(pg.psql(&target, "SELECT count(*) FROM t"), "4321");
+    t.record("verify", "00000000-0000-4000-8000-0000000000f3");
+    t.invoke(
+        "verify_backup_job",
+        json!({ "jobId": "00000000-0000-4000-8000-0000000000f3", "backupId": backup_id }),
+    )
+    .unwrap();
+    let verified = t.wait_for("verify:finished:00000000-0000-4000-8000-0000000000f3");
+    assert_eq!(verified["status"], "completed", "{verified}");
+    let everything = format!("{:?}", t.events.lock().unwrap());
+    assert!(!everything.contains(passphrase) && !everything.contains(&g.secret));
+
+    // Another machine's history imports it from the bucket.
+    let other = app();
+    other
+        .invoke(
+            "save_destination",
+            json!({ "input": { "destination": destination, "secret": g.secret } }),
+        )
+        .unwrap();
+    let report = other
+        .invoke("import_from_destination", json!({ "name": "offsite" }))
+        .unwrap();
+    assert_eq!(report["imported"][0], backup_id.as_str(), "{report}");
+    let page = other
+        .invoke("list_backups", json!({ "query": {} }))
+        .unwrap();
+    assert_eq!(page["items"][0]["copies"][0]["destination"], "offsite");
+}

@@ -1,10 +1,18 @@
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use std::path::PathBuf;
+use tauri::State;
 use tusk_engine::BackupInfo;
 
-/// What a backup holds, read from its content.
+/// What a backup holds, read from its content (a backup in a bucket
+/// downloaded, an encrypted one decrypted, first).
 #[tauri::command]
-pub async fn get_backup_info(path: PathBuf) -> AppResult<BackupInfo> {
+pub async fn get_backup_info(state: State<'_, AppState>, path: PathBuf) -> AppResult<BackupInfo> {
+    let path = if state.needs_reading(&path) {
+        state.readable(&path, true).await?.path.clone()
+    } else {
+        path
+    };
     tauri::async_runtime::spawn_blocking(move || tusk_engine::get_backup_info(&path))
         .await
         .map_err(|e| AppError::Invalid(format!("reading the backup stopped unexpectedly: {e}")))?

@@ -10,6 +10,7 @@ use crate::verify::start_verify;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
+use tusk_engine::backup::remote::{plan_bucket_backup, prepare_bucket_backup};
 use tusk_engine::catalog::{BackupReason, Source};
 use tusk_engine::restore::guarded::{prepare_guarded_restore, GuardedRestore, RestoreSafety};
 use tusk_engine::{
@@ -79,13 +80,24 @@ pub async fn create_backup<R: Runtime>(
     job_id: String,
     options: BackupOptions,
     notes: Option<BackupNotes>,
+    destination: Option<String>,
 ) -> AppResult<JobStarted> {
-    let label = format!("Backup to {}", options.output_path.display());
+    let label = match &destination {
+        Some(name) => format!("Backup to {name}"),
+        None => format!("Backup to {}", options.output_path.display()),
+    };
     let cancel = state.reserve_job(&job_id, JobType::Backup, label)?;
     let prepared = async {
         let conn = state.profiles.connection(&options.connection_id)?;
         let profile = state.profiles.get(&options.connection_id)?;
-        let prepared = prepare_backup(&job_id, &conn, &options, &state.tools).await?;
+        let options = with_passphrase(&state, options.clone())?;
+        let prepared = match &destination {
+            Some(name) => {
+                let bucket = state.destinations.bucket(name)?;
+                prepare_bucket_backup(&job_id, &conn, &options, &state.tools, bucket).await?
+            }
+            None => prepare_backup(&job_id, &conn, &options, &state.tools).await?,
+        };
         Ok::<_, AppError>((
             prepared,
             Source::of(&conn, Some(&profile.id), Some(&profile.name)),
@@ -125,6 +137,35 @@ pub async fn create_backup<R: Runtime>(
     })
 }
 
+/// A backup encrypted with a passphrase takes the one saved in the keychain.
+fn with_passphrase(state: &AppState, mut options: BackupOptions) -> AppResult<BackupOptions> {
+    if options.encryption == tusk_engine::options::Encryption::Passphrase {
+        options.passphrase = Some(state.destinations.passphrase().ok_or_else(|| {
+            AppError::Invalid(
+                "no encryption passphrase is saved: set one under Destinations, or choose no encryption"
+                    .into(),
+            )
+        })?);
+    }
+    Ok(options)
+}
+
+/// A restore reads a backup in a bucket, or an encrypted one, from its
+/// downloaded or decrypted copy.
+async fn readable_options(
+    state: &AppState,
+    mut options: RestoreOptions,
+) -> AppResult<RestoreOptions> {
+    if state.needs_reading(&options.input_path) {
+        options.input_path = state
+            .readable(&options.input_path, true)
+            .await?
+            .path
+            .clone();
+    }
+    Ok(options)
+}
+
 /// With "verify after backup" on, a completed backup is test-restored at once.
 fn verify_after<R: Runtime>(app: &AppHandle<R>, outcome: &JobOutcome, connection_id: &str) {
     let state = app.state::<AppState>();
@@ -161,6 +202,7 @@ pub async fn restore_backup<R: Runtime>(
     let label = format!("Restore of {}", options.input_path.display());
     let cancel = state.reserve_job(&job_id, JobType::Restore, label)?;
     let guarded = async {
+        let options = readable_options(&state, options).await?;
         let conn = state.profiles.connection(&options.connection_id)?;
         let guarded =
             prepare_guarded_restore(&job_id, &conn, &options, &state.tools, Some(&state.catalog))
@@ -217,9 +259,17 @@ pub fn list_jobs(state: State<'_, AppState>) -> Vec<JobSummary> {
 pub async fn preview_backup(
     state: State<'_, AppState>,
     options: BackupOptions,
+    destination: Option<String>,
 ) -> AppResult<BackupPlan> {
     let conn = state.profiles.connection(&options.connection_id)?;
-    let prepared = prepare_backup("preview", &conn, &options, &state.tools).await?;
+    let options = with_passphrase(&state, options)?;
+    let prepared = match &destination {
+        Some(name) => {
+            let bucket = state.destinations.bucket(name)?;
+            plan_bucket_backup("preview", &conn, &options, &state.tools, bucket).await?
+        }
+        None => prepare_backup("preview", &conn, &options, &state.tools).await?,
+    };
     Ok(prepared.plan())
 }
 
@@ -230,6 +280,7 @@ pub async fn preflight_restore(
     state: State<'_, AppState>,
     options: RestoreOptions,
 ) -> AppResult<RestorePlan> {
+    let options = readable_options(&state, options).await?;
     let conn = state.profiles.connection(&options.connection_id)?;
     let guarded = prepare_guarded_restore(
         "preflight",

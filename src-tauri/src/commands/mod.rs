@@ -3,6 +3,7 @@
 pub mod about;
 pub mod archive;
 pub mod connections;
+pub mod destinations;
 pub mod history;
 pub mod jobs;
 pub mod restores;

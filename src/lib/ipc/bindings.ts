@@ -369,6 +369,68 @@ export type TableObject = { name: string, rowsEstimate: number, bytes: number, }
 
 export type PasswordStorage = "keychain" | "session" | "none";
 
+export type S3Destination = { 
+/**
+ * What the user calls it: `offsite`, `r2`.
+ */
+name: string, 
+/**
+ * `https://s3.eu-central-1.amazonaws.com`, `http://127.0.0.1:3900`;
+ * none: AWS S3 in `region`.
+ */
+endpoint: string | null, region: string, bucket: string, 
+/**
+ * Folder inside the bucket every key goes under (`tusk/laptop`).
+ */
+prefix: string, 
+/**
+ * `endpoint/bucket/key` requests (Garage, MinIO, Ceph) instead of
+ * `bucket.endpoint/key` (AWS, R2).
+ */
+pathStyle: boolean, accessKeyId: string, };
+
+export type SavedDestination = { destination: S3Destination, 
+/**
+ * Where its secret access key is.
+ */
+secretStorage: PasswordStorage, };
+
+export type DestinationsView = { destinations: Array<SavedDestination>, 
+/**
+ * Where the passphrase that encrypts backups is (`none`: not set).
+ */
+encryptionPassphrase: PasswordStorage, };
+
+export type SaveDestination = { 
+/**
+ * The name it had, when an existing destination is edited.
+ */
+originalName: string | null, destination: S3Destination, 
+/**
+ * `None` keeps the stored secret.
+ */
+secret: string | null, };
+
+export type StorageFailure = "dns" | "tls" | "unreachable" | "timeout" | "credentials" | "clockSkew" | "noBucket" | "forbidden" | "notFound" | "alreadyExists" | "other";
+
+export type TestStep = { 
+/**
+ * "write", "read", "delete".
+ */
+step: string, ok: boolean, detail: string, failure: StorageFailure | null, };
+
+export type RemoteBackup = { 
+/**
+ * The backup's key, relative to the destination's prefix.
+ */
+key: string, record: BackupRecord, };
+
+export type BucketListing = { backups: Array<RemoteBackup>, 
+/**
+ * Manifests that could not be read, with why.
+ */
+unreadable: Array<string>, };
+
 export type ConnectionProfile = { id: string, name: string, host: string | null, port: number | null, database: string | null, user: string | null, sslmode: string | null, passwordStorage: PasswordStorage, isDemo: boolean, };
 
 export type SaveConnection = { 

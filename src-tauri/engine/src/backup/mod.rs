@@ -261,7 +261,10 @@ impl PreparedBackup {
     pub fn command_display(&self) -> String {
         let (staged, bucket) = match &self.target {
             Target::File(_) => (false, None),
-            Target::Bucket(b) => (b.staging.is_some(), Some(b.location())),
+            Target::Bucket(b) => (
+                b.staging.is_some() || self.options.format == BackupFormat::Directory,
+                Some(b.location()),
+            ),
         };
         let zstd = self.options.compression_method == CompressionMethod::Zstd;
         let encrypted = self.options.encryption.is_on();
@@ -385,7 +388,15 @@ impl PreparedBackup {
                     Written::Stream(streamed.clone()),
                     Some(b.forward_cancel(cancel)),
                 ),
-                (None, None) => unreachable!("a streamed bucket target has its sink until it runs"),
+                // A plan (`plan_bucket_backup`), never begun: nothing to write to.
+                (None, None) => {
+                    let refused: OpenSink = Box::new(|| {
+                        Err(std::io::Error::other(
+                            "this backup was only planned: prepare it to run it",
+                        ))
+                    });
+                    (stream(refused), Written::Stream(streamed.clone()), None)
+                }
             },
         };
         let mut probe = DumpProbe {

@@ -66,6 +66,31 @@ pub async fn prepare_bucket_backup(
     search: &ToolSearch,
     bucket: Arc<Bucket>,
 ) -> Result<PreparedBackup, EngineError> {
+    prepare_bucket(id, conn, options, search, bucket, true).await
+}
+
+/// What a backup into `bucket` would run (its command, server and plan),
+/// checked like [`prepare_bucket_backup`] except for the bucket itself,
+/// which is not asked: for a dialog's preview as the options change. It
+/// cannot be run.
+pub async fn plan_bucket_backup(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &BackupOptions,
+    search: &ToolSearch,
+    bucket: Arc<Bucket>,
+) -> Result<PreparedBackup, EngineError> {
+    prepare_bucket(id, conn, options, search, bucket, false).await
+}
+
+async fn prepare_bucket(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &BackupOptions,
+    search: &ToolSearch,
+    bucket: Arc<Bucket>,
+    begin: bool,
+) -> Result<PreparedBackup, EngineError> {
     conn.validate()?;
     let key = bucket_key(&conn.effective_database(), options, id);
     let name = key.rsplit('/').next().unwrap_or(&key).to_string();
@@ -76,7 +101,9 @@ pub async fn prepare_bucket_backup(
     };
     options.validate()?;
     let cancel = CancelHandle::new();
-    let (staging, sink, pending) = if options.format == BackupFormat::Directory {
+    let (staging, sink, pending) = if !begin {
+        (None, None, None)
+    } else if options.format == BackupFormat::Directory {
         let steps = bucket.test().await;
         if let Some(failed) = steps.iter().find(|s| !s.ok) {
             return Err(EngineError::Storage {

@@ -94,6 +94,11 @@ impl Bucket {
                     .with_connect_timeout(Duration::from_secs(5))
                     .with_timeout(Duration::from_secs(120)),
             );
+        // The body's SHA-256 is signed only where nothing else protects it:
+        // TLS does on https, and loopback has no wire to tamper with. Each
+        // unsigned part saves a hash of it here and in the store (the
+        // backup's own SHA-256 and size are checked all the same).
+        builder = builder.with_unsigned_payload(unsigned_is_safe(dest.endpoint.as_deref()));
         if let Some(endpoint) = &dest.endpoint {
             builder = builder.with_endpoint(if dest.path_style {
                 endpoint.trim_end_matches('/').to_string()
@@ -490,6 +495,23 @@ impl Bucket {
     }
 }
 
+/// An https endpoint (AWS's when none is given), or one on loopback.
+fn unsigned_is_safe(endpoint: Option<&str>) -> bool {
+    let Some(endpoint) = endpoint else {
+        return true;
+    };
+    match url::Url::parse(endpoint) {
+        Ok(u) if u.scheme() == "https" => true,
+        Ok(u) => match u.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d == "localhost",
+            None => false,
+        },
+        Err(_) => false,
+    }
+}
+
 /// `https://bucket.host:port` from `https://host:port`.
 fn virtual_host(endpoint: &str, bucket: &str) -> String {
     match url::Url::parse(endpoint) {
@@ -507,6 +529,16 @@ fn virtual_host(endpoint: &str, bucket: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn payloads_are_signed_where_nothing_else_protects_them() {
+        assert!(super::unsigned_is_safe(None));
+        assert!(super::unsigned_is_safe(Some("https://s3.example.com")));
+        assert!(super::unsigned_is_safe(Some("http://127.0.0.1:3900")));
+        assert!(super::unsigned_is_safe(Some("http://localhost:3900")));
+        assert!(!super::unsigned_is_safe(Some("http://10.0.0.5:3900")));
+        assert!(!super::unsigned_is_safe(Some("http://minio.lan:9000")));
+    }
+
     #[test]
     fn virtual_host_puts_the_bucket_in_the_host() {
         assert_eq!(

@@ -15,17 +15,18 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 /// Parts grow with the upload so that S3's limit of 10,000 parts allows
-/// ~870 GB: 8 MiB for the first 1,000, then 32 MiB, then 128 MiB.
+/// ~1.7 TB: 16 MiB for the first 1,000, then 64 MiB, then 256 MiB.
 fn part_size(parts_sent: usize) -> usize {
     match parts_sent {
-        0..1000 => 8 << 20,
-        1000..4000 => 32 << 20,
-        _ => 128 << 20,
+        0..1000 => 16 << 20,
+        1000..4000 => 64 << 20,
+        _ => 256 << 20,
     }
 }
 
-/// Parts uploading at once.
-const IN_FLIGHT: usize = 2;
+/// Parts uploading at once: memory is about (this + 2) parts, whatever the
+/// backup's size.
+const IN_FLIGHT: usize = 3;
 
 /// Turns a store's error into a user's message (what was being done).
 pub(crate) type Explain = Arc<dyn Fn(&object_store::Error, &str) -> StorageError + Send + Sync>;

@@ -1,0 +1,114 @@
+//! A backup the engine can read: one in a bucket (`DEST:KEY`, or a history
+//! record made there) is downloaded and checked against its `.sha256`; an
+//! encrypted one is decrypted with the saved passphrase. The copies live in
+//! the private staging folder while the dialog that asked for them, and the
+//! restore it starts, need them: the last few are kept, older ones removed.
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tusk_engine::crypt::{decrypt_backup, is_encrypted, Decrypt, Decrypted};
+use tusk_engine::restore::remote::{fetch_backup, Fetched};
+use tusk_engine::CancelHandle;
+
+/// Copies kept at once (a dialog's backup, and one being restored).
+const KEPT: usize = 2;
+
+pub struct Readable {
+    /// What the engine reads.
+    pub path: PathBuf,
+    _fetched: Option<Fetched>,
+    _decrypted: Option<Decrypted>,
+}
+
+#[derive(Default)]
+pub struct ReadableCache(Mutex<Vec<(PathBuf, bool, Arc<Readable>)>>);
+
+impl AppState {
+    /// The bucket and key `input` names, when it is `DEST:KEY` of a saved
+    /// destination and no local file.
+    pub fn in_bucket(&self, input: &Path) -> Option<(String, String)> {
+        if input.exists() {
+            return None;
+        }
+        let (name, key) = tusk_engine::storage::parse_location(input.to_str()?)?;
+        let known = self
+            .destinations
+            .view()
+            .destinations
+            .iter()
+            .any(|d| d.destination.name == name);
+        known.then(|| (name.to_string(), key.to_string()))
+    }
+
+    /// The key to decrypt backups with: the saved passphrase.
+    pub fn decrypt_key(&self) -> Option<Decrypt> {
+        self.destinations.passphrase().map(Decrypt::Passphrase)
+    }
+
+    /// `input` as a local file the engine reads: downloaded when it is in a
+    /// bucket, and (with `decrypt`) decrypted when it is encrypted.
+    pub async fn readable(&self, input: &Path, decrypt: bool) -> AppResult<Arc<Readable>> {
+        let key = (input.to_path_buf(), decrypt);
+        if let Some(hit) = self.readable.find(&key) {
+            return Ok(hit);
+        }
+        let fetched = match self.in_bucket(input) {
+            Some((name, key)) => {
+                let bucket = self.destinations.bucket(&name)?;
+                Some(fetch_backup(&bucket, &key, true, &CancelHandle::new(), &|_| {}).await?)
+            }
+            None => None,
+        };
+        let path = fetched
+            .as_ref()
+            .map_or_else(|| input.to_path_buf(), |f| f.path().to_path_buf());
+        let decrypted = if decrypt && is_encrypted(&path) {
+            let to = path.clone();
+            let with = self.decrypt_key().ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "{} is encrypted: save the encryption passphrase under Destinations to read it",
+                    input.display()
+                ))
+            })?;
+            Some(
+                tauri::async_runtime::spawn_blocking(move || decrypt_backup(&to, Some(&with)))
+                    .await
+                    .map_err(|e| AppError::Io(format!("decrypting stopped unexpectedly: {e}")))??,
+            )
+        } else {
+            None
+        };
+        let readable = Arc::new(Readable {
+            path: decrypted.as_ref().map_or(path, |d| d.path().to_path_buf()),
+            _fetched: fetched,
+            _decrypted: decrypted,
+        });
+        self.readable.keep(key, readable.clone());
+        Ok(readable)
+    }
+
+    /// Whether `input` needs [`AppState::readable`] before the engine reads it.
+    pub fn needs_reading(&self, input: &Path) -> bool {
+        self.in_bucket(input).is_some() || is_encrypted(input)
+    }
+}
+
+impl ReadableCache {
+    fn find(&self, key: &(PathBuf, bool)) -> Option<Arc<Readable>> {
+        let kept = self.0.lock().expect("readable cache");
+        kept.iter()
+            .find(|(p, d, _)| (p, d) == (&key.0, &key.1))
+            .map(|(_, _, r)| r.clone())
+    }
+
+    fn keep(&self, key: (PathBuf, bool), readable: Arc<Readable>) {
+        let mut kept = self.0.lock().expect("readable cache");
+        kept.push((key.0, key.1, readable));
+        while kept.len() > KEPT {
+            // Removed once no job still reads it (the Arc's last holder).
+            kept.remove(0);
+        }
+    }
+}
