@@ -6,9 +6,9 @@
 mod tests {
     use crate::commands::about::AppInfo;
     use crate::commands::destinations::BucketListing;
-    use crate::destinations::{DestinationsView, SaveDestination, SavedDestination};
     use crate::commands::jobs::{BackupNotes, RestoreConfirmation, RestorePlan};
     use crate::commands::schedules::{PrunePreview, TriggerPreview};
+    use crate::destinations::{DestinationsView, SaveDestination, SavedDestination};
     use crate::jobs::JobStarted;
     use crate::profiles::{ConnectionProfile, PasswordStorage, SaveConnection};
     use crate::settings::AppSettings;

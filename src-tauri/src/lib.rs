@@ -36,6 +36,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::destinations::set_encryption_passphrase,
         commands::destinations::bucket_backups,
         commands::destinations::import_from_destination,
+        commands::destinations::copy_backup,
         commands::jobs::restore_backup,
         commands::jobs::cancel_job,
         commands::jobs::list_jobs,

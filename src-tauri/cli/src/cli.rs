@@ -4,6 +4,7 @@
 use crate::commands::{
     backup::BackupArgs,
     catalog::{CatalogAction, CatalogArgs},
+    copy::CopyArgs,
     daemon::DaemonArgs,
     delete::DeleteArgs,
     destination::{DestinationAction, DestinationArgs},
@@ -76,6 +77,7 @@ impl Cli {
             },
             Command::Daemon(_) => false,
             Command::Restores(a) => a.json,
+            Command::Copy(a) => a.json,
             Command::Destination(a) => match &a.action {
                 DestinationAction::Add(add) => add.json(),
                 DestinationAction::List { json }
@@ -118,6 +120,8 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Restores that stopped part way: list them, drop what they left, or dismiss.
     Restores(RestoresArgs),
+    /// Copy a backup of the history to a bucket (the local file stays).
+    Copy(CopyArgs),
     /// S3-compatible buckets to back up to: add, list, test, remove.
     Destination(DestinationArgs),
 }

@@ -94,6 +94,7 @@ async fn run(cli: Cli) -> Result<u8, EngineError> {
         Command::Catalog(a) => commands::catalog::catalog(a, &open()?),
         Command::Restores(a) => commands::restores::run(a, &open()?, &config, &search).await,
         Command::Destination(a) => commands::destination::destination(a, &config).await,
+        Command::Copy(a) => commands::copy::copy(a, &open()?, &config).await,
     }
 }
 

@@ -372,3 +372,39 @@ fn an_encrypted_backup_needs_its_key_for_info_restore_and_verify() {
     everything += &std::fs::read_to_string(m.log()).unwrap();
     assert!(!everything.contains(passphrase), "the passphrase leaked");
 }
+
+#[test]
+fn a_local_backup_is_copied_to_a_bucket_as_it_is_made_and_later() {
+    let pg = PgServer::shared();
+    let g = Garage::start();
+    let db = pg.seeded_db("copy_cli", 300);
+    let m = Machine::new();
+    std::fs::write(
+        m.config(),
+        format!(
+            "[destinations.offsite]\nendpoint = \"{}\"\nregion = \"garage\"\nbucket = \"backups\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n\n[destinations.second]\nendpoint = \"{}\"\nregion = \"garage\"\nbucket = \"backups\"\nprefix = \"second\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n",
+            g.endpoint(), g.key_id, g.secret, g.endpoint(), g.key_id, g.secret
+        ),
+    )
+    .unwrap();
+    let file = m.dir.path().join("copy.backup").display().to_string();
+    let mut args = vec!["backup", "-o", &file, "--copy-to", "offsite", "--json"];
+    let conn = db_args(&db);
+    args.extend(conn.iter().map(String::as_str));
+    let made = m.run(&args);
+    succeeded(&made);
+    let id = json(&made)["backupId"].as_str().unwrap().to_string();
+    let copied = m.run(&["copy", &id, "--dest", "second", "--json"]);
+    succeeded(&copied);
+    assert!(json(&copied)["key"]
+        .as_str()
+        .unwrap()
+        .starts_with("copy-cli"));
+    let table = succeeded(&m.run(&["list"]));
+    assert!(table.contains("local, offsite, second"), "{table}");
+    let again = m.run(&["copy", &id, "--dest", "second"]);
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again));
+    assert!(text(&again).contains("is already in second"));
+    let listed = json(&m.run(&["list", "--dest", "second", "--json"]));
+    assert_eq!(listed["backups"][0]["record"]["id"], id.as_str());
+}

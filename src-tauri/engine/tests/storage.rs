@@ -410,3 +410,60 @@ async fn two_machines_writing_to_one_bucket_see_each_others_backups() {
     assert_eq!(again.failure, StorageFailure::AlreadyExists, "{again:?}");
     assert!(a.backups().await.unwrap().1.is_empty(), "still readable");
 }
+
+#[tokio::test]
+async fn a_local_backup_is_copied_to_the_bucket_checked_and_listed_where_it_is() {
+    let g = Garage::start();
+    let b = bucket(&g, "copies");
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("copied");
+    let expected = fingerprint(&db);
+    let file = dir.path().join("copied.backup");
+    let outcome = recorded_backup(&c, &db, file.clone()).await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    let id = outcome.backup_id.unwrap();
+    let copied = tusk_engine::backup::remote::copy_to_bucket(&c, &id, &b, &CancelHandle::new())
+        .await
+        .unwrap();
+    assert!(
+        !copied.is_remote_only() && copied.file_exists,
+        "the local file stays"
+    );
+    assert_eq!(copied.copies.len(), 1);
+    assert_eq!(copied.copies[0].sha256, copied.sha256);
+    let key = copied.copies[0].key.clone();
+    let (listed, _) = b.backups().await.unwrap();
+    assert_eq!(listed[0].key, key);
+    assert_eq!(listed[0].record.id, id);
+    assert_eq!(restored_from(&b, &key).await, expected);
+    // Once per destination; a local file changed since it was made stays home.
+    let again = tusk_engine::backup::remote::copy_to_bucket(&c, &id, &b, &CancelHandle::new())
+        .await
+        .unwrap_err();
+    assert!(
+        again.to_string().contains("is already in offsite"),
+        "{again}"
+    );
+    let other = bucket(&g, "elsewhere");
+    let renamed = Arc::new(
+        Bucket::open(
+            &tusk_engine::storage::S3Destination {
+                name: "second".into(),
+                ..other.destination().clone()
+            },
+            &g.credentials(),
+        )
+        .unwrap(),
+    );
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 1;
+    std::fs::write(&file, bytes).unwrap();
+    let changed =
+        tusk_engine::backup::remote::copy_to_bucket(&c, &id, &renamed, &CancelHandle::new())
+            .await
+            .unwrap_err();
+    assert!(changed.to_string().contains("not copied"), "{changed}");
+    assert_eq!(renamed.keys("").await.unwrap(), vec![]);
+}

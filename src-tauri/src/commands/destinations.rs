@@ -84,3 +84,24 @@ pub async fn import_from_destination<R: Runtime>(
     let _ = app.emit(events::HISTORY_CHANGED, ());
     Ok(report)
 }
+
+/// Copies a local backup of the history to a destination (the local file
+/// stays) and records the copy.
+#[tauri::command]
+pub async fn copy_backup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    backup_id: String,
+    destination: String,
+) -> AppResult<tusk_engine::catalog::BackupRecord> {
+    let bucket = state.destinations.bucket(&destination)?;
+    let record = tusk_engine::backup::remote::copy_to_bucket(
+        &state.catalog,
+        &backup_id,
+        &bucket,
+        &tusk_engine::CancelHandle::new(),
+    )
+    .await?;
+    let _ = app.emit(events::HISTORY_CHANGED, ());
+    Ok(record)
+}

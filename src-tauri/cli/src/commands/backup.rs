@@ -9,7 +9,7 @@ use crate::{exit, outcome_code};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
-use tusk_engine::backup::remote::prepare_bucket_backup;
+use tusk_engine::backup::remote::{copy_to_bucket, prepare_bucket_backup};
 use tusk_engine::catalog::BackupReason;
 use tusk_engine::options::{DumpSection, InsertMode};
 use tusk_engine::{
@@ -61,6 +61,10 @@ pub struct BackupArgs {
     /// as pg_dump writes, under a key of its own.
     #[arg(long, conflicts_with_all = ["output", "no_catalog"])]
     dest: Option<String>,
+    /// Keep the local backup and copy it to this bucket too once it is made
+    /// (repeatable): 3-2-1.
+    #[arg(long = "copy-to", requires = "output", conflicts_with = "no_catalog")]
+    copy_to: Vec<String>,
     #[command(flatten)]
     secret: SecretArgs,
     #[command(flatten)]
@@ -286,5 +290,30 @@ pub async fn backup(
         None => prepared.run(&cancel, &sink).await,
     };
     reporter.finish(&outcome);
-    Ok(outcome_code(&outcome))
+    let mut code = outcome_code(&outcome);
+    let kept = matches!(
+        outcome.status,
+        tusk_engine::JobStatus::Completed | tusk_engine::JobStatus::CompletedWithWarnings
+    );
+    if let (Some(c), Some(id), true) = (&catalog, &outcome.backup_id, kept) {
+        for dest in &a.copy_to {
+            let copied = async {
+                let bucket = open_bucket(config, dest, &a.secret)?;
+                copy_to_bucket(c, id, &bucket, &cancel).await
+            }
+            .await;
+            match copied {
+                Ok(record) => {
+                    if let Some(copy) = record.copies.iter().find(|x| &x.destination == dest) {
+                        err!("copied to {}", copy.location());
+                    }
+                }
+                Err(e) => {
+                    err!("warning: the backup was kept, but its copy to {dest} failed: {e}");
+                    code = exit::WARNINGS;
+                }
+            }
+        }
+    }
+    Ok(code)
 }

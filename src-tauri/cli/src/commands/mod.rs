@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod catalog;
+pub mod copy;
 pub mod daemon;
 pub mod delete;
 pub mod destination;

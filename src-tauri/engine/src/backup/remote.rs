@@ -6,6 +6,7 @@
 //! (by the recorded backup), so nothing half-written ever lists as a backup.
 
 use crate::backup::{prepare, PreparedBackup, Target};
+use crate::catalog::{BackupCopy, BackupRecord, Catalog};
 use crate::error::EngineError;
 use crate::explain::{Explanation, FailureKind};
 use crate::jobs::output::PartialOutput;
@@ -14,7 +15,7 @@ use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, OpenSink, Sink}
 use crate::options::{BackupFormat, BackupOptions};
 use crate::server::connection::ConnectionSpec;
 use crate::server::tools::ToolSearch;
-use crate::storage::bucket::checksum_key;
+use crate::storage::bucket::{checksum_key, manifest_key};
 use crate::storage::upload::PendingUpload;
 use crate::storage::Bucket;
 use sha2::{Digest, Sha256};
@@ -321,12 +322,119 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Copies a local backup to `bucket` (3-2-1: the local file stays): checked
+/// against its recorded SHA-256 first, uploaded under a key of its own (a
+/// directory backup file by file), checked again by the SHA-256 of what went
+/// up, then its `.sha256` and manifest beside it, and the copy recorded.
+pub async fn copy_to_bucket(
+    catalog: &Catalog,
+    id: &str,
+    bucket: &Bucket,
+    cancel: &CancelHandle,
+) -> Result<BackupRecord, EngineError> {
+    let record = catalog.require_backup(id)?;
+    let name = &bucket.destination().name;
+    let refuse = |why: String| Err(EngineError::InvalidOptions(why));
+    if !record.status.is_success() {
+        return refuse(format!(
+            "\"{}\" did not complete: there is no backup to copy",
+            record.name
+        ));
+    }
+    if record.is_remote_only() {
+        return refuse(format!(
+            "\"{}\" is in a bucket, not on this machine",
+            record.name
+        ));
+    }
+    if !record.file_exists {
+        return refuse(format!(
+            "{} is missing: there is nothing to copy",
+            record.path.display()
+        ));
+    }
+    if record.copies.iter().any(|c| &c.destination == name) {
+        return refuse(format!("\"{}\" is already in {name}", record.name));
+    }
+    if let Some(sum) = record.sha256.clone() {
+        let path = record.path.clone();
+        tokio::task::spawn_blocking(move || crate::catalog::sidecar::check(&path, &sum))
+            .await
+            .map_err(|e| EngineError::Io(e.to_string()))?
+            .map_err(|why| EngineError::Preflight(format!("not copied: {why}")))?;
+    }
+    let file = file_name(&record.path);
+    let short: String = record
+        .id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    // The listing names the object as it is in the bucket.
+    let object = format!("{short}-{file}");
+    let key = format!("{}/{object}", crate::paths::slug(&record.source.database));
+    let (size, listing) = if record.path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&record.path)
+            .map_err(|e| EngineError::Io(format!("cannot read {}: {e}", record.path.display())))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        let mut lines = Vec::new();
+        let mut size = 0;
+        for f in &files {
+            let part = format!("{key}/{}", file_name(f));
+            let (bytes, sha) = bucket.upload_file(f, &part, cancel).await?;
+            size += bytes;
+            lines.push(format!(
+                "{sha}  {}/{}\n",
+                file_name(&record.path),
+                file_name(f)
+            ));
+        }
+        lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
+        (size, lines.concat())
+    } else {
+        let (bytes, sha) = bucket.upload_file(&record.path, &key, cancel).await?;
+        (bytes, format!("{sha}  {object}\n"))
+    };
+    let digest = if record.path.is_dir() {
+        hex::encode(Sha256::digest(listing.as_bytes()))
+    } else {
+        listing
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    if record.sha256.as_deref().is_some_and(|s| s != digest) {
+        let _ = delete_from_bucket(bucket, &key).await;
+        return Err(EngineError::Preflight(format!(
+            "{} changed while it was copied (its SHA-256 is no longer the recorded one): the copy was removed",
+            record.path.display()
+        )));
+    }
+    bucket
+        .put_new(&checksum_key(&key), listing.into_bytes())
+        .await?;
+    let copy = BackupCopy {
+        destination: name.clone(),
+        key: key.clone(),
+        size_bytes: Some(size),
+        sha256: Some(digest),
+        stored_at: chrono::Utc::now(),
+    };
+    let updated = catalog.add_copy(&record.id, &copy)?;
+    let manifest = crate::catalog::sidecar::manifest_bytes(&updated, &object);
+    bucket.put_new(&manifest_key(&key), manifest).await?;
+    Ok(updated)
+}
+
 /// Deletes a backup made into a bucket: its manifest first (so that it no
 /// longer lists), then its checksum and its object (or folder of objects).
 pub async fn delete_from_bucket(bucket: &Bucket, key: &str) -> Result<(), EngineError> {
-    bucket
-        .delete(&crate::storage::bucket::manifest_key(key))
-        .await?;
+    bucket.delete(&manifest_key(key)).await?;
     bucket.delete(&checksum_key(key)).await?;
     for (object, _) in bucket.keys(&format!("{key}/")).await? {
         bucket.delete(&object).await?;
