@@ -245,3 +245,10 @@ fn open(dest: &S3Destination, secret: String) -> AppResult<Arc<Bucket>> {
     };
     Ok(Arc::new(Bucket::open(dest, &creds)?))
 }
+
+impl tusk_engine::schedule::runner::Buckets for Destinations {
+    fn bucket(&self, name: &str) -> Result<Arc<Bucket>, tusk_engine::EngineError> {
+        Destinations::bucket(self, name)
+            .map_err(|e| tusk_engine::EngineError::InvalidOptions(e.to_string()))
+    }
+}

@@ -123,6 +123,7 @@ pub fn run_schedule<R: Runtime>(
                 search: &state.tools,
                 clock: &SystemClock,
                 password: &password,
+                bucket: &state.destinations,
                 notify: &notify,
             };
             let run = runner.run(&schedule, kind, &cancel, &attempt_sink).await;

@@ -35,6 +35,7 @@ function saved(extra: Partial<Schedule> = {}): Schedule {
 		timezone: 'Europe/Paris',
 		options: { ...defaultBackupOptions('prod'), excludeTables: ['public.audit_log'] },
 		destination: '/srv/backups/shop',
+		copyTo: [],
 		retention: {
 			keepLast: null,
 			maxAgeDays: 14,

@@ -23,6 +23,8 @@ export interface ScheduleDraft {
 	database: string;
 	options: BackupOptions;
 	destination: string;
+	/** Destinations (buckets) each backup is copied to once made. */
+	copyTo: string[];
 	keepLastOn: boolean;
 	keepLast: number | null;
 	maxAgeOn: boolean;
@@ -52,6 +54,7 @@ export function newDraft(connection: ConnectionProfile, timezone = ''): Schedule
 		database: connection.database ?? '',
 		options: { ...defaultBackupOptions(connection.id), ...PRESETS.fast },
 		destination: '',
+		copyTo: [],
 		keepLastOn: true,
 		keepLast: 7,
 		maxAgeOn: false,
@@ -81,6 +84,7 @@ export function draftOf(schedule: Schedule): ScheduleDraft {
 		database: schedule.source.database,
 		options: structuredClone(schedule.options),
 		destination: schedule.destination,
+		copyTo: [...schedule.copyTo],
 		keepLastOn: r.keepLast !== null,
 		keepLast: r.keepLast ?? 7,
 		maxAgeOn: r.maxAgeDays !== null,
@@ -161,6 +165,7 @@ export function scheduleOf(
 		// The output path is chosen per run inside the destination.
 		options: { ...d.options, connectionId: connection.id, outputPath: '' },
 		destination: d.destination.trim(),
+		copyTo: [...d.copyTo],
 		retention: {
 			keepLast: d.keepLastOn ? d.keepLast : null,
 			maxAgeDays: d.maxAgeOn ? d.maxAgeDays : null,

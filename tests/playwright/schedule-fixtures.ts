@@ -29,6 +29,7 @@ function schedule(extra: Partial<Schedule> & { id: string; name: string }): Sche
 		timezone: 'Europe/Paris',
 		options: { ...options, outputPath: '' },
 		destination: '/home/alex/backups/nightly',
+		copyTo: [],
 		retention: { keepLast: 7, maxAgeDays: null, gfs: null, minKeep: 3, minVerified: 1 },
 		verifyAfter: false,
 		notify: 'failure',

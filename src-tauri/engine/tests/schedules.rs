@@ -72,6 +72,7 @@ async fn a_schedule_fires_when_due_catches_up_once_and_prunes() {
         search: &search(),
         clock: &clock,
         password: &|_| None,
+        bucket: &no_buckets,
         notify: &notify,
     };
     assert!(runner.due().unwrap().is_empty(), "not due a second early");
@@ -197,6 +198,7 @@ async fn twenty_failed_runs_never_cost_the_last_good_backups() {
         search: &search(),
         clock: &clock,
         password: &|_| None,
+        bucket: &no_buckets,
         notify: &notify,
     };
     for _ in 0..3 {
@@ -240,7 +242,7 @@ async fn twenty_failed_runs_never_cost_the_last_good_backups() {
         );
     }
     // Every backup is now older than the one day kept: only the minimum stays.
-    let pruned = runner.prune(&broken).unwrap();
+    let pruned = runner.prune(&broken).await.unwrap();
     assert_eq!(pruned.len(), 1);
     assert!(
         pruned[0].reason.contains("older than 1 days"),
@@ -256,4 +258,13 @@ async fn twenty_failed_runs_never_cost_the_last_good_backups() {
         notices.lock().unwrap().iter().filter(|n| n.failed).count(),
         20
     );
+}
+
+/// Schedules here copy nowhere.
+fn no_buckets(
+    name: &str,
+) -> Result<std::sync::Arc<tusk_engine::storage::Bucket>, tusk_engine::EngineError> {
+    Err(tusk_engine::EngineError::InvalidOptions(format!(
+        "no bucket {name}"
+    )))
 }

@@ -467,3 +467,94 @@ async fn a_local_backup_is_copied_to_the_bucket_checked_and_listed_where_it_is()
     assert!(changed.to_string().contains("not copied"), "{changed}");
     assert_eq!(renamed.keys("").await.unwrap(), vec![]);
 }
+
+/// The runner's buckets: `offsite` only.
+struct OneBucket(Arc<Bucket>);
+
+impl tusk_engine::schedule::runner::Buckets for OneBucket {
+    fn bucket(&self, name: &str) -> Result<Arc<Bucket>, EngineError> {
+        if name == "offsite" {
+            Ok(self.0.clone())
+        } else {
+            Err(EngineError::InvalidOptions(format!(
+                "no destination named `{name}`"
+            )))
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_schedule_copies_each_backup_offsite_and_retention_prunes_both() {
+    use tusk_engine::catalog::retention::RetentionPolicy;
+    use tusk_engine::catalog::{RunStatus, Schedule, Trigger};
+    use tusk_engine::schedule::runner::{RunKind, Runner, SystemClock};
+    let g = Garage::start();
+    let b = bucket(&g, "scheduled");
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("sched_copies");
+    let mut s = Schedule {
+        id: uuid(),
+        name: "offsite nightly".into(),
+        source: source(&db),
+        trigger: Trigger::Interval { every_secs: 3600 },
+        destination: dir.path().join("scheduled"),
+        copy_to: vec!["offsite".into()],
+        options: BackupOptions {
+            compression: 1,
+            ..Default::default()
+        },
+        retention: RetentionPolicy {
+            keep_last: Some(1),
+            min_keep: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    c.save_schedule(&s).unwrap();
+    let buckets = OneBucket(b.clone());
+    let runner = Runner {
+        catalog: &c,
+        search: &search(),
+        clock: &SystemClock,
+        password: &|_| None,
+        bucket: &buckets,
+        notify: &|_| {},
+    };
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let run = runner
+            .run(&s, RunKind::Now, &CancelHandle::new(), &|_| {})
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
+        let record = c.require_backup(run.backup_id.as_ref().unwrap()).unwrap();
+        assert_eq!(record.copies[0].destination, "offsite", "{record:#?}");
+        ids.push(record.id);
+    }
+    // Retention kept one: the newest, here and in the bucket.
+    let (listed, _) = b.backups().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].record.id, ids[1]);
+    assert!(c.get_backup(&ids[0]).unwrap().is_none());
+    // A destination it cannot reach fails the run, and keeps the backup.
+    s.copy_to = vec!["elsewhere".into()];
+    c.save_schedule(&s).unwrap();
+    let run = runner
+        .run(&s, RunKind::Now, &CancelHandle::new(), &|_| {})
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.status, RunStatus::Failed);
+    let error = run.error.unwrap();
+    assert!(
+        error.contains("its copy to elsewhere failed: no destination named `elsewhere`"),
+        "{error}"
+    );
+    assert!(
+        c.require_backup(run.backup_id.as_ref().unwrap())
+            .unwrap()
+            .file_exists
+    );
+}

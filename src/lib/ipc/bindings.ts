@@ -650,7 +650,12 @@ timezone: string,
 /**
  * Backup options; the output path is chosen per run inside `destination`.
  */
-options: BackupOptions, destination: string, retention: RetentionPolicy, verifyAfter: boolean, notify: NotifyOn, 
+options: BackupOptions, destination: string, 
+/**
+ * Buckets each backup is copied to once made (3-2-1); the local file
+ * stays, and retention applies to it.
+ */
+copyTo: Array<string>, retention: RetentionPolicy, verifyAfter: boolean, notify: NotifyOn, 
 /**
  * Further attempts after a failed one.
  */

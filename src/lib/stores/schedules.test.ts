@@ -22,6 +22,7 @@ function summary(id: string, connectionId: string, running = false): ScheduleSum
 			timezone: 'UTC',
 			options: defaultBackupOptions(connectionId),
 			destination: '/b',
+			copyTo: [],
 			retention: { keepLast: 7, maxAgeDays: null, gfs: null, minKeep: 3, minVerified: 1 },
 			verifyAfter: false,
 			notify: 'failure',

@@ -17,10 +17,15 @@ pub struct DaemonArgs {
     once: bool,
 }
 
-pub async fn daemon(a: DaemonArgs, c: &Catalog, search: &ToolSearch) -> Result<u8, EngineError> {
+pub async fn daemon(
+    a: DaemonArgs,
+    c: &Catalog,
+    search: &ToolSearch,
+    config: &crate::config::Config,
+) -> Result<u8, EngineError> {
     let cancel = cancel_on_interrupt();
     let notify = render::print_notice;
-    let r = runner(c, search, &notify);
+    let r = runner(c, search, config, &notify);
     err!(
         "tusk daemon: checking {} schedule(s) every {} s (Ctrl+C to stop)",
         c.list_schedules()?.len(),

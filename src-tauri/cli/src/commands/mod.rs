@@ -45,6 +45,18 @@ pub fn stdin_line(flag: &'static str, what: &str) -> Result<String, EngineError>
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
+impl tusk_engine::schedule::runner::Buckets for Config {
+    fn bucket(
+        &self,
+        name: &str,
+    ) -> Result<std::sync::Arc<tusk_engine::storage::Bucket>, EngineError> {
+        let (dest, creds) = self.destination(name, None)?;
+        Ok(std::sync::Arc::new(tusk_engine::storage::Bucket::open(
+            &dest, &creds,
+        )?))
+    }
+}
+
 /// Where to connect. Anything left out comes from libpq's environment
 /// (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD) and ~/.pgpass.
 #[derive(Args, Clone, Default)]
@@ -224,9 +236,13 @@ fn connection_of(s: &Source, sslmode: Option<String>) -> tusk_engine::Connection
 fn runner<'a>(
     c: &'a Catalog,
     search: &'a ToolSearch,
+    config: &'a Config,
     notify: &'a (dyn Fn(Notice) + Send + Sync),
 ) -> Runner<'a> {
     Runner {
+        // A schedule's buckets take their secrets from the config file or
+        // the environment (nothing can be typed in a daemon).
+        bucket: config,
         catalog: c,
         search,
         clock: &SystemClock,

@@ -22,7 +22,12 @@ pub struct PruneArgs {
     pub json: bool,
 }
 
-pub fn prune(a: PruneArgs, c: &Catalog, search: &ToolSearch) -> Result<u8, EngineError> {
+pub async fn prune(
+    a: PruneArgs,
+    c: &Catalog,
+    search: &ToolSearch,
+    config: &crate::config::Config,
+) -> Result<u8, EngineError> {
     let schedules = match &a.schedule {
         Some(key) => vec![find_schedule(c, key)?],
         None => c.list_schedules()?,
@@ -32,8 +37,9 @@ pub fn prune(a: PruneArgs, c: &Catalog, search: &ToolSearch) -> Result<u8, Engin
         let decisions = if a.dry_run {
             plan_prune(c, s, Utc::now()).map_err(EngineError::InvalidOptions)?
         } else {
-            runner(c, search, &|_| {})
+            runner(c, search, config, &|_| {})
                 .prune(s)
+                .await
                 .map_err(EngineError::Io)?
         };
         report.push((s, decisions));

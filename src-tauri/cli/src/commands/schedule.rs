@@ -88,6 +88,11 @@ pub struct ScheduleAddArgs {
     /// Folder the backups go to (default: the data folder's backups/<name>).
     #[arg(long)]
     dest: Option<PathBuf>,
+    /// Copy each backup to this bucket too once it is made (repeatable; see
+    /// `tusk destination add`): the bucket's secret must be in the config
+    /// file or the daemon's environment.
+    #[arg(long = "copy-to")]
+    copy_to: Vec<String>,
     #[command(flatten)]
     dump: DumpArgs,
     /// Keep the newest N backups.
@@ -204,7 +209,7 @@ pub async fn schedule(
                     render::print_notice(n)
                 }
             };
-            let r = runner(c, search, &notify);
+            let r = runner(c, search, config, &notify);
             let cancel = cancel_on_interrupt();
             let runs: Vec<ScheduleRun> = if due {
                 r.run_due(&cancel).await
@@ -294,6 +299,7 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
             .clone()
             .map(|d| std::path::absolute(&d).unwrap_or(d))
             .unwrap_or_else(|| tusk_engine::paths::scheduled_dir(&a.name)),
+        copy_to: a.copy_to.clone(),
         retention: RetentionPolicy {
             keep_last: a.keep_last,
             max_age_days: a.keep_days,
@@ -312,6 +318,10 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
         created_at: now,
     };
     tusk_engine::schedule::prepare(&schedule).map_err(EngineError::InvalidOptions)?;
+    for dest in &schedule.copy_to {
+        // Known now, not at 2 a.m.
+        config.destination(dest, None)?;
+    }
     c.save_schedule(&schedule)?;
     if a.json {
         print_json(&schedule);

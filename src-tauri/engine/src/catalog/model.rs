@@ -346,6 +346,10 @@ pub struct Schedule {
     /// Backup options; the output path is chosen per run inside `destination`.
     pub options: BackupOptions,
     pub destination: PathBuf,
+    /// Buckets each backup is copied to once made (3-2-1); the local file
+    /// stays, and retention applies to it.
+    #[serde(default)]
+    pub copy_to: Vec<String>,
     pub retention: RetentionPolicy,
     pub verify_after: bool,
     pub notify: NotifyOn,
@@ -371,6 +375,7 @@ impl Default for Schedule {
             timezone: "UTC".into(),
             options: BackupOptions::default(),
             destination: PathBuf::new(),
+            copy_to: Vec::new(),
             retention: RetentionPolicy::default(),
             verify_after: false,
             notify: NotifyOn::Failure,

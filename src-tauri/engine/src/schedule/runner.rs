@@ -5,16 +5,20 @@
 
 use crate::backup::prepare_backup;
 use crate::backup::recorded::{dated_path, run_recorded_backup, RecordMeta};
+use crate::backup::remote::copy_to_bucket;
 use crate::catalog::retention::{decide, Candidate, PruneDecision};
 use crate::catalog::{
     BackupReason, Catalog, NotifyOn, RunStatus, Schedule, ScheduleRun, VerifyStatus,
 };
+use crate::error::EngineError;
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
 use crate::schedule::{next_run, parse_timezone};
 use crate::server::connection::{ConnectionSpec, Secret};
 use crate::server::tools::ToolSearch;
+use crate::storage::Bucket;
 use crate::verify::{verify_backup, VerifyRequest};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Why a schedule runs: it is due, or the user asked ("run now", which
@@ -64,12 +68,26 @@ pub struct Notice {
 }
 
 /// Everything a run needs from its surroundings.
+/// Where the runner finds a destination's bucket (with its secret): the
+/// CLI's config file, the app's saved destinations.
+pub trait Buckets: Send + Sync {
+    fn bucket(&self, name: &str) -> Result<Arc<Bucket>, EngineError>;
+}
+
+impl<F: Fn(&str) -> Result<Arc<Bucket>, EngineError> + Send + Sync> Buckets for F {
+    fn bucket(&self, name: &str) -> Result<Arc<Bucket>, EngineError> {
+        self(name)
+    }
+}
+
 pub struct Runner<'a> {
     pub catalog: &'a Catalog,
     pub search: &'a ToolSearch,
     pub clock: &'a dyn Clock,
     /// The saved password of a connection profile, if any.
     pub password: &'a (dyn Fn(&Schedule) -> Option<Secret> + Send + Sync),
+    /// The buckets schedules copy their backups to, by name.
+    pub bucket: &'a dyn Buckets,
     pub notify: &'a (dyn Fn(Notice) + Send + Sync),
 }
 
@@ -176,9 +194,25 @@ impl Runner<'_> {
                     failure = Some(why);
                 }
             }
+            // Offsite copies, each checked; one that fails fails the run
+            // (and is notified), but the backup stays.
+            if failure.is_none() && !cancel.is_cancelled() {
+                for dest in &schedule.copy_to {
+                    let copied = async {
+                        let bucket = self.bucket.bucket(dest)?;
+                        copy_to_bucket(self.catalog, backup_id, &bucket, cancel).await
+                    }
+                    .await;
+                    if let Err(e) = copied {
+                        failure = Some(format!(
+                            "the backup was made, but its copy to {dest} failed: {e}"
+                        ));
+                    }
+                }
+            }
             // A new backup that does not verify is no reason to delete old ones.
             if failure.is_none() {
-                match self.prune(schedule) {
+                match self.prune(schedule).await {
                     Ok(removed) => run.pruned = removed.len() as u32,
                     Err(why) => failure = Some(format!("retention failed: {why}")),
                 }
@@ -318,17 +352,31 @@ impl Runner<'_> {
     }
 
     /// Applies the schedule's retention; returns the backups deleted.
-    pub fn prune(&self, schedule: &Schedule) -> Result<Vec<PruneDecision>, String> {
+    /// Applies retention: the backups it lets go are deleted here and in
+    /// every bucket they were copied to (a copy whose bucket cannot be
+    /// reached keeps its backup in the history, to be pruned next time).
+    pub async fn prune(&self, schedule: &Schedule) -> Result<Vec<PruneDecision>, String> {
         let decisions = self.plan_prune(schedule)?;
         let mut removed = Vec::new();
         for d in decisions.into_iter().filter(|d| !d.keep) {
-            if self
-                .catalog
-                .get_backup(&d.id)
-                .map_err(|e| e.to_string())?
-                .is_none()
-            {
+            let Some(record) = self.catalog.get_backup(&d.id).map_err(|e| e.to_string())? else {
                 continue;
+            };
+            for copy in &record.copies {
+                let deleted = async {
+                    let bucket = self.bucket.bucket(&copy.destination)?;
+                    crate::backup::remote::delete_from_bucket(&bucket, &copy.key).await
+                }
+                .await;
+                deleted.map_err(|e| {
+                    format!(
+                        "{} could not be deleted from {}: {e}",
+                        record.name, copy.destination
+                    )
+                })?;
+                self.catalog
+                    .remove_copy(&record.id, &copy.destination)
+                    .map_err(|e| e.to_string())?;
             }
             // The history's own delete: a file another record still points
             // at (a backup that replaced it in place) stays.
