@@ -36,6 +36,7 @@ function saved(extra: Partial<Schedule> = {}): Schedule {
 		options: { ...defaultBackupOptions('prod'), excludeTables: ['public.audit_log'] },
 		destination: '/srv/backups/shop',
 		copyTo: [],
+		bucket: null,
 		retention: {
 			keepLast: null,
 			maxAgeDays: 14,

@@ -166,6 +166,9 @@ export function scheduleOf(
 		options: { ...d.options, connectionId: connection.id, outputPath: '' },
 		destination: d.destination.trim(),
 		copyTo: [...d.copyTo],
+		// The app's editor backs up into a folder; a schedule made with
+		// `tusk schedule add --bucket` keeps its bucket when edited here.
+		bucket: base?.bucket ?? null,
 		retention: {
 			keepLast: d.keepLastOn ? d.keepLast : null,
 			maxAgeDays: d.maxAgeOn ? d.maxAgeDays : null,

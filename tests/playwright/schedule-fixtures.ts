@@ -30,6 +30,7 @@ function schedule(extra: Partial<Schedule> & { id: string; name: string }): Sche
 		options: { ...options, outputPath: '' },
 		destination: '/home/alex/backups/nightly',
 		copyTo: [],
+		bucket: null,
 		retention: { keepLast: 7, maxAgeDays: null, gfs: null, minKeep: 3, minVerified: 1 },
 		verifyAfter: false,
 		notify: 'failure',

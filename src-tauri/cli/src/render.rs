@@ -396,7 +396,15 @@ pub fn print_summary(s: &ScheduleSummary) {
         if sch.enabled { "enabled" } else { "disabled" },
         tusk_engine::schedule::describe(&sch.trigger, &sch.timezone),
         sch.source.database,
-        sch.destination.display(),
+        match &sch.bucket {
+            Some(bucket) => format!("bucket {bucket}"),
+            None if sch.copy_to.is_empty() => sch.destination.display().to_string(),
+            None => format!(
+                "{} (copied to {})",
+                sch.destination.display(),
+                sch.copy_to.join(", ")
+            ),
+        },
         s.stats.successful_runs,
         s.stats.failed_runs,
         s.stats

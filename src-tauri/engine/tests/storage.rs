@@ -558,3 +558,67 @@ async fn a_schedule_copies_each_backup_offsite_and_retention_prunes_both() {
             .file_exists
     );
 }
+
+#[tokio::test]
+async fn a_schedule_into_a_bucket_streams_there_and_retention_prunes_it_there() {
+    use tusk_engine::catalog::retention::RetentionPolicy;
+    use tusk_engine::catalog::{RunStatus, Schedule, Trigger};
+    use tusk_engine::schedule::runner::{RunKind, Runner, SystemClock};
+    let g = Garage::start();
+    let b = bucket(&g, "into");
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("sched_into");
+    let s = Schedule {
+        id: uuid(),
+        name: "into the bucket".into(),
+        source: source(&db),
+        trigger: Trigger::Interval { every_secs: 3600 },
+        bucket: Some("offsite".into()),
+        retention: RetentionPolicy {
+            keep_last: Some(1),
+            min_keep: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    tusk_engine::schedule::prepare(&s).unwrap();
+    c.save_schedule(&s).unwrap();
+    let buckets = OneBucket(b.clone());
+    let runner = Runner {
+        catalog: &c,
+        search: &search(),
+        clock: &SystemClock,
+        password: &|_| None,
+        bucket: &buckets,
+        notify: &|_| {},
+    };
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let run = runner
+            .run(&s, RunKind::Now, &CancelHandle::new(), &|_| {})
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
+        let record = c.require_backup(run.backup_id.as_ref().unwrap()).unwrap();
+        assert!(record.is_remote_only());
+        ids.push(record.id);
+    }
+    let (listed, _) = b.backups().await.unwrap();
+    assert_eq!(listed.len(), 1, "retention pruned the bucket");
+    assert_eq!(listed[0].record.id, ids[1]);
+    assert!(c.get_backup(&ids[0]).unwrap().is_none());
+    let keys: Vec<String> = b
+        .keys("")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        keys.len(),
+        3,
+        "one backup, its .sha256 and manifest: {keys:?}"
+    );
+}

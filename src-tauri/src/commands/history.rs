@@ -16,13 +16,22 @@ pub fn list_backups(state: State<'_, AppState>, query: BackupQuery) -> AppResult
 
 /// Deletes a backup's file and sidecars (unless `keep_file`) and its record.
 #[tauri::command]
-pub fn delete_backup<R: Runtime>(
+pub async fn delete_backup<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
     keep_file: bool,
 ) -> AppResult<Deleted> {
-    let deleted = tusk_engine::backup::recorded::delete_backup(&state.catalog, &id, keep_file)?;
+    let record = state.catalog.require_backup(&id)?;
+    let deleted = match record.copies.first() {
+        // Made straight into a bucket: its objects go with it.
+        Some(copy) if record.is_remote_only() && !keep_file && record.status.is_success() => {
+            let bucket = state.destinations.bucket(&copy.destination)?;
+            tusk_engine::backup::recorded::delete_bucket_backup(&state.catalog, &id, &bucket)
+                .await?
+        }
+        _ => tusk_engine::backup::recorded::delete_backup(&state.catalog, &id, keep_file)?,
+    };
     let _ = app.emit(events::HISTORY_CHANGED, ());
     Ok(deleted)
 }

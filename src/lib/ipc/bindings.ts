@@ -655,7 +655,12 @@ options: BackupOptions, destination: string,
  * Buckets each backup is copied to once made (3-2-1); the local file
  * stays, and retention applies to it.
  */
-copyTo: Array<string>, retention: RetentionPolicy, verifyAfter: boolean, notify: NotifyOn, 
+copyTo: Array<string>, 
+/**
+ * Back up straight into this destination (a bucket), streamed, instead
+ * of into `destination`: nothing is written on this machine.
+ */
+bucket: string | null, retention: RetentionPolicy, verifyAfter: boolean, notify: NotifyOn, 
 /**
  * Further attempts after a failed one.
  */

@@ -23,6 +23,7 @@ function summary(id: string, connectionId: string, running = false): ScheduleSum
 			options: defaultBackupOptions(connectionId),
 			destination: '/b',
 			copyTo: [],
+			bucket: null,
 			retention: { keepLast: 7, maxAgeDays: null, gfs: null, minKeep: 3, minVerified: 1 },
 			verifyAfter: false,
 			notify: 'failure',

@@ -91,8 +91,11 @@ pub struct ScheduleAddArgs {
     /// Copy each backup to this bucket too once it is made (repeatable; see
     /// `tusk destination add`): the bucket's secret must be in the config
     /// file or the daemon's environment.
-    #[arg(long = "copy-to")]
+    #[arg(long = "copy-to", conflicts_with = "bucket")]
     copy_to: Vec<String>,
+    /// Back up straight into this destination (a bucket) instead of a folder.
+    #[arg(long, conflicts_with = "dest")]
+    bucket: Option<String>,
     #[command(flatten)]
     dump: DumpArgs,
     /// Keep the newest N backups.
@@ -294,12 +297,13 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
         trigger,
         timezone,
         options: backup_options(&a.dump, PathBuf::new()),
-        destination: a
-            .dest
-            .clone()
-            .map(|d| std::path::absolute(&d).unwrap_or(d))
-            .unwrap_or_else(|| tusk_engine::paths::scheduled_dir(&a.name)),
+        destination: match (&a.bucket, a.dest.clone()) {
+            (Some(_), _) => PathBuf::new(),
+            (None, Some(d)) => std::path::absolute(&d).unwrap_or(d),
+            (None, None) => tusk_engine::paths::scheduled_dir(&a.name),
+        },
         copy_to: a.copy_to.clone(),
+        bucket: a.bucket.clone(),
         retention: RetentionPolicy {
             keep_last: a.keep_last,
             max_age_days: a.keep_days,
@@ -318,7 +322,7 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
         created_at: now,
     };
     tusk_engine::schedule::prepare(&schedule).map_err(EngineError::InvalidOptions)?;
-    for dest in &schedule.copy_to {
+    for dest in schedule.copy_to.iter().chain(&schedule.bucket) {
         // Known now, not at 2 a.m.
         config.destination(dest, None)?;
     }

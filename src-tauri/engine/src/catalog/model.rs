@@ -350,6 +350,10 @@ pub struct Schedule {
     /// stays, and retention applies to it.
     #[serde(default)]
     pub copy_to: Vec<String>,
+    /// Back up straight into this destination (a bucket), streamed, instead
+    /// of into `destination`: nothing is written on this machine.
+    #[serde(default)]
+    pub bucket: Option<String>,
     pub retention: RetentionPolicy,
     pub verify_after: bool,
     pub notify: NotifyOn,
@@ -376,6 +380,7 @@ impl Default for Schedule {
             options: BackupOptions::default(),
             destination: PathBuf::new(),
             copy_to: Vec::new(),
+            bucket: None,
             retention: RetentionPolicy::default(),
             verify_after: false,
             notify: NotifyOn::Failure,

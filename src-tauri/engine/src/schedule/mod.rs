@@ -98,6 +98,22 @@ pub fn prepare(s: &Schedule) -> Result<(), String> {
     if s.source.database.trim().is_empty() {
         return Err("choose the database this schedule backs up".into());
     }
+    if let Some(bucket) = &s.bucket {
+        if bucket.trim().is_empty() {
+            return Err("choose the destination the scheduled backups go to".into());
+        }
+        if !s.copy_to.is_empty() {
+            return Err(format!(
+                "backups made straight into {bucket} have no local file to copy elsewhere: back up into a folder and copy to the buckets, or into one bucket"
+            ));
+        }
+        parse_timezone(&s.timezone)?;
+        next_run(&s.trigger, &s.timezone, Utc::now())?;
+        s.retention.validate()?;
+        let mut options = s.options.clone();
+        options.output_path = std::path::PathBuf::from("check");
+        return options.validate().map_err(|e| e.to_string());
+    }
     if s.destination.as_os_str().is_empty() {
         return Err("choose the folder the scheduled backups go to".into());
     }

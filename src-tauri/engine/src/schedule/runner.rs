@@ -5,7 +5,7 @@
 
 use crate::backup::prepare_backup;
 use crate::backup::recorded::{dated_path, run_recorded_backup, RecordMeta};
-use crate::backup::remote::copy_to_bucket;
+use crate::backup::remote::{copy_to_bucket, prepare_bucket_backup};
 use crate::catalog::retention::{decide, Candidate, PruneDecision};
 use crate::catalog::{
     BackupReason, Catalog, NotifyOn, RunStatus, Schedule, ScheduleRun, VerifyStatus,
@@ -271,24 +271,31 @@ impl Runner<'_> {
         cancel: &CancelHandle,
         emit: EventSink<'_>,
     ) -> Result<String, String> {
-        std::fs::create_dir_all(&schedule.destination).map_err(|e| {
-            format!(
-                "cannot create the destination {}: {e}",
-                schedule.destination.display()
-            )
-        })?;
-        let mut options = schedule.options.clone();
-        options.output_path = dated_path(
-            &schedule.destination,
-            &schedule.source.database,
-            &options.file_extension(),
-            "",
-        );
         let conn = self.connection(schedule);
         let id = format!("{}-{}", run.id, run.attempts);
-        let prepared = prepare_backup(&id, &conn, &options, self.search)
-            .await
-            .map_err(|e| e.to_string())?;
+        let prepared = match &schedule.bucket {
+            Some(name) => {
+                let bucket = self.bucket.bucket(name).map_err(|e| e.to_string())?;
+                prepare_bucket_backup(&id, &conn, &schedule.options, self.search, bucket).await
+            }
+            None => {
+                std::fs::create_dir_all(&schedule.destination).map_err(|e| {
+                    format!(
+                        "cannot create the destination {}: {e}",
+                        schedule.destination.display()
+                    )
+                })?;
+                let mut options = schedule.options.clone();
+                options.output_path = dated_path(
+                    &schedule.destination,
+                    &schedule.source.database,
+                    &options.file_extension(),
+                    "",
+                );
+                prepare_backup(&id, &conn, &options, self.search).await
+            }
+        }
+        .map_err(|e| e.to_string())?;
         let meta = RecordMeta {
             name: Some(format!(
                 "{} {}",
@@ -378,10 +385,17 @@ impl Runner<'_> {
                     .remove_copy(&record.id, &copy.destination)
                     .map_err(|e| e.to_string())?;
             }
-            // The history's own delete: a file another record still points
-            // at (a backup that replaced it in place) stays.
-            crate::backup::recorded::delete_backup(self.catalog, &d.id, false)
-                .map_err(|e| e.to_string())?;
+            if record.is_remote_only() {
+                // Its objects went with its copy above.
+                self.catalog
+                    .delete_backup(&d.id)
+                    .map_err(|e| e.to_string())?;
+            } else {
+                // The history's own delete: a file another record still
+                // points at (a backup that replaced it in place) stays.
+                crate::backup::recorded::delete_backup(self.catalog, &d.id, false)
+                    .map_err(|e| e.to_string())?;
+            }
             removed.push(d);
         }
         Ok(removed)
@@ -453,7 +467,8 @@ pub fn plan_prune(
                 .verification
                 .as_ref()
                 .is_some_and(|v| v.status == VerifyStatus::Passed),
-            broken: !b.file_exists
+            // A backup in a bucket has no local file to miss.
+            broken: (!b.file_exists && !b.is_remote_only())
                 || b.verification
                     .as_ref()
                     .is_some_and(|v| v.status == VerifyStatus::Failed),
