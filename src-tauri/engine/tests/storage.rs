@@ -311,7 +311,7 @@ async fn one_node_of_three_lost_during_a_backup_does_not_stop_it() {
 
 fn storage_error(e: EngineError) -> String {
     match e {
-        EngineError::Storage { message, .. } => message,
+        EngineError::Storage { message, detail } => format!("{message} [{detail}]"),
         other => panic!("not a storage error: {other:?}"),
     }
 }
@@ -370,6 +370,60 @@ async fn wrong_secret_missing_bucket_and_no_store_each_say_what_is_wrong() {
     let (test, message) = try_with(unknown_host, &g.secret).await;
     assert!(message.contains("was not found (DNS)"), "{message}");
     assert_eq!(test[0].failure, Some(StorageFailure::Dns), "{test:?}");
+
+    // TLS spoken to a store that speaks plain HTTP.
+    let mut tls = g.destination("offsite", "");
+    tls.endpoint = Some(g.endpoint().replace("http://", "https://"));
+    let (test, message) = try_with(tls, &g.secret).await;
+    assert!(
+        message.contains("the secure (TLS) connection"),
+        "{message} {test:?}"
+    );
+    assert_eq!(test[0].failure, Some(StorageFailure::Tls), "{test:?}");
+
+    // A key that may read the bucket but not write to it.
+    g.cli(&["key", "create", "reader"]);
+    let reader = g.cli(&["key", "info", "reader", "--show-secret"]);
+    g.cli(&[
+        "bucket",
+        "allow",
+        "--read",
+        tusk_testkit::garage::BUCKET,
+        "--key",
+        "reader",
+    ]);
+    let field = |name: &str| {
+        reader
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap()
+    };
+    let mut read_only = g.destination("offsite", "");
+    read_only.access_key_id = field("Key ID:");
+    let secret = field("Secret key:");
+    let b = Arc::new(
+        Bucket::open(
+            &read_only,
+            &tusk_engine::storage::Credentials {
+                access_key_id: read_only.access_key_id.clone(),
+                secret_access_key: tusk_engine::Secret::new(secret),
+            },
+        )
+        .unwrap(),
+    );
+    let steps = b.test().await;
+    assert_eq!(
+        steps[0].failure,
+        Some(StorageFailure::Forbidden),
+        "{steps:?}"
+    );
+    assert!(
+        steps[0]
+            .detail
+            .contains("may not write in the bucket `backups`"),
+        "{steps:?}"
+    );
 
     // The right key passes every step of the test.
     let b = bucket(&g, "probe");

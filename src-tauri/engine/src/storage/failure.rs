@@ -73,7 +73,9 @@ impl StorageError {
         secret: &str,
     ) -> StorageError {
         let detail = crate::server::connection::scrub(&chain(e), &[secret.to_string()]);
-        let text = detail.to_lowercase();
+        // object_store's retry settings ("retry_timeout: 30s") are in every
+        // retried error: they say nothing about what failed.
+        let text = detail.to_lowercase().replace("retry_timeout", "");
         let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
         let endpoint = dest
             .endpoint
@@ -99,8 +101,10 @@ impl StorageError {
         } else if has(&[
             "certificate",
             "invalid peer",
-            "tls handshake",
+            "handshake",
             "unknownissuer",
+            "corrupt message",
+            "invalidcontenttype",
             "ssl",
         ]) {
             (
