@@ -408,3 +408,58 @@ fn a_local_backup_is_copied_to_a_bucket_as_it_is_made_and_later() {
     let listed = json(&m.run(&["list", "--dest", "second", "--json"]));
     assert_eq!(listed["backups"][0]["record"]["id"], id.as_str());
 }
+
+#[test]
+fn neither_the_secret_nor_the_passphrase_is_in_any_process_argv_while_it_runs() {
+    let pg = PgServer::shared();
+    let g = Garage::start();
+    let db = pg.slow_db("argv_bucket", 30_000);
+    let m = Machine::new();
+    std::fs::write(
+        m.config(),
+        format!(
+            "[destinations.offsite]\nendpoint = \"{}\"\nregion = \"garage\"\nbucket = \"backups\"\naccess_key_id = \"{}\"\n",
+            g.endpoint(),
+            g.key_id
+        ),
+    )
+    .unwrap();
+    let passphrase = "argv passphrase that must never show";
+    let pass_file = m.dir.path().join("pass.txt");
+    std::fs::write(&pass_file, passphrase).unwrap();
+    let mut args = vec![
+        "backup".to_string(),
+        "--dest".into(),
+        "offsite".into(),
+        "--secret-stdin".into(),
+        "--passphrase-file".into(),
+        pass_file.display().to_string(),
+        "--json".into(),
+    ];
+    args.extend(db_args(&db));
+    let mut child = m
+        .command(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{}\n", g.secret).as_bytes())
+        .unwrap();
+    let mut saw_pg_dump = false;
+    while child.try_wait().unwrap().is_none() {
+        saw_pg_dump |= !tusk_testkit::processes_mentioning(&db).is_empty();
+        assert_eq!(tusk_testkit::processes_mentioning(&g.secret), vec![]);
+        assert_eq!(tusk_testkit::processes_mentioning(passphrase), vec![]);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(saw_pg_dump, "the check ran while pg_dump did");
+    let out = child.wait_with_output().unwrap();
+    let said = succeeded(&out);
+    assert!(!said.contains(&g.secret) && !said.contains(passphrase));
+    assert_eq!(json(&out)["status"], "completed");
+}
