@@ -9,6 +9,7 @@ import {
 } from './ipc/events';
 import type { JobType } from './ipc/bindings';
 import { ConnectionsStore } from './stores/connections.svelte';
+import { DestinationsStore } from './stores/destinations.svelte';
 import { HistoryStore } from './stores/history.svelte';
 import { JobRun } from './stores/job-run.svelte';
 import { JobsStore } from './stores/jobs.svelte';
@@ -39,6 +40,8 @@ export const history = new HistoryStore({ listBackups: commands.listBackups, onH
 export const restores = new RestoresStore({ ...commands, onHistoryChanged });
 
 export const settings = new SettingsStore(commands);
+
+export const destinations = new DestinationsStore(commands);
 
 export const verifications = new VerifyTracker(
 	() => newJobRun('verify'),

@@ -3,6 +3,7 @@ import type { BackupFormat, CompressionMethod } from './ipc/bindings';
 import {
 	backupExtension,
 	baseName,
+	codeParts,
 	defaultBackupName,
 	dirName,
 	formatBytes,
@@ -169,6 +170,16 @@ describe('backup file names', () => {
 		expect(withFormatExtension('/b/shop.SQL.GZ', kind('custom', 6))).toBe('/b/shop.backup');
 		expect(withFormatExtension('/b/shop.backup.zst', kind('plain', 1))).toBe('/b/shop.sql.gz');
 	});
+	it('ends an encrypted backup in .age, and swaps it with the rest', () => {
+		const sealed = { ...kind('custom', 6), encryption: { kind: 'passphrase' as const } };
+		expect(backupExtension(sealed)).toBe('backup.age');
+		expect(backupExtension({ ...sealed, ...kind('plain', 6) })).toBe('sql.gz.age');
+		expect(backupExtension({ ...sealed, format: 'directory' })).toBe('');
+		expect(withFormatExtension('/b/shop.backup', sealed)).toBe('/b/shop.backup.age');
+		expect(withFormatExtension('/b/shop.backup.age', kind('custom', 6))).toBe('/b/shop.backup');
+		expect(withFormatExtension('/b/shop.sql.gz.age', kind('tar'))).toBe('/b/shop.tar');
+		expect(defaultBackupName('shop', sealed, at)).toBe('shop_2025-03-14_0926.backup.age');
+	});
 	it('splits paths', () => {
 		expect(baseName('/home/u/shop.backup')).toBe('shop.backup');
 		expect(baseName('/home/u/shop_dir/')).toBe('shop_dir');
@@ -178,6 +189,18 @@ describe('backup file names', () => {
 		expect(pathParts('C:\\Users\\ada\\')).toEqual(['C:\\', 'Users\\', 'ada\\']);
 		expect(pathParts('logs')).toEqual(['logs']);
 		expect(pathParts('/a/b').join('')).toBe('/a/b');
+	});
+});
+
+describe('codeParts', () => {
+	it('sets the names in backticks apart', () => {
+		expect(codeParts('a destination named `offsite` already exists')).toEqual([
+			{ text: 'a destination named ', code: false },
+			{ text: 'offsite', code: true },
+			{ text: ' already exists', code: false }
+		]);
+		expect(codeParts('`x`')).toEqual([{ text: 'x', code: true }]);
+		expect(codeParts('no names')).toEqual([{ text: 'no names', code: false }]);
 	});
 });
 

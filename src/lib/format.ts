@@ -106,6 +106,14 @@ export function sentence(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** A message with `names` in backticks, cut into plain text and code: "a `b` c" → a, b (code), c. */
+export function codeParts(text: string): { text: string; code: boolean }[] {
+	return text
+		.split(/`([^`]*)`/)
+		.map((part, i) => ({ text: part, code: i % 2 === 1 }))
+		.filter((p) => p.text !== '');
+}
+
 /** 1234567 → "1,234,567". */
 export function formatCount(n: number | null | undefined): string {
 	if (n == null || !Number.isFinite(n)) return '—';
@@ -127,16 +135,27 @@ export const FORMAT_EXTENSION: Record<BackupFormat, string> = {
 	tar: 'tar'
 };
 
-/** What a backup's file name extension depends on. */
-export type OutputKind = Pick<BackupOptions, 'format' | 'compressionMethod' | 'compression'>;
+/** What a backup's file name extension depends on (no `encryption`: not encrypted). */
+export type OutputKind = Pick<BackupOptions, 'format' | 'compressionMethod' | 'compression'> &
+	Partial<Pick<BackupOptions, 'encryption'>>;
 
 /** The extension a backup gets (as `BackupOptions::file_extension` in Rust):
  * a zstd-compressed custom archive is `.backup.zst`, a compressed plain
- * script `.sql.gz` (psql cannot run it as it is). */
+ * script `.sql.gz` (psql cannot run it as it is), an encrypted one ends in `.age`. */
 export function backupExtension(kind: OutputKind): string {
-	if (kind.format === 'custom' && kind.compressionMethod === 'zstd') return 'backup.zst';
-	if (kind.format === 'plain' && kind.compression > 0) return 'sql.gz';
-	return FORMAT_EXTENSION[kind.format];
+	const ext =
+		kind.format === 'custom' && kind.compressionMethod === 'zstd'
+			? 'backup.zst'
+			: kind.format === 'plain' && kind.compression > 0
+				? 'sql.gz'
+				: FORMAT_EXTENSION[kind.format];
+	// A folder is never encrypted (the backend refuses it): it keeps no extension.
+	return ext && encrypted(kind) ? `${ext}.age` : ext;
+}
+
+/** Whether a backup is (to be) encrypted. */
+export function encrypted(kind: Partial<Pick<BackupOptions, 'encryption'>>): boolean {
+	return (kind.encryption?.kind ?? 'none') !== 'none';
 }
 
 /** `<db>_<yyyy-mm-dd_HHMM>.<ext>`, a bare name for the directory format. */
@@ -152,7 +171,9 @@ export function withFormatExtension(path: string, kind: OutputKind): string {
 	if (!path) return path;
 	const sep = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
 	const dir = path.slice(0, sep + 1);
-	const base = path.slice(sep + 1).replace(/\.(backup\.zst|backup|dump|sql\.gz|sql|tar)$/i, '');
+	const base = path
+		.slice(sep + 1)
+		.replace(/\.(backup\.zst|backup|dump|sql\.gz|sql|tar)(\.age)?$/i, '');
 	const ext = backupExtension(kind);
 	return ext ? `${dir}${base}.${ext}` : `${dir}${base}`;
 }

@@ -7,6 +7,7 @@ import {
 	PRESETS,
 	restoreChoices,
 	switchCompression,
+	switchEncryption,
 	switchFormat,
 	switchMethod,
 	type Output
@@ -102,6 +103,21 @@ describe('switching the output', () => {
 			outputPath: '/b/shop.backup'
 		});
 		expect(switchMethod({ ...custom, compression: 0 }, 'zstd').compression).toBe(1);
+	});
+
+	it('adds .age when encrypted and takes it off again; a folder is never encrypted', () => {
+		const sealed = switchEncryption(custom, true);
+		expect(sealed).toEqual({
+			...custom,
+			encryption: { kind: 'passphrase' },
+			outputPath: '/b/shop.backup.age'
+		});
+		expect(switchFormat(sealed, 'plain', 0).output.outputPath).toBe('/b/shop.sql.age');
+		expect(switchFormat(sealed, 'directory', 0).output).toMatchObject({
+			encryption: { kind: 'none' },
+			outputPath: '/b/shop'
+		});
+		expect(switchEncryption(sealed, false)).toEqual({ ...custom, encryption: { kind: 'none' } });
 	});
 });
 

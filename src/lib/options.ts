@@ -50,15 +50,16 @@ export function presetOf(
 export type Output = Pick<
 	BackupOptions,
 	'format' | 'compression' | 'compressionMethod' | 'outputPath'
->;
+> &
+	Partial<Pick<BackupOptions, 'encryption'>>;
 
 /** pg_dump cannot compress tar; plain SQL stays a script anyone can read and run. */
 const uncompressed = (format: BackupFormat) => format === 'tar' || format === 'plain';
 
 /**
  * Another format: zstd falls back to gzip outside the custom format, tar and
- * plain start uncompressed (the level before is `saved`, to come back to), and
- * the file name takes the new extension.
+ * plain start uncompressed (the level before is `saved`, to come back to), a
+ * folder is not encrypted, and the file name takes the new extension.
  */
 export function switchFormat(
 	o: Output,
@@ -66,6 +67,7 @@ export function switchFormat(
 	saved: number
 ): { output: Output; saved: number } {
 	const next = { ...o, format };
+	if (format === 'directory' && o.encryption) next.encryption = { kind: 'none' };
 	if (format !== 'custom' && o.compressionMethod === 'zstd') {
 		next.compressionMethod = 'gzip';
 		next.compression = Math.min(o.compression, 9);
@@ -92,6 +94,12 @@ export function switchCompression(o: Output, compression: number): Output {
 	const next = { ...o, compression };
 	const renamed = o.format === 'plain' && o.compression > 0 !== compression > 0;
 	return renamed ? { ...next, outputPath: withFormatExtension(o.outputPath, next) } : next;
+}
+
+/** Encrypted with the saved passphrase or not: `.age` comes or goes at the end of the name. */
+export function switchEncryption(o: Output, on: boolean): Output {
+	const next: Output = { ...o, encryption: on ? { kind: 'passphrase' } : { kind: 'none' } };
+	return { ...next, outputPath: withFormatExtension(o.outputPath, next) };
 }
 
 /**

@@ -2,8 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import {
 	backupCompleted,
 	backupFailed,
+	destinationsView,
 	dumpLog,
 	mock,
+	offsite,
 	openApp,
 	plan,
 	progress,
@@ -269,5 +271,130 @@ test.describe('backup dialog', () => {
 		await openApp(page);
 		await page.keyboard.press('Control+Shift+B');
 		await expect(page.getByTestId('backup-dialog')).toBeVisible();
+	});
+});
+
+test.describe('backup into a destination, encrypted', () => {
+	const key = 'shop/shop_2025-03-14_092612_3f2b8c1e.backup.age';
+	const bucketPlan = {
+		...plan(),
+		command: `pg_dump --host=db.example.com --port=5432 --username=app --dbname=shop --format=custom --compress=6 --lock-wait-timeout=30s --verbose | age -p | upload to offsite:${key}`
+	};
+	const withDestinations: Setup = {
+		replies: {
+			list_destinations: { ok: destinationsView() },
+			preview_backup: { ok: bucketPlan }
+		}
+	};
+
+	async function chooseOffsite(page: Page, setup: Setup = {}) {
+		const dialog = await openBackup(page, {
+			...setup,
+			replies: { ...withDestinations.replies, ...setup.replies }
+		});
+		await dialog.getByLabel('Save to').selectOption('offsite');
+		await dialog.getByRole('checkbox', { name: /^Encrypt with the saved passphrase/ }).check();
+		await expect(dialog.getByTestId('bucket-target')).toHaveText(
+			'offsite · bucket backups/team · named shop/shop_<date>_<id>.backup.age'
+		);
+		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+		return dialog;
+	}
+
+	for (const theme of ['light', 'dark'] as const) {
+		test(`the bucket replaces the file, ${theme}`, async ({ page }) => {
+			const dialog = await chooseOffsite(page, { theme });
+			await expect(dialog.getByLabel('Output file')).toHaveCount(0);
+			await expect(
+				dialog.getByRole('checkbox', { name: 'Replace the file if it already exists' })
+			).toHaveCount(0);
+			await expect(page).toHaveScreenshot(`destination-${theme}.png`);
+		});
+	}
+
+	test('at 800×600 the choice fits', async ({ page }) => {
+		const dialog = await chooseOffsite(page, { viewport: { width: 800, height: 600 } });
+		const body = dialog.locator('.modal-body');
+		expect(await body.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+		await expect(dialog.getByRole('button', { name: 'Start backup' })).toBeInViewport();
+		await expect(page).toHaveScreenshot('destination-800x600.png');
+	});
+
+	test('sends the destination and the encryption, and ends in the bucket', async ({ page }) => {
+		const dialog = await chooseOffsite(page);
+		const m = mock(page);
+		const preview = (await m.calls('preview_backup')).at(-1)!;
+		expect(preview.args.destination).toBe('offsite');
+		expect(preview.args.options).toMatchObject({ encryption: { kind: 'passphrase' } });
+		await expect(dialog.getByLabel('pg_dump command', { exact: true })).toContainText(
+			`| upload to offsite:${key}`
+		);
+
+		await dialog.getByRole('button', { name: 'Start backup' }).click();
+		const [call] = await m.calls('create_backup');
+		expect(call.args.destination).toBe('offsite');
+		expect(call.args.options).toMatchObject({
+			encryption: { kind: 'passphrase' },
+			overwrite: false,
+			format: 'custom'
+		});
+		const jobId = await m.lastJobId('create_backup');
+		await m.emit(`backup:finished:${jobId}`, {
+			...backupCompleted,
+			jobId,
+			outputPath: null,
+			location: `offsite:${key}`
+		});
+		await expect(dialog.getByText('Backup completed')).toBeVisible();
+		await expect(dialog.getByTestId('outcome-where')).toHaveText(`offsite:${key}`);
+		await expect(dialog).toContainText('In the bucket');
+		await expect(page).toHaveScreenshot('completed-in-bucket.png');
+	});
+
+	test('back to this computer, the file is encrypted too and named .age', async ({ page }) => {
+		const dialog = await chooseOffsite(page);
+		await dialog.getByLabel('Save to').selectOption('This computer');
+		const output = dialog.getByLabel('Output file');
+		await expect(output).toHaveValue('/home/alex/shop_2025-03-14_0926.backup.age');
+		await dialog.getByRole('checkbox', { name: /^Encrypt with the saved passphrase/ }).uncheck();
+		await expect(output).toHaveValue('/home/alex/shop_2025-03-14_0926.backup');
+		await dialog.getByRole('checkbox', { name: /^Encrypt with the saved passphrase/ }).check();
+		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+		await dialog.getByRole('button', { name: 'Start backup' }).click();
+		const [call] = await mock(page).calls('create_backup');
+		expect(call.args.destination).toBeNull();
+		expect(call.args.options).toMatchObject({
+			outputPath: '/home/alex/shop_2025-03-14_0926.backup.age',
+			encryption: { kind: 'passphrase' }
+		});
+	});
+
+	test('encryption needs a saved passphrase, and is not for the directory format', async ({
+		page
+	}) => {
+		const dialog = await openBackup(page, {
+			replies: { list_destinations: { ok: destinationsView([offsite], 'none') } }
+		});
+		const encrypt = dialog.getByRole('checkbox', { name: /^Encrypt with the saved passphrase/ });
+		await expect(encrypt).toBeDisabled();
+		await expect(encrypt).toHaveAccessibleDescription('Set a passphrase under Destinations');
+
+		await mock(page).reply('list_destinations', { ok: destinationsView([offsite], 'session') });
+		await page.keyboard.press('Escape');
+		await page.getByRole('button', { name: 'Destinations' }).click();
+		await expect(page.getByTestId('passphrase-status')).toHaveText(
+			'Passphrase: kept for this session only'
+		);
+		await page.keyboard.press('Escape');
+		await page.getByRole('button', { name: 'Backup…' }).click();
+		await expect(encrypt).toBeEnabled();
+		await encrypt.check();
+		await dialog.getByRole('radio', { name: /^Directory/ }).check();
+		await expect(encrypt).toBeDisabled();
+		await expect(encrypt).not.toBeChecked();
+		await expect(encrypt).toHaveAccessibleDescription(
+			'Not for the directory format, a folder of files'
+		);
+		await expect(dialog.getByLabel('Output folder')).toHaveValue('/home/alex/shop_2025-03-14_0926');
 	});
 });

@@ -9,16 +9,20 @@ import type {
 	BackupPlan,
 	BackupProgress,
 	BackupRecord,
+	BucketListing,
 	ConnectionProfile,
 	DbObjects,
+	DestinationsView,
 	JobOutcome,
 	JobSummary,
 	RestorePlan,
 	RestorePreflight,
 	RestoreRecord,
 	RestoreSafety,
+	SavedDestination,
 	ServerInfo,
 	Source,
+	TestStep,
 	Verification
 } from '../../src/lib/ipc/bindings';
 import type { MockConfig, MockControl, MockReply } from '../../src/lib/ipc/mock';
@@ -695,6 +699,111 @@ export const appInfo: AppInfo = {
 	portablePlatform: false
 };
 
+/** A Garage node on the LAN, its secret in the keychain. */
+export const offsite: SavedDestination = {
+	destination: {
+		name: 'offsite',
+		endpoint: 'http://192.168.1.20:3900',
+		region: 'garage',
+		bucket: 'backups',
+		prefix: 'team',
+		pathStyle: true,
+		accessKeyId: 'GK31c2f218a2e44f485b94239e'
+	},
+	secretStorage: 'keychain'
+};
+
+/** Cloudflare R2, on a system without a keychain. */
+export const r2: SavedDestination = {
+	destination: {
+		name: 'r2',
+		endpoint: 'https://4f1c9e2a7b.r2.cloudflarestorage.com',
+		region: 'auto',
+		bucket: 'tusk-backups',
+		prefix: '',
+		pathStyle: false,
+		accessKeyId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
+	},
+	secretStorage: 'session'
+};
+
+export function destinationsView(
+	destinations: SavedDestination[] = [offsite, r2],
+	encryptionPassphrase: DestinationsView['encryptionPassphrase'] = 'keychain'
+): DestinationsView {
+	return { destinations, encryptionPassphrase };
+}
+
+/** A test that reached the store and wrote, read back and deleted its probe. */
+export const testPassed: TestStep[] = [
+	{
+		step: 'write',
+		ok: true,
+		detail: 'wrote offsite:.tusk-probe-5d0c2a9e41f84b7e9a61c3d2b7e8f0a1 (71 bytes)',
+		failure: null
+	},
+	{ step: 'read', ok: true, detail: 'read it back, byte for byte', failure: null },
+	{ step: 'delete', ok: true, detail: 'deleted it', failure: null }
+];
+
+/** The store refused the access key: the test stops at the first step. */
+export const testCredentialsFailed: TestStep[] = [
+	{
+		step: 'write',
+		ok: false,
+		detail:
+			'the store at http://192.168.1.20:3900 refused the access key `GK31c2f218a2e44f485b94239e`: check the access key id and its secret for `offsite`',
+		failure: 'credentials'
+	}
+];
+
+const remoteRecord = (id: string, key: string, extra: Partial<BackupRecord>): BackupRecord =>
+	record({
+		id,
+		path: '',
+		fileExists: false,
+		copies: [
+			{
+				destination: 'offsite',
+				key,
+				sizeBytes: extra.sizeBytes ?? 734 * MB,
+				sha256: null,
+				storedAt: extra.finishedAt ?? ago(3)
+			}
+		],
+		...extra
+	});
+
+/** What the offsite bucket holds: this machine's backups and a laptop's. */
+export const bucketListing: BucketListing = {
+	backups: [
+		{
+			key: 'shop/shop_2025-03-14_060012_1a2b3c4d.backup.age',
+			record: remoteRecord('1a2b3c4d', 'shop/shop_2025-03-14_060012_1a2b3c4d.backup.age', {
+				startedAt: '2025-03-14T06:00:12Z',
+				options: { ...recordOptions, encryption: { kind: 'passphrase' } }
+			})
+		},
+		{
+			key: 'shop/shop_2025-03-13_230004_9f8e7d6c.backup',
+			record: remoteRecord('9f8e7d6c', 'shop/shop_2025-03-13_230004_9f8e7d6c.backup', {
+				startedAt: '2025-03-13T23:00:04Z',
+				sizeBytes: 731 * MB
+			})
+		},
+		{
+			key: 'crm/crm_2025-03-12_180544_0c1d2e3f.sql.gz',
+			record: remoteRecord('0c1d2e3f', 'crm/crm_2025-03-12_180544_0c1d2e3f.sql.gz', {
+				startedAt: '2025-03-12T18:05:44Z',
+				format: 'plain',
+				sizeBytes: 48 * MB,
+				source: { ...prodSource, host: 'laptop-ada.local', database: 'crm' }
+			})
+		}
+	],
+	unreadable: []
+};
+
 /** Replies for an app with saved connections and nothing running. */
 export function baseReplies(): Record<string, MockReply> {
 	return {
@@ -712,7 +821,8 @@ export function baseReplies(): Record<string, MockReply> {
 		test_connection: { ok: server },
 		'plugin:path|resolve_directory': { ok: '/home/alex' },
 		app_info: { ok: appInfo },
-		open_log_folder: { ok: null }
+		open_log_folder: { ok: null },
+		list_destinations: { ok: destinationsView([], 'none') }
 	};
 }
 

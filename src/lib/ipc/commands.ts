@@ -9,9 +9,12 @@ import type {
 	BackupPage,
 	BackupPlan,
 	BackupQuery,
+	BackupRecord,
+	BucketListing,
 	ConnectionProfile,
 	DbObjects,
 	Deleted,
+	DestinationsView,
 	ImportReport,
 	JobStarted,
 	JobSummary,
@@ -22,10 +25,12 @@ import type {
 	RestorePlan,
 	RestoreRecord,
 	SaveConnection,
+	SaveDestination,
 	Schedule,
 	ScheduleRun,
 	ScheduleSummary,
 	ServerInfo,
+	TestStep,
 	ToolInfo,
 	Trigger,
 	TriggerPreview
@@ -40,8 +45,14 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 	}
 }
 
-export const createBackup = (jobId: string, options: BackupOptions, notes?: BackupNotes) =>
-	call<JobStarted>('create_backup', { jobId, options, notes: notes ?? null });
+/** With a `destination`, the backup goes into that bucket, under a key the backend names
+ * (`options.outputPath` is not used). */
+export const createBackup = (
+	jobId: string,
+	options: BackupOptions,
+	notes?: BackupNotes,
+	destination: string | null = null
+) => call<JobStarted>('create_backup', { jobId, options, notes: notes ?? null, destination });
 
 /** Runs only as `confirmation.token`'s pre-flight checked it: the same options, file and target. */
 export const restoreBackup = (
@@ -50,12 +61,13 @@ export const restoreBackup = (
 	confirmation: RestoreConfirmation
 ) => call<JobStarted>('restore_backup', { jobId, options, confirmation });
 
+/** `path`: a file, or a backup in a bucket as `DEST:KEY`. */
 export const getBackupInfo = (path: string) => call<BackupInfo>('get_backup_info', { path });
 
 export const cancelJob = (jobId: string) => call<boolean>('cancel_job', { jobId });
 
-export const previewBackup = (options: BackupOptions) =>
-	call<BackupPlan>('preview_backup', { options });
+export const previewBackup = (options: BackupOptions, destination: string | null = null) =>
+	call<BackupPlan>('preview_backup', { options, destination });
 
 export const preflightRestore = (options: RestoreOptions) =>
 	call<RestorePlan>('preflight_restore', { options });
@@ -109,6 +121,32 @@ export const getSettings = () => call<AppSettings>('get_settings');
 
 export const saveSettings = (settings: AppSettings) =>
 	call<AppSettings>('save_settings', { settings });
+
+// Destinations: S3-compatible buckets, and the passphrase backups are encrypted with.
+export const listDestinations = () => call<DestinationsView>('list_destinations');
+
+export const saveDestination = (input: SaveDestination) =>
+	call<DestinationsView>('save_destination', { input });
+
+export const removeDestination = (name: string) =>
+	call<DestinationsView>('remove_destination', { name });
+
+/** Writes, reads back and deletes a probe object with the form's values; stops at the first failure. */
+export const testDestination = (input: SaveDestination) =>
+	call<TestStep[]>('test_destination', { input });
+
+/** `null` forgets it. */
+export const setEncryptionPassphrase = (passphrase: string | null) =>
+	call<DestinationsView>('set_encryption_passphrase', { passphrase });
+
+export const bucketBackups = (name: string) => call<BucketListing>('bucket_backups', { name });
+
+export const importFromDestination = (name: string) =>
+	call<ImportReport>('import_from_destination', { name });
+
+/** Uploads a local backup to a destination; resolves to its record with the new copy. */
+export const copyBackup = (backupId: string, destination: string) =>
+	call<BackupRecord>('copy_backup', { backupId, destination });
 
 // Schedules.
 export const listSchedules = () => call<ScheduleSummary[]>('list_schedules');
