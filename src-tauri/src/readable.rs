@@ -4,8 +4,8 @@
 //! the private staging folder while the dialog that asked for them, and the
 //! restore it starts, need them: the last few are kept, older ones removed.
 
+use crate::destinations::Destinations;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tusk_engine::crypt::{decrypt_backup, is_encrypted, Decrypt, Decrypted};
@@ -25,7 +25,7 @@ pub struct Readable {
 #[derive(Default)]
 pub struct ReadableCache(Mutex<Vec<(PathBuf, bool, Arc<Readable>)>>);
 
-impl AppState {
+impl Destinations {
     /// The bucket and key `input` names, when it is `DEST:KEY` of a saved
     /// destination and no local file.
     pub fn in_bucket(&self, input: &Path) -> Option<(String, String)> {
@@ -34,7 +34,6 @@ impl AppState {
         }
         let (name, key) = tusk_engine::storage::parse_location(input.to_str()?)?;
         let known = self
-            .destinations
             .view()
             .destinations
             .iter()
@@ -44,19 +43,33 @@ impl AppState {
 
     /// The key to decrypt backups with: the saved passphrase.
     pub fn decrypt_key(&self) -> Option<Decrypt> {
-        self.destinations.passphrase().map(Decrypt::Passphrase)
+        self.passphrase().map(Decrypt::Passphrase)
     }
 
+    /// Whether `input` must be downloaded or decrypted before the engine
+    /// reads it ([`ReadableCache::get`]).
+    pub fn needs_reading(&self, input: &Path) -> bool {
+        self.in_bucket(input).is_some() || is_encrypted(input)
+    }
+}
+
+impl ReadableCache {
     /// `input` as a local file the engine reads: downloaded when it is in a
-    /// bucket, and (with `decrypt`) decrypted when it is encrypted.
-    pub async fn readable(&self, input: &Path, decrypt: bool) -> AppResult<Arc<Readable>> {
+    /// bucket of `destinations`, and (with `decrypt`) decrypted with the
+    /// saved passphrase when it is encrypted.
+    pub async fn get(
+        &self,
+        destinations: &Destinations,
+        input: &Path,
+        decrypt: bool,
+    ) -> AppResult<Arc<Readable>> {
         let key = (input.to_path_buf(), decrypt);
-        if let Some(hit) = self.readable.find(&key) {
+        if let Some(hit) = self.find(&key) {
             return Ok(hit);
         }
-        let fetched = match self.in_bucket(input) {
+        let fetched = match destinations.in_bucket(input) {
             Some((name, key)) => {
-                let bucket = self.destinations.bucket(&name)?;
+                let bucket = destinations.bucket(&name)?;
                 Some(fetch_backup(&bucket, &key, true, &CancelHandle::new(), &|_| {}).await?)
             }
             None => None,
@@ -66,7 +79,7 @@ impl AppState {
             .map_or_else(|| input.to_path_buf(), |f| f.path().to_path_buf());
         let decrypted = if decrypt && is_encrypted(&path) {
             let to = path.clone();
-            let with = self.decrypt_key().ok_or_else(|| {
+            let with = destinations.decrypt_key().ok_or_else(|| {
                 AppError::Invalid(format!(
                     "{} is encrypted: save the encryption passphrase under Destinations to read it",
                     input.display()
@@ -85,17 +98,10 @@ impl AppState {
             _fetched: fetched,
             _decrypted: decrypted,
         });
-        self.readable.keep(key, readable.clone());
+        self.keep(key, readable.clone());
         Ok(readable)
     }
 
-    /// Whether `input` needs [`AppState::readable`] before the engine reads it.
-    pub fn needs_reading(&self, input: &Path) -> bool {
-        self.in_bucket(input).is_some() || is_encrypted(input)
-    }
-}
-
-impl ReadableCache {
     fn find(&self, key: &(PathBuf, bool)) -> Option<Arc<Readable>> {
         let kept = self.0.lock().expect("readable cache");
         kept.iter()

@@ -60,7 +60,7 @@ pub fn start_verify<R: Runtime>(
         )),
         _ => None,
     };
-    let decrypt = state.decrypt_key();
+    let decrypt = state.destinations.decrypt_key();
     let cancel = state.reserve_job(&job_id, JobType::Verify, format!("Verify {}", record.name))?;
     let catalog = state.catalog.clone();
     let search = state.tools.clone();

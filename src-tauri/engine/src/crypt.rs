@@ -6,34 +6,14 @@
 
 use crate::error::EngineError;
 use crate::jobs::{OpenSink, Sink};
-use crate::options::Encryption;
+use crate::options::{parse_recipients, Encryption};
 use crate::server::connection::Secret;
 use age::secrecy::SecretString;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 /// How every age file begins.
 const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
-
-/// The public keys of `Encryption::Recipients`, each checked.
-pub fn parse_recipients(keys: &[String]) -> Result<Vec<age::x25519::Recipient>, EngineError> {
-    if keys.is_empty() {
-        return Err(EngineError::InvalidOptions(
-            "encryption to recipients needs at least one age public key (age1…)".into(),
-        ));
-    }
-    keys.iter()
-        .map(|k| {
-            age::x25519::Recipient::from_str(k.trim()).map_err(|_| {
-                EngineError::InvalidOptions(format!(
-                    "`{}` is not an age public key: they begin with age1 (see `age-keygen -y KEYFILE`)",
-                    k.trim()
-                ))
-            })
-        })
-        .collect()
-}
 
 /// Wraps a job's sink so that what is written to it is encrypted as
 /// `options` say, with `passphrase` for a passphrase.

@@ -3,7 +3,7 @@
 //!
 //! The rooms, from the bottom up (a room uses only those above it in this
 //! list, or its own parts):
-//! - [`error`], [`explain`], [`paths`], [`pattern`], [`platform`]: errors,
+//! - [`error`], [`explain`], [`paths`], [`pattern`], [`platform`], [`secret`]: errors,
 //!   failure explanations, where files go, name patterns, and every call
 //!   that differs between operating systems;
 //! - [`options`]: what a user asks for, its defaults, presets and checks;
@@ -33,6 +33,7 @@ pub mod pattern;
 pub mod platform;
 pub mod restore;
 pub mod schedule;
+pub mod secret;
 pub mod server;
 pub mod storage;
 pub mod verify;

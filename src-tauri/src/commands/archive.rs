@@ -8,8 +8,13 @@ use tusk_engine::BackupInfo;
 /// downloaded, an encrypted one decrypted, first).
 #[tauri::command]
 pub async fn get_backup_info(state: State<'_, AppState>, path: PathBuf) -> AppResult<BackupInfo> {
-    let path = if state.needs_reading(&path) {
-        state.readable(&path, true).await?.path.clone()
+    let path = if state.destinations.needs_reading(&path) {
+        state
+            .readable
+            .get(&state.destinations, &path, true)
+            .await?
+            .path
+            .clone()
     } else {
         path
     };

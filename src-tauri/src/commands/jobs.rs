@@ -156,9 +156,10 @@ async fn readable_options(
     state: &AppState,
     mut options: RestoreOptions,
 ) -> AppResult<RestoreOptions> {
-    if state.needs_reading(&options.input_path) {
+    if state.destinations.needs_reading(&options.input_path) {
         options.input_path = state
-            .readable(&options.input_path, true)
+            .readable
+            .get(&state.destinations, &options.input_path, true)
             .await?
             .path
             .clone();

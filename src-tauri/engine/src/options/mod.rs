@@ -119,7 +119,7 @@ pub struct BackupOptions {
     /// stored, sent or shown.
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
-    pub passphrase: Option<crate::server::connection::Secret>,
+    pub passphrase: Option<crate::secret::Secret>,
 }
 
 /// How a backup is encrypted at rest (with age). The secret half (the
@@ -348,3 +348,4 @@ mod validate;
 
 use extra_args::*;
 pub use extra_args::{check_extra_args, Tool};
+pub use validate::parse_recipients;

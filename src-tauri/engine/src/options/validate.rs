@@ -37,7 +37,7 @@ impl BackupOptions {
                 Some(_) => {}
             },
             Encryption::Recipients { recipients } => {
-                crate::crypt::parse_recipients(recipients)?;
+                parse_recipients(recipients)?;
             }
         }
         if self.format == BackupFormat::Directory {
@@ -310,4 +310,23 @@ impl RestoreOptions {
         }
         Ok(())
     }
+}
+
+/// The public keys of `Encryption::Recipients`, each checked.
+pub fn parse_recipients(keys: &[String]) -> Result<Vec<age::x25519::Recipient>, EngineError> {
+    if keys.is_empty() {
+        return Err(EngineError::InvalidOptions(
+            "encryption to recipients needs at least one age public key (age1…)".into(),
+        ));
+    }
+    keys.iter()
+        .map(|k| {
+            <age::x25519::Recipient as std::str::FromStr>::from_str(k.trim()).map_err(|_| {
+                EngineError::InvalidOptions(format!(
+                    "`{}` is not an age public key: they begin with age1 (see `age-keygen -y KEYFILE`)",
+                    k.trim()
+                ))
+            })
+        })
+        .collect()
 }

@@ -8,26 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
 use std::io::Write;
 
-/// A password that never prints itself.
-#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("\"********\"")
-    }
-}
+pub use crate::secret::Secret;
 
 /// Connection fields; `None` means "libpq's default" (PGHOST, PGPORT, …).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -90,7 +71,7 @@ impl ConnectionSpec {
             port: url.port(),
             database: non_empty(decode(url.path().trim_start_matches('/'))),
             user: non_empty(decode(url.username())),
-            password: url.password().map(|p| Secret(decode(p))),
+            password: url.password().map(|p| Secret::new(decode(p))),
             sslmode: None,
             connect_timeout: None,
         };
@@ -103,7 +84,7 @@ impl ConnectionSpec {
                 }
                 "dbname" => spec.database = Some(value),
                 "user" => spec.user = Some(value),
-                "password" => spec.password = Some(Secret(value)),
+                "password" => spec.password = Some(Secret::new(value)),
                 "sslmode" => spec.sslmode = Some(value),
                 "connect_timeout" => {
                     spec.connect_timeout = Some(value.parse().map_err(|_| {
@@ -234,7 +215,11 @@ impl ConnectionSpec {
         Ok(ToolEnv {
             vars,
             passfile,
-            secrets: self.password.iter().map(|s| s.0.clone()).collect(),
+            secrets: self
+                .password
+                .iter()
+                .map(|s| s.expose().to_string())
+                .collect(),
         })
     }
 }
@@ -288,7 +273,7 @@ const PASSFILE_PREFIX: &str = "tusk-pgpass-";
 /// the private runtime folder, named after this process so that one a
 /// killed process left can be told and removed.
 fn write_passfile(secret: &Secret) -> Result<tempfile::NamedTempFile, EngineError> {
-    let escaped = secret.0.replace('\\', "\\\\").replace(':', "\\:");
+    let escaped = secret.expose().replace('\\', "\\\\").replace(':', "\\:");
     let io = |e: std::io::Error| {
         EngineError::Io(format!("cannot write the temporary password file: {e}"))
     };
