@@ -176,8 +176,8 @@ async fn a_cancelled_upload_leaves_no_object_and_no_pending_parts() {
     }
     let dir = tempfile::tempdir().unwrap();
     let c = catalog(dir.path());
-    // ~60 MB of incompressible text: several parts.
-    let db = pg().slow_db("cancel_upload", 80_000);
+    // ~120 MB of incompressible text: several parts.
+    let db = pg().slow_db("cancel_upload", 160_000);
     let options = BackupOptions {
         compression: 0,
         compression_method: CompressionMethod::Gzip,
@@ -185,26 +185,19 @@ async fn a_cancelled_upload_leaves_no_object_and_no_pending_parts() {
     };
     let cancel = CancelHandle::new();
     let events = Events::default();
-    let canceller = {
-        let cancel = cancel.clone();
-        let events = &events;
-        async move {
-            // Cancel once more than one part (8 MiB) has gone up.
-            loop {
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                let written = events.progress().last().map_or(0, |p| p.bytes_written);
-                if written > 20 << 20 {
-                    cancel.cancel();
-                    return written;
-                }
-            }
+    // Cancelled once more than one part (16 MiB) has gone up.
+    static PARTS_UP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let sink = |e: JobEvent| {
+        if matches!(&e, JobEvent::Progress(p) if p.bytes_written > 20 << 20) {
+            PARTS_UP.store(true, std::sync::atomic::Ordering::SeqCst);
         }
+        events.sink()(e);
     };
-    let (outcome, written) = tokio::join!(
-        bucket_backup(&c, &db, &options, &b, &cancel, &events),
-        canceller
-    );
-    assert!(written > 0);
+    let prepared = prepare_bucket_backup(&uuid(), &conn(&db), &options, &search(), b.clone())
+        .await
+        .unwrap();
+    let running = run_recorded_backup(&c, prepared, meta(&db), &cancel, &sink);
+    let outcome = while_running(running, &PARTS_UP, || cancel.cancel()).await;
     assert_eq!(outcome.status, JobStatus::Cancelled, "{outcome:#?}");
     assert!(outcome.location.is_none());
     assert_eq!(b.keys("").await.unwrap(), vec![], "no object left");
@@ -222,7 +215,7 @@ async fn a_store_that_dies_mid_upload_fails_the_backup_plainly_and_the_next_one_
     let b = bucket(&g, "");
     let dir = tempfile::tempdir().unwrap();
     let c = catalog(dir.path());
-    let db = pg().slow_db("store_dies", 80_000);
+    let db = pg().slow_db("store_dies", 160_000);
     let options = BackupOptions {
         compression: 0,
         compression_method: CompressionMethod::Gzip,
@@ -242,13 +235,7 @@ async fn a_store_that_dies_mid_upload_fails_the_backup_plainly_and_the_next_one_
     };
     let running = run_recorded_backup(&c, prepared, meta(&db), &cancel, &sink);
     static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    let killer = async {
-        while !STOP.load(std::sync::atomic::Ordering::SeqCst) {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        g.stop();
-    };
-    let (outcome, ()) = tokio::join!(running, killer);
+    let outcome = while_running(running, &STOP, || g.stop()).await;
     assert_eq!(outcome.status, JobStatus::Failed, "{outcome:#?}");
     let error = outcome.error.clone().unwrap();
     assert!(
@@ -280,7 +267,7 @@ async fn one_node_of_three_lost_during_a_backup_does_not_stop_it() {
     let b = bucket(&g, "");
     let dir = tempfile::tempdir().unwrap();
     let c = catalog(dir.path());
-    let db = pg().slow_db("node_lost", 40_000);
+    let db = pg().slow_db("node_lost", 160_000);
     let expected = fingerprint(&db);
     let options = BackupOptions {
         compression: 0,
@@ -298,15 +285,35 @@ async fn one_node_of_three_lost_during_a_backup_does_not_stop_it() {
         }
     };
     let running = run_recorded_backup(&c, prepared, meta(&db), &cancel, &sink);
-    let killer = async {
-        while !STOP.load(std::sync::atomic::Ordering::SeqCst) {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        g.stop_node(2);
-    };
-    let (outcome, ()) = tokio::join!(running, killer);
+    let outcome = while_running(running, &STOP, || g.stop_node(2)).await;
     assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
     assert_eq!(restored_from(&b, &key_of(&outcome)).await, expected);
+}
+
+/// Runs `job`, doing `then` once `flag` is set while it runs; fails if the
+/// job ended before (the test would not test what it says).
+async fn while_running(
+    job: impl std::future::Future<Output = JobOutcome>,
+    flag: &std::sync::atomic::AtomicBool,
+    then: impl FnOnce(),
+) -> JobOutcome {
+    tokio::pin!(job);
+    let mut then = Some(then);
+    loop {
+        tokio::select! {
+            outcome = &mut job => {
+                assert!(then.is_none(), "the job ended before the moment it was to be disturbed: {outcome:#?}");
+                return outcome;
+            }
+            _ = tokio::time::sleep(std::time::Duration::from_millis(20)) => {
+                if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    if let Some(then) = then.take() {
+                        then();
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn storage_error(e: EngineError) -> String {
