@@ -544,11 +544,33 @@ impl tusk_engine::schedule::runner::Buckets for OneBucket {
     }
 }
 
+/// One run of `s` now, with `offsite` as its only bucket.
+async fn run_schedule(
+    c: &tusk_engine::catalog::Catalog,
+    b: &Arc<Bucket>,
+    s: &tusk_engine::catalog::Schedule,
+) -> tusk_engine::catalog::ScheduleRun {
+    use tusk_engine::schedule::runner::{RunKind, Runner, SystemClock};
+    let buckets = OneBucket(b.clone());
+    let runner = Runner {
+        catalog: c,
+        search: &search(),
+        clock: &SystemClock,
+        password: &|_| None,
+        bucket: &buckets,
+        notify: &|_| {},
+    };
+    runner
+        .run(s, RunKind::Now, &CancelHandle::new(), &|_| {})
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_schedule_copies_each_backup_offsite_and_retention_prunes_both() {
     use tusk_engine::catalog::retention::RetentionPolicy;
     use tusk_engine::catalog::{RunStatus, Schedule, Trigger};
-    use tusk_engine::schedule::runner::{RunKind, Runner, SystemClock};
     let g = Garage::start();
     let b = bucket(&g, "scheduled");
     let dir = tempfile::tempdir().unwrap();
@@ -573,22 +595,9 @@ async fn a_schedule_copies_each_backup_offsite_and_retention_prunes_both() {
         ..Default::default()
     };
     c.save_schedule(&s).unwrap();
-    let buckets = OneBucket(b.clone());
-    let runner = Runner {
-        catalog: &c,
-        search: &search(),
-        clock: &SystemClock,
-        password: &|_| None,
-        bucket: &buckets,
-        notify: &|_| {},
-    };
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let run = runner
-            .run(&s, RunKind::Now, &CancelHandle::new(), &|_| {})
-            .await
-            .unwrap()
-            .unwrap();
+        let run = run_schedule(&c, &b, &s).await;
         assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
         let record = c.require_backup(run.backup_id.as_ref().unwrap()).unwrap();
         assert_eq!(record.copies[0].destination, "offsite", "{record:#?}");
@@ -602,11 +611,7 @@ async fn a_schedule_copies_each_backup_offsite_and_retention_prunes_both() {
     // A destination it cannot reach fails the run, and keeps the backup.
     s.copy_to = vec!["elsewhere".into()];
     c.save_schedule(&s).unwrap();
-    let run = runner
-        .run(&s, RunKind::Now, &CancelHandle::new(), &|_| {})
-        .await
-        .unwrap()
-        .unwrap();
+    let run = run_schedule(&c, &b, &s).await;
     assert_eq!(run.status, RunStatus::Failed);
     let error = run.error.unwrap();
     assert!(
@@ -624,7 +629,6 @@ async fn a_schedule_copies_each_backup_offsite_and_retention_prunes_both() {
 async fn a_schedule_into_a_bucket_streams_there_and_retention_prunes_it_there() {
     use tusk_engine::catalog::retention::RetentionPolicy;
     use tusk_engine::catalog::{RunStatus, Schedule, Trigger};
-    use tusk_engine::schedule::runner::{RunKind, Runner, SystemClock};
     let g = Garage::start();
     let b = bucket(&g, "into");
     let dir = tempfile::tempdir().unwrap();
@@ -645,22 +649,9 @@ async fn a_schedule_into_a_bucket_streams_there_and_retention_prunes_it_there() 
     };
     tusk_engine::schedule::prepare(&s).unwrap();
     c.save_schedule(&s).unwrap();
-    let buckets = OneBucket(b.clone());
-    let runner = Runner {
-        catalog: &c,
-        search: &search(),
-        clock: &SystemClock,
-        password: &|_| None,
-        bucket: &buckets,
-        notify: &|_| {},
-    };
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let run = runner
-            .run(&s, RunKind::Now, &CancelHandle::new(), &|_| {})
-            .await
-            .unwrap()
-            .unwrap();
+        let run = run_schedule(&c, &b, &s).await;
         assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
         let record = c.require_backup(run.backup_id.as_ref().unwrap()).unwrap();
         assert!(record.is_remote_only());

@@ -215,27 +215,20 @@ pub fn parse_manifest(bytes: &[u8]) -> Result<(String, BackupRecord), String> {
 /// Reads a manifest; the backup's path is taken relative to the manifest.
 pub fn read_manifest(path: &Path) -> Result<BackupRecord, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let (file_name, record) = parse_manifest(&bytes)?;
-    let manifest = Manifest {
-        tusk_manifest: MANIFEST_VERSION,
-        file_name,
-        record,
-    };
+    let (file_name, mut record) = parse_manifest(&bytes)?;
     // Only a name inside the manifest's folder: never a path elsewhere.
-    let plain = Path::new(&manifest.file_name).components().count() == 1
+    let plain = Path::new(&file_name).components().count() == 1
         && matches!(
-            Path::new(&manifest.file_name).components().next(),
+            Path::new(&file_name).components().next(),
             Some(std::path::Component::Normal(_))
         );
     if !plain {
         return Err(format!(
-            "its file name `{}` is not a plain name in this folder",
-            manifest.file_name
+            "its file name `{file_name}` is not a plain name in this folder"
         ));
     }
-    let mut record = manifest.record;
     let folder = path.parent().unwrap_or(Path::new("."));
-    record.path = folder.join(&manifest.file_name);
+    record.path = folder.join(&file_name);
     record.file_exists = record.path.exists();
     if !record.file_exists {
         return Err(format!("its backup {} is missing", record.path.display()));
