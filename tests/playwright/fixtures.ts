@@ -844,6 +844,9 @@ export async function openApp(page: Page, setup: Setup = {}): Promise<void> {
 	}, config);
 	await page.goto('/');
 	await page.waitForFunction(() => window.__tuskMock !== undefined);
+	// The mock is installed when the IPC module loads, before the page is mounted; window
+	// shortcuts (F1, Ctrl+Shift+B) listen only once it is, and the header is mounted with them.
+	await page.locator('header.topbar').waitFor();
 }
 
 export function mock(page: Page) {
