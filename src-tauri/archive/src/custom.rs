@@ -59,6 +59,13 @@ pub(crate) fn read_zstd(path: &Path, mode: ZstdRead<'_>) -> Result<BackupInfo, A
         ZstdRead::Unpack { to, progress } => crate::unpack::unpack(path, decoder, to, progress)?,
     };
     let mut info = toc.into_info(path, BackupFormat::Custom, len);
+    mark_zstd(&mut info);
+    Ok(info)
+}
+
+/// A custom archive read through zstd: compressed by zstd as a whole when
+/// pg_dump compressed nothing itself.
+pub(crate) fn mark_zstd(info: &mut BackupInfo) {
     if info.compression.algorithm == "none" {
         info.compression = Compression {
             algorithm: "zstd".into(),
@@ -66,7 +73,6 @@ pub(crate) fn read_zstd(path: &Path, mode: ZstdRead<'_>) -> Result<BackupInfo, A
         };
     }
     info.zstd = true;
-    Ok(info)
 }
 
 /// Header, TOC and (with `walk_data`) the data blocks from a decompressed

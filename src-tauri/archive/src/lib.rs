@@ -66,6 +66,45 @@ pub fn read_toc_info(path: &Path) -> Result<BackupInfo, ArchiveError> {
     read_info(path)
 }
 
+/// The table of contents of a custom archive read from the head of a
+/// stream (a download, a decrypted stream), the fast preset's zstd wrapping
+/// included; only as much of the stream is read as the TOC takes. `name`
+/// names it in messages and `size` is its size as stored. `None` for any
+/// other content (tar, a SQL script, …): it cannot be read this way.
+pub fn read_stream_toc(
+    name: &Path,
+    stream: impl io::Read,
+    size: u64,
+) -> Result<Option<BackupInfo>, ArchiveError> {
+    use io::BufRead;
+    let mut stream = io::BufReader::with_capacity(1 << 18, stream);
+    let head = stream.fill_buf().map_err(|e| io_error(name, e))?;
+    if head.is_empty() {
+        return Err(ArchiveError::Empty(name.to_path_buf()));
+    }
+    if head.starts_with(b"PGDMP") {
+        let toc = custom::read_buffered(name, stream, false)?;
+        return Ok(Some(toc.into_info(name, BackupFormat::Custom, size)));
+    }
+    if !head.starts_with(detect::ZSTD_MAGIC) {
+        return Ok(None);
+    }
+    let mut decoder = io::BufReader::with_capacity(
+        1 << 18,
+        zstd::stream::read::Decoder::with_buffer(stream).map_err(|e| io_error(name, e))?,
+    );
+    let inner = decoder
+        .fill_buf()
+        .map_err(|e| truncated(name, format!("its zstd-compressed data is damaged ({e})")))?;
+    if !inner.starts_with(b"PGDMP") {
+        return Ok(None);
+    }
+    let toc = custom::read_buffered(name, decoder, false)?;
+    let mut info = toc.into_info(name, BackupFormat::Custom, size);
+    custom::mark_zstd(&mut info);
+    Ok(Some(info))
+}
+
 /// How far an unpack is, and a way to stop it.
 #[derive(Debug, Default)]
 pub struct UnpackProgress {

@@ -219,6 +219,47 @@ fn two_machines_back_up_to_one_bucket_list_import_verify_restore_and_delete() {
         pg.psql(&target, "SELECT count(*) FROM t"),
         pg.psql(&db, "SELECT count(*) FROM t")
     );
+    // Read as it downloads where that is safe; downloaded first where
+    // pg_restore must seek (parallel).
+    for (suffix, extra, said) in [
+        (
+            "_streamed",
+            None,
+            "as it downloads, checked against its .sha256",
+        ),
+        (
+            "_parallel",
+            Some("2"),
+            "first: a parallel restore reads the backup out of order",
+        ),
+    ] {
+        let mut args = vec![
+            "restore".to_string(),
+            location.clone(),
+            "--target-db".into(),
+            format!("{db}{suffix}"),
+            "--create-db".into(),
+        ];
+        if let Some(jobs) = extra {
+            args.extend([
+                "--jobs".to_string(),
+                jobs.to_string(),
+                "--no-single-transaction".into(),
+            ]);
+        }
+        args.extend(conn_args("postgres"));
+        let restored = server
+            .command(&args)
+            .env("AWS_SECRET_ACCESS_KEY", &g.secret)
+            .output()
+            .unwrap();
+        everything += &succeeded(&restored);
+        assert!(text(&restored).contains(said), "{}", text(&restored));
+        assert_eq!(
+            pg.psql(&format!("{db}{suffix}"), "SELECT count(*) FROM t"),
+            pg.psql(&db, "SELECT count(*) FROM t")
+        );
+    }
 
     // Deleted from the server's history: gone from the bucket for both.
     let deleted = server

@@ -100,7 +100,7 @@ pub fn is_encrypted(path: &Path) -> bool {
     let mut head = [0u8; AGE_MAGIC.len()];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| head == AGE_MAGIC)
+        .is_ok_and(|()| is_age(&head))
 }
 
 /// A decrypted copy of a backup in the private staging folder, removed
@@ -131,10 +131,7 @@ pub fn decrypt_backup_in(
     staging: &Path,
 ) -> Result<Decrypted, EngineError> {
     let Some(key) = key else {
-        return Err(EngineError::Preflight(format!(
-            "{} is encrypted (age): give its passphrase or the identity file of one of its recipients",
-            input.display()
-        )));
+        return Err(needs_key(&input.display().to_string()));
     };
     let dir = tempfile::Builder::new()
         .prefix(".tusk-decrypted-")
@@ -151,11 +148,50 @@ pub fn decrypt_backup_in(
 }
 
 fn decrypt_file(input: &Path, output: &Path, key: &Decrypt) -> Result<(), EngineError> {
-    let shown = input.display();
+    let shown = input.display().to_string();
     let file = std::fs::File::open(input)
         .map_err(|e| EngineError::Io(format!("cannot read {shown}: {e}")))?;
-    let decryptor = age::Decryptor::new_buffered(std::io::BufReader::new(file))
-        .map_err(|e| refused(input, &e))?;
+    let mut reader = decrypting(std::io::BufReader::new(file), key, &shown)?;
+    let mut out = std::fs::File::create(output)
+        .map_err(|e| EngineError::Io(format!("cannot write {}: {e}", output.display())))?;
+    crate::paths::private_file(output)
+        .map_err(|e| EngineError::Io(format!("cannot protect {}: {e}", output.display())))?;
+    std::io::copy(&mut reader, &mut out).map_err(|e| {
+        if is_damage(&e) {
+            EngineError::Preflight(format!(
+                "{}; nothing was restored from it",
+                damaged(&shown, &e)
+            ))
+        } else {
+            EngineError::Io(format!("decrypting {shown} failed: {e}"))
+        }
+    })?;
+    out.flush()
+        .map_err(|e| EngineError::Io(format!("cannot write {}: {e}", output.display())))?;
+    Ok(())
+}
+
+/// An encrypted backup, and nothing to decrypt it with.
+pub(crate) fn needs_key(shown: &str) -> EngineError {
+    EngineError::Preflight(format!(
+        "{shown} is encrypted (age): give its passphrase or the identity file of one of its recipients"
+    ))
+}
+
+/// Whether `head` (a file's or an object's first bytes) is age's.
+pub(crate) fn is_age(head: &[u8]) -> bool {
+    head.starts_with(AGE_MAGIC)
+}
+
+/// The age stream in `reader`, opened with `key`: what reads from it gets
+/// each chunk only once its tag checked out. `shown` names the backup in
+/// the refusals (a wrong key, the other kind of key, not age).
+pub(crate) fn decrypting<R: std::io::BufRead>(
+    reader: R,
+    key: &Decrypt,
+    shown: &str,
+) -> Result<age::stream::StreamReader<R>, EngineError> {
+    let decryptor = age::Decryptor::new_buffered(reader).map_err(|e| refused(shown, &e))?;
     let passphrase;
     let ids: Vec<&dyn age::Identity> = match key {
         Decrypt::Passphrase(p) => {
@@ -178,29 +214,24 @@ fn decrypt_file(input: &Path, output: &Path, key: &Decrypt) -> Result<(), Engine
                 .collect()
         }
     };
-    let mut reader = decryptor
+    decryptor
         .decrypt(ids.into_iter())
-        .map_err(|e| refused(input, &e))?;
-    let mut out = std::fs::File::create(output)
-        .map_err(|e| EngineError::Io(format!("cannot write {}: {e}", output.display())))?;
-    crate::paths::private_file(output)
-        .map_err(|e| EngineError::Io(format!("cannot protect {}: {e}", output.display())))?;
-    std::io::copy(&mut reader, &mut out).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidData || e.kind() == std::io::ErrorKind::UnexpectedEof {
-            EngineError::Preflight(format!(
-                "{shown} is damaged: its encrypted data does not check out ({e}); nothing was restored from it"
-            ))
-        } else {
-            EngineError::Io(format!("decrypting {shown} failed: {e}"))
-        }
-    })?;
-    out.flush()
-        .map_err(|e| EngineError::Io(format!("cannot write {}: {e}", output.display())))?;
-    Ok(())
+        .map_err(|e| refused(shown, &e))
 }
 
-fn refused(input: &Path, e: &age::DecryptError) -> EngineError {
-    let shown = input.display();
+/// A read error of an age stream that means its data was changed or cut.
+pub(crate) fn is_damage(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+    )
+}
+
+pub(crate) fn damaged(shown: &str, e: &std::io::Error) -> String {
+    format!("{shown} is damaged: its encrypted data does not check out ({e})")
+}
+
+fn refused(shown: &str, e: &age::DecryptError) -> EngineError {
     EngineError::Preflight(match e {
         age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => format!(
             "{shown} cannot be decrypted with this key: the passphrase is wrong, or the identity is not one of its recipients"

@@ -14,7 +14,9 @@ use tusk_engine::backup::remote::prepare_bucket_backup;
 use tusk_engine::catalog::BackupReason;
 use tusk_engine::crypt::{decrypt_backup, decrypt_backup_in, is_encrypted, Decrypt};
 use tusk_engine::options::Encryption;
+use tusk_engine::restore::prepare_streamed_restore;
 use tusk_engine::restore::remote::fetch_backup;
+use tusk_engine::restore::stream::{open_stream, Streamable};
 use tusk_engine::storage::Bucket;
 use tusk_engine::{
     BackupFormat, BackupOptions, CancelHandle, CompressionMethod, JobStatus, RestoreOptions, Secret,
@@ -316,4 +318,48 @@ async fn an_encrypted_backup_in_a_bucket_says_nothing_of_its_tables_and_restores
         "{v:#?}"
     );
     assert!(v.checks.iter().all(|c| c.ok), "{v:#?}");
+
+    // Read as it downloads: decrypted and decompressed on the way into
+    // pg_restore, a wrong passphrase refused before anything is touched.
+    let key = location.strip_prefix("offsite:").unwrap();
+    let options = RestoreOptions {
+        input_path: location.clone().into(),
+        target_database: Some("sealed_streamed".into()),
+        create_database: true,
+        ..Default::default()
+    };
+    let wrong = Decrypt::Passphrase(Secret::new("not the passphrase"));
+    let refused = open_stream(&b, key, &options, true, Some(wrong))
+        .await
+        .err()
+        .expect("a wrong passphrase is refused")
+        .to_string();
+    assert!(
+        refused.contains("cannot be decrypted with this key"),
+        "{refused}"
+    );
+    let refused = open_stream(&b, key, &options, true, None)
+        .await
+        .err()
+        .expect("no key is refused")
+        .to_string();
+    assert!(refused.contains("is encrypted (age)"), "{refused}");
+    let right = Decrypt::Passphrase(Secret::new(PASSPHRASE));
+    let Streamable::Streamed(streamed) = open_stream(&b, key, &options, true, Some(right))
+        .await
+        .unwrap()
+    else {
+        panic!("an encrypted custom archive streams");
+    };
+    assert!(streamed.checks());
+    let prepared =
+        prepare_streamed_restore(&uuid(), &conn("postgres"), &options, &search(), &streamed)
+            .await
+            .unwrap();
+    let events = Events::default();
+    let outcome = prepared.run(&CancelHandle::new(), &events.sink()).await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    let streamed_print = fingerprint("sealed_streamed");
+    assert_eq!(streamed_print, restored);
+    assert!(!events.all_json().contains(PASSPHRASE));
 }

@@ -11,7 +11,10 @@ use std::sync::Arc;
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
 use tusk_engine::backup::remote::prepare_bucket_backup;
 use tusk_engine::catalog::{BackupReason, Catalog};
+use tusk_engine::crypt::Decrypt;
+use tusk_engine::restore::prepare_streamed_restore;
 use tusk_engine::restore::remote::fetch_backup;
+use tusk_engine::restore::stream::{open_stream, Streamable};
 use tusk_engine::storage::{Bucket, StorageFailure};
 use tusk_engine::{
     BackupFormat, BackupOptions, CancelHandle, CompressionMethod, EngineError, JobEvent,
@@ -64,6 +67,40 @@ async fn restored_from(b: &Bucket, key: &str) -> String {
     .await;
     assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
     fingerprint(&target)
+}
+
+/// Restores the backup at `key` as it downloads (it must stream) with
+/// `options`; the outcome and the events.
+async fn streamed_restore(
+    b: &Bucket,
+    key: &str,
+    target: &str,
+    options: RestoreOptions,
+    decrypt: Option<Decrypt>,
+) -> (JobOutcome, Events) {
+    let options = RestoreOptions {
+        input_path: b.location(key).into(),
+        target_database: Some(target.to_string()),
+        ..options
+    };
+    let streamed = match open_stream(b, key, &options, true, decrypt).await.unwrap() {
+        Streamable::Streamed(s) => s,
+        Streamable::Download { why, .. } => panic!("{key} did not stream: {why}"),
+    };
+    assert!(streamed.checks(), "checked against its .sha256");
+    let prepared =
+        prepare_streamed_restore(&uuid(), &conn("postgres"), &options, &search(), &streamed)
+            .await
+            .expect("prepare the streamed restore");
+    // pg_restore reads stdin: no file on its command line.
+    assert!(
+        prepared.preflight.command.starts_with("(download offsite:"),
+        "{}",
+        prepared.preflight.command
+    );
+    let events = Events::default();
+    let outcome = prepared.run(&CancelHandle::new(), &events.sink()).await;
+    (outcome, events)
 }
 
 fn key_of(outcome: &JobOutcome) -> String {
@@ -124,6 +161,29 @@ async fn every_format_goes_to_the_bucket_and_comes_back_the_same() {
         assert_eq!(record.sha256, outcome.sha256);
         assert_eq!(record.location(), format!("offsite:{key}"));
         assert_eq!(restored_from(&b, &key).await, expected, "{format:?}");
+        if format == BackupFormat::Custom {
+            // Read as it downloads, straight into pg_restore.
+            let target = format!("streamed_{}", keys.len());
+            let (outcome, events) = streamed_restore(
+                &b,
+                &key,
+                &target,
+                RestoreOptions {
+                    create_database: true,
+                    ..Default::default()
+                },
+                None,
+            )
+            .await;
+            assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+            assert_eq!(fingerprint(&target), expected, "{format:?} streamed");
+            let seen: Vec<f64> = events.progress().iter().map(|p| p.percent).collect();
+            assert!(
+                seen.windows(2).all(|w| w[0] <= w[1] + 1e-9),
+                "progress only goes forward: {seen:?}"
+            );
+            assert_eq!(outcome.progress.percent, 100.0);
+        }
         keys.push(key);
     }
     // The bucket lists each through its manifest, newest first.
@@ -673,4 +733,103 @@ async fn a_schedule_into_a_bucket_streams_there_and_retention_prunes_it_there() 
         3,
         "one backup, its .sha256 and manifest: {keys:?}"
     );
+}
+
+#[tokio::test]
+async fn a_streamed_backup_that_does_not_match_its_checksum_never_finishes_a_restore() {
+    let g = Garage::start();
+    let b = bucket(&g, "tusk/laptop");
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("swapped");
+    let options = BackupOptions {
+        format: BackupFormat::Custom,
+        compression_method: CompressionMethod::Gzip,
+        compression: 6,
+        ..Default::default()
+    };
+    let events = Events::default();
+    let first = bucket_backup(&c, &db, &options, &b, &CancelHandle::new(), &events).await;
+    pg().psql(
+        &db,
+        "INSERT INTO shop.customers (name) VALUES ('not in the first backup')",
+    );
+    let second = bucket_backup(&c, &db, &options, &b, &CancelHandle::new(), &events).await;
+    let (first, second) = (key_of(&first), key_of(&second));
+    // The first backup's object replaced by the second's, a valid archive
+    // of the same database: only its checksum tells.
+    let other = std::fs::read(
+        fetch_backup(&b, &second, true, &CancelHandle::new(), &|_| {})
+            .await
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
+    b.delete(&first).await.unwrap();
+    b.put_new(&first, other).await.unwrap();
+
+    // Into a new database: it is removed again.
+    let target = "swapped_new";
+    let (outcome, _) = streamed_restore(
+        &b,
+        &first,
+        target,
+        RestoreOptions {
+            create_database: true,
+            single_transaction: false,
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
+    assert_eq!(outcome.status, JobStatus::Failed, "{outcome:#?}");
+    let error = outcome.error.unwrap();
+    assert!(
+        error
+            .summary
+            .contains("does not match the SHA-256 recorded beside it"),
+        "{error:?}"
+    );
+    assert!(
+        outcome
+            .warnings
+            .iter()
+            .any(|w| w.contains("was removed again")),
+        "{:?}",
+        outcome.warnings
+    );
+    let exists = pg().psql(
+        "postgres",
+        &format!("SELECT count(*) FROM pg_database WHERE datname = '{target}'"),
+    );
+    assert_eq!(exists.trim(), "0");
+
+    // Into an existing database, in one transaction: nothing stays.
+    let existing = pg().create_db("swapped_existing");
+    let (outcome, _) =
+        streamed_restore(&b, &first, &existing, RestoreOptions::default(), None).await;
+    assert_eq!(outcome.status, JobStatus::Failed, "{outcome:#?}");
+    assert!(outcome
+        .error
+        .unwrap()
+        .summary
+        .contains("does not match the SHA-256"));
+    let tables = pg().psql(
+        &existing,
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+    );
+    assert_eq!(tables.trim(), "0", "the transaction was rolled back");
+
+    // What cannot be read in order from a stream is downloaded first.
+    let parallel = RestoreOptions {
+        jobs: 2,
+        ..Default::default()
+    };
+    match open_stream(&b, &second, &parallel, true, None)
+        .await
+        .unwrap()
+    {
+        Streamable::Download { why, .. } => assert!(why.contains("parallel"), "{why}"),
+        Streamable::Streamed(_) => panic!("a parallel restore must not stream"),
+    }
 }

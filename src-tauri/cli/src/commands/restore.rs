@@ -9,8 +9,13 @@ use crate::render::{self, Reporter};
 use crate::{exit, outcome_code};
 use clap::Args;
 use std::path::PathBuf;
-use tusk_engine::restore::guarded::prepare_guarded_restore;
-use tusk_engine::restore::remote::fetch_backup;
+use tusk_engine::crypt::Decrypt;
+use tusk_engine::restore::guarded::{
+    prepare_guarded_restore, prepare_guarded_streamed, GuardedRestore,
+};
+use tusk_engine::restore::remote::{fetch_backup, Fetched};
+use tusk_engine::restore::stream::{open_stream, Streamable};
+use tusk_engine::storage::Bucket;
 use tusk_engine::{EngineError, RestoreOptions, ToolSearch};
 
 #[derive(Args)]
@@ -135,34 +140,20 @@ pub async fn restore(
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
     let catalog = open_catalog_unless(a.no_catalog, catalog_path)?;
-    // A backup in a bucket comes down first, checked against its .sha256.
-    let fetched = match in_bucket(&a.input) {
+    // The downloaded or decrypted copies read live as long as the restore.
+    let (guarded, _copies) = match in_bucket(&a.input) {
         Some((name, key)) => {
             let bucket = open_bucket(config, name, &a.secret)?;
-            if !a.out.json {
-                err!("downloading {} …", bucket.location(key));
-            }
-            let cancel = cancel_on_interrupt();
-            Some(fetch_backup(&bucket, key, !a.ignore_checksum, &cancel, &|_| {}).await?)
+            from_bucket(&a, &id, &conn, &bucket, key, search, catalog.as_ref()).await?
         }
-        None => None,
+        None => {
+            let local = Readable::of(&a.input, a.keys.key()?.as_ref())?;
+            let options = a.options(local.path().to_path_buf());
+            let guarded =
+                prepare_guarded_restore(&id, &conn, &options, search, catalog.as_ref()).await?;
+            (guarded, (None, Some(local)))
+        }
     };
-    let input = fetched
-        .as_ref()
-        .map_or_else(|| a.input.clone(), |f| f.path().to_path_buf());
-    // An encrypted backup is decrypted whole (every chunk checked) before
-    // the pre-flight reads it: a wrong key or damaged data stops it here.
-    let decrypted = if tusk_engine::crypt::is_encrypted(&input) {
-        Some(tusk_engine::crypt::decrypt_backup(
-            &input,
-            a.keys.key()?.as_ref(),
-        )?)
-    } else {
-        None
-    };
-    let input = decrypted.as_ref().map_or(input, |d| d.path().to_path_buf());
-    let guarded =
-        prepare_guarded_restore(&id, &conn, &a.options(input), search, catalog.as_ref()).await?;
     let preflight = &guarded.restore.preflight;
     if a.out.dry_run {
         render::preflight(preflight, Some(&guarded.safety), a.out.json);
@@ -194,6 +185,81 @@ pub async fn restore(
         .await;
     reporter.finish(&outcome);
     Ok(outcome_code(&outcome))
+}
+
+/// A restore of the backup at `key`: read as it downloads where that is
+/// safe (see `tusk_engine::restore::stream`), else downloaded first,
+/// checked against its .sha256.
+async fn from_bucket(
+    a: &RestoreArgs,
+    id: &str,
+    conn: &tusk_engine::ConnectionSpec,
+    bucket: &Bucket,
+    key: &str,
+    search: &ToolSearch,
+    catalog: Option<&tusk_engine::catalog::Catalog>,
+) -> Result<(GuardedRestore, Copies), EngineError> {
+    let location = bucket.location(key);
+    let options = a.options(PathBuf::from(&location));
+    let check = !a.ignore_checksum;
+    let decrypt = match open_stream(bucket, key, &options, check, a.keys.key()?).await? {
+        Streamable::Streamed(streamed) => {
+            if !a.out.json {
+                err!(
+                    "reading {location} as it downloads, {}",
+                    if streamed.checks() {
+                        "checked against its .sha256 before pg_restore reads its end"
+                    } else {
+                        "unchecked (--ignore-checksum)"
+                    }
+                );
+            }
+            let guarded =
+                prepare_guarded_streamed(id, conn, &options, search, catalog, &streamed).await?;
+            return Ok((guarded, (None, None)));
+        }
+        Streamable::Download { why, decrypt } => {
+            if !a.out.json {
+                err!("downloading {location} first: {why} …");
+            }
+            decrypt
+        }
+    };
+    let cancel = cancel_on_interrupt();
+    let fetched = fetch_backup(bucket, key, check, &cancel, &|_| {}).await?;
+    let local = Readable::of(fetched.path(), decrypt.as_ref())?;
+    let options = a.options(local.path().to_path_buf());
+    let guarded = prepare_guarded_restore(id, conn, &options, search, catalog).await?;
+    Ok((guarded, (Some(fetched), Some(local))))
+}
+
+/// What a restore reads that must outlive it: a downloaded backup, a
+/// decrypted copy.
+type Copies = (Option<Fetched>, Option<Readable>);
+
+/// A backup as pg_restore can read it: the file itself, or (encrypted) a
+/// copy decrypted whole first, every chunk checked, so that a wrong key
+/// or damaged data stops it before the pre-flight reads it.
+enum Readable {
+    File(PathBuf),
+    Decrypted(tusk_engine::crypt::Decrypted),
+}
+
+impl Readable {
+    fn of(path: &std::path::Path, key: Option<&Decrypt>) -> Result<Readable, EngineError> {
+        Ok(if tusk_engine::crypt::is_encrypted(path) {
+            Readable::Decrypted(tusk_engine::crypt::decrypt_backup(path, key)?)
+        } else {
+            Readable::File(path.to_path_buf())
+        })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        match self {
+            Readable::File(path) => path,
+            Readable::Decrypted(d) => d.path(),
+        }
+    }
 }
 
 /// `DEST:KEY` when `input` names no local file.

@@ -168,6 +168,13 @@ pub enum Input {
     /// A gzip file decompressed by us into the tool's stdin; progress is the
     /// compressed bytes consumed.
     Gunzip(PathBuf),
+    /// What a reader gives (a download, decrypted and decompressed), read
+    /// on a thread of its own. Its last chunk reaches the tool only once
+    /// the reader has said it ended well: a reader that checks the whole
+    /// stream at its end (a checksum) fails before the tool can finish. An
+    /// error of the reader stops the tool and is the job's error. (In a
+    /// mutex only to be shared between threads before it is read.)
+    Reader(std::sync::Mutex<Box<dyn std::io::Read + Send>>),
 }
 
 /// Where the tool's stdout goes.
@@ -214,6 +221,9 @@ pub struct RunResult {
     pub spawn_error: Option<String>,
     /// Writing the tool's stdout failed (e.g. the disk filled up).
     pub output_error: Option<std::io::Error>,
+    /// Reading what went to the tool's stdin failed (a download, a
+    /// checksum, damaged data); the tool was stopped.
+    pub input_error: Option<std::io::Error>,
 }
 
 /// The last `LOG_CAPACITY` lines, plus every error line (bounded too).
@@ -310,17 +320,28 @@ pub async fn run_tool<P: Probe>(
                 progress: tracker.snapshot(),
                 spawn_error: Some(format!("{}: {e}", run.program.display())),
                 output_error: None,
+                input_error: None,
             };
         }
     };
     let pgid = child.id().unwrap_or(0);
-    let feeder = match run.input {
-        Input::Gunzip(path) => child
-            .stdin
-            .take()
-            .map(|stdin| tokio::spawn(feed_gunzip(path, stdin))),
+    let source: Option<OpenSource> = match run.input {
+        Input::Gunzip(path) => Some(Box::new(move || {
+            let file = std::io::BufReader::new(std::fs::File::open(&path)?);
+            Ok(Box::new(flate2::read::MultiGzDecoder::new(file)) as Box<dyn std::io::Read>)
+        })),
+        Input::Reader(reader) => Some(Box::new(move || {
+            let reader = reader
+                .into_inner()
+                .map_err(|_| std::io::Error::other("poisoned"))?;
+            Ok(reader as Box<dyn std::io::Read>)
+        })),
         Input::Null => None,
     };
+    let mut feeder = source
+        .zip(child.stdin.take())
+        .map(|(source, stdin)| tokio::spawn(feed(source, stdin)));
+    let mut input_error = None;
     let writer = match run.output {
         Output::Stream {
             open,
@@ -362,6 +383,20 @@ pub async fn run_tool<P: Probe>(
                 cancelled = true;
                 platform::terminate(&mut child, pgid, KILL_GRACE).await;
             }
+            fed = async { feeder.as_mut().expect("guarded").await }, if feeder.is_some() => {
+                feeder = None;
+                match fed.unwrap_or_else(|e| Err((std::io::Error::other(e), None))) {
+                    // The tool stopped reading: its own end says why.
+                    Err((e, stdin)) if e.kind() != std::io::ErrorKind::BrokenPipe && !cancelled => {
+                        tracing::warn!(%tool, error = %e, "the tool's input failed: stopping it");
+                        input_error = Some(e);
+                        platform::terminate(&mut child, pgid, KILL_GRACE).await;
+                        // Closed only now that the tool cannot take it for an end.
+                        drop(stdin);
+                    }
+                    _ => {}
+                }
+            }
             _ = ticker.tick() => {
                 if tokio::time::Instant::now() >= next_probe && !cancelled {
                     tokio::select! {
@@ -377,7 +412,16 @@ pub async fn run_tool<P: Probe>(
         }
     };
     if let Some(feeder) = feeder {
-        feeder.abort();
+        // An input that failed as the tool ended still explains the end.
+        if feeder.is_finished() && !cancelled {
+            if let Ok(Err((e, _))) = feeder.await {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    input_error = Some(e);
+                }
+            }
+        } else {
+            feeder.abort();
+        }
     }
     // Workers forked by the tool (pg_dump -j) must not outlive it.
     platform::kill_leftovers(pgid);
@@ -401,6 +445,7 @@ pub async fn run_tool<P: Probe>(
         progress: tracker.snapshot(),
         spawn_error: None,
         output_error,
+        input_error,
     }
 }
 
@@ -416,7 +461,7 @@ fn spawn(run: &ToolRun<'_>) -> std::io::Result<tokio::process::Child> {
     cmd.args(&run.args)
         .stdin(match run.input {
             Input::Null => Stdio::null(),
-            Input::Gunzip(_) => Stdio::piped(),
+            Input::Gunzip(_) | Input::Reader(_) => Stdio::piped(),
         })
         .stdout(match run.output {
             Output::Null => Stdio::null(),
@@ -479,25 +524,118 @@ async fn write_stream(
     writer.await.map_err(std::io::Error::other)?
 }
 
-/// Decompresses `path` into the tool's stdin.
-async fn feed_gunzip(path: PathBuf, mut stdin: tokio::process::ChildStdin) -> std::io::Result<()> {
+/// Opens what a tool's stdin is fed from, on the thread that reads it.
+type OpenSource = Box<dyn FnOnce() -> std::io::Result<Box<dyn std::io::Read>> + Send>;
+
+/// Feeds what `open` reads into the tool's stdin, from a thread of its
+/// own; the last chunk read is held back until the reader has ended well.
+/// A failed reader gives stdin back unclosed: the tool must be stopped, not
+/// see an end of input (psql commits a single transaction at its end).
+async fn feed(
+    open: OpenSource,
+    mut stdin: tokio::process::ChildStdin,
+) -> Result<(), (std::io::Error, Option<tokio::process::ChildStdin>)> {
     use tokio::io::AsyncWriteExt;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
     let reader = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        use std::io::Read;
-        let file = std::fs::File::open(&path)?;
-        let mut gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
-        let mut buf = vec![0u8; 256 * 1024];
+        let mut reader = open()?;
+        let mut held: Option<Vec<u8>> = None;
         loop {
-            let n = gz.read(&mut buf)?;
-            if n == 0 || tx.blocking_send(buf[..n].to_vec()).is_err() {
+            let mut buf = vec![0u8; 256 * 1024];
+            let n = reader.read(&mut buf)?;
+            if n == 0 {
+                if let Some(last) = held {
+                    let _ = tx.blocking_send(last);
+                }
                 return Ok(());
+            }
+            buf.truncate(n);
+            if let Some(before) = held.replace(buf) {
+                // The tool is gone: its end tells why.
+                if tx.blocking_send(before).is_err() {
+                    return Ok(());
+                }
             }
         }
     });
     while let Some(chunk) = rx.recv().await {
-        stdin.write_all(&chunk).await?;
+        if let Err(e) = stdin.write_all(&chunk).await {
+            return Err((e, None));
+        }
     }
-    drop(stdin);
-    reader.await.map_err(std::io::Error::other)?
+    match reader.await.map_err(std::io::Error::other) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) | Err(e) => Err((e, Some(stdin))),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// `len` bytes, then an error instead of the end (a checksum that did
+    /// not match), or the end when `fails` is off.
+    struct Source {
+        left: usize,
+        fails: bool,
+    }
+
+    impl Read for Source {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return if self.fails {
+                    Err(std::io::Error::other("the checksum did not match"))
+                } else {
+                    Ok(0)
+                };
+            }
+            let n = buf.len().min(self.left).min(100_000);
+            buf[..n].fill(b'x');
+            self.left -= n;
+            Ok(n)
+        }
+    }
+
+    /// A tool that copies stdin into `out`, then says it saw the end.
+    async fn fed(out: &std::path::Path, fails: bool) -> RunResult {
+        let run = ToolRun {
+            program: "/bin/sh".into(),
+            args: vec![
+                "-c".into(),
+                format!("cat > '{}' && echo saw-the-end >&2", out.display()).into(),
+            ],
+            env: &ToolEnv::empty(),
+            input: Input::Reader(std::sync::Mutex::new(Box::new(Source {
+                left: 1_000_000,
+                fails,
+            }))),
+            output: Output::Null,
+            parse: |_| None,
+        };
+        let mut tracker = Tracker::new(Vec::new());
+        run_tool(run, &mut tracker, &mut NoProbe, &CancelHandle::new(), &|_| {}).await
+    }
+
+    #[tokio::test]
+    async fn an_input_that_fails_at_its_end_stops_the_tool_before_it_sees_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("got");
+        let r = fed(&out, false).await;
+        assert!(r.input_error.is_none());
+        assert_eq!(r.exit_code, Some(0));
+        assert_eq!(std::fs::metadata(&out).unwrap().len(), 1_000_000);
+
+        let r = fed(&out, true).await;
+        let error = r.input_error.expect("the input's error");
+        assert!(error.to_string().contains("checksum"), "{error}");
+        assert_ne!(r.exit_code, Some(0), "stopped, not ended");
+        assert!(
+            !r.log.lines().iter().any(|l| l.contains("saw-the-end")),
+            "{:?}",
+            r.log.lines()
+        );
+        let got = std::fs::metadata(&out).unwrap().len();
+        assert!(got < 1_000_000, "the last chunk was held back: {got}");
+    }
 }

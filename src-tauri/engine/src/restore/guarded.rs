@@ -8,7 +8,8 @@ use crate::error::EngineError;
 use crate::jobs::progress::{eta, BackupProgress, Phase};
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus, JobType};
 use crate::options::{BackupFormat, BackupOptions, RestoreOptions};
-use crate::restore::{prepare_restore, PreparedRestore, TargetState};
+use crate::restore::stream::Streamed;
+use crate::restore::{prepare_restore, prepare_streamed_restore, PreparedRestore, TargetState};
 use crate::server::connection::ConnectionSpec;
 use crate::server::tools::ToolSearch;
 use chrono::Utc;
@@ -64,6 +65,31 @@ pub async fn prepare_guarded_restore(
     search: &ToolSearch,
     catalog: Option<&Catalog>,
 ) -> Result<GuardedRestore, EngineError> {
+    prepare_guarded(id, conn, options, search, catalog, None).await
+}
+
+/// [`prepare_guarded_restore`] of a backup in a bucket that pg_restore reads
+/// as it downloads: checked against the `.sha256` beside it on the way
+/// (`options.input_path` is its `DEST:KEY`).
+pub async fn prepare_guarded_streamed(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &RestoreOptions,
+    search: &ToolSearch,
+    catalog: Option<&Catalog>,
+    streamed: &Streamed,
+) -> Result<GuardedRestore, EngineError> {
+    prepare_guarded(id, conn, options, search, catalog, Some(streamed)).await
+}
+
+async fn prepare_guarded(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &RestoreOptions,
+    search: &ToolSearch,
+    catalog: Option<&Catalog>,
+    streamed: Option<&Streamed>,
+) -> Result<GuardedRestore, EngineError> {
     let options_asked = options.clone();
     let mut options = options.clone();
     let mut swap_target = None;
@@ -91,7 +117,10 @@ pub async fn prepare_guarded_restore(
         swap_target = Some(target);
         swap_temp = Some(temp);
     }
-    let restore = prepare_restore(id, conn, &options, search).await?;
+    let restore = match streamed {
+        Some(streamed) => prepare_streamed_restore(id, conn, &options, search, streamed).await?,
+        None => prepare_restore(id, conn, &options, search).await?,
+    };
     let catalog_backup = match catalog {
         Some(c) => c.backup_at(&options.input_path).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the history could not be read: the backup's recorded checksum is not checked");
@@ -99,7 +128,12 @@ pub async fn prepare_guarded_restore(
         }),
         None => None,
     };
-    let catalog_sha = catalog_backup.as_ref().and_then(|b| b.sha256.clone());
+    // A streamed backup is checked against the .sha256 beside it as it
+    // downloads; there is no file here to check before.
+    let catalog_sha = catalog_backup
+        .as_ref()
+        .and_then(|b| b.sha256.clone())
+        .filter(|_| streamed.is_none());
     let p = &restore.preflight;
     let destructive = !p.creates_database && (options.clean || p.existing_relations > 0);
     let safety_reason = destructive.then(|| {
@@ -153,7 +187,8 @@ pub async fn prepare_guarded_restore(
         safety: RestoreSafety {
             safety_backup: safety_path,
             safety_reason,
-            checks_checksum: catalog_sha.is_some() && !options.ignore_checksum,
+            checks_checksum: (catalog_sha.is_some() || streamed.is_some_and(Streamed::checks))
+                && !options.ignore_checksum,
             catalog_backup,
             swap_target: swap_target.clone(),
             swap_temp_database: swap_temp,

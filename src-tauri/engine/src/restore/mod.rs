@@ -29,6 +29,7 @@ mod plan;
 mod probe;
 pub mod remote;
 mod run;
+pub mod stream;
 mod swap;
 mod unpack;
 
@@ -102,6 +103,8 @@ pub struct PreparedRestore {
     chosen: Option<Vec<i32>>,
     /// The SHA-256 a zstd backup must have, checked while it unpacks.
     expected_sha256: Option<String>,
+    /// A backup read as it downloads: bytes of it read so far, and its size.
+    streamed: Option<(std::sync::Arc<std::sync::atomic::AtomicU64>, u64)>,
     _list_file: Option<tempfile::NamedTempFile>,
 }
 
@@ -116,6 +119,39 @@ pub async fn prepare_restore(
     // A zstd backup: its table of contents now, its data sizes as it is
     // unpacked (one decompression in all).
     let info = tusk_archive::read_toc_info(&options.input_path)?;
+    prepare_with(id, conn, options, search, info, None).await
+}
+
+/// A restore of a backup in a bucket that pg_restore reads as it downloads
+/// (see [`stream`]); `options.input_path` is its `DEST:KEY`.
+pub async fn prepare_streamed_restore(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &RestoreOptions,
+    search: &ToolSearch,
+    streamed: &stream::Streamed,
+) -> Result<PreparedRestore, EngineError> {
+    options.validate()?;
+    conn.validate()?;
+    prepare_with(
+        id,
+        conn,
+        options,
+        search,
+        streamed.info.clone(),
+        Some(streamed),
+    )
+    .await
+}
+
+async fn prepare_with(
+    id: &str,
+    conn: &ConnectionSpec,
+    options: &RestoreOptions,
+    search: &ToolSearch,
+    info: BackupInfo,
+    streamed: Option<&stream::Streamed>,
+) -> Result<PreparedRestore, EngineError> {
     options.validate_for(info.format)?;
     check_script(&info, options)?;
     let mut chosen = chosen_entries(&info, options)?;
@@ -188,21 +224,26 @@ pub async fn prepare_restore(
         Some(ids) => Some(write_list_file(&info, ids)?),
         None => None,
     };
-    let unpacked = if info.zstd {
+    let unpacked = if info.zstd && streamed.is_none() {
         Some(unpack_place(&info)?)
     } else {
         None
     };
     let input_path = unpacked.as_deref().unwrap_or(&options.input_path);
-    let (command, input) = restore_command(
+    let (command, mut input) = restore_command(
         &tool,
         &target,
         options,
         &info,
-        input_path,
+        streamed.is_none().then_some(input_path),
         list_file.as_ref().map(|f| f.path()),
     );
-    let plan = if info.zstd {
+    if let Some(streamed) = streamed {
+        input = streamed.input();
+    }
+    let plan = if streamed.is_some() {
+        streamed_plan(&info)
+    } else if info.zstd {
         guessed_zstd_plan(&info)
     } else {
         restore_plan(&info, options, chosen.as_ref())
@@ -233,6 +274,7 @@ pub async fn prepare_restore(
         unpacked,
         chosen,
         expected_sha256: None,
+        streamed: streamed.map(stream::Streamed::progress),
         _list_file: list_file,
     };
     prepared.preflight.command = prepared.command_display();

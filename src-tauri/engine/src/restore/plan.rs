@@ -227,7 +227,7 @@ pub(super) fn restore_command(
     target: &ConnectionSpec,
     o: &RestoreOptions,
     info: &BackupInfo,
-    input: &Path,
+    input: Option<&Path>,
     list: Option<&Path>,
 ) -> (CommandLine, Input) {
     let program = tool.tool.path.clone();

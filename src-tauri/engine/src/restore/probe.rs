@@ -15,6 +15,8 @@ pub(super) struct RestoreProbe<'a> {
     files: HashMap<String, (u64, String)>,
     /// When the server was last asked about index builds.
     asked: Option<std::time::Instant>,
+    /// A backup read as it downloads: bytes of it read, and its size.
+    pub(super) streamed: Option<(std::sync::Arc<std::sync::atomic::AtomicU64>, u64)>,
 }
 
 impl<'a> RestoreProbe<'a> {
@@ -49,6 +51,7 @@ impl<'a> RestoreProbe<'a> {
             ranges,
             files,
             asked: None,
+            streamed: None,
         }
     }
 
@@ -82,6 +85,17 @@ pub(super) fn range_at(ranges: &[(u64, u64, String)], pos: u64) -> Option<(Strin
 
 impl Probe for RestoreProbe<'_> {
     async fn poll(&mut self, tracker: &mut Tracker, pgid: u32) {
+        if let Some((read, size)) = &self.streamed {
+            // Loading the data is its share of the one item; the index
+            // builds after the backup's end are the rest.
+            let read = read.load(std::sync::atomic::Ordering::Relaxed);
+            if let Some(i) = tracker.find("restore") {
+                let fraction = read as f64 / (*size).max(1) as f64;
+                tracker.set_fraction(i, fraction.min(1.0) / (1.0 + INDEX_COST));
+            }
+            tracker.set_bytes(read);
+            return;
+        }
         // A reader is counted for the entry it is in only while that entry
         // is being restored, and an entry with several readers in it is as
         // far as the one furthest behind: pg_restore finding a block in an

@@ -34,16 +34,7 @@ pub async fn fetch_backup(
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<Fetched, EngineError> {
     let location = bucket.location(key);
-    let listing = match bucket.get_bytes(&checksum_key(key)).await {
-        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
-        Err(e) if e.failure == StorageFailure::NotFound => None,
-        Err(e) => return Err(e.into()),
-    };
-    if check && listing.is_none() {
-        return Err(EngineError::Preflight(format!(
-            "{location} has no .sha256 beside it, so it cannot be checked before it is used: it may not be a complete Tusk backup (restore with --ignore-checksum to use it anyway)"
-        )));
-    }
+    let listing = recorded_checksum(bucket, key, check).await?;
     let staging = crate::paths::staging_dir()
         .map_err(|e| EngineError::Io(format!("cannot create the staging folder: {e}")))?;
     let dir = tempfile::Builder::new()
@@ -99,4 +90,25 @@ pub async fn fetch_backup(
         bytes,
         _dir: dir,
     })
+}
+
+/// The `.sha256` beside `key` (`HASH  NAME` lines); with `check`, one must
+/// be there.
+pub(super) async fn recorded_checksum(
+    bucket: &Bucket,
+    key: &str,
+    check: bool,
+) -> Result<Option<String>, EngineError> {
+    let listing = match bucket.get_bytes(&checksum_key(key)).await {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) if e.failure == StorageFailure::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    if check && listing.is_none() {
+        return Err(EngineError::Preflight(format!(
+            "{} has no .sha256 beside it, so it cannot be checked before it is used: it may not be a complete Tusk backup (restore with --ignore-checksum to use it anyway)",
+            bucket.location(key)
+        )));
+    }
+    Ok(listing)
 }

@@ -22,8 +22,10 @@ impl PreparedRestore {
     /// Bytes of table data in the archive that this restore loads (guessed
     /// for a zstd backup not unpacked yet).
     pub fn data_bytes(&self) -> u64 {
-        if self.info.zstd && self.info.entries.iter().all(|e| e.data.is_none()) {
-            return guessed_zstd_data(&self.info) as u64;
+        if self.streamed.is_some()
+            || (self.info.zstd && self.info.entries.iter().all(|e| e.data.is_none()))
+        {
+            return guessed_data(&self.info) as u64;
         }
         self.plan
             .iter()
@@ -34,6 +36,13 @@ impl PreparedRestore {
 
     pub fn command_display(&self) -> String {
         let command = self.command.display(&self.env);
+        if self.streamed.is_some() {
+            return format!(
+                "(download {} and check it{}) | {command}",
+                self.options.input_path.display(),
+                if self.info.zstd { ", zstd -dc" } else { "" }
+            );
+        }
         match &self.unpacked {
             Some(unpacked) => format!(
                 "zstd -dc {} > {} && {command}",
@@ -232,6 +241,7 @@ impl PreparedRestore {
             target_server,
             app_name("restore", &self.id),
         );
+        probe.streamed = self.streamed.clone();
         let run = ToolRun {
             program: self.command.program.clone(),
             args: self.command.args.clone(),
@@ -246,6 +256,9 @@ impl PreparedRestore {
         };
         if self.info.format == BackupFormat::Plain {
             tracker.apply(Signal::Start("script".into()));
+        }
+        if self.streamed.is_some() {
+            tracker.apply(Signal::Start("restore".into()));
         }
         let result = run_tool(run, &mut tracker, &mut probe, cancel, emit).await;
         let started_tool = result.spawn_error.is_none();
@@ -342,6 +355,18 @@ impl PreparedRestore {
         } else if r.cancelled {
             outcome.status = JobStatus::Cancelled;
             outcome.error = None;
+        } else if let Some(e) = &r.input_error {
+            // The backup could not be read to its end (or did not match its
+            // checksum there): pg_restore was stopped before it could finish.
+            outcome.error = Some(Explanation {
+                kind: FailureKind::Other,
+                summary: e.to_string(),
+                hint: if self.options.create_database || self.options.single_transaction {
+                    "pg_restore was stopped before it read the backup's end: what it had done was undone.".into()
+                } else {
+                    "pg_restore was stopped before it read the backup's end.".into()
+                },
+            });
         } else if r.exit_code == Some(0) {
             outcome.status = JobStatus::Completed;
             outcome.error = None;

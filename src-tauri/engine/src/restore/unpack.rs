@@ -14,16 +14,40 @@ pub(super) fn guessed_zstd_plan(info: &BackupInfo) -> Vec<WorkItem> {
     let data = guessed_zstd_data(info);
     vec![
         unpack_item(info, data),
-        WorkItem {
-            label: "restoring".into(),
-            keys: vec!["restore".into()],
-            // Tables and their sizes are not known yet.
-            weight: data * (1.0 + INDEX_COST),
-            counted: false,
-            table: None,
-            kind: ItemKind::Data,
-        },
+        whole_restore("restoring".into(), data),
     ]
+}
+
+/// A backup read as it downloads: its tables' sizes are in its data
+/// blocks, which only pg_restore reads; one item for the whole restore, at
+/// the guessed size of its data.
+pub(super) fn streamed_plan(info: &BackupInfo) -> Vec<WorkItem> {
+    let label = format!("restoring {}", info.path.display());
+    vec![whole_restore(label, guessed_data(info))]
+}
+
+/// The data of a backup whose sizes are not known: the file's size, more
+/// for one compressed by zstd as a whole.
+pub(super) fn guessed_data(info: &BackupInfo) -> f64 {
+    if info.zstd {
+        guessed_zstd_data(info)
+    } else {
+        info.size_bytes as f64
+    }
+}
+
+/// The whole restore as one item (key `restore`), loading `data` bytes and
+/// building their indexes.
+fn whole_restore(label: String, data: f64) -> WorkItem {
+    WorkItem {
+        label,
+        keys: vec!["restore".into()],
+        // Tables and their sizes are not known yet.
+        weight: data * (1.0 + INDEX_COST),
+        counted: false,
+        table: None,
+        kind: ItemKind::Data,
+    }
 }
 
 /// Where a zstd backup is unpacked: beside it, or in the temporary folder

@@ -159,7 +159,7 @@ pub fn pg_dump_args(
 pub fn pg_restore_args(
     conn: &ConnectionSpec,
     o: &RestoreOptions,
-    input: &Path,
+    input: Option<&Path>,
     list_file: Option<&Path>,
 ) -> Vec<OsString> {
     let mut a = conn.tool_args(true);
@@ -197,7 +197,10 @@ pub fn pg_restore_args(
         a.push(format!("--role={role}").into());
     }
     a.extend(o.extra_args.iter().map(OsString::from));
-    a.push(input.as_os_str().into());
+    // None: the archive comes on stdin.
+    if let Some(input) = input {
+        a.push(input.as_os_str().into());
+    }
     a
 }
 

@@ -256,6 +256,16 @@ impl ToolEnv {
     pub fn secrets(&self) -> &[String] {
         &self.secrets
     }
+
+    /// No variables, no password: for tools that connect to nothing.
+    #[cfg(test)]
+    pub(crate) fn empty() -> ToolEnv {
+        ToolEnv {
+            vars: Vec::new(),
+            passfile: None,
+            secrets: Vec::new(),
+        }
+    }
 }
 
 pub fn scrub(text: &str, secrets: &[String]) -> String {

@@ -6,6 +6,7 @@ use crate::catalog::sidecar;
 use crate::catalog::{BackupCopy, BackupReason, BackupRecord, Catalog, ImportReport};
 use crate::error::EngineError;
 use crate::jobs::CancelHandle;
+use crate::storage::read::ObjectReader;
 use crate::storage::upload::{start, Explain, PendingUpload, UploadSink};
 use crate::storage::{Credentials, S3Destination, StorageError, StorageFailure};
 use object_store::aws::{AmazonS3, AmazonS3Builder};
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 
+#[derive(Clone)]
 pub struct Bucket {
     dest: S3Destination,
     store: Arc<AmazonS3>,
@@ -386,6 +388,12 @@ impl Bucket {
             .await
             .map_err(|e| StorageError::other(format!("cannot write {}: {e}", to.display())))?;
         Ok((bytes, hex::encode(hasher.finalize())))
+    }
+
+    /// Reads `key` as it downloads (see [`ObjectReader`]): made on the
+    /// runtime, read on a thread of its own.
+    pub fn reader(&self, key: &str) -> ObjectReader {
+        ObjectReader::new(self.store.clone(), self.path(key), self.failer())
     }
 
     /// Starts a multipart upload to `key`: bytes written to the sink go up in

@@ -6,6 +6,7 @@
 
 pub mod bucket;
 mod failure;
+pub mod read;
 pub mod upload;
 
 pub use bucket::{Bucket, RemoteBackup, TestStep};
