@@ -11,6 +11,7 @@ import {
 	unlabelledControls,
 	type Setup
 } from './fixtures';
+import type { MockReply } from '../../src/lib/ipc/mock';
 
 async function openDestinations(page: Page, setup: Setup = {}) {
 	await openApp(page, setup);
@@ -22,6 +23,28 @@ async function openDestinations(page: Page, setup: Setup = {}) {
 
 /** Saved destinations and a passphrase in the keychain. */
 const saved: Setup['replies'] = { list_destinations: { ok: destinationsView() } };
+
+/** What the backend says when the Garage node of `offsite` is down. */
+const unreachable: MockReply = {
+	err: {
+		kind: 'storage',
+		message:
+			'nothing answers at http://192.168.1.20:3900: check that the store is running and that the endpoint of `offsite` (host and port) is right',
+		detail: null
+	}
+};
+
+/** Shows what the offsite bucket holds (`bucketListing`). */
+async function openBucket(page: Page, replies: Setup['replies']) {
+	const panel = await openDestinations(page, {
+		replies: { ...saved, bucket_backups: { ok: bucketListing }, ...replies }
+	});
+	await panel.getByRole('button', { name: 'Backups in offsite' }).click();
+	return panel;
+}
+
+/** The key of the second backup in `bucketListing`. */
+const shopKey = 'shop/shop_2025-03-13_230004_9f8e7d6c.backup';
 
 /** Fills the form as for the Garage node of `offsite`. */
 async function fillOffsite(panel: ReturnType<Page['getByRole']>) {
@@ -268,21 +291,56 @@ test.describe('destinations', () => {
 		await expect(panel.getByTestId('destination')).toHaveCount(2);
 	});
 
-	test('a bucket that cannot be listed says why', async ({ page }) => {
-		const panel = await openDestinations(page, {
-			replies: {
-				...saved,
-				bucket_backups: {
-					err: {
-						kind: 'storage',
-						message:
-							'nothing answers at http://192.168.1.20:3900: check that the store is running and that the endpoint of `offsite` (host and port) is right',
-						detail: null
-					}
-				}
+	test('Restore… imports the bucket, then opens the Restore dialog on that backup', async ({
+		page
+	}) => {
+		const panel = await openBucket(page, {
+			import_from_destination: {
+				ok: { imported: ['1a2b3c4d', '0c1d2e3f'], alreadyKnown: ['9f8e7d6c'], skipped: [] }
+			},
+			get_backup_info: { pending: true }
+		});
+		await panel.getByRole('button', { name: 'Restore shop of 2025-03-13 23:00' }).click();
+		const dialog = page.getByTestId('restore-dialog');
+		await expect(dialog.locator('.path-row input')).toHaveValue(`offsite:${shopKey}`);
+		await expect(panel).toBeHidden();
+		const calls = await page.evaluate(() =>
+			window.__tuskMock!.calls.filter((c) =>
+				['import_from_destination', 'get_backup_info'].includes(c.cmd)
+			)
+		);
+		expect(calls).toEqual([
+			{ cmd: 'import_from_destination', args: { name: 'offsite' } },
+			{ cmd: 'get_backup_info', args: { path: `offsite:${shopKey}` } }
+		]);
+	});
+
+	test('Restore… of a backup that cannot be imported says why and stays', async ({ page }) => {
+		const panel = await openBucket(page, { import_from_destination: unreachable });
+		const restore = panel.getByRole('button', { name: 'Restore shop of 2025-03-13 23:00' });
+		await restore.click();
+		const error = panel.getByTestId('restore-error');
+		await expect(error).toContainText('Could not import shop of 2025-03-13 23:00 to restore it');
+		await expect(error).toContainText('Nothing answers at http://192.168.1.20:3900');
+		await expect(page).toHaveScreenshot('bucket-restore-failed.png');
+
+		// The import went through but left this backup out: its reason is shown.
+		await mock(page).reply('import_from_destination', {
+			ok: {
+				imported: ['1a2b3c4d'],
+				alreadyKnown: [],
+				skipped: [`offsite:${shopKey}: its checksum file gives another SHA-256 than its manifest`]
 			}
 		});
-		await panel.getByRole('button', { name: 'Backups in offsite' }).click();
+		await restore.click();
+		await expect(error).toContainText('its checksum file gives another SHA-256');
+		await expect(panel).toBeVisible();
+		await expect(page.getByTestId('restore-dialog')).toHaveCount(0);
+		expect(await mock(page).calls('get_backup_info')).toHaveLength(0);
+	});
+
+	test('a bucket that cannot be listed says why', async ({ page }) => {
+		const panel = await openBucket(page, { bucket_backups: unreachable });
 		await expect(panel.getByRole('alert')).toContainText('The bucket could not be listed');
 		await expect(panel.getByRole('alert')).toContainText(
 			'Nothing answers at http://192.168.1.20:3900'

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { mock, prodSource, unlabelledControls } from './fixtures';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { destinationsView, mock, prodSource, unlabelledControls, type Setup } from './fixtures';
 import {
 	card,
 	dailyPreview,
@@ -9,7 +9,25 @@ import {
 	prunePreview,
 	toNas
 } from './schedule-fixtures';
-import type { Schedule } from '../../src/lib/ipc/bindings';
+import type { Schedule, ScheduleSummary } from '../../src/lib/ipc/bindings';
+
+/** Saved destinations (offsite and r2) and a passphrase in the keychain. */
+const saved: Setup['replies'] = { list_destinations: { ok: destinationsView() } };
+
+/** Nightly shop, made straight into the offsite bucket. */
+const intoBucket: ScheduleSummary = {
+	...nightly,
+	schedule: { ...nightly.schedule, bucket: 'offsite', destination: '' }
+};
+
+/** Every 6 hours to the NAS, each backup then copied to both buckets. */
+const withCopies: ScheduleSummary = {
+	...toNas,
+	schedule: { ...toNas.schedule, copyTo: ['offsite', 'r2'] }
+};
+
+/** The folder on this computer (its label holds the Browse… button too). */
+const folderField = (editor: Locator) => editor.getByRole('textbox', { name: /^Folder/ });
 
 async function openEditor(page: Page, button = 'New schedule…') {
 	await page.getByRole('button', { name: button }).click();
@@ -283,13 +301,13 @@ test.describe('schedule editor', () => {
 
 		await editor.getByLabel('Name', { exact: true }).fill('Nightly shop');
 		await expect(validation).toHaveCount(0);
-		await editor.getByLabel('Destination folder').fill('/mnt/backup/shop');
+		await folderField(editor).fill('/mnt/backup/shop');
 		await editor.getByRole('button', { name: 'Save' }).click();
 		await expect(validation).toHaveText(/^Cannot create the destination \/mnt\/backup\/shop/);
 		await expect(editor).toBeVisible();
 		await expect(page).toHaveScreenshot('editor-error.png');
 		// Changing the form clears the backend's answer.
-		await editor.getByLabel('Destination folder').fill('/mnt/backup/shop2');
+		await folderField(editor).fill('/mnt/backup/shop2');
 		await expect(validation).toHaveCount(0);
 	});
 
@@ -308,7 +326,7 @@ test.describe('schedule editor', () => {
 		await editor.getByLabel('Unit').selectOption('hours');
 		await editor.getByRole('radio', { name: /^Standard/ }).check();
 		await editor.getByRole('button', { name: 'Browse…' }).click();
-		await expect(editor.getByLabel('Destination folder')).toHaveValue('/srv/backups/shop');
+		await expect(folderField(editor)).toHaveValue('/srv/backups/shop');
 		await editor.getByRole('checkbox', { name: 'Keep the newest' }).uncheck();
 		await editor.getByRole('checkbox', { name: 'Delete backups older than' }).check();
 		await editor.getByLabel('Age in days after which backups are deleted').fill('14');
@@ -332,6 +350,8 @@ test.describe('schedule editor', () => {
 			trigger: { kind: 'interval', everySecs: 21_600 },
 			timezone: 'UTC',
 			destination: '/srv/backups/shop',
+			copyTo: [],
+			bucket: null,
 			retention: {
 				keepLast: null,
 				maxAgeDays: 14,
@@ -381,10 +401,152 @@ test.describe('schedule editor', () => {
 	});
 
 	test('every control is labelled', async ({ page }) => {
-		await openSchedules(page);
-		await openEditor(page);
+		await openSchedules(page, { replies: saved });
+		const editor = await openEditor(page);
 		expect(await unlabelledControls(page, 'schedule-editor')).toEqual([]);
 		await page.getByRole('radio', { name: 'Every …' }).check();
+		await editor.getByLabel('Save to').selectOption('offsite');
 		expect(await unlabelledControls(page, 'schedule-editor')).toEqual([]);
 	});
+});
+
+test.describe('where scheduled backups go', () => {
+	test('cards say which bucket, or which destinations get copies', async ({ page }) => {
+		await openSchedules(page, {
+			replies: { ...saved, list_schedules: { ok: [intoBucket, withCopies] } }
+		});
+		const bucket = card(page, 'Nightly shop');
+		await expect(bucket.getByTestId('schedule-target')).toHaveText('offsite · bucket backups/team');
+		await expect(bucket.getByTestId('schedule-copies')).toHaveCount(0);
+		const copies = card(page, 'Every 6 hours to the NAS');
+		await expect(copies.getByTestId('schedule-target')).toHaveText('/mnt/nas/postgres/shop');
+		await expect(copies.getByTestId('schedule-copies')).toHaveText('offsite and r2');
+		await expect(page).toHaveScreenshot('list-destinations.png');
+	});
+
+	test('with no destination saved, one line says how to add one', async ({ page }) => {
+		await openSchedules(page);
+		const editor = await openEditor(page);
+		await expect(editor.getByTestId('no-destinations')).toHaveText(
+			'No destinations saved: to back up or copy to a bucket, add one with the header’s cloud button.'
+		);
+		await expect(editor.getByLabel('Save to')).toHaveCount(0);
+		await expect(editor.getByRole('group', { name: 'Also copy each backup to' })).toHaveCount(0);
+		await expect(folderField(editor)).toBeVisible();
+	});
+
+	test('Save sends the destinations each backup is copied to', async ({ page }) => {
+		await openSchedules(page, {
+			replies: { ...saved, save_schedule: { ok: withCopies.schedule } }
+		});
+		const editor = await openEditor(page);
+		await editor.getByLabel('Name', { exact: true }).fill('Nightly shop');
+		await expect(editor.getByLabel('Save to')).toHaveValue('');
+		await expect(editor.getByTestId('no-destinations')).toHaveCount(0);
+		const copies = editor.getByRole('group', { name: 'Also copy each backup to' });
+		await copies.getByRole('checkbox', { name: 'r2' }).check();
+		await copies.getByRole('checkbox', { name: 'offsite' }).check();
+		await expect(editor.getByTestId('retention-hint')).toContainText(
+			'A backup they let go is deleted from offsite and r2 too.'
+		);
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect(call.args.schedule).toMatchObject({ bucket: null, copyTo: ['offsite', 'r2'] });
+	});
+
+	test('Save sends the bucket chosen, with no folder and no copies', async ({ page }) => {
+		await openSchedules(page, {
+			replies: { ...saved, save_schedule: { ok: intoBucket.schedule } }
+		});
+		const editor = await openEditor(page);
+		await editor.getByLabel('Name', { exact: true }).fill('Nightly shop');
+		await folderField(editor).fill('/srv/backups/shop');
+		await editor.getByRole('checkbox', { name: 'r2' }).check();
+		await editor.getByLabel('Save to').selectOption('offsite');
+		await expect(editor.getByTestId('schedule-bucket')).toHaveText('offsite · bucket backups/team');
+		await expect(folderField(editor)).toHaveCount(0);
+		await expect(editor.getByRole('group', { name: 'Also copy each backup to' })).toHaveCount(0);
+		await expect(editor.getByTestId('retention-hint')).toContainText(
+			'The rules count the backups in offsite; those they let go are deleted from it.'
+		);
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect(call.args.schedule).toMatchObject({ bucket: 'offsite', destination: '', copyTo: [] });
+	});
+
+	test('Edit of a schedule made into a bucket starts from it', async ({ page }) => {
+		await openSchedules(page, {
+			replies: {
+				...saved,
+				list_schedules: { ok: [intoBucket] },
+				save_schedule: { ok: intoBucket.schedule }
+			}
+		});
+		await card(page, 'Nightly shop').getByRole('button', { name: 'Edit…' }).click();
+		const editor = page.getByTestId('schedule-editor');
+		await expect(editor.getByLabel('Save to')).toHaveValue('offsite');
+		await expect(editor.getByTestId('schedule-bucket')).toHaveText('offsite · bucket backups/team');
+		await expect(folderField(editor)).toHaveCount(0);
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect(call.args.schedule).toEqual({ ...intoBucket.schedule, nextRunAt: null });
+	});
+
+	test('a destination no longer saved is shown, to be changed', async ({ page }) => {
+		const gone: ScheduleSummary = {
+			...withCopies,
+			schedule: { ...withCopies.schedule, copyTo: ['offsite', 'old-nas'] }
+		};
+		await openSchedules(page, {
+			replies: { ...saved, list_schedules: { ok: [gone] }, save_schedule: { ok: gone.schedule } }
+		});
+		await card(page, 'Every 6 hours to the NAS').getByRole('button', { name: 'Edit…' }).click();
+		const editor = page.getByTestId('schedule-editor');
+		const copies = editor.getByRole('group', { name: 'Also copy each backup to' });
+		await expect(copies.getByRole('checkbox')).toHaveCount(3);
+		await copies.getByRole('checkbox', { name: 'old-nas (not saved)' }).uncheck();
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect((call.args.schedule as Schedule).copyTo).toEqual(['offsite']);
+	});
+
+	test('the editor with copies ticked', async ({ page }) => {
+		await openSchedules(page, {
+			replies: {
+				...saved,
+				list_schedules: { ok: [withCopies] },
+				preview_trigger: { ok: newSchedulePreview }
+			}
+		});
+		await card(page, 'Every 6 hours to the NAS').getByRole('button', { name: 'Edit…' }).click();
+		const editor = page.getByTestId('schedule-editor');
+		const where = editor.getByRole('group', { name: 'Where the backups go' });
+		await expect(where.getByRole('checkbox', { name: 'r2' })).toBeChecked();
+		await where.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+		await expect(page).toHaveScreenshot('editor-copies.png');
+	});
+
+	for (const setup of [
+		{ name: 'light', theme: 'light' as const },
+		{ name: 'dark', theme: 'dark' as const },
+		{ name: '800x600', viewport: { width: 800, height: 600 } }
+	]) {
+		test(`the editor with a destination chosen, ${setup.name}`, async ({ page }) => {
+			await openSchedules(page, {
+				...setup,
+				replies: { ...saved, preview_trigger: { ok: newSchedulePreview } }
+			});
+			const editor = await openEditor(page);
+			await editor.getByLabel('Name', { exact: true }).fill('Nightly shop');
+			await editor.getByLabel('Save to').selectOption('offsite');
+			const where = editor.getByRole('group', { name: 'Where the backups go' });
+			await where.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+			await expect(editor.getByTestId('schedule-bucket')).toBeVisible();
+			await expect(page).toHaveScreenshot(`editor-bucket-${setup.name}.png`);
+		});
+	}
 });

@@ -822,7 +822,9 @@ async fn a_streamed_backup_that_does_not_match_its_checksum_never_finishes_a_res
 
     // What cannot be read in order from a stream is downloaded first.
     let parallel = RestoreOptions {
+        input_path: b.location(&second).into(),
         jobs: 2,
+        single_transaction: false,
         ..Default::default()
     };
     match open_stream(&b, &second, &parallel, true, None)
