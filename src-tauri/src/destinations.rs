@@ -42,7 +42,7 @@ pub struct SaveDestination {
     pub secret: Option<String>,
 }
 
-const PASSPHRASE_ID: &str = "encryption:passphrase";
+const PASSPHRASE_ID: &str = tusk_engine::crypt::PASSPHRASE_KEYCHAIN_ID;
 
 fn secret_id(name: &str) -> String {
     format!("destination:{name}")

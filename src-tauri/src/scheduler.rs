@@ -124,6 +124,7 @@ pub fn run_schedule<R: Runtime>(
                 clock: &SystemClock,
                 password: &password,
                 bucket: &state.destinations,
+                passphrase: &|| state.destinations.passphrase(),
                 notify: &notify,
             };
             let run = runner.run(&schedule, kind, &cancel, &attempt_sink).await;

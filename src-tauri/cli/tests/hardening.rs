@@ -506,6 +506,61 @@ fn a_disabled_schedule_shows_no_next_run() {
     assert!(enabled["nextRunAt"].is_string(), "{enabled}");
 }
 
+/// A schedule encrypts with the saved passphrase (the keychain's, or the
+/// file TUSK_PASSPHRASE_FILE names) or to public keys; what cannot work at
+/// its first run is refused when it is added.
+#[test]
+fn an_encrypted_schedule_is_refused_now_when_it_could_not_run() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("sched_sealed");
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.db").display().to_string();
+    let dest = dir.path().join("dest").display().to_string();
+    let pass = dir.path().join("pass.txt");
+    std::fs::write(&pass, "a long enough passphrase\n").unwrap();
+    let add = |name: &str, extra: &[&str]| {
+        let mut args = vec![
+            "schedule",
+            "add",
+            "--json",
+            "--name",
+            name,
+            "--every",
+            "1h",
+            "--dest",
+            &dest,
+            "--catalog",
+            &catalog,
+        ];
+        args.extend(extra);
+        tusk_command(&with(&args, &conn_args(&db)))
+    };
+    let refused = add("sealed", &["--encrypt"])
+        .env_remove("TUSK_PASSPHRASE_FILE")
+        .output()
+        .unwrap();
+    let said = format!("{refused:?}");
+    assert_ne!(refused.status.code(), Some(0), "{said}");
+    assert!(said.contains("none is saved"), "{said}");
+    let added = add("sealed", &["--encrypt"])
+        .env("TUSK_PASSPHRASE_FILE", &pass)
+        .output()
+        .unwrap();
+    assert_eq!(ok(&added)["options"]["encryption"]["kind"], "passphrase");
+    let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    let refused = add("to-keys", &["--recipient", key, "--verify"])
+        .output()
+        .unwrap();
+    let said = format!("{refused:?}");
+    assert_ne!(refused.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("verifying each backup means decrypting it"),
+        "{said}"
+    );
+    let added = add("to-keys", &["--recipient", key]).output().unwrap();
+    assert_eq!(ok(&added)["options"]["encryption"]["kind"], "recipients");
+}
+
 /// `-vv` and `TUSK_LOG_FILE` log what a backup ran (each tool started and
 /// ended), and the password given on stdin is in neither the log nor stderr.
 #[test]

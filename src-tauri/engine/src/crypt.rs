@@ -12,6 +12,10 @@ use age::secrecy::SecretString;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+/// The OS keychain entry of the passphrase backups are encrypted with: the
+/// app saves it there, and `tusk daemon` reads it for schedules.
+pub const PASSPHRASE_KEYCHAIN_ID: &str = "encryption:passphrase";
+
 /// How every age file begins.
 const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
 

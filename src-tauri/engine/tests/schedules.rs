@@ -73,6 +73,7 @@ async fn a_schedule_fires_when_due_catches_up_once_and_prunes() {
         clock: &clock,
         password: &|_| None,
         bucket: &no_buckets,
+        passphrase: &|| None,
         notify: &notify,
     };
     assert!(runner.due().unwrap().is_empty(), "not due a second early");
@@ -199,6 +200,7 @@ async fn twenty_failed_runs_never_cost_the_last_good_backups() {
         clock: &clock,
         password: &|_| None,
         bucket: &no_buckets,
+        passphrase: &|| None,
         notify: &notify,
     };
     for _ in 0..3 {

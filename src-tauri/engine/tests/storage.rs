@@ -609,6 +609,7 @@ async fn run_schedule(
     c: &tusk_engine::catalog::Catalog,
     b: &Arc<Bucket>,
     s: &tusk_engine::catalog::Schedule,
+    passphrase: Option<&str>,
 ) -> tusk_engine::catalog::ScheduleRun {
     use tusk_engine::schedule::runner::{RunKind, Runner, SystemClock};
     let buckets = OneBucket(b.clone());
@@ -618,6 +619,7 @@ async fn run_schedule(
         clock: &SystemClock,
         password: &|_| None,
         bucket: &buckets,
+        passphrase: &|| passphrase.map(tusk_engine::Secret::new),
         notify: &|_| {},
     };
     runner
@@ -657,7 +659,7 @@ async fn a_schedule_copies_each_backup_offsite_and_retention_prunes_both() {
     c.save_schedule(&s).unwrap();
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let run = run_schedule(&c, &b, &s).await;
+        let run = run_schedule(&c, &b, &s, None).await;
         assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
         let record = c.require_backup(run.backup_id.as_ref().unwrap()).unwrap();
         assert_eq!(record.copies[0].destination, "offsite", "{record:#?}");
@@ -671,7 +673,7 @@ async fn a_schedule_copies_each_backup_offsite_and_retention_prunes_both() {
     // A destination it cannot reach fails the run, and keeps the backup.
     s.copy_to = vec!["elsewhere".into()];
     c.save_schedule(&s).unwrap();
-    let run = run_schedule(&c, &b, &s).await;
+    let run = run_schedule(&c, &b, &s, None).await;
     assert_eq!(run.status, RunStatus::Failed);
     let error = run.error.unwrap();
     assert!(
@@ -705,16 +707,34 @@ async fn a_schedule_into_a_bucket_streams_there_and_retention_prunes_it_there() 
             min_keep: 1,
             ..Default::default()
         },
+        // Encrypted with the saved passphrase, and verified from the bucket.
+        options: BackupOptions {
+            encryption: tusk_engine::options::Encryption::Passphrase,
+            ..Default::default()
+        },
+        verify_after: true,
+        max_retries: 0,
         ..Default::default()
     };
     tusk_engine::schedule::prepare(&s).unwrap();
     c.save_schedule(&s).unwrap();
+    // Without the passphrase saved, a run says what to do.
+    let run = run_schedule(&c, &b, &s, None).await;
+    assert_eq!(run.status, RunStatus::Failed);
+    let why = run.error.unwrap();
+    assert!(why.contains("none is saved"), "{why}");
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let run = run_schedule(&c, &b, &s).await;
+        let run = run_schedule(&c, &b, &s, Some("the saved passphrase")).await;
         assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.error);
         let record = c.require_backup(run.backup_id.as_ref().unwrap()).unwrap();
         assert!(record.is_remote_only());
+        assert!(record.location().ends_with(".age"), "{}", record.location());
+        assert_eq!(
+            record.verification.as_ref().map(|v| v.status),
+            Some(tusk_engine::catalog::VerifyStatus::Passed),
+            "verified from the bucket"
+        );
         ids.push(record.id);
     }
     let (listed, _) = b.backups().await.unwrap();

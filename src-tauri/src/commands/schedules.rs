@@ -61,6 +61,17 @@ pub fn save_schedule<R: Runtime>(
         s.destination = tusk_engine::paths::scheduled_dir(&s.name);
     }
     prepare(&s).map_err(AppError::Invalid)?;
+    // Known now, not at the first run.
+    if s.options.encryption == tusk_engine::options::Encryption::Passphrase
+        && state.destinations.passphrase().is_none()
+    {
+        return Err(AppError::Invalid(
+            "this schedule encrypts its backups with the saved passphrase, and none is saved: save one under Destinations → Encryption first".into(),
+        ));
+    }
+    for name in s.copy_to.iter().chain(&s.bucket) {
+        state.destinations.bucket(name)?;
+    }
     s.next_run_at = if s.enabled {
         Some(next_run(&s.trigger, &s.timezone, now).map_err(AppError::Invalid)?)
     } else {

@@ -89,3 +89,21 @@ fn read_passphrase(file: Option<&Path>, stdin: bool) -> Result<Option<Secret>, E
     }
     Ok(Some(Secret::new(passphrase)))
 }
+
+/// The passphrase schedules encrypt with, for `tusk daemon` and `prune`:
+/// the app's keychain entry, else the file `TUSK_PASSPHRASE_FILE` names
+/// (for servers without a keychain). Never from argv.
+pub fn saved_passphrase() -> Option<Secret> {
+    use tusk_engine::server::secrets::{Keychain, OsKeychain};
+    if let Some(p) = OsKeychain.get(tusk_engine::crypt::PASSPHRASE_KEYCHAIN_ID) {
+        return Some(Secret::new(p));
+    }
+    let file = std::env::var_os("TUSK_PASSPHRASE_FILE")?;
+    match read_passphrase(Some(Path::new(&file)), false) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "TUSK_PASSPHRASE_FILE could not be read");
+            None
+        }
+    }
+}

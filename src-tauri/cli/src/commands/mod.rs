@@ -243,6 +243,7 @@ fn runner<'a>(
         // A schedule's buckets take their secrets from the config file or
         // the environment (nothing can be typed in a daemon).
         bucket: config,
+        passphrase: &crate::commands::keys::saved_passphrase,
         catalog: c,
         search,
         clock: &SystemClock,

@@ -12,8 +12,9 @@ use tusk_engine::catalog::retention::{Gfs, RetentionPolicy};
 use tusk_engine::catalog::{
     Catalog, NotifyOn, Schedule, ScheduleRun, ScheduleSummary, Source, Trigger,
 };
+use tusk_engine::options::Encryption;
 use tusk_engine::schedule::runner::{Notice, RunKind};
-use tusk_engine::{EngineError, ToolSearch};
+use tusk_engine::{BackupOptions, EngineError, ToolSearch};
 
 #[derive(Args)]
 pub struct ScheduleArgs {
@@ -96,6 +97,14 @@ pub struct ScheduleAddArgs {
     /// Back up straight into this destination (a bucket) instead of a folder.
     #[arg(long, conflicts_with = "dest")]
     bucket: Option<String>,
+    /// Encrypt each backup with age, with the saved passphrase: the app's
+    /// (OS keychain), or the file TUSK_PASSPHRASE_FILE names where the
+    /// daemon runs.
+    #[arg(long, conflicts_with = "recipient")]
+    encrypt: bool,
+    /// Encrypt each backup with age to this public key (age1…; repeatable).
+    #[arg(long)]
+    recipient: Vec<String>,
     #[command(flatten)]
     dump: DumpArgs,
     /// Keep the newest N backups.
@@ -296,7 +305,18 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
         ),
         trigger,
         timezone,
-        options: backup_options(&a.dump, PathBuf::new()),
+        options: BackupOptions {
+            encryption: if !a.recipient.is_empty() {
+                Encryption::Recipients {
+                    recipients: a.recipient.clone(),
+                }
+            } else if a.encrypt {
+                Encryption::Passphrase
+            } else {
+                Encryption::None
+            },
+            ..backup_options(&a.dump, PathBuf::new())
+        },
         destination: match (&a.bucket, a.dest.clone()) {
             (Some(_), _) => PathBuf::new(),
             (None, Some(d)) => std::path::absolute(&d).unwrap_or(d),
@@ -322,6 +342,12 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
         created_at: now,
     };
     tusk_engine::schedule::prepare(&schedule).map_err(EngineError::InvalidOptions)?;
+    if a.encrypt && crate::commands::keys::saved_passphrase().is_none() {
+        // Known now, not at 2 a.m.
+        return Err(EngineError::InvalidOptions(
+            "--encrypt uses the saved passphrase, and none is saved: save it in the app (Destinations → Encryption), or point TUSK_PASSPHRASE_FILE at a file holding it wherever the daemon runs".into(),
+        ));
+    }
     for dest in schedule.copy_to.iter().chain(&schedule.bucket) {
         // Known now, not at 2 a.m.
         config.destination(dest, None)?;

@@ -614,7 +614,14 @@ mod tests {
             parse: |_| None,
         };
         let mut tracker = Tracker::new(Vec::new());
-        run_tool(run, &mut tracker, &mut NoProbe, &CancelHandle::new(), &|_| {}).await
+        run_tool(
+            run,
+            &mut tracker,
+            &mut NoProbe,
+            &CancelHandle::new(),
+            &|_| {},
+        )
+        .await
     }
 
     #[tokio::test]

@@ -4,6 +4,7 @@
 pub mod runner;
 
 use crate::catalog::{Schedule, Trigger};
+use crate::options::Encryption;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use croner::parser::{CronParser, Seconds};
@@ -98,6 +99,9 @@ pub fn prepare(s: &Schedule) -> Result<(), String> {
     if s.source.database.trim().is_empty() {
         return Err("choose the database this schedule backs up".into());
     }
+    if s.verify_after && matches!(s.options.encryption, Encryption::Recipients { .. }) {
+        return Err("verifying each backup means decrypting it, and backups encrypted to public keys need a private key that is not kept here: encrypt with the saved passphrase, or turn off verification".into());
+    }
     if let Some(bucket) = &s.bucket {
         if bucket.trim().is_empty() {
             return Err("choose the destination the scheduled backups go to".into());
@@ -110,7 +114,7 @@ pub fn prepare(s: &Schedule) -> Result<(), String> {
         parse_timezone(&s.timezone)?;
         next_run(&s.trigger, &s.timezone, Utc::now())?;
         s.retention.validate()?;
-        let mut options = s.options.clone();
+        let mut options = options_to_check(s);
         options.output_path = std::path::PathBuf::from("check");
         return options.validate().map_err(|e| e.to_string());
     }
@@ -132,11 +136,22 @@ pub fn prepare(s: &Schedule) -> Result<(), String> {
             s.destination.display()
         )
     })?;
-    let mut options = s.options.clone();
+    let mut options = options_to_check(s);
     // Each run names its own file; only the options themselves are checked here.
     options.output_path = s.destination.join("check");
     options.overwrite = true;
     options.validate().map_err(|e| e.to_string())
+}
+
+/// A schedule's options as its runs will have them: one that encrypts with
+/// the saved passphrase is given it at each run (a stand-in here, never
+/// used), so the rest (a format that cannot be encrypted) is checked now.
+fn options_to_check(s: &Schedule) -> crate::options::BackupOptions {
+    let mut options = s.options.clone();
+    if options.encryption == Encryption::Passphrase && options.passphrase.is_none() {
+        options.passphrase = Some(crate::secret::Secret::new("given at each run"));
+    }
+    options
 }
 
 /// Turns a schedule on or off, for the app and the CLI alike: on, its next

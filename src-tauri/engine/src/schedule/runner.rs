@@ -10,8 +10,11 @@ use crate::catalog::retention::{decide, Candidate, PruneDecision};
 use crate::catalog::{
     BackupReason, Catalog, NotifyOn, RunStatus, Schedule, ScheduleRun, VerifyStatus,
 };
+use crate::crypt::Decrypt;
 use crate::error::EngineError;
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
+use crate::options::Encryption;
+use crate::restore::remote::fetch_backup;
 use crate::schedule::{next_run, parse_timezone};
 use crate::server::connection::{ConnectionSpec, Secret};
 use crate::server::tools::ToolSearch;
@@ -88,6 +91,8 @@ pub struct Runner<'a> {
     pub password: &'a (dyn Fn(&Schedule) -> Option<Secret> + Send + Sync),
     /// The buckets schedules copy their backups to, by name.
     pub bucket: &'a dyn Buckets,
+    /// The passphrase that schedules encrypting with one use, if saved.
+    pub passphrase: &'a (dyn Fn() -> Option<Secret> + Send + Sync),
     pub notify: &'a (dyn Fn(Notice) + Send + Sync),
 }
 
@@ -273,10 +278,14 @@ impl Runner<'_> {
     ) -> Result<String, String> {
         let conn = self.connection(schedule);
         let id = format!("{}-{}", run.id, run.attempts);
+        let mut options = schedule.options.clone();
+        if options.encryption == Encryption::Passphrase {
+            options.passphrase = Some(self.saved_passphrase()?);
+        }
         let prepared = match &schedule.bucket {
             Some(name) => {
                 let bucket = self.bucket.bucket(name).map_err(|e| e.to_string())?;
-                prepare_bucket_backup(&id, &conn, &schedule.options, self.search, bucket).await
+                prepare_bucket_backup(&id, &conn, &options, self.search, bucket).await
             }
             None => {
                 std::fs::create_dir_all(&schedule.destination).map_err(|e| {
@@ -285,7 +294,6 @@ impl Runner<'_> {
                         schedule.destination.display()
                     )
                 })?;
-                let mut options = schedule.options.clone();
                 options.output_path = dated_path(
                     &schedule.destination,
                     &schedule.source.database,
@@ -319,6 +327,12 @@ impl Runner<'_> {
         }
     }
 
+    fn saved_passphrase(&self) -> Result<Secret, String> {
+        (self.passphrase)().ok_or_else(|| {
+            "this schedule encrypts its backups with the saved passphrase, and none is saved: save it under Destinations (the CLI's daemon reads it from the same keychain entry, or from the file TUSK_PASSPHRASE_FILE names), or edit the schedule".to_string()
+        })
+    }
+
     fn connection(&self, schedule: &Schedule) -> ConnectionSpec {
         let s = &schedule.source;
         ConnectionSpec {
@@ -338,16 +352,38 @@ impl Runner<'_> {
         backup_id: &str,
         cancel: &CancelHandle,
     ) -> Result<(), String> {
-        let backup = self
+        let mut backup = self
             .catalog
             .require_backup(backup_id)
             .map_err(|e| e.to_string())?;
+        let key = match &schedule.options.encryption {
+            Encryption::None => None,
+            Encryption::Passphrase => Some(Decrypt::Passphrase(self.saved_passphrase()?)),
+            Encryption::Recipients { .. } => return Err(
+                "the backup was made, but it cannot be verified: it is encrypted to public keys and no private key is kept here. Turn off \"verify after each backup\" for this schedule, or encrypt with the passphrase".into(),
+            ),
+        };
+        // One only in a bucket is brought down first (checked by verify).
+        let _fetched = match backup.copies.first().filter(|_| backup.is_remote_only()) {
+            Some(copy) => {
+                let bucket = self
+                    .bucket
+                    .bucket(&copy.destination)
+                    .map_err(|e| e.to_string())?;
+                let fetched = fetch_backup(&bucket, &copy.key, false, cancel, &|_| {})
+                    .await
+                    .map_err(|e| format!("the backup could not be read back to verify it: {e}"))?;
+                backup.path = fetched.path().to_path_buf();
+                Some(fetched)
+            }
+            None => None,
+        };
         let req = VerifyRequest {
             id: backup_id.chars().take(12).collect(),
             backup,
             restore_on: Some(self.connection(schedule)),
             search: self.search,
-            decrypt: None,
+            decrypt: key.as_ref(),
         };
         let v = verify_backup(self.catalog, req, cancel, &|_: JobEvent| {})
             .await
