@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionProfile, Schedule } from './ipc/bindings';
 import { defaultBackupOptions } from './options';
-import { draftOf, draftProblem, newDraft, scheduleOf, triggerOf } from './schedule-draft';
+import {
+	draftOf,
+	draftProblem,
+	encryptionChoice,
+	newDraft,
+	scheduleOf,
+	triggerOf
+} from './schedule-draft';
 
 const prod: ConnectionProfile = {
 	id: 'prod',
@@ -115,6 +122,60 @@ describe('editing a schedule', () => {
 		d.gfs.allHours = 1;
 		expect(s.options.excludeTables).toEqual(['public.audit_log']);
 		expect(s.retention.gfs?.allHours).toBe(48);
+	});
+});
+
+describe('where the backups go', () => {
+	it('into a bucket has no folder and no copies, whatever the form held', () => {
+		const d = { ...draftOf(saved({ copyTo: ['r2'] })), bucket: 'offsite' };
+		expect(scheduleOf(d, prod, saved(), NOW)).toMatchObject({
+			bucket: 'offsite',
+			destination: '',
+			copyTo: []
+		});
+	});
+
+	it('a schedule made into a bucket goes back to a folder when the form says so', () => {
+		const s = saved({ bucket: 'offsite', destination: '' });
+		const d = { ...draftOf(s), bucket: '', destination: '/srv/b' };
+		expect(draftOf(s).bucket).toBe('offsite');
+		expect(scheduleOf(d, prod, s, NOW)).toMatchObject({ bucket: null, destination: '/srv/b' });
+	});
+});
+
+describe('encryption', () => {
+	const options = defaultBackupOptions('prod');
+
+	it('is kept when a schedule is edited', () => {
+		const s = saved({ options: { ...options, encryption: { kind: 'passphrase' } } });
+		expect(scheduleOf(draftOf(s), prod, s, NOW).options.encryption).toEqual({
+			kind: 'passphrase'
+		});
+	});
+
+	it('offers the saved passphrase, ticked when the schedule uses it', () => {
+		expect(encryptionChoice(options, true)).toEqual({
+			kind: 'passphrase',
+			on: false,
+			whyNot: null
+		});
+		const on = { ...options, encryption: { kind: 'passphrase' } as const };
+		expect(encryptionChoice(on, true)).toEqual({ kind: 'passphrase', on: true, whyNot: null });
+	});
+
+	it('says why it cannot be ticked', () => {
+		expect(encryptionChoice(options, false)).toMatchObject({
+			whyNot: 'Set a passphrase under Destinations'
+		});
+		expect(encryptionChoice({ ...options, format: 'directory' }, true)).toMatchObject({
+			whyNot: 'Not for the directory format, a folder of files'
+		});
+	});
+
+	it('counts the public keys set with the CLI', () => {
+		const keys = { kind: 'recipients', recipients: ['age1a', 'age1b'] } as const;
+		const e = { ...options, encryption: { ...keys, recipients: [...keys.recipients] } };
+		expect(encryptionChoice(e, false)).toEqual({ kind: 'recipients', count: 2 });
 	});
 });
 

@@ -10,6 +10,7 @@ import type {
 } from './ipc/bindings';
 import { defaultBackupOptions, PRESETS } from './options';
 import { intervalParts, UNIT_SECONDS, type IntervalUnit } from './schedules';
+import { withTarget } from './stores/schedules-target';
 
 export interface ScheduleDraft {
 	name: string;
@@ -25,6 +26,8 @@ export interface ScheduleDraft {
 	destination: string;
 	/** Destinations (buckets) each backup is copied to once made. */
 	copyTo: string[];
+	/** The destination the backups go straight into; empty: the folder above. */
+	bucket: string;
 	keepLastOn: boolean;
 	keepLast: number | null;
 	maxAgeOn: boolean;
@@ -55,6 +58,7 @@ export function newDraft(connection: ConnectionProfile, timezone = ''): Schedule
 		options: { ...defaultBackupOptions(connection.id), ...PRESETS.fast },
 		destination: '',
 		copyTo: [],
+		bucket: '',
 		keepLastOn: true,
 		keepLast: 7,
 		maxAgeOn: false,
@@ -85,6 +89,7 @@ export function draftOf(schedule: Schedule): ScheduleDraft {
 		options: structuredClone(schedule.options),
 		destination: schedule.destination,
 		copyTo: [...schedule.copyTo],
+		bucket: schedule.bucket ?? '',
 		keepLastOn: r.keepLast !== null,
 		keepLast: r.keepLast ?? 7,
 		maxAgeOn: r.maxAgeDays !== null,
@@ -147,7 +152,7 @@ export function scheduleOf(
 	now: Date
 ): Schedule {
 	const database = d.database.trim();
-	return {
+	const schedule: Schedule = {
 		id: base?.id ?? '',
 		name: d.name.trim(),
 		enabled: base?.enabled ?? true,
@@ -166,9 +171,7 @@ export function scheduleOf(
 		options: { ...d.options, connectionId: connection.id, outputPath: '' },
 		destination: d.destination.trim(),
 		copyTo: [...d.copyTo],
-		// The app's editor backs up into a folder; a schedule made with
-		// `tusk schedule add --bucket` keeps its bucket when edited here.
-		bucket: base?.bucket ?? null,
+		bucket: null,
 		retention: {
 			keepLast: d.keepLastOn ? d.keepLast : null,
 			maxAgeDays: d.maxAgeOn ? d.maxAgeDays : null,
@@ -183,4 +186,24 @@ export function scheduleOf(
 		createdAt: base?.createdAt ?? now.toISOString(),
 		nextRunAt: null
 	};
+	return withTarget(schedule, d.bucket || null);
+}
+
+/**
+ * The editor's encryption control: public keys (set with the CLI) are shown, not changed;
+ * else a checkbox for the saved passphrase, with why it cannot be ticked when it cannot.
+ */
+export type EncryptionChoice =
+	| { kind: 'recipients'; count: number }
+	| { kind: 'passphrase'; on: boolean; whyNot: string | null };
+
+export function encryptionChoice(options: BackupOptions, canEncrypt: boolean): EncryptionChoice {
+	const e = options.encryption;
+	if (e.kind === 'recipients') return { kind: 'recipients', count: e.recipients.length };
+	const whyNot = !canEncrypt
+		? 'Set a passphrase under Destinations'
+		: options.format === 'directory'
+			? 'Not for the directory format, a folder of files'
+			: null;
+	return { kind: 'passphrase', on: e.kind === 'passphrase', whyNot };
 }

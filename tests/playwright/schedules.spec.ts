@@ -26,6 +26,27 @@ const withCopies: ScheduleSummary = {
 	schedule: { ...toNas.schedule, copyTo: ['offsite', 'r2'] }
 };
 
+/** Nightly shop, encrypted with the passphrase saved under Destinations. */
+const encryptedNightly: ScheduleSummary = {
+	...nightly,
+	schedule: {
+		...nightly.schedule,
+		options: { ...nightly.schedule.options, encryption: { kind: 'passphrase' } }
+	}
+};
+
+/** Every 6 hours to the NAS, encrypted to two public keys with `tusk schedule add`. */
+const toKeys: ScheduleSummary = {
+	...toNas,
+	schedule: {
+		...toNas.schedule,
+		options: {
+			...toNas.schedule.options,
+			encryption: { kind: 'recipients', recipients: ['age1qyqszqgpqyqszqgp', 'age1zvkyg2lqzcy'] }
+		}
+	}
+};
+
 /** The folder on this computer (its label holds the Browse… button too). */
 const folderField = (editor: Locator) => editor.getByRole('textbox', { name: /^Folder/ });
 
@@ -549,4 +570,129 @@ test.describe('where scheduled backups go', () => {
 			await expect(page).toHaveScreenshot(`editor-bucket-${setup.name}.png`);
 		});
 	}
+});
+
+test.describe('encrypted scheduled backups', () => {
+	const encrypt = (editor: Locator) =>
+		editor.getByRole('checkbox', { name: 'Encrypt with the saved passphrase (age)' });
+
+	test('ticking Encrypt sends the saved passphrase', async ({ page }) => {
+		await openSchedules(page, {
+			replies: { ...saved, save_schedule: { ok: encryptedNightly.schedule } }
+		});
+		const editor = await openEditor(page);
+		await editor.getByLabel('Name', { exact: true }).fill('Nightly shop');
+		await expect(encrypt(editor)).not.toBeChecked();
+		await encrypt(editor).check();
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect((call.args.schedule as Schedule).options.encryption).toEqual({ kind: 'passphrase' });
+	});
+
+	test('with no passphrase saved, Encrypt is off and says why', async ({ page }) => {
+		await openSchedules(page, { replies: { save_schedule: { ok: nightly.schedule } } });
+		const editor = await openEditor(page);
+		await expect(encrypt(editor)).toBeDisabled();
+		await expect(encrypt(editor)).not.toBeChecked();
+		await expect(encrypt(editor)).toHaveAccessibleDescription(
+			'Set a passphrase under Destinations'
+		);
+		await editor.getByLabel('Name', { exact: true }).fill('Nightly shop');
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect((call.args.schedule as Schedule).options.encryption).toEqual({ kind: 'none' });
+	});
+
+	test('Edit of an encrypted schedule starts ticked and keeps it', async ({ page }) => {
+		await openSchedules(page, {
+			replies: {
+				...saved,
+				list_schedules: { ok: [encryptedNightly] },
+				save_schedule: { ok: encryptedNightly.schedule }
+			}
+		});
+		await expect(card(page, 'Nightly shop').getByTestId('schedule-encrypted')).toHaveText(
+			'Encrypted'
+		);
+		await card(page, 'Nightly shop').getByRole('button', { name: 'Edit…' }).click();
+		const editor = page.getByTestId('schedule-editor');
+		await expect(encrypt(editor)).toBeChecked();
+		await expect(encrypt(editor)).toBeEnabled();
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect(call.args.schedule).toEqual({ ...encryptedNightly.schedule, nextRunAt: null });
+	});
+
+	test('the backend’s refusal is shown when the passphrase is gone', async ({ page }) => {
+		await openSchedules(page, {
+			replies: {
+				list_schedules: { ok: [encryptedNightly] },
+				preview_trigger: { ok: dailyPreview },
+				save_schedule: {
+					err: {
+						kind: 'invalidOptions',
+						message:
+							'this schedule encrypts its backups with the saved passphrase, and none is saved: save one under Destinations → Encryption first',
+						detail: null
+					}
+				}
+			}
+		});
+		await card(page, 'Nightly shop').getByRole('button', { name: 'Edit…' }).click();
+		const editor = page.getByTestId('schedule-editor');
+		// Ticked, it can still be unticked; the reason it cannot stay so is beside it.
+		await expect(encrypt(editor)).toBeChecked();
+		await expect(encrypt(editor)).toBeEnabled();
+		await expect(encrypt(editor)).toHaveAccessibleDescription(
+			'Set a passphrase under Destinations'
+		);
+		await editor.getByRole('button', { name: 'Save' }).click();
+		const validation = editor.getByTestId('schedule-validation');
+		await expect(validation).toHaveText(
+			/^This schedule encrypts its backups with the saved passphrase, and none is saved/
+		);
+		await expect(editor).toBeVisible();
+		await expect(editor.getByTestId('trigger-preview')).toContainText('Next runs');
+		const backup = editor.getByRole('group', { name: 'Backup', exact: true });
+		await backup.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+		await expect(page).toHaveScreenshot('editor-encrypt-refused.png');
+		// Unticked, the refusal goes and it cannot be ticked again.
+		await encrypt(editor).uncheck();
+		await expect(validation).toHaveCount(0);
+		await expect(encrypt(editor)).toBeDisabled();
+	});
+
+	test('public keys set with the CLI are shown and kept', async ({ page }) => {
+		await openSchedules(page, {
+			replies: {
+				...saved,
+				list_schedules: { ok: [toKeys] },
+				save_schedule: { ok: toKeys.schedule }
+			}
+		});
+		await expect(
+			card(page, 'Every 6 hours to the NAS').getByTestId('schedule-encrypted')
+		).toHaveAttribute('title', 'Encrypted with age to 2 public keys');
+		await card(page, 'Every 6 hours to the NAS').getByRole('button', { name: 'Edit…' }).click();
+		const editor = page.getByTestId('schedule-editor');
+		await expect(editor.getByTestId('schedule-recipients')).toHaveText(
+			'Encrypts each backup to 2 public keys (age), as set with the tusk CLI; saving here keeps them.'
+		);
+		await expect(encrypt(editor)).toHaveCount(0);
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect(call.args.schedule).toEqual({ ...toKeys.schedule, nextRunAt: null });
+	});
+
+	test('an encrypted schedule’s card', async ({ page }) => {
+		await openSchedules(page, {
+			replies: { ...saved, list_schedules: { ok: [encryptedNightly, toKeys] } }
+		});
+		await expect(page.getByTestId('schedule-encrypted')).toHaveCount(2);
+		await expect(page).toHaveScreenshot('list-encrypted.png');
+	});
 });
