@@ -583,7 +583,12 @@ test.describe('encrypted scheduled backups', () => {
 		const editor = await openEditor(page);
 		await editor.getByLabel('Name', { exact: true }).fill('Nightly shop');
 		await expect(encrypt(editor)).not.toBeChecked();
-		await encrypt(editor).check();
+		// The saved destinations (and whether a passphrase is) load with the page.
+		await expect(editor.getByLabel('Save to').locator('option')).toHaveCount(3);
+		await expect(encrypt(editor)).toBeEnabled();
+		await expect(async () => {
+			await encrypt(editor).check();
+		}).toPass();
 		await editor.getByRole('button', { name: 'Save' }).click();
 		await expect(editor).toBeHidden();
 		const [call] = await mock(page).calls('save_schedule');
