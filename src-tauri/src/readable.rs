@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tusk_engine::crypt::{decrypt_backup, is_encrypted, Decrypt, Decrypted};
 use tusk_engine::restore::remote::{fetch_backup, Fetched};
-use tusk_engine::CancelHandle;
+use tusk_engine::restore::stream::{open_backup, open_stream, Streamable, Streamed};
+use tusk_engine::{CancelHandle, EngineError, RestoreOptions};
 
 /// Copies kept at once (a dialog's backup, and one being restored).
 const KEPT: usize = 2;
@@ -46,6 +47,38 @@ impl Destinations {
         self.passphrase().map(Decrypt::Passphrase)
     }
 
+    /// `input` in a bucket, opened to be read as it downloads: by a restore
+    /// with `options`, or (`None`) for its information only. `None` when it
+    /// is in no bucket, or must be downloaded first ([`ReadableCache::get`]).
+    pub async fn streamed(
+        &self,
+        input: &Path,
+        options: Option<&RestoreOptions>,
+    ) -> AppResult<Option<Box<Streamed>>> {
+        let Some((name, key)) = self.in_bucket(input) else {
+            return Ok(None);
+        };
+        let bucket = self.bucket(&name)?;
+        let check = options.is_none_or(|o| !o.ignore_checksum);
+        let decrypt = self.decrypt_key();
+        let saved = decrypt.is_some();
+        let opened = match options {
+            Some(o) => open_stream(&bucket, &key, o, check, decrypt).await,
+            None => open_backup(&bucket, &key, check, decrypt).await,
+        };
+        match opened {
+            Ok(Streamable::Streamed(s)) => Ok(Some(s)),
+            Ok(Streamable::Download { why, .. }) => {
+                tracing::info!(%why, "the backup is downloaded before it is read");
+                Ok(None)
+            }
+            Err(EngineError::Preflight(m)) if !saved && m.contains("is encrypted (age)") => {
+                Err(needs_passphrase(input))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Whether `input` must be downloaded or decrypted before the engine
     /// reads it ([`ReadableCache::get`]).
     pub fn needs_reading(&self, input: &Path) -> bool {
@@ -79,12 +112,9 @@ impl ReadableCache {
             .map_or_else(|| input.to_path_buf(), |f| f.path().to_path_buf());
         let decrypted = if decrypt && is_encrypted(&path) {
             let to = path.clone();
-            let with = destinations.decrypt_key().ok_or_else(|| {
-                AppError::Invalid(format!(
-                    "{} is encrypted: save the encryption passphrase under Destinations to read it",
-                    input.display()
-                ))
-            })?;
+            let with = destinations
+                .decrypt_key()
+                .ok_or_else(|| needs_passphrase(input))?;
             Some(
                 tauri::async_runtime::spawn_blocking(move || decrypt_backup(&to, Some(&with)))
                     .await
@@ -117,4 +147,11 @@ impl ReadableCache {
             kept.remove(0);
         }
     }
+}
+
+fn needs_passphrase(input: &Path) -> AppError {
+    AppError::Invalid(format!(
+        "{} is encrypted: save the encryption passphrase under Destinations to read it",
+        input.display()
+    ))
 }

@@ -754,6 +754,9 @@ fn a_destination_takes_an_encrypted_backup_that_restores_and_verifies_from_the_b
     .unwrap();
     let restored = t.wait_for("restore:finished:00000000-0000-4000-8000-0000000000f2");
     assert_eq!(restored["status"], "completed", "{restored}");
+    // Read as it downloads: pg_restore's archive comes on its stdin.
+    let command = restored["command"].as_str().unwrap();
+    assert!(command.starts_with("(download offsite:"), "{command}");
     assert_eq!(pg.psql(&target, "SELECT count(*) FROM t"), "4321");
     t.record("verify", "00000000-0000-4000-8000-0000000000f3");
     t.invoke(

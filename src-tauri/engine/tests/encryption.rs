@@ -9,9 +9,8 @@ mod common;
 use common::*;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
+use tusk_engine::backup::recorded::run_recorded_backup;
 use tusk_engine::backup::remote::prepare_bucket_backup;
-use tusk_engine::catalog::BackupReason;
 use tusk_engine::crypt::{decrypt_backup, decrypt_backup_in, is_encrypted, Decrypt};
 use tusk_engine::options::Encryption;
 use tusk_engine::restore::prepare_streamed_restore;
@@ -43,16 +42,6 @@ fn key_pair(dir: &std::path::Path) -> (std::path::PathBuf, String) {
         file,
         String::from_utf8(public.stdout).unwrap().trim().to_string(),
     )
-}
-
-fn meta(db: &str) -> RecordMeta {
-    RecordMeta {
-        name: None,
-        description: None,
-        source: source(db),
-        reason: BackupReason::Manual,
-        schedule_id: None,
-    }
 }
 
 async fn restore_into_new(path: &std::path::Path) -> String {

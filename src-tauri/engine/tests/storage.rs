@@ -8,9 +8,9 @@ mod common;
 
 use common::*;
 use std::sync::Arc;
-use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
+use tusk_engine::backup::recorded::run_recorded_backup;
 use tusk_engine::backup::remote::prepare_bucket_backup;
-use tusk_engine::catalog::{BackupReason, Catalog};
+use tusk_engine::catalog::Catalog;
 use tusk_engine::crypt::Decrypt;
 use tusk_engine::restore::prepare_streamed_restore;
 use tusk_engine::restore::remote::fetch_backup;
@@ -24,16 +24,6 @@ use tusk_testkit::garage::Garage;
 
 fn bucket(g: &Garage, prefix: &str) -> Arc<Bucket> {
     Arc::new(Bucket::open(&g.destination("offsite", prefix), &g.credentials()).unwrap())
-}
-
-fn meta(db: &str) -> RecordMeta {
-    RecordMeta {
-        name: None,
-        description: None,
-        source: source(db),
-        reason: BackupReason::Manual,
-        schedule_id: None,
-    }
 }
 
 async fn bucket_backup(

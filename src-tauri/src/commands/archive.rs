@@ -4,10 +4,15 @@ use std::path::PathBuf;
 use tauri::State;
 use tusk_engine::BackupInfo;
 
-/// What a backup holds, read from its content (a backup in a bucket
-/// downloaded, an encrypted one decrypted, first).
+/// What a backup holds, read from its content (a backup in a bucket read
+/// from its head, or downloaded; an encrypted one decrypted, first).
 #[tauri::command]
 pub async fn get_backup_info(state: State<'_, AppState>, path: PathBuf) -> AppResult<BackupInfo> {
+    // A custom archive in a bucket: its table of contents, from the head of
+    // the object (the restore reads the rest as it downloads).
+    if let Some(streamed) = state.destinations.streamed(&path, None).await? {
+        return Ok(streamed.info.clone());
+    }
     let path = if state.destinations.needs_reading(&path) {
         state
             .readable

@@ -12,7 +12,9 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
 use tusk_engine::backup::remote::{plan_bucket_backup, prepare_bucket_backup};
 use tusk_engine::catalog::{BackupReason, Source};
-use tusk_engine::restore::guarded::{prepare_guarded_restore, GuardedRestore, RestoreSafety};
+use tusk_engine::restore::guarded::{
+    prepare_guarded_restore, prepare_guarded_streamed, GuardedRestore, RestoreSafety,
+};
 use tusk_engine::{
     prepare_backup, BackupOptions, BackupPlan, JobOutcome, JobStatus, JobType, RestoreOptions,
     RestorePreflight,
@@ -150,6 +152,31 @@ fn with_passphrase(state: &AppState, mut options: BackupOptions) -> AppResult<Ba
     Ok(options)
 }
 
+/// The pre-flight and the guards of a restore: of a backup in a bucket
+/// read as it downloads where that can be, else of its downloaded (or
+/// decrypted) copy.
+async fn guarded_restore(
+    state: &AppState,
+    id: &str,
+    options: RestoreOptions,
+) -> AppResult<GuardedRestore> {
+    let conn = state.profiles.connection(&options.connection_id)?;
+    let catalog = Some(&*state.catalog);
+    let streamed = state
+        .destinations
+        .streamed(&options.input_path, Some(&options))
+        .await?;
+    Ok(match streamed {
+        Some(streamed) => {
+            prepare_guarded_streamed(id, &conn, &options, &state.tools, catalog, &streamed).await?
+        }
+        None => {
+            let options = readable_options(state, options).await?;
+            prepare_guarded_restore(id, &conn, &options, &state.tools, catalog).await?
+        }
+    })
+}
+
 /// A restore reads a backup in a bucket, or an encrypted one, from its
 /// downloaded or decrypted copy.
 async fn readable_options(
@@ -203,11 +230,7 @@ pub async fn restore_backup<R: Runtime>(
     let label = format!("Restore of {}", options.input_path.display());
     let cancel = state.reserve_job(&job_id, JobType::Restore, label)?;
     let guarded = async {
-        let options = readable_options(&state, options).await?;
-        let conn = state.profiles.connection(&options.connection_id)?;
-        let guarded =
-            prepare_guarded_restore(&job_id, &conn, &options, &state.tools, Some(&state.catalog))
-                .await?;
+        let guarded = guarded_restore(&state, &job_id, options).await?;
         check_confirmation(&state, &guarded, &confirmation)?;
         Ok::<_, AppError>(guarded)
     }
@@ -281,16 +304,7 @@ pub async fn preflight_restore(
     state: State<'_, AppState>,
     options: RestoreOptions,
 ) -> AppResult<RestorePlan> {
-    let options = readable_options(&state, options).await?;
-    let conn = state.profiles.connection(&options.connection_id)?;
-    let guarded = prepare_guarded_restore(
-        "preflight",
-        &conn,
-        &options,
-        &state.tools,
-        Some(&state.catalog),
-    )
-    .await?;
+    let guarded = guarded_restore(&state, "preflight", options).await?;
     Ok(RestorePlan {
         token: state.confirmation_token(&guarded.fingerprint()),
         safety: guarded.safety.clone(),

@@ -84,15 +84,31 @@ pub async fn open_stream(
 ) -> Result<Streamable, EngineError> {
     // Options that cannot work are refused before anything is downloaded.
     options.validate()?;
+    if let Some(why) = why_download(options) {
+        return Ok(Streamable::Download {
+            why: why.to_string(),
+            decrypt,
+        });
+    }
+    open_backup(bucket, key, check, decrypt).await
+}
+
+/// The backup at `key` opened to be read as it downloads, whatever reads
+/// it (a restore, the info of a dialog): its `.sha256` (required with
+/// `check`) and its table of contents from the head of the object. One
+/// that is not a single custom archive must be downloaded instead.
+pub async fn open_backup(
+    bucket: &Bucket,
+    key: &str,
+    check: bool,
+    decrypt: Option<Decrypt>,
+) -> Result<Streamable, EngineError> {
     let download = |why: &str, decrypt| {
         Ok(Streamable::Download {
             why: why.to_string(),
             decrypt,
         })
     };
-    if let Some(why) = why_download(options) {
-        return download(why, decrypt);
-    }
     if !bucket.keys(&format!("{key}/")).await?.is_empty() {
         return download("a directory backup is a folder of files", decrypt);
     }

@@ -222,15 +222,8 @@ pub async fn recorded_backup_with(
         .await
         .unwrap();
     let events = Events::default();
-    let meta = RecordMeta {
-        name: None,
-        description: None,
-        source: source(db),
-        reason: BackupReason::Manual,
-        schedule_id: None,
-    };
     let outcome =
-        run_recorded_backup(c, prepared, meta, &CancelHandle::new(), &events.sink()).await;
+        run_recorded_backup(c, prepared, meta(db), &CancelHandle::new(), &events.sink()).await;
     assert_eq!(events.finished().len(), 1, "exactly one terminal event");
     assert_eq!(events.finished()[0].backup_id, outcome.backup_id);
     outcome
@@ -251,4 +244,15 @@ pub async fn verify(
     verify_backup(c, req, &CancelHandle::new(), &|_| {})
         .await
         .unwrap()
+}
+
+/// What the history records of a manual backup of `db`.
+pub fn meta(db: &str) -> RecordMeta {
+    RecordMeta {
+        name: None,
+        description: None,
+        source: source(db),
+        reason: BackupReason::Manual,
+        schedule_id: None,
+    }
 }
