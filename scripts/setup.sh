@@ -12,6 +12,8 @@ packages=(
   strace iproute2
   # the stock `age -d` the encryption tests decrypt with
   age
+  # libfaketime: a Garage node whose clock is off (the clock-skew test)
+  faketime
   # scripts/module-graph.py
   python3
   # C parts of the Rust dependencies, for the Windows check (cargo check --target x86_64-pc-windows-gnu)

@@ -493,6 +493,26 @@ async fn wrong_secret_missing_bucket_and_no_store_each_say_what_is_wrong() {
     assert_eq!(b.keys("").await.unwrap(), vec![], "the probe was deleted");
 }
 
+/// The store's clock three days off (libfaketime; Garage tolerates hours):
+/// signed requests are refused as skewed, and the Test and the backup say
+/// to set the clock.
+#[tokio::test]
+async fn a_store_whose_clock_is_off_says_to_set_the_clock() {
+    let mut g = Garage::start();
+    g.skew_clock(0, "+3d");
+    let b = bucket(&g, "");
+    let test = b.test().await;
+    assert_eq!(test[0].failure, Some(StorageFailure::ClockSkew), "{test:?}");
+    let db = pg().create_db("skewed");
+    let prepared =
+        prepare_bucket_backup(&uuid(), &conn(&db), &BackupOptions::default(), &search(), b).await;
+    let message = storage_error(prepared.err().expect("refused"));
+    assert!(
+        message.contains("clock is too far from its own"),
+        "{message}"
+    );
+}
+
 #[tokio::test]
 async fn two_machines_writing_to_one_bucket_see_each_others_backups() {
     let g = Garage::start();

@@ -100,7 +100,7 @@ admin_token = "{token}"
             })
             .collect();
         for node in &mut nodes {
-            node.child = Some(spawn(&node.config, &root.path().join("garage.log")));
+            node.child = Some(spawn(&node.config, &root.path().join("garage.log"), None));
         }
         let mut garage = Garage {
             _root: root,
@@ -222,9 +222,21 @@ admin_token = "{token}"
 
     /// Starts a stopped node again, with its data.
     pub fn restart_node(&mut self, node: usize) {
+        self.start_node(node, None);
+    }
+
+    /// Restarts a node with its clock `offset` off (libfaketime, e.g.
+    /// "+3d"): its S3 API then refuses requests signed with the real time
+    /// (Garage: "Date is too old", beyond a tolerance of hours).
+    pub fn skew_clock(&mut self, node: usize, offset: &str) {
+        self.stop_node(node);
+        self.start_node(node, Some(offset));
+    }
+
+    fn start_node(&mut self, node: usize, skew: Option<&str>) {
         if self.nodes[node].child.is_none() {
             let log = self._root.path().join("garage.log");
-            self.nodes[node].child = Some(spawn(&self.nodes[node].config, &log));
+            self.nodes[node].child = Some(spawn(&self.nodes[node].config, &log, skew));
             self.wait_up(node);
         }
     }
@@ -280,9 +292,12 @@ impl Drop for Garage {
     }
 }
 
+/// Debian's libfaketime (package faketime), to skew a node's clock.
+const LIBFAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
 // The test harness may call libc: the rule keeps unsafe out of the product.
 #[allow(unsafe_code)]
-fn spawn(config: &Path, log: &Path) -> Child {
+fn spawn(config: &Path, log: &Path, skew: Option<&str>) -> Child {
     use std::os::unix::process::CommandExt;
     let log = std::fs::OpenOptions::new()
         .create(true)
@@ -297,6 +312,13 @@ fn spawn(config: &Path, log: &Path) -> Child {
         .stdin(Stdio::null())
         .stdout(log.try_clone().expect("log"))
         .stderr(log);
+    if let Some(offset) = skew {
+        assert!(
+            Path::new(LIBFAKETIME).exists(),
+            "{LIBFAKETIME} is missing: scripts/setup.sh installs the Debian package faketime"
+        );
+        cmd.env("LD_PRELOAD", LIBFAKETIME).env("FAKETIME", offset);
+    }
     // SAFETY: prctl in the child between fork and exec, no allocation.
     unsafe {
         cmd.pre_exec(|| {

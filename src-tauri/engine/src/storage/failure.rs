@@ -82,7 +82,14 @@ impl StorageError {
             .clone()
             .unwrap_or_else(|| format!("AWS S3 ({})", dest.region));
         let name = &dest.name;
-        let (failure, message) = if has(&["requesttimetooskewed", "too skewed", "clock skew"]) {
+        let (failure, message) = if has(&[
+            "requesttimetooskewed",
+            "too skewed",
+            "clock skew",
+            // Garage, whose tolerance is wider than AWS's 15 minutes.
+            "date is too old",
+            "date is in the future",
+        ]) {
             (
                 StorageFailure::ClockSkew,
                 format!("the store at {endpoint} refused the request because this machine's clock is too far from its own: set the clock (enable NTP) and try again"),
