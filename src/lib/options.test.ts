@@ -10,6 +10,7 @@ import {
 	switchEncryption,
 	switchFormat,
 	switchMethod,
+	whyNotEncrypted,
 	type Output
 } from './options';
 
@@ -118,6 +119,14 @@ describe('switching the output', () => {
 			outputPath: '/b/shop'
 		});
 		expect(switchEncryption(sealed, false)).toEqual({ ...custom, encryption: { kind: 'none' } });
+	});
+
+	it('says why a backup cannot be encrypted: no passphrase first, then a folder', () => {
+		expect(whyNotEncrypted('custom', true)).toBeNull();
+		expect(whyNotEncrypted('directory', false)).toBe('Set a passphrase under Destinations');
+		expect(whyNotEncrypted('directory', true)).toBe(
+			'Not for the directory format, a folder of files'
+		);
 	});
 });
 

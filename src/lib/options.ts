@@ -102,6 +102,12 @@ export function switchEncryption(o: Output, on: boolean): Output {
 	return { ...next, outputPath: withFormatExtension(o.outputPath, next) };
 }
 
+/** Why a backup cannot be encrypted with the saved passphrase, or `null` when it can. */
+export function whyNotEncrypted(format: BackupFormat, canEncrypt: boolean): string | null {
+	if (!canEncrypt) return 'Set a passphrase under Destinations';
+	return format === 'directory' ? 'Not for the directory format, a folder of files' : null;
+}
+
 /**
  * A plain script's restore: psql runs it as it was written, over one
  * connection, so what only pg_restore can do is off (the backend refuses it

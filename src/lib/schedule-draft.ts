@@ -8,7 +8,7 @@ import type {
 	Schedule,
 	Trigger
 } from './ipc/bindings';
-import { defaultBackupOptions, PRESETS } from './options';
+import { defaultBackupOptions, PRESETS, whyNotEncrypted } from './options';
 import { intervalParts, UNIT_SECONDS, type IntervalUnit } from './schedules';
 import { withTarget } from './stores/schedules-target';
 
@@ -200,10 +200,6 @@ export type EncryptionChoice =
 export function encryptionChoice(options: BackupOptions, canEncrypt: boolean): EncryptionChoice {
 	const e = options.encryption;
 	if (e.kind === 'recipients') return { kind: 'recipients', count: e.recipients.length };
-	const whyNot = !canEncrypt
-		? 'Set a passphrase under Destinations'
-		: options.format === 'directory'
-			? 'Not for the directory format, a folder of files'
-			: null;
+	const whyNot = whyNotEncrypted(options.format, canEncrypt);
 	return { kind: 'passphrase', on: e.kind === 'passphrase', whyNot };
 }
