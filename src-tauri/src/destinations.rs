@@ -28,6 +28,12 @@ pub struct DestinationsView {
     pub destinations: Vec<SavedDestination>,
     /// Where the passphrase that encrypts backups is (`none`: not set).
     pub encryption_passphrase: PasswordStorage,
+    /// Where the private key (age identity) that decrypts backups made to
+    /// its public key is (`none`: not set).
+    pub encryption_identity: PasswordStorage,
+    /// The public keys (`age1…`) of the saved private key: what to give
+    /// `tusk backup --recipient` so that this app can read the backups.
+    pub identity_recipients: Vec<String>,
 }
 
 /// What the destination form sends.
@@ -43,6 +49,7 @@ pub struct SaveDestination {
 }
 
 const PASSPHRASE_ID: &str = tusk_engine::crypt::PASSPHRASE_KEYCHAIN_ID;
+const IDENTITY_ID: &str = "encryption:identity";
 
 fn secret_id(name: &str) -> String {
     format!("destination:{name}")
@@ -235,6 +242,50 @@ impl Destinations {
     pub fn passphrase(&self) -> Option<Secret> {
         let storage = self.view().encryption_passphrase;
         self.secrets.get(PASSPHRASE_ID, storage).map(Secret::new)
+    }
+
+    /// Saves (or with `None`, forgets) the private key that decrypts
+    /// backups encrypted to its public key (`age-keygen`'s file, or its
+    /// `AGE-SECRET-KEY-1…` line).
+    pub fn set_identity(&self, identity: Option<String>) -> AppResult<DestinationsView> {
+        let mut view = self.view.lock().expect("destinations lock");
+        match identity {
+            Some(text) => {
+                let parsed = tusk_engine::crypt::parse_identities(&text)?;
+                view.identity_recipients = parsed.into_iter().map(|(_, public)| public).collect();
+                view.encryption_identity = self.secrets.store(IDENTITY_ID, text.trim());
+            }
+            None => {
+                self.secrets.forget(IDENTITY_ID);
+                view.encryption_identity = PasswordStorage::None;
+                view.identity_recipients.clear();
+            }
+        }
+        write_private_json(&self.path, &*view)?;
+        Ok(view.clone())
+    }
+
+    /// The saved private keys, if any.
+    fn identities(&self) -> Vec<tusk_engine::crypt::Identity> {
+        let storage = self.view().encryption_identity;
+        self.secrets
+            .get(IDENTITY_ID, storage)
+            .and_then(|text| tusk_engine::crypt::parse_identities(&text).ok())
+            .map(|ids| ids.into_iter().map(|(id, _)| id).collect())
+            .unwrap_or_default()
+    }
+
+    /// What decrypts backups here: the saved passphrase or private key,
+    /// whichever a backup needs; `None` when neither is saved.
+    pub fn decrypt_key(&self) -> Option<tusk_engine::crypt::Decrypt> {
+        let passphrase = self.passphrase();
+        let identities = self.identities();
+        (passphrase.is_some() || !identities.is_empty()).then_some(
+            tusk_engine::crypt::Decrypt::Either {
+                passphrase,
+                identities,
+            },
+        )
     }
 }
 

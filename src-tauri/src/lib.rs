@@ -34,6 +34,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::destinations::remove_destination,
         commands::destinations::test_destination,
         commands::destinations::set_encryption_passphrase,
+        commands::destinations::set_encryption_identity,
         commands::destinations::bucket_backups,
         commands::destinations::import_from_destination,
         commands::destinations::copy_backup,

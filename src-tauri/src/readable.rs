@@ -8,7 +8,7 @@ use crate::destinations::Destinations;
 use crate::error::{AppError, AppResult};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tusk_engine::crypt::{decrypt_backup, is_encrypted, Decrypt, Decrypted};
+use tusk_engine::crypt::{decrypt_backup, is_encrypted, Decrypted};
 use tusk_engine::restore::remote::{fetch_backup, Fetched};
 use tusk_engine::restore::stream::{open_backup, open_stream, Streamable, Streamed};
 use tusk_engine::{CancelHandle, EngineError, RestoreOptions};
@@ -40,11 +40,6 @@ impl Destinations {
             .iter()
             .any(|d| d.destination.name == name);
         known.then(|| (name.to_string(), key.to_string()))
-    }
-
-    /// The key to decrypt backups with: the saved passphrase.
-    pub fn decrypt_key(&self) -> Option<Decrypt> {
-        self.passphrase().map(Decrypt::Passphrase)
     }
 
     /// `input` in a bucket, opened to be read as it downloads: by a restore
@@ -151,7 +146,7 @@ impl ReadableCache {
 
 fn needs_passphrase(input: &Path) -> AppError {
     AppError::Invalid(format!(
-        "{} is encrypted: save the encryption passphrase under Destinations to read it",
+        "{} is encrypted: save its passphrase, or the private key of one of its recipients, under Destinations → Encryption to read it",
         input.display()
     ))
 }

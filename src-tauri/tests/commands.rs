@@ -786,3 +786,96 @@ fn a_destination_takes_an_encrypted_backup_that_restores_and_verifies_from_the_b
         .unwrap();
     assert_eq!(page["items"][0]["copies"][0]["destination"], "offsite");
 }
+
+/// A backup encrypted to a public key (as `tusk backup --recipient` makes
+/// them) is read once its private key is saved under Destinations: refused
+/// before, saying what to save; text that is no private key is refused.
+#[test]
+fn a_saved_private_key_reads_backups_encrypted_to_its_public_key() {
+    let pg = PgServer::shared();
+    let db = pg.create_db("appidentity");
+    pg.psql(
+        &db,
+        "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 777);",
+    );
+    let t = app();
+    let conn = t.connection(&db);
+    let key_file = t.dir.path().join("key.txt");
+    let made = std::process::Command::new("age-keygen")
+        .arg("-o")
+        .arg(&key_file)
+        .output()
+        .expect("age-keygen (Debian package age)");
+    assert!(made.status.success(), "{made:?}");
+    let identity = std::fs::read_to_string(&key_file).unwrap();
+    let public = identity
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .to_string();
+
+    let output = t.dir.path().join("sealed.backup.age");
+    let options = json!({ "connectionId": conn, "outputPath": output,
+        "encryption": { "kind": "recipients", "recipients": [public] } });
+    t.record("backup", "00000000-0000-4000-8000-0000000000e0");
+    t.invoke(
+        "create_backup",
+        json!({ "jobId": "00000000-0000-4000-8000-0000000000e0", "options": options }),
+    )
+    .unwrap();
+    let made = t.wait_for("backup:finished:00000000-0000-4000-8000-0000000000e0");
+    assert_eq!(made["status"], "completed", "{made}");
+
+    let refused = t
+        .invoke("get_backup_info", json!({ "path": output }))
+        .unwrap_err();
+    let said = refused["message"].as_str().unwrap();
+    assert!(
+        said.contains("the private key of one of its recipients"),
+        "{said}"
+    );
+    let not_a_key = t
+        .invoke(
+            "set_encryption_identity",
+            json!({ "identity": "AGE-SECRET-KEY-1NOTAKEY" }),
+        )
+        .unwrap_err();
+    assert!(
+        not_a_key["message"]
+            .as_str()
+            .unwrap()
+            .contains("not an age private key"),
+        "{not_a_key}"
+    );
+    let view = t
+        .invoke("set_encryption_identity", json!({ "identity": identity }))
+        .unwrap();
+    assert_eq!(view["identityRecipients"], json!([public]));
+    assert_eq!(view["encryptionIdentity"], "session");
+    let saved = std::fs::read_to_string(t.dir.path().join("destinations.json")).unwrap();
+    assert!(!saved.contains("AGE-SECRET-KEY"), "{saved}");
+
+    let info = t
+        .invoke("get_backup_info", json!({ "path": output }))
+        .unwrap();
+    assert_eq!(info["database"], db.as_str());
+    t.record("restore", "00000000-0000-4000-8000-0000000000e1");
+    let target = format!("{db}_opened");
+    t.restore(
+        "00000000-0000-4000-8000-0000000000e1",
+        json!({ "connectionId": conn, "inputPath": output, "targetDatabase": target, "createDatabase": true }),
+    )
+    .unwrap();
+    let restored = t.wait_for("restore:finished:00000000-0000-4000-8000-0000000000e1");
+    assert_eq!(restored["status"], "completed", "{restored}");
+    assert_eq!(pg.psql(&target, "SELECT count(*) FROM t"), "777");
+    let everything = format!("{:?}", t.events.lock().unwrap());
+    assert!(!everything.contains("AGE-SECRET-KEY"));
+
+    // Forgotten: refused again.
+    let view = t
+        .invoke("set_encryption_identity", json!({ "identity": null }))
+        .unwrap();
+    assert_eq!(view["encryptionIdentity"], "none");
+    assert_eq!(view["identityRecipients"], json!([]));
+}

@@ -68,10 +68,18 @@ impl Sink for AgeSink {
     }
 }
 
+/// A private key that decrypts backups encrypted to its public key.
+pub type Identity = Box<dyn age::Identity + Send + Sync>;
+
 /// What decrypts a backup: its passphrase, or private keys.
 pub enum Decrypt {
     Passphrase(Secret),
-    Identities(Vec<Box<dyn age::Identity + Send + Sync>>),
+    Identities(Vec<Identity>),
+    /// Whichever of the two a backup needs (the app's saved keys).
+    Either {
+        passphrase: Option<Secret>,
+        identities: Vec<Identity>,
+    },
 }
 
 impl Decrypt {
@@ -83,20 +91,52 @@ impl Decrypt {
                 path.display()
             ))
         })?;
-        let ids = file.into_identities().map_err(|e| {
-            EngineError::InvalidOptions(format!(
-                "{} holds no usable age identity: {e}",
-                path.display()
-            ))
-        })?;
-        if ids.is_empty() {
-            return Err(EngineError::InvalidOptions(format!(
-                "{} holds no age identity (AGE-SECRET-KEY-1…)",
-                path.display()
-            )));
-        }
-        Ok(Decrypt::Identities(ids))
+        identities_of(file, &path.display().to_string()).map(Decrypt::Identities)
     }
+}
+
+/// The private keys in `text` (what `age-keygen` writes: comments and
+/// `AGE-SECRET-KEY-1…` lines), each with its public key (`age1…`).
+pub fn parse_identities(text: &str) -> Result<Vec<(Identity, String)>, EngineError> {
+    let file = age::IdentityFile::from_buffer(text.as_bytes())
+        .map_err(|e| EngineError::InvalidOptions(format!("this is not an age private key: {e}")))?;
+    let publics: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .map(|l| {
+            l.parse::<age::x25519::Identity>()
+                .map(|i| i.to_public().to_string())
+                .map_err(|e| {
+                    EngineError::InvalidOptions(format!(
+                        "this is not an age private key (AGE-SECRET-KEY-1…): {e}"
+                    ))
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let ids = identities_of(file, "the text given")?;
+    if ids.len() != publics.len() {
+        return Err(EngineError::InvalidOptions(
+            "only age's own private keys (AGE-SECRET-KEY-1…) are taken here, not plugin identities"
+                .into(),
+        ));
+    }
+    Ok(ids.into_iter().zip(publics).collect())
+}
+
+fn identities_of(
+    file: age::IdentityFile<age::NoCallbacks>,
+    shown: &str,
+) -> Result<Vec<Identity>, EngineError> {
+    let ids = file.into_identities().map_err(|e| {
+        EngineError::InvalidOptions(format!("{shown} holds no usable age identity: {e}"))
+    })?;
+    if ids.is_empty() {
+        return Err(EngineError::InvalidOptions(format!(
+            "{shown} holds no age identity (AGE-SECRET-KEY-1…)"
+        )));
+    }
+    Ok(ids)
 }
 
 /// Whether `path` is an age file (by its first bytes, whatever its name).
@@ -196,27 +236,33 @@ pub(crate) fn decrypting<R: std::io::BufRead>(
     shown: &str,
 ) -> Result<age::stream::StreamReader<R>, EngineError> {
     let decryptor = age::Decryptor::new_buffered(reader).map_err(|e| refused(shown, &e))?;
-    let passphrase;
-    let ids: Vec<&dyn age::Identity> = match key {
-        Decrypt::Passphrase(p) => {
-            if !decryptor.is_scrypt() {
-                return Err(EngineError::Preflight(format!(
-                    "{shown} is encrypted to age public keys, not with a passphrase: give the identity file of one of its recipients"
-                )));
-            }
-            passphrase = age::scrypt::Identity::new(SecretString::from(p.expose().to_string()));
-            vec![&passphrase]
+    let (passphrase, identities) = match key {
+        Decrypt::Passphrase(p) => (Some(p), &[][..]),
+        Decrypt::Identities(ids) => (None, &ids[..]),
+        Decrypt::Either {
+            passphrase,
+            identities,
+        } => (passphrase.as_ref(), &identities[..]),
+    };
+    let scrypt;
+    let ids: Vec<&dyn age::Identity> = if decryptor.is_scrypt() {
+        let Some(p) = passphrase else {
+            return Err(EngineError::Preflight(format!(
+                "{shown} is encrypted with a passphrase, not to public keys: give its passphrase"
+            )));
+        };
+        scrypt = age::scrypt::Identity::new(SecretString::from(p.expose().to_string()));
+        vec![&scrypt]
+    } else {
+        if identities.is_empty() {
+            return Err(EngineError::Preflight(format!(
+                "{shown} is encrypted to age public keys, not with a passphrase: give the identity file (private key) of one of its recipients"
+            )));
         }
-        Decrypt::Identities(ids) => {
-            if decryptor.is_scrypt() {
-                return Err(EngineError::Preflight(format!(
-                    "{shown} is encrypted with a passphrase, not to public keys: give its passphrase"
-                )));
-            }
-            ids.iter()
-                .map(|i| i.as_ref() as &dyn age::Identity)
-                .collect()
-        }
+        identities
+            .iter()
+            .map(|i| i.as_ref() as &dyn age::Identity)
+            .collect()
     };
     decryptor
         .decrypt(ids.into_iter())

@@ -46,6 +46,16 @@ pub fn set_encryption_passphrase(
     state.destinations.set_passphrase(passphrase)
 }
 
+/// Saves the private key (age identity) that decrypts backups encrypted
+/// to its public key; `None` forgets it.
+#[tauri::command]
+pub fn set_encryption_identity(
+    state: State<'_, AppState>,
+    identity: Option<String>,
+) -> AppResult<DestinationsView> {
+    state.destinations.set_identity(identity)
+}
+
 /// What a bucket holds, by its manifests: every machine's backups.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
