@@ -1,11 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
+	ageKeyFile,
+	agePublicKey,
 	bucketListing,
 	destinationsView,
 	mock,
 	offsite,
 	openApp,
 	r2,
+	savedIdentity,
 	testCredentialsFailed,
 	testPassed,
 	unlabelledControls,
@@ -23,6 +26,11 @@ async function openDestinations(page: Page, setup: Setup = {}) {
 
 /** Saved destinations and a passphrase in the keychain. */
 const saved: Setup['replies'] = { list_destinations: { ok: destinationsView() } };
+
+/** The same, with a private key in the keychain too. */
+const savedKey: Setup['replies'] = {
+	list_destinations: { ok: destinationsView(undefined, 'keychain', savedIdentity) }
+};
 
 /** What the backend says when the Garage node of `offsite` is down. */
 const unreachable: MockReply = {
@@ -96,6 +104,8 @@ test.describe('destinations', () => {
 		});
 		await panel.getByRole('button', { name: 'Test offsite' }).click();
 		await expect(panel.getByTestId('test-steps')).toContainText('credentials refused');
+		// The panel no longer fits and does not move: the pointer would stay over Test.
+		await page.mouse.move(0, 0);
 		await expect(page).toHaveScreenshot('list-800x600.png');
 		// Nothing is wider than the dialog, and the form's buttons stay in view.
 		const body = panel.locator('.modal-body');
@@ -429,6 +439,131 @@ test.describe('destinations', () => {
 			passphrase: null
 		});
 		await expect(section.getByLabel('Passphrase', { exact: true })).toBeVisible();
+	});
+
+	for (const theme of ['light', 'dark'] as const) {
+		test(`a saved private key: where it is and its public key, ${theme}`, async ({ page }) => {
+			const panel = await openDestinations(page, { theme, replies: savedKey });
+			const section = panel.getByTestId('encryption');
+			const key = section.getByTestId('private-key');
+			await expect(key.getByTestId('identity-status')).toHaveText('Saved in the keychain');
+			await expect(key.getByTestId('identity-public-key')).toHaveText(agePublicKey);
+			await expect(key.getByRole('textbox')).toHaveCount(0);
+			expect(await unlabelledControls(page, 'destinations')).toEqual([]);
+			await section.scrollIntoViewIfNeeded();
+			await expect(section).toHaveScreenshot(`private-key-${theme}.png`);
+		});
+	}
+
+	test('a private key at 800×600, and kept for this session only', async ({ page }) => {
+		const panel = await openDestinations(page, {
+			viewport: { width: 800, height: 600 },
+			replies: {
+				list_destinations: {
+					ok: destinationsView([offsite], 'session', {
+						encryptionIdentity: 'session',
+						identityRecipients: [agePublicKey]
+					})
+				}
+			}
+		});
+		const key = panel.getByTestId('private-key');
+		await expect(key.getByTestId('identity-status')).toHaveText('Kept for this session only');
+		await expect(key).toContainText('the private key is kept until Tusk quits');
+		await key.scrollIntoViewIfNeeded();
+		const body = panel.locator('.modal-body');
+		expect(await body.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+		await expect(page).toHaveScreenshot('private-key-800x600.png');
+	});
+
+	test('the private key: pasted as age-keygen writes it, then its public key is shown', async ({
+		page,
+		context
+	}) => {
+		await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+		const panel = await openDestinations(page, {
+			replies: {
+				...saved,
+				set_encryption_identity: {
+					ok: destinationsView(undefined, 'keychain', savedIdentity)
+				}
+			}
+		});
+		const key = panel.getByTestId('private-key');
+		await expect(key).toContainText('tusk backup --recipient age1…');
+		const field = key.getByLabel('Private key');
+		// A secret: not shown, not remembered, not spell-checked.
+		await expect(field).toHaveCSS('-webkit-text-security', 'disc');
+		await expect(field).toHaveAttribute('autocomplete', 'off');
+		await expect(field).toHaveAttribute('spellcheck', 'false');
+		await key.getByRole('button', { name: 'Save private key' }).click();
+		await expect(key.getByTestId('identity-refusal')).toHaveText('Paste the private key first.');
+		expect(await mock(page).calls('set_encryption_identity')).toHaveLength(0);
+
+		await field.fill(ageKeyFile);
+		await key.getByRole('button', { name: 'Save private key' }).click();
+		await expect(key.getByTestId('identity-public-key')).toHaveText(agePublicKey);
+		await expect(key.getByTestId('identity-status')).toHaveText('Saved in the keychain');
+		await expect(key.getByRole('status')).toHaveText('✓ Private key saved.');
+		expect((await mock(page).calls('set_encryption_identity'))[0].args).toEqual({
+			identity: ageKeyFile
+		});
+
+		await key.getByRole('button', { name: 'Copy public key' }).click();
+		await expect(key.getByRole('button', { name: 'Copy public key' })).toHaveText('Copied');
+		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(agePublicKey);
+	});
+
+	test('the backend’s refusal of a private key is shown under the field', async ({ page }) => {
+		const panel = await openDestinations(page, {
+			replies: {
+				set_encryption_identity: {
+					err: {
+						kind: 'invalidOptions',
+						message: 'this is not an age private key: invalid Bech32 encoding',
+						detail: null
+					}
+				}
+			}
+		});
+		const key = panel.getByTestId('private-key');
+		const field = key.getByLabel('Private key');
+		await field.fill(agePublicKey);
+		await key.getByRole('button', { name: 'Save private key' }).click();
+		const refusal = key.getByTestId('identity-refusal');
+		await expect(refusal).toHaveText('This is not an age private key: invalid Bech32 encoding');
+		await expect(field).toHaveAttribute('aria-invalid', 'true');
+		await expect(field).toHaveAccessibleDescription(
+			'This is not an age private key: invalid Bech32 encoding'
+		);
+		await expect(key.getByTestId('identity-status')).toHaveText('Not set');
+		await key.scrollIntoViewIfNeeded();
+		await expect(key).toHaveScreenshot('private-key-refused.png');
+	});
+
+	test('forgetting the private key asks first', async ({ page }) => {
+		const panel = await openDestinations(page, {
+			replies: { ...savedKey, set_encryption_identity: { ok: destinationsView() } }
+		});
+		const key = panel.getByTestId('private-key');
+		await key.getByRole('button', { name: 'Forget the private key…' }).click();
+		const confirm = key.getByTestId('identity-forget-confirm');
+		await expect(confirm).toContainText('Forget the private key?');
+		expect(await mock(page).calls('set_encryption_identity')).toHaveLength(0);
+		await confirm.getByRole('button', { name: 'Keep it' }).click();
+		await expect(confirm).toHaveCount(0);
+		await key.getByRole('button', { name: 'Forget the private key…' }).click();
+		await confirm.getByRole('button', { name: 'Forget private key' }).click();
+		await expect(key.getByTestId('identity-status')).toHaveText('Not set');
+		await expect(key.getByRole('status')).toHaveText('✓ Private key forgotten.');
+		expect((await mock(page).calls('set_encryption_identity'))[0].args).toEqual({
+			identity: null
+		});
+		await expect(key.getByLabel('Private key')).toBeVisible();
+		// The passphrase was not touched.
+		await expect(panel.getByTestId('passphrase-status')).toHaveText(
+			'Passphrase: saved in the keychain'
+		);
 	});
 
 	test('Escape closes it and gives focus back to the header button', async ({ page }) => {

@@ -727,11 +727,32 @@ export const r2: SavedDestination = {
 	secretStorage: 'session'
 };
 
+/** The public key of `ageKeyFile` (the one in age's README). */
+export const agePublicKey = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+/** What `age-keygen` writes; the mock backend does not read it. */
+export const ageKeyFile = `# created: 2025-03-14T09:00:00Z
+# public key: ${agePublicKey}
+AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX
+`;
+
+type Identity = Pick<DestinationsView, 'encryptionIdentity' | 'identityRecipients'>;
+
+/** No private key saved. */
+export const noIdentity: Identity = { encryptionIdentity: 'none', identityRecipients: [] };
+
+/** `ageKeyFile` saved in the keychain. */
+export const savedIdentity: Identity = {
+	encryptionIdentity: 'keychain',
+	identityRecipients: [agePublicKey]
+};
+
 export function destinationsView(
 	destinations: SavedDestination[] = [offsite, r2],
-	encryptionPassphrase: DestinationsView['encryptionPassphrase'] = 'keychain'
+	encryptionPassphrase: DestinationsView['encryptionPassphrase'] = 'keychain',
+	identity: Identity = noIdentity
 ): DestinationsView {
-	return { destinations, encryptionPassphrase };
+	return { destinations, encryptionPassphrase, ...identity };
 }
 
 /** A test that reached the store and wrote, read back and deleted its probe. */

@@ -399,7 +399,17 @@ export type DestinationsView = { destinations: Array<SavedDestination>,
 /**
  * Where the passphrase that encrypts backups is (`none`: not set).
  */
-encryptionPassphrase: PasswordStorage, };
+encryptionPassphrase: PasswordStorage, 
+/**
+ * Where the private key (age identity) that decrypts backups made to
+ * its public key is (`none`: not set).
+ */
+encryptionIdentity: PasswordStorage, 
+/**
+ * The public keys (`age1…`) of the saved private key: what to give
+ * `tusk backup --recipient` so that this app can read the backups.
+ */
+identityRecipients: Array<string>, };
 
 export type SaveDestination = { 
 /**

@@ -122,7 +122,8 @@ export const getSettings = () => call<AppSettings>('get_settings');
 export const saveSettings = (settings: AppSettings) =>
 	call<AppSettings>('save_settings', { settings });
 
-// Destinations: S3-compatible buckets, and the passphrase backups are encrypted with.
+// Destinations: S3-compatible buckets, the passphrase backups are encrypted with, and the
+// private key that reads backups encrypted to a public key.
 export const listDestinations = () => call<DestinationsView>('list_destinations');
 
 export const saveDestination = (input: SaveDestination) =>
@@ -138,6 +139,13 @@ export const testDestination = (input: SaveDestination) =>
 /** `null` forgets it. */
 export const setEncryptionPassphrase = (passphrase: string | null) =>
 	call<DestinationsView>('set_encryption_passphrase', { passphrase });
+
+/**
+ * Saves an age private key (an `age-keygen` file or an `AGE-SECRET-KEY-1…` line) that reads the
+ * backups made to its public key; `null` forgets it.
+ */
+export const setEncryptionIdentity = (identity: string | null) =>
+	call<DestinationsView>('set_encryption_identity', { identity });
 
 export const bucketBackups = (name: string) => call<BucketListing>('bucket_backups', { name });
 

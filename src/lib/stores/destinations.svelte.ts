@@ -1,5 +1,6 @@
-// The saved destinations (buckets) and where the encryption passphrase is: what
-// the Destinations panel, the Backup dialog and the history's "Copy to…" share.
+// The saved destinations (buckets), where the encryption passphrase is and the
+// private key that reads backups made to its public key: what the Destinations
+// panel, the Backup dialog and the history's "Copy to…" share.
 import type { DestinationsView, SaveDestination, SavedDestination } from '../ipc/bindings';
 import { toErrorPayload } from '../ipc/errors';
 
@@ -8,10 +9,16 @@ export interface DestinationsApi {
 	saveDestination(input: SaveDestination): Promise<DestinationsView>;
 	removeDestination(name: string): Promise<DestinationsView>;
 	setEncryptionPassphrase(passphrase: string | null): Promise<DestinationsView>;
+	setEncryptionIdentity(identity: string | null): Promise<DestinationsView>;
 }
 
 export class DestinationsStore {
-	view = $state.raw<DestinationsView>({ destinations: [], encryptionPassphrase: 'none' });
+	view = $state.raw<DestinationsView>({
+		destinations: [],
+		encryptionPassphrase: 'none',
+		encryptionIdentity: 'none',
+		identityRecipients: []
+	});
 	loaded = $state(false);
 	loadError = $state<string | null>(null);
 
@@ -56,5 +63,13 @@ export class DestinationsStore {
 	/** `null` forgets it. */
 	async setPassphrase(passphrase: string | null): Promise<void> {
 		this.view = await this.#api.setEncryptionPassphrase(passphrase);
+	}
+
+	/**
+	 * Saves a private key (the text of an `age-keygen` file); rejects with the backend's reason
+	 * when it is not one. `null` forgets it.
+	 */
+	async setIdentity(identity: string | null): Promise<void> {
+		this.view = await this.#api.setEncryptionIdentity(identity);
 	}
 }

@@ -18,8 +18,17 @@ const offsite: SavedDestination = {
 
 const view = (
 	destinations: SavedDestination[],
-	encryptionPassphrase: DestinationsView['encryptionPassphrase'] = 'none'
-): DestinationsView => ({ destinations, encryptionPassphrase });
+	encryptionPassphrase: DestinationsView['encryptionPassphrase'] = 'none',
+	identityRecipients: string[] = []
+): DestinationsView => ({
+	destinations,
+	encryptionPassphrase,
+	encryptionIdentity: identityRecipients.length ? 'keychain' : 'none',
+	identityRecipients
+});
+
+/** The public key of the private key the fake backend takes. */
+const publicKey = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 
 const refusal = (kind: string, message: string) => ({ kind, message, detail: null });
 
@@ -30,6 +39,9 @@ function fakeApi(): DestinationsApi {
 		removeDestination: vi.fn(async () => view([])),
 		setEncryptionPassphrase: vi.fn(async (p: string | null) =>
 			view([offsite], p ? 'keychain' : 'none')
+		),
+		setEncryptionIdentity: vi.fn(async (identity: string | null) =>
+			view([offsite], 'none', identity ? [publicKey] : [])
 		)
 	};
 }
@@ -50,6 +62,23 @@ describe('DestinationsStore', () => {
 		expect(store.list).toEqual([]);
 	});
 
+	it('saves the private key as pasted, shows its public key, and forgets it', async () => {
+		const api = fakeApi();
+		const store = new DestinationsStore(api);
+		expect(store.view.encryptionIdentity).toBe('none');
+		expect(store.view.identityRecipients).toEqual([]);
+		const file = `# created: 2025-03-14T09:00:00Z\n# public key: ${publicKey}\nAGE-SECRET-KEY-1QQ…\n`;
+		await store.setIdentity(file);
+		expect(api.setEncryptionIdentity).toHaveBeenCalledWith(file);
+		expect(store.view.encryptionIdentity).toBe('keychain');
+		expect(store.view.identityRecipients).toEqual([publicKey]);
+		expect(store.canEncrypt).toBe(false);
+		await store.setIdentity(null);
+		expect(api.setEncryptionIdentity).toHaveBeenLastCalledWith(null);
+		expect(store.view.encryptionIdentity).toBe('none');
+		expect(store.view.identityRecipients).toEqual([]);
+	});
+
 	it('keeps the list when a change is refused, and says why a load failed', async () => {
 		const api = fakeApi();
 		const store = new DestinationsStore(api);
@@ -63,6 +92,13 @@ describe('DestinationsStore', () => {
 			message: expect.stringContaining('already exists')
 		});
 		expect(store.list).toHaveLength(1);
+		vi.mocked(api.setEncryptionIdentity).mockRejectedValueOnce(
+			refusal('invalidOptions', 'this is not an age private key: invalid Bech32 encoding')
+		);
+		await expect(store.setIdentity('age1ql3z…')).rejects.toMatchObject({
+			message: expect.stringContaining('not an age private key')
+		});
+		expect(store.view.encryptionIdentity).toBe('none');
 		vi.mocked(api.listDestinations).mockRejectedValueOnce(
 			refusal('storage', 'destinations.json is not valid JSON')
 		);
