@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tusk_engine::crypt::{decrypt_backup, is_encrypted, Decrypted};
 use tusk_engine::restore::remote::{fetch_backup, Fetched};
-use tusk_engine::restore::stream::{open_backup, open_stream, Streamable, Streamed};
+use tusk_engine::restore::stream::{
+    open_backup, open_encrypted_file, open_stream, Streamable, Streamed,
+};
 use tusk_engine::{CancelHandle, EngineError, RestoreOptions};
 
 /// Copies kept at once (a dialog's backup, and one being restored).
@@ -42,24 +44,29 @@ impl Destinations {
         known.then(|| (name.to_string(), key.to_string()))
     }
 
-    /// `input` in a bucket, opened to be read as it downloads: by a restore
-    /// with `options`, or (`None`) for its information only. `None` when it
-    /// is in no bucket, or must be downloaded first ([`ReadableCache::get`]).
+    /// `input` opened to be read as it comes, by a restore with `options`
+    /// or (`None`) for its information only: in a bucket, as it downloads;
+    /// an encrypted local file, as it is decrypted. `None` when it is
+    /// neither, or must be downloaded or decrypted first
+    /// ([`ReadableCache::get`]).
     pub async fn streamed(
         &self,
         input: &Path,
         options: Option<&RestoreOptions>,
     ) -> AppResult<Option<Box<Streamed>>> {
-        let Some((name, key)) = self.in_bucket(input) else {
-            return Ok(None);
-        };
-        let bucket = self.bucket(&name)?;
-        let check = options.is_none_or(|o| !o.ignore_checksum);
         let decrypt = self.decrypt_key();
         let saved = decrypt.is_some();
-        let opened = match options {
-            Some(o) => open_stream(&bucket, &key, o, check, decrypt).await,
-            None => open_backup(&bucket, &key, check, decrypt).await,
+        let opened = match self.in_bucket(input) {
+            Some((name, key)) => {
+                let bucket = self.bucket(&name)?;
+                let check = options.is_none_or(|o| !o.ignore_checksum);
+                match options {
+                    Some(o) => open_stream(&bucket, &key, o, check, decrypt).await,
+                    None => open_backup(&bucket, &key, check, decrypt).await,
+                }
+            }
+            None if is_encrypted(input) => open_encrypted_file(input, options, decrypt).await,
+            None => return Ok(None),
         };
         match opened {
             Ok(Streamable::Streamed(s)) => Ok(Some(s)),

@@ -381,6 +381,12 @@ fn an_encrypted_backup_needs_its_key_for_info_restore_and_verify() {
     restore[3] = pass.clone();
     let restored = m.run(&restore.iter().map(String::as_str).collect::<Vec<_>>());
     everything += &succeeded(&restored);
+    // No decrypted copy: decrypted as pg_restore reads it.
+    assert!(
+        text(&restored).contains("as pg_restore reads it"),
+        "{}",
+        text(&restored)
+    );
     assert_eq!(pg.psql(&target, "SELECT count(*) FROM t"), "500");
 
     let mut verify = vec!["verify", &id, "--passphrase-file", &pass, "--json"];

@@ -15,7 +15,7 @@ use tusk_engine::crypt::{decrypt_backup, decrypt_backup_in, is_encrypted, Decryp
 use tusk_engine::options::Encryption;
 use tusk_engine::restore::prepare_streamed_restore;
 use tusk_engine::restore::remote::fetch_backup;
-use tusk_engine::restore::stream::{open_stream, Streamable};
+use tusk_engine::restore::stream::{open_encrypted_file, open_stream, Streamable};
 use tusk_engine::storage::Bucket;
 use tusk_engine::{
     BackupFormat, BackupOptions, CancelHandle, CompressionMethod, JobStatus, RestoreOptions, Secret,
@@ -132,6 +132,44 @@ async fn encrypted_backups_restore_through_tusk_and_through_stock_age_and_pg_res
     let key = Decrypt::Passphrase(Secret::new(PASSPHRASE));
     let plain = decrypt_backup(&with_passphrase, Some(&key)).unwrap();
     assert_eq!(restore_into_new(plain.path()).await, expected);
+    // Decrypted as pg_restore reads it, no decrypted copy made: the same.
+    let options = RestoreOptions {
+        input_path: with_passphrase.clone(),
+        target_database: Some("sealed_on_the_fly".into()),
+        create_database: true,
+        ..Default::default()
+    };
+    let wrong = Decrypt::Passphrase(Secret::new("not the passphrase at all"));
+    let refused = open_encrypted_file(&with_passphrase, Some(&options), Some(wrong))
+        .await
+        .err()
+        .expect("a wrong passphrase is refused before anything")
+        .to_string();
+    assert!(
+        refused.contains("cannot be decrypted with this key"),
+        "{refused}"
+    );
+    let Streamable::Streamed(streamed) =
+        open_encrypted_file(&with_passphrase, Some(&options), Some(key))
+            .await
+            .unwrap()
+    else {
+        panic!("an encrypted custom archive is decrypted as it is read");
+    };
+    assert!(streamed.is_local() && streamed.info.zstd);
+    let prepared =
+        prepare_streamed_restore(&uuid(), &conn("postgres"), &options, &search(), &streamed)
+            .await
+            .unwrap();
+    assert!(
+        prepared.preflight.command.starts_with("(age -d "),
+        "{}",
+        prepared.preflight.command
+    );
+    let outcome = prepared.run(&CancelHandle::new(), &|_| {}).await;
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    assert_eq!(fingerprint("sealed_on_the_fly"), expected);
+    let key = Decrypt::Passphrase(Secret::new(PASSPHRASE));
 
     // Plain SQL too.
     let script = dir.path().join("sealed.sql.age");

@@ -14,7 +14,7 @@ use tusk_engine::restore::guarded::{
     prepare_guarded_restore, prepare_guarded_streamed, GuardedRestore,
 };
 use tusk_engine::restore::remote::{fetch_backup, Fetched};
-use tusk_engine::restore::stream::{open_stream, Streamable};
+use tusk_engine::restore::stream::{open_encrypted_file, open_stream, Streamable};
 use tusk_engine::storage::Bucket;
 use tusk_engine::{EngineError, RestoreOptions, ToolSearch};
 
@@ -146,13 +146,7 @@ pub async fn restore(
             let bucket = open_bucket(config, name, &a.secret)?;
             from_bucket(&a, &id, &conn, &bucket, key, search, catalog.as_ref()).await?
         }
-        None => {
-            let local = Readable::of(&a.input, a.keys.key()?.as_ref())?;
-            let options = a.options(local.path().to_path_buf());
-            let guarded =
-                prepare_guarded_restore(&id, &conn, &options, search, catalog.as_ref()).await?;
-            (guarded, (None, Some(local)))
-        }
+        None => from_file(&a, &id, &conn, search, catalog.as_ref()).await?,
     };
     let preflight = &guarded.restore.preflight;
     if a.out.dry_run {
@@ -236,6 +230,44 @@ async fn from_bucket(
 /// What a restore reads that must outlive it: a downloaded backup, a
 /// decrypted copy.
 type Copies = (Option<Fetched>, Option<Readable>);
+
+/// A restore of a local backup: an encrypted one is decrypted as
+/// pg_restore reads it where that is safe (its checksum is checked first,
+/// as any local backup's), else into a private copy first.
+async fn from_file(
+    a: &RestoreArgs,
+    id: &str,
+    conn: &tusk_engine::ConnectionSpec,
+    search: &ToolSearch,
+    catalog: Option<&tusk_engine::catalog::Catalog>,
+) -> Result<(GuardedRestore, Copies), EngineError> {
+    let mut key = a.keys.key()?;
+    if tusk_engine::crypt::is_encrypted(&a.input) {
+        let options = a.options(a.input.clone());
+        let shown = a.input.display();
+        match open_encrypted_file(&a.input, Some(&options), key).await? {
+            Streamable::Streamed(streamed) => {
+                if !a.out.json {
+                    err!("decrypting {shown} as pg_restore reads it");
+                }
+                let guarded =
+                    prepare_guarded_streamed(id, conn, &options, search, catalog, &streamed)
+                        .await?;
+                return Ok((guarded, (None, None)));
+            }
+            Streamable::Download { why, decrypt } => {
+                if !a.out.json {
+                    err!("decrypting {shown} into a private copy first: {why} …");
+                }
+                key = decrypt;
+            }
+        }
+    }
+    let local = Readable::of(&a.input, key.as_ref())?;
+    let options = a.options(local.path().to_path_buf());
+    let guarded = prepare_guarded_restore(id, conn, &options, search, catalog).await?;
+    Ok((guarded, (None, Some(local))))
+}
 
 /// A backup as pg_restore can read it: the file itself, or (encrypted) a
 /// copy decrypted whole first, every chunk checked, so that a wrong key

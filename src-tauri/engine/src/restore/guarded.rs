@@ -128,12 +128,13 @@ async fn prepare_guarded(
         }),
         None => None,
     };
-    // A streamed backup is checked against the .sha256 beside it as it
-    // downloads; there is no file here to check before.
+    // A backup streamed from a bucket is checked against the .sha256
+    // beside it as it downloads; there is no file here to check before. A
+    // local one (decrypted as it is read) is checked before, as any.
     let catalog_sha = catalog_backup
         .as_ref()
         .and_then(|b| b.sha256.clone())
-        .filter(|_| streamed.is_none());
+        .filter(|_| streamed.is_none_or(Streamed::is_local));
     let p = &restore.preflight;
     let destructive = !p.creates_database && (options.clean || p.existing_relations > 0);
     let safety_reason = destructive.then(|| {

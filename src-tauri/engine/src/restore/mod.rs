@@ -103,8 +103,10 @@ pub struct PreparedRestore {
     chosen: Option<Vec<i32>>,
     /// The SHA-256 a zstd backup must have, checked while it unpacks.
     expected_sha256: Option<String>,
-    /// A backup read as it downloads: bytes of it read so far, and its size.
+    /// A backup read as it comes: bytes of it read so far, and its size.
     streamed: Option<(std::sync::Arc<std::sync::atomic::AtomicU64>, u64)>,
+    /// What feeds pg_restore then, as a shell would say it.
+    stream_shown: Option<String>,
     _list_file: Option<tempfile::NamedTempFile>,
 }
 
@@ -239,7 +241,9 @@ async fn prepare_with(
         list_file.as_ref().map(|f| f.path()),
     );
     if let Some(streamed) = streamed {
-        input = streamed.input();
+        input = streamed
+            .input()
+            .map_err(|e| EngineError::Io(format!("cannot read {}: {e}", streamed.location())))?;
     }
     let plan = if streamed.is_some() {
         streamed_plan(&info)
@@ -275,6 +279,7 @@ async fn prepare_with(
         chosen,
         expected_sha256: None,
         streamed: streamed.map(stream::Streamed::progress),
+        stream_shown: streamed.map(stream::Streamed::describe),
         _list_file: list_file,
     };
     prepared.preflight.command = prepared.command_display();

@@ -36,12 +36,8 @@ impl PreparedRestore {
 
     pub fn command_display(&self) -> String {
         let command = self.command.display(&self.env);
-        if self.streamed.is_some() {
-            return format!(
-                "(download {} and check it{}) | {command}",
-                self.options.input_path.display(),
-                if self.info.zstd { ", zstd -dc" } else { "" }
-            );
+        if let Some(feed) = &self.stream_shown {
+            return format!("{feed} | {command}");
         }
         match &self.unpacked {
             Some(unpacked) => format!(

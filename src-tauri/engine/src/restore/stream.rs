@@ -1,7 +1,9 @@
 //! A backup in a bucket restored as it downloads, straight into pg_restore's
 //! stdin: decrypted and decompressed on the way, hashed, and checked against
 //! the `.sha256` beside it before pg_restore gets its last bytes, so that a
-//! backup that does not match never finishes a restore. Only where that is
+//! backup that does not match never finishes a restore. An encrypted local
+//! file is read the same way, decrypted as pg_restore reads it (its
+//! checksum checked before, as any local backup's). Only where that is
 //! enough to leave the target as it was: pg_restore reads a custom archive
 //! in order to its very end (no parallel or partial restore), inside one
 //! transaction or into a new database that is removed again. Anything else
@@ -12,19 +14,18 @@ use crate::crypt::{self, Decrypt};
 use crate::error::EngineError;
 use crate::jobs::Input;
 use crate::options::RestoreOptions;
-use crate::storage::read::ObjectReader;
 use crate::storage::Bucket;
 use sha2::{Digest, Sha256};
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tusk_archive::BackupInfo;
 
-/// A backup in a bucket that a restore reads as it downloads.
+/// A backup that a restore reads as it comes: from a bucket as it
+/// downloads, or an encrypted local file as it is decrypted.
 pub struct Streamed {
-    bucket: Bucket,
-    key: String,
+    source: Source,
     location: String,
     /// Its size in the bucket.
     pub size: u64,
@@ -35,6 +36,27 @@ pub struct Streamed {
     pub info: BackupInfo,
     /// Bytes of the object read so far.
     consumed: Arc<AtomicU64>,
+}
+
+/// Where a streamed backup's bytes come from.
+enum Source {
+    Bucket {
+        bucket: Bucket,
+        key: String,
+    },
+    /// An encrypted file here: its checksum is checked before, like any
+    /// local backup's, and it is decrypted as pg_restore reads it.
+    File(PathBuf),
+}
+
+impl Source {
+    /// Made on the runtime (a download starts there).
+    fn reader(&self) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            Source::Bucket { bucket, key } => Box::new(bucket.reader(key)),
+            Source::File(path) => Box::new(std::fs::File::open(path)?),
+        })
+    }
 }
 
 /// How a restore reads a backup in a bucket.
@@ -118,21 +140,64 @@ pub async fn open_backup(
         .filter(|_| check)
         .and_then(|listing| listing.split_whitespace().next().map(str::to_string));
     let size = bucket.size(key).await?;
+    let source = Source::Bucket {
+        bucket: bucket.clone(),
+        key: key.to_string(),
+    };
+    opened(source, location, size, sha256, decrypt).await
+}
+
+/// An encrypted local backup opened to be decrypted as pg_restore reads it
+/// (by a restore with `options`, or `None` for its information only),
+/// instead of into a decrypted copy first. Its checksum is the history's,
+/// checked before the restore like any local backup's.
+pub async fn open_encrypted_file(
+    path: &Path,
+    options: Option<&RestoreOptions>,
+    decrypt: Option<Decrypt>,
+) -> Result<Streamable, EngineError> {
+    if let Some(options) = options {
+        options.validate()?;
+        if let Some(why) = why_download(options) {
+            return Ok(Streamable::Download {
+                why: why.to_string(),
+                decrypt,
+            });
+        }
+    }
+    let size = std::fs::metadata(path)
+        .map_err(|e| EngineError::Io(format!("cannot read {}: {e}", path.display())))?
+        .len();
+    let source = Source::File(path.to_path_buf());
+    opened(source, path.display().to_string(), size, None, decrypt).await
+}
+
+/// `source` opened: its table of contents read from its head (decrypted
+/// with `decrypt`), or why it must be read whole first.
+async fn opened(
+    source: Source,
+    location: String,
+    size: u64,
+    sha256: Option<String>,
+    decrypt: Option<Decrypt>,
+) -> Result<Streamable, EngineError> {
     let decrypt = decrypt.map(Arc::new);
-    let (reader, key_for_head, shown) = (bucket.reader(key), decrypt.clone(), location.clone());
+    let reader = source
+        .reader()
+        .map_err(|e| EngineError::Io(format!("cannot read {location}: {e}")))?;
+    let (key_for_head, shown) = (decrypt.clone(), location.clone());
     let head = tokio::task::spawn_blocking(move || read_head(reader, key_for_head, &shown, size))
         .await
         .map_err(|e| EngineError::Io(e.to_string()))??;
     let Some((info, encrypted)) = head else {
         let decrypt = decrypt.and_then(|d| Arc::try_unwrap(d).ok());
-        return download(
-            "only a custom-format archive streams into pg_restore",
+        return Ok(Streamable::Download {
+            why: "only a custom-format archive streams into pg_restore".into(),
             decrypt,
-        );
+        });
     };
     Ok(Streamable::Streamed(Box::new(Streamed {
-        bucket: bucket.clone(),
-        key: key.to_string(),
+        source,
         location,
         size,
         sha256,
@@ -145,7 +210,7 @@ pub async fn open_backup(
 /// The table of contents at the head of the object, and whether it is
 /// encrypted; `None` when it holds no custom archive.
 fn read_head(
-    reader: ObjectReader,
+    reader: Box<dyn Read + Send>,
     decrypt: Option<Arc<Decrypt>>,
     shown: &str,
     size: u64,
@@ -179,6 +244,27 @@ impl Streamed {
         self.sha256.is_some()
     }
 
+    /// A local file (its checksum is checked before it is read).
+    pub fn is_local(&self) -> bool {
+        matches!(self.source, Source::File(_))
+    }
+
+    /// What feeds pg_restore, as a shell would say it.
+    pub(crate) fn describe(&self) -> String {
+        let zstd = if self.info.zstd { " | zstd -dc" } else { "" };
+        match &self.source {
+            Source::Bucket { .. } => format!(
+                "(download {} and check it{})",
+                self.location,
+                if self.info.zstd { ", zstd -dc" } else { "" }
+            ),
+            Source::File(path) => format!(
+                "(age -d {}{zstd})",
+                crate::server::command::shell_quote(&path.display().to_string())
+            ),
+        }
+    }
+
     /// Bytes of the object read so far, and its size.
     pub(crate) fn progress(&self) -> (Arc<AtomicU64>, u64) {
         (self.consumed.clone(), self.size)
@@ -186,14 +272,14 @@ impl Streamed {
 
     /// What pg_restore reads: the object as it downloads, checked at its
     /// end. Made on the runtime.
-    pub(crate) fn input(&self) -> Input {
+    pub(crate) fn input(&self) -> io::Result<Input> {
         let raw = Arc::new(Mutex::new(Raw {
-            reader: self.bucket.reader(&self.key),
+            reader: self.source.reader()?,
             hasher: Sha256::new(),
             consumed: self.consumed.clone(),
             failed: false,
         }));
-        Input::Reader(Mutex::new(Box::new(Checked {
+        Ok(Input::Reader(Mutex::new(Box::new(Checked {
             raw,
             plain: None,
             location: self.location.clone(),
@@ -201,13 +287,13 @@ impl Streamed {
             decrypt: self.decrypt.clone(),
             zstd: self.info.zstd,
             failed: None,
-        })))
+        }))))
     }
 }
 
 /// The object's bytes as they come, hashed and counted.
 struct Raw {
-    reader: ObjectReader,
+    reader: Box<dyn Read + Send>,
     hasher: Sha256,
     consumed: Arc<AtomicU64>,
     /// The download itself failed (its message says how).
