@@ -108,7 +108,10 @@ admin_token = "{token}"
             key_id: String::new(),
             secret: String::new(),
         };
-        garage.wait_up(0);
+        // Each node's key exists once it listens: asked for below.
+        for i in 0..n {
+            garage.wait_up(i);
+        }
         let ids: Vec<String> = (0..n)
             .map(|i| {
                 let out = garage.cli_on(i, &["node", "id", "-q"]);
