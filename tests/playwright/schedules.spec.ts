@@ -326,6 +326,13 @@ test.describe('schedule editor', () => {
 		await editor.getByRole('button', { name: 'Save' }).click();
 		await expect(validation).toHaveText(/^Cannot create the destination \/mnt\/backup\/shop/);
 		await expect(editor).toBeVisible();
+		// Filling the folder field scrolled the form by however much it took: from the top.
+		await editor.getByLabel('Name', { exact: true }).evaluate((el) => {
+			let box = el.parentElement;
+			while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowY))
+				box = box.parentElement;
+			if (box) box.scrollTop = 0;
+		});
 		await expect(page).toHaveScreenshot('editor-error.png');
 		// Changing the form clears the backend's answer.
 		await folderField(editor).fill('/mnt/backup/shop2');
