@@ -6,6 +6,7 @@
 #   bench/run.sh            full size (~0.5 GB database, about 4-5 minutes on an idle 2-core machine)
 #   bench/run.sh --quick    smoke run (50k rows per table, 200 small tables)
 #   bench/run.sh --offsite  only (e): backups to and restores from a local Garage, encryption
+#   bench/run.sh --versions only (f): PostgreSQL 18's server and tools, pg_dump's own zstd/lz4 vs the fast preset
 #
 # Environment: BENCH_ROWS (rows per big table, default 900000), BENCH_SMALL_TABLES
 # (default 2000), BENCH_REPS (default 3), BENCH_CAND_REPS (default 1),
@@ -18,18 +19,25 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 PGBIN=/usr/lib/postgresql/15/bin
 
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 MODE=full
 ONLY_OFFSITE=0
+ONLY_VERSIONS=0
 for arg in "$@"; do
   case $arg in
     --quick) MODE=quick ;;
     --offsite) ONLY_OFFSITE=1 ;;
+    --versions) ONLY_OFFSITE=1 ONLY_VERSIONS=1 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; usage >&2; exit 2 ;;
   esac
 done
+if [ "$ONLY_VERSIONS" = 1 ]; then
+  # The server and every tool of PostgreSQL 18 (pg_dump 16+ compresses with zstd and lz4).
+  PGBIN=$(bash "$REPO/scripts/postgres-versions.sh")/18/bin
+  export TUSK_PG_BIN=$PGBIN
+fi
 if [ "$MODE" = quick ]; then
   ROWS=${BENCH_ROWS:-50000}
   SMALL_TABLES=${BENCH_SMALL_TABLES:-200}
@@ -659,8 +667,12 @@ fi
 
 fi
 
-# ---------------------------------------------------------------- (e) offsite
-. "$BENCH_DIR/offsite.sh"
+# ---------------------------------------------------------------- (e) offsite, (f) versions
+if [ "$ONLY_VERSIONS" = 1 ]; then
+  . "$BENCH_DIR/versions.sh"
+else
+  . "$BENCH_DIR/offsite.sh"
+fi
 
 # ---------------------------------------------------------------- figures
 [ "$ONLY_OFFSITE" = 1 ] || {

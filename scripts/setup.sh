@@ -42,3 +42,6 @@ fi
 
 # Garage, the S3-compatible store the bucket tests start on loopback.
 bash "$(dirname "${BASH_SOURCE[0]}")/garage.sh" >/dev/null
+
+# PostgreSQL 13, 14, 16, 17 and 18 (server and tools) for the version matrix.
+bash "$(dirname "${BASH_SOURCE[0]}")/postgres-versions.sh" >/dev/null

@@ -5,6 +5,7 @@
 #[cfg(test)]
 mod tests {
     use crate::commands::about::AppInfo;
+    use crate::commands::connections::ToolsView;
     use crate::commands::destinations::BucketListing;
     use crate::commands::jobs::{BackupNotes, RestoreConfirmation, RestorePlan};
     use crate::commands::schedules::{PrunePreview, TriggerPreview};
@@ -18,10 +19,13 @@ mod tests {
     use tusk_engine::catalog::retention::{Gfs, PruneDecision, RetentionPolicy};
     use tusk_engine::catalog::*;
     use tusk_engine::explain::{Explanation, FailureKind};
-    use tusk_engine::options::{BackupPreset, DumpSection, Encryption, InsertMode, PresetChoice};
+    use tusk_engine::options::{
+        BackupPreset, DumpSection, Encryption, InsertMode, PresetChoice, StatisticsMode,
+    };
     use tusk_engine::restore::guarded::RestoreSafety;
     use tusk_engine::restore::RestorePreflight;
     use tusk_engine::schedule::runner::Notice;
+    use tusk_engine::server::objects::{ConnectionTools, ToolPick};
     use tusk_engine::server::tools::{PgVersion, ToolChoice, ToolInfo};
     use tusk_engine::server::ServerInfo;
     use tusk_engine::storage::{RemoteBackup, S3Destination, StorageFailure, TestStep};
@@ -53,6 +57,7 @@ mod tests {
             InsertMode,
             Encryption,
             CompressionMethod,
+            StatisticsMode,
             BackupOptions,
             BackupPreset,
             PresetChoice,
@@ -68,6 +73,9 @@ mod tests {
             PgVersion,
             ServerInfo,
             ToolInfo,
+            ToolsView,
+            ConnectionTools,
+            ToolPick,
             ToolChoice,
             BackupPlan,
             RestorePreflight,

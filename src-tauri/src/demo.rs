@@ -74,7 +74,10 @@ pub async fn start(state: &AppState) -> AppResult<ConnectionProfile> {
 }
 
 async fn seed(conn: &ConnectionSpec, state: &AppState) -> AppResult<()> {
-    let psql = tusk_engine::server::tools::psql(&discover(&state.tools), &state.tools)?;
+    let psql = {
+        let search = state.tools();
+        tusk_engine::server::tools::psql(&discover(&search), &search)?
+    };
     let env = conn.tool_env("tusk-demo")?;
     Server::new(&psql, conn, &env)
         .create_database(DEMO_DB)

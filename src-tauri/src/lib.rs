@@ -55,6 +55,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::connections::test_connection,
         commands::connections::list_objects,
         commands::connections::list_tools,
+        commands::connections::connection_tools,
+        commands::connections::add_tools_folder,
+        commands::connections::remove_tools_folder,
         commands::connections::start_demo_database,
         commands::history::list_backups,
         commands::history::delete_backup,
@@ -81,6 +84,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 fn tool_search() -> ToolSearch {
     ToolSearch {
         folder: std::env::var_os("TUSK_PG_BIN").map(Into::into),
+        extra: Vec::new(),
     }
 }
 

@@ -120,7 +120,7 @@ pub fn run_schedule<R: Runtime>(
             let notify = move |n: Notice| notice(&notify_app, n);
             let runner = Runner {
                 catalog: &state.catalog,
-                search: &state.tools,
+                search: &state.tools(),
                 clock: &SystemClock,
                 password: &password,
                 bucket: &state.destinations,

@@ -9,6 +9,10 @@ use tusk_engine::catalog::{Catalog, CatalogResult};
 pub struct AppSettings {
     /// Test-restore every backup made from the app right after it completes.
     pub verify_after_backup: bool,
+    /// Folders of PostgreSQL tools the user added (Settings → PostgreSQL
+    /// tools): searched before PATH and the usual places, by every job.
+    #[cfg_attr(test, ts(type = "string[]"))]
+    pub tools_folders: Vec<std::path::PathBuf>,
 }
 
 const KEY: &str = "app";

@@ -39,7 +39,9 @@ pub struct JobSummary {
 pub struct AppState {
     pub jobs: DashMap<String, JobEntry>,
     pub profiles: Profiles,
-    pub tools: ToolSearch,
+    /// Where tools are looked for before the user's added folders: the
+    /// `TUSK_PG_BIN` folder alone, or the usual places. See [`Self::tools`].
+    base_tools: ToolSearch,
     /// Folder for the demo database.
     pub data_dir: PathBuf,
     /// The history, shared with the CLI.
@@ -58,11 +60,25 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Where every job looks for pg_dump and the other tools: the folders
+    /// added in Settings first, then the usual places (or the `TUSK_PG_BIN`
+    /// folder alone).
+    pub fn tools(&self) -> ToolSearch {
+        let mut search = self.base_tools.clone();
+        search.extra = crate::settings::load(&self.catalog).tools_folders;
+        search
+    }
+
+    /// The `TUSK_PG_BIN` folder, when it overrides every other.
+    pub fn fixed_tools_folder(&self) -> Option<PathBuf> {
+        self.base_tools.folder.clone()
+    }
+
     pub fn new(profiles: Profiles, tools: ToolSearch, data_dir: PathBuf, catalog: Catalog) -> Self {
         AppState {
             jobs: Default::default(),
             profiles,
-            tools,
+            base_tools: tools,
             data_dir: data_dir.clone(),
             catalog: Arc::new(catalog),
             scheduler_wake: Default::default(),

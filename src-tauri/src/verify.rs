@@ -63,7 +63,7 @@ pub fn start_verify<R: Runtime>(
     let decrypt = state.destinations.decrypt_key();
     let cancel = state.reserve_job(&job_id, JobType::Verify, format!("Verify {}", record.name))?;
     let catalog = state.catalog.clone();
-    let search = state.tools.clone();
+    let search = state.tools();
     let id = job_id.clone();
     let after = app.clone();
     // The task runs on by itself; its events say how it ends.

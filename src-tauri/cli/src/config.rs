@@ -12,6 +12,10 @@ use tusk_engine::{ConnectionSpec, EngineError, Secret, ToolSearch};
 pub struct Config {
     /// Folder holding pg_dump, pg_restore and psql to use instead of searching.
     pub pg_bin: Option<PathBuf>,
+    /// More folders of tools, searched before PATH and the usual places
+    /// (e.g. `tools_folders = ["/opt/pg17/bin"]`).
+    #[serde(default)]
+    pub tools_folders: Vec<PathBuf>,
     #[serde(default)]
     pub remotes: BTreeMap<String, Remote>,
     #[serde(default)]
@@ -194,6 +198,7 @@ impl Config {
     pub fn tool_search(&self, flag: Option<PathBuf>) -> ToolSearch {
         ToolSearch {
             folder: flag.or_else(|| self.pg_bin.clone()),
+            extra: self.tools_folders.clone(),
         }
     }
 

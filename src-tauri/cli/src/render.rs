@@ -295,8 +295,13 @@ pub fn tools(found: &[ToolInfo], server: Option<&ServerInfo>, search: &ToolSearc
     }
     out!("found:");
     for t in found {
+        let compression = if t.compression.is_empty() {
+            String::new()
+        } else {
+            format!("  (compresses with {})", t.compression.join(", "))
+        };
         out!(
-            "  {:<11} {:<8} {}",
+            "  {:<11} {:<8} {}{compression}",
             t.name,
             t.version.to_string(),
             t.path.display()

@@ -19,6 +19,8 @@ pub enum EngineError {
     ToolNotFound { tool: String, searched: String },
     #[error("this server is PostgreSQL {server}; {found}; install postgresql-client-{server} (or newer), or set the tools folder to one that has it")]
     ToolTooOld { server: String, found: String },
+    #[error("this backup was made by a newer pg_dump: {found}; install postgresql-client-{needed} (or newer), or add a tools folder that has it (Settings → PostgreSQL tools; CLI: --pg-bin)")]
+    ArchiveTooNew { needed: String, found: String },
     #[error("{summary}")]
     Connection {
         summary: String,
@@ -48,7 +50,7 @@ impl EngineError {
             EngineError::InvalidConnection(_) => "invalidConnection",
             EngineError::Archive(_) => "archive",
             EngineError::ToolNotFound { .. } => "toolNotFound",
-            EngineError::ToolTooOld { .. } => "toolTooOld",
+            EngineError::ToolTooOld { .. } | EngineError::ArchiveTooNew { .. } => "toolTooOld",
             EngineError::Connection { .. } => "connection",
             EngineError::Preflight(_) => "preflight",
             EngineError::JobIdInUse(_) => "jobIdInUse",

@@ -280,6 +280,27 @@ const EXPLAINERS: &[Explainer] = &[
         )
     },
     |t| {
+        // pg_restore and pg_dump 17+ write it; servers before 17 reject it.
+        t.contains("unrecognized configuration parameter \"transaction_timeout\"")
+            .then_some(())?;
+        found(
+            FailureKind::VersionMismatch,
+            "The restore sets transaction_timeout, which pg_restore and pg_dump 17 and newer write and servers before PostgreSQL 17 do not have.",
+            "Restore it with Tusk's own restore, which leaves that setting out for an older server, or into PostgreSQL 17 or newer.",
+        )
+    },
+    |t| {
+        // pg_dump 18's statistics: functions new in PostgreSQL 18.
+        (t.contains("pg_restore_relation_stats") || t.contains("pg_restore_attribute_stats"))
+            .then_some(())?;
+        t.contains("does not exist").then_some(())?;
+        found(
+            FailureKind::VersionMismatch,
+            "The backup holds planner statistics (pg_dump 18 with statistics), which only PostgreSQL 18 and newer can load.",
+            "Restore a custom, directory or tar backup (Tusk leaves the statistics out for an older server), or back up again without statistics.",
+        )
+    },
+    |t| {
         t.contains("input file appears to be a text format dump")
             .then_some(())?;
         found(
@@ -375,6 +396,20 @@ mod tests {
 
     fn lines(s: &str) -> Vec<String> {
         s.lines().map(String::from).collect()
+    }
+
+    #[test]
+    fn settings_and_statistics_of_newer_versions() {
+        let e = explain(&lines(
+            "psql:by18.sql:13: ERROR:  unrecognized configuration parameter \"transaction_timeout\"",
+        ));
+        assert_eq!(e.kind, FailureKind::VersionMismatch);
+        assert!(e.summary.contains("PostgreSQL 17"), "{}", e.summary);
+        let e = explain(&lines(
+            "psql:by18.sql:210: ERROR:  function pg_catalog.pg_restore_relation_stats(unknown, unknown) does not exist\nLINE 1: SELECT * FROM pg_catalog.pg_restore_relation_stats(",
+        ));
+        assert_eq!(e.kind, FailureKind::VersionMismatch);
+        assert!(e.summary.contains("statistics"), "{}", e.summary);
     }
 
     #[test]

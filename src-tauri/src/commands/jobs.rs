@@ -96,9 +96,9 @@ pub async fn create_backup<R: Runtime>(
         let prepared = match &destination {
             Some(name) => {
                 let bucket = state.destinations.bucket(name)?;
-                prepare_bucket_backup(&job_id, &conn, &options, &state.tools, bucket).await?
+                prepare_bucket_backup(&job_id, &conn, &options, &state.tools(), bucket).await?
             }
-            None => prepare_backup(&job_id, &conn, &options, &state.tools).await?,
+            None => prepare_backup(&job_id, &conn, &options, &state.tools()).await?,
         };
         Ok::<_, AppError>((
             prepared,
@@ -168,11 +168,12 @@ async fn guarded_restore(
         .await?;
     Ok(match streamed {
         Some(streamed) => {
-            prepare_guarded_streamed(id, &conn, &options, &state.tools, catalog, &streamed).await?
+            prepare_guarded_streamed(id, &conn, &options, &state.tools(), catalog, &streamed)
+                .await?
         }
         None => {
             let options = readable_options(state, options).await?;
-            prepare_guarded_restore(id, &conn, &options, &state.tools, catalog).await?
+            prepare_guarded_restore(id, &conn, &options, &state.tools(), catalog).await?
         }
     })
 }
@@ -290,9 +291,9 @@ pub async fn preview_backup(
     let prepared = match &destination {
         Some(name) => {
             let bucket = state.destinations.bucket(name)?;
-            plan_bucket_backup("preview", &conn, &options, &state.tools, bucket).await?
+            plan_bucket_backup("preview", &conn, &options, &state.tools(), bucket).await?
         }
-        None => prepare_backup("preview", &conn, &options, &state.tools).await?,
+        None => prepare_backup("preview", &conn, &options, &state.tools()).await?,
     };
     Ok(prepared.plan())
 }

@@ -51,7 +51,7 @@ pub async fn drop_incomplete_restore<R: Runtime>(
     })?;
     let conn = state.profiles.connection(connection)?;
     let dropped =
-        tusk_engine::restore::drop_incomplete_restore(&state.catalog, &id, &conn, &state.tools)
+        tusk_engine::restore::drop_incomplete_restore(&state.catalog, &id, &conn, &state.tools())
             .await?;
     let _ = app.emit(events::HISTORY_CHANGED, ());
     Ok(dropped)

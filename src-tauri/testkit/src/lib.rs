@@ -5,6 +5,7 @@
 //! so an aborted run leaves nothing behind.
 
 pub mod garage;
+pub mod versions;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,7 +24,21 @@ pub struct PgServer {
     socket_dir: PathBuf,
     port: u16,
     bin_dir: PathBuf,
+    /// psql and pg_isready: the server's own, or (for a server-only
+    /// package, see `versions`) the newest installed.
+    client_dir: PathBuf,
+    /// Stopped when dropped (all but the shared server, which is stopped
+    /// at exit).
+    owned: bool,
     _root: tempfile::TempDir,
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        if self.owned {
+            self.stop_and_remove();
+        }
+    }
 }
 
 static SHARED: OnceLock<PgServer> = OnceLock::new();
@@ -68,6 +83,22 @@ impl PgServer {
             Some(dir) => PathBuf::from(dir),
             None => newest_server_bin()?,
         };
+        Self::start_from(bin_dir, false)
+    }
+
+    /// A server of its own of PostgreSQL `major` (13–18, see `versions`),
+    /// stopped and removed when dropped.
+    pub fn start_major(major: u32) -> PgServer {
+        let bin_dir = versions::server_bin(major);
+        Self::start_from(bin_dir, true).unwrap_or_else(|e| panic!("start PostgreSQL {major}: {e}"))
+    }
+
+    fn start_from(bin_dir: PathBuf, owned: bool) -> Result<PgServer, String> {
+        let client_dir = if bin_dir.join("psql").exists() {
+            bin_dir.clone()
+        } else {
+            newest_server_bin()?
+        };
         let root = tempfile::Builder::new()
             .prefix("tusk-pg-")
             .tempdir()
@@ -88,6 +119,8 @@ impl PgServer {
             socket_dir: root.path().to_path_buf(),
             port,
             bin_dir,
+            client_dir,
+            owned,
             _root: root,
         };
         server.psql(
@@ -115,9 +148,10 @@ impl PgServer {
             .unwrap_or(0)
     }
 
-    /// Path of a tool from the server's own bin folder.
+    /// Path of a client tool: from the server's own bin folder, or the
+    /// newest installed when the server came without them.
     pub fn bin(&self, tool: &str) -> PathBuf {
-        self.bin_dir.join(tool)
+        self.client_dir.join(tool)
     }
 
     pub fn bin_dir(&self) -> &Path {

@@ -112,7 +112,9 @@ export type InsertMode = "copy" | "inserts" | "columnInserts";
 
 export type Encryption = { "kind": "none" } | { "kind": "passphrase" } | { "kind": "recipients", recipients: Array<string>, };
 
-export type CompressionMethod = "gzip" | "zstd";
+export type CompressionMethod = "gzip" | "zstd" | "pgZstd" | "lz4";
+
+export type StatisticsMode = "default" | "include" | "exclude" | "only";
 
 export type BackupOptions = { 
 /**
@@ -140,6 +142,15 @@ tables: Array<string> | null, excludeTables: Array<string>,
  */
 excludeTableData: Array<string>, 
 /**
+ * Schemas left out (`-N`).
+ */
+excludeSchemas: Array<string>, 
+/**
+ * The table patterns above also take partitions and child tables
+ * (`--table-and-children` and friends, pg_dump 16+).
+ */
+includeChildTables: boolean, 
+/**
  * Parallel dump jobs; used by the directory format only.
  */
 jobs: number, 
@@ -156,8 +167,9 @@ extraArgs: Array<string>,
  */
 sections: Array<DumpSection>, 
 /**
- * Large objects: `None` = pg_dump's default, `Some(true)` = `--blobs`,
- * `Some(false)` = `--no-blobs`.
+ * Large objects: `None` = pg_dump's default, `Some(true)` =
+ * `--large-objects`, `Some(false)` = `--no-large-objects` (`--blobs` and
+ * `--no-blobs` for pg_dump before 16).
  */
 blobs: boolean | null, insertMode: InsertMode, rowsPerInsert: number | null, onConflictDoNothing: boolean, 
 /**
@@ -171,7 +183,35 @@ clean: boolean, ifExists: boolean, noComments: boolean, noPublications: boolean,
 /**
  * `SET ROLE` before dumping.
  */
-role: string | null, 
+role: string | null, useSetSessionAuthorization: boolean, quoteAllIdentifiers: boolean, disableDollarQuoting: boolean, 
+/**
+ * `--extra-float-digits` (-15 to 3).
+ */
+extraFloatDigits: number | null, enableRowSecurity: boolean, 
+/**
+ * Data-only: triggers off while the data loads.
+ */
+disableTriggers: boolean, 
+/**
+ * pg_dump 14+.
+ */
+noToastCompression: boolean, 
+/**
+ * pg_dump 15+.
+ */
+noTableAccessMethod: boolean, 
+/**
+ * pg_dump 18+ (but `Default`).
+ */
+statistics: StatisticsMode, 
+/**
+ * Row security policies left out (pg_dump 18+).
+ */
+noPolicies: boolean, 
+/**
+ * Sequence values even where pg_dump would leave them out (pg_dump 18+).
+ */
+sequenceData: boolean, 
 /**
  * Keep pg_dump's verbose log. Progress is coarser without it.
  */
@@ -197,11 +237,25 @@ targetDatabase: string | null,
 /**
  * Create `target_database` first; it must not exist.
  */
-createDatabase: boolean, schemaOnly: boolean, dataOnly: boolean, 
+createDatabase: boolean, 
+/**
+ * Create the database named in the archive, with its own properties
+ * (encoding, locale, settings: `pg_restore --create`), connected to the
+ * connection's database; it must not exist.
+ */
+createFromArchive: boolean, schemaOnly: boolean, dataOnly: boolean, 
+/**
+ * Only these sections (empty = all).
+ */
+sections: Array<DumpSection>, 
 /**
  * Restore only these schemas (`None` = all).
  */
 schemas: Array<string> | null, 
+/**
+ * Schemas left out (`-N`).
+ */
+excludeSchemas: Array<string>, 
 /**
  * Restore only these tables, as `schema.table`, with their indexes,
  * constraints, triggers and sequences.
@@ -218,7 +272,25 @@ ifExists: boolean, noOwner: boolean, noPrivileges: boolean, exitOnError: boolean
 /**
  * Parallel restore jobs (custom and directory archives).
  */
-jobs: number, disableTriggers: boolean, extraArgs: Array<string>, 
+jobs: number, disableTriggers: boolean, noTablespaces: boolean, noComments: boolean, noPublications: boolean, noSubscriptions: boolean, noSecurityLabels: boolean, 
+/**
+ * pg_restore 15+.
+ */
+noTableAccessMethod: boolean, 
+/**
+ * pg_restore 18+.
+ */
+noPolicies: boolean, 
+/**
+ * Planner statistics in the archive left out (pg_restore 18+; done by
+ * itself for a server older than 18, which cannot load them).
+ */
+noStatistics: boolean, 
+/**
+ * A table that fails to be created gets no data (instead of loading
+ * into a table of that name that already exists).
+ */
+noDataForFailedTables: boolean, useSetSessionAuthorization: boolean, enableRowSecurity: boolean, extraArgs: Array<string>, 
 /**
  * Exactly these table-of-contents entries (dump ids from `info`).
  */
@@ -337,7 +409,38 @@ export type ToolInfo = { name: string, path: string, version: PgVersion,
 /**
  * What `--version` printed.
  */
-versionText: string, };
+versionText: string, 
+/**
+ * pg_dump 16+: the compression methods this build has (gzip, lz4,
+ * zstd: builds without lz4 or zstd exist). Empty for other tools.
+ */
+compression: Array<string>, };
+
+export type ToolsView = { tools: Array<ToolInfo>, 
+/**
+ * The folders the user added, searched first.
+ */
+added: string[], 
+/**
+ * `TUSK_PG_BIN`: the only folder searched, whatever is added.
+ */
+fixed: string | null, 
+/**
+ * Every folder searched, in order.
+ */
+searched: Array<string>, };
+
+export type ConnectionTools = { 
+/**
+ * The server, when it answered.
+ */
+server: ServerInfo | null, 
+/**
+ * Why it did not: the picks are then for an unknown version.
+ */
+serverError: string | null, picks: Array<ToolPick>, };
+
+export type ToolPick = { name: string, choice: ToolChoice | null, error: string | null, };
 
 export type ToolChoice = { tool: ToolInfo, 
 /**
@@ -716,7 +819,12 @@ export type AppSettings = {
 /**
  * Test-restore every backup made from the app right after it completes.
  */
-verifyAfterBackup: boolean, };
+verifyAfterBackup: boolean, 
+/**
+ * Folders of PostgreSQL tools the user added (Settings → PostgreSQL
+ * tools): searched before PATH and the usual places, by every job.
+ */
+toolsFolders: string[], };
 
 export type Deleted = { fileRemoved: boolean, 
 /**
@@ -747,15 +855,21 @@ export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {
   "compressionMethod": "gzip",
   "connectionId": "",
   "create": false,
+  "disableDollarQuoting": false,
+  "disableTriggers": false,
+  "enableRowSecurity": false,
   "encoding": null,
   "encryption": {
     "kind": "none"
   },
+  "excludeSchemas": [],
   "excludeTableData": [],
   "excludeTables": [],
   "extraArgs": [],
+  "extraFloatDigits": null,
   "format": "custom",
   "ifExists": false,
+  "includeChildTables": false,
   "includeData": true,
   "includeOwnership": true,
   "includePrivileges": true,
@@ -765,20 +879,27 @@ export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {
   "loadViaPartitionRoot": false,
   "lockWaitTimeout": 30,
   "noComments": false,
+  "noPolicies": false,
   "noPublications": false,
   "noSecurityLabels": false,
   "noSubscriptions": false,
   "noSync": false,
+  "noTableAccessMethod": false,
   "noTablespaces": false,
+  "noToastCompression": false,
   "noUnloggedTableData": false,
   "onConflictDoNothing": false,
   "outputPath": "",
   "overwrite": false,
+  "quoteAllIdentifiers": false,
   "role": null,
   "rowsPerInsert": null,
   "schemas": null,
   "sections": [],
+  "sequenceData": false,
+  "statistics": "default",
   "tables": null,
+  "useSetSessionAuthorization": false,
   "verbose": true
 };
 
@@ -788,25 +909,39 @@ export const DEFAULT_RESTORE_OPTIONS: RestoreOptions = {
   "clean": false,
   "connectionId": "",
   "createDatabase": false,
+  "createFromArchive": false,
   "dataOnly": false,
   "disableTriggers": false,
+  "enableRowSecurity": false,
+  "excludeSchemas": [],
   "exitOnError": true,
   "extraArgs": [],
   "ifExists": true,
   "ignoreChecksum": false,
   "inputPath": "",
   "jobs": 1,
+  "noComments": false,
+  "noDataForFailedTables": false,
   "noOwner": false,
+  "noPolicies": false,
   "noPrivileges": false,
+  "noPublications": false,
+  "noSecurityLabels": false,
+  "noStatistics": false,
+  "noSubscriptions": false,
+  "noTableAccessMethod": false,
+  "noTablespaces": false,
   "role": null,
   "safetyBackup": true,
   "schemaOnly": false,
   "schemas": null,
+  "sections": [],
   "singleTransaction": true,
   "swap": false,
   "tables": null,
   "targetDatabase": null,
   "tocEntries": null,
+  "useSetSessionAuthorization": false,
   "verbose": true
 };
 

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
 use tusk_engine::backup::remote::{copy_to_bucket, prepare_bucket_backup};
 use tusk_engine::catalog::BackupReason;
-use tusk_engine::options::{DumpSection, InsertMode};
+use tusk_engine::options::{DumpSection, InsertMode, StatisticsMode};
 use tusk_engine::{
     prepare_backup, BackupFormat, BackupOptions, BackupPreset, CompressionMethod, EngineError,
     ToolSearch,
@@ -33,12 +33,26 @@ pub enum PresetArg {
     Fast,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MethodArg {
     /// pg_dump's own gzip, levels 0-9.
     Gzip,
     /// zstd by Tusk as pg_dump writes, levels 1-19 (custom format; stock tools: zstd -d first).
     Zstd,
+    /// pg_dump's own zstd, levels 1-19 (pg_dump 16+ built with zstd; custom or directory).
+    PgZstd,
+    /// pg_dump's own lz4, levels 1-12 (pg_dump 16+ built with lz4; custom or directory).
+    Lz4,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum StatisticsArg {
+    /// --statistics (pg_dump 18+).
+    Include,
+    /// --no-statistics (pg_dump 18+).
+    Exclude,
+    /// --statistics-only (pg_dump 18+).
+    Only,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -46,6 +60,16 @@ pub enum SectionArg {
     PreData,
     Data,
     PostData,
+}
+
+impl SectionArg {
+    pub fn section(self) -> DumpSection {
+        match self {
+            SectionArg::PreData => DumpSection::PreData,
+            SectionArg::Data => DumpSection::Data,
+            SectionArg::PostData => DumpSection::PostData,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -90,7 +114,7 @@ pub struct DumpArgs {
     preset: Option<PresetArg>,
     #[arg(short = 'F', long, value_enum)]
     format: Option<FormatArg>,
-    /// Compression level: gzip 0-9 (default 6; 0 for tar), zstd 1-19.
+    /// Compression level: gzip 0-9 (default 6; 0 for tar), zstd 1-19, lz4 1-12.
     #[arg(short = 'Z', long = "compress")]
     compression: Option<u8>,
     /// What compresses the backup.
@@ -117,6 +141,12 @@ pub struct DumpArgs {
     exclude_tables: Vec<String>,
     #[arg(long = "exclude-table-data")]
     exclude_table_data: Vec<String>,
+    /// Schema to leave out (repeatable; pg_dump patterns).
+    #[arg(short = 'N', long = "exclude-schema")]
+    exclude_schemas: Vec<String>,
+    /// The table patterns also take partitions and child tables (pg_dump 16+).
+    #[arg(long)]
+    include_child_tables: bool,
     /// Seconds to wait for locks (0 = forever).
     #[arg(long)]
     lock_wait_timeout: Option<u32>,
@@ -130,7 +160,8 @@ pub struct DumpArgs {
     blobs: bool,
     #[arg(long)]
     no_blobs: bool,
-    #[arg(long, conflicts_with = "column_inserts")]
+    /// INSERT statements (with --column-inserts: with column names, as pg_dump takes both).
+    #[arg(long)]
     inserts: bool,
     #[arg(long)]
     column_inserts: bool,
@@ -160,6 +191,34 @@ pub struct DumpArgs {
     load_via_partition_root: bool,
     #[arg(long)]
     role: Option<String>,
+    #[arg(long)]
+    use_set_session_authorization: bool,
+    #[arg(long)]
+    quote_all_identifiers: bool,
+    #[arg(long)]
+    disable_dollar_quoting: bool,
+    /// -15 to 3.
+    #[arg(long, allow_hyphen_values = true)]
+    extra_float_digits: Option<i8>,
+    #[arg(long)]
+    enable_row_security: bool,
+    #[arg(long)]
+    disable_triggers: bool,
+    /// pg_dump 14+.
+    #[arg(long)]
+    no_toast_compression: bool,
+    /// pg_dump 15+.
+    #[arg(long)]
+    no_table_access_method: bool,
+    /// Planner statistics (pg_dump 18+).
+    #[arg(long, value_enum)]
+    statistics: Option<StatisticsArg>,
+    /// pg_dump 18+.
+    #[arg(long)]
+    no_policies: bool,
+    /// pg_dump 18+.
+    #[arg(long)]
+    sequence_data: bool,
     /// Replace an existing output file.
     #[arg(long)]
     overwrite: bool,
@@ -195,7 +254,12 @@ impl DumpArgs {
             o.compression_method = match m {
                 MethodArg::Gzip => CompressionMethod::Gzip,
                 MethodArg::Zstd => CompressionMethod::Zstd,
+                MethodArg::PgZstd => CompressionMethod::PgZstd,
+                MethodArg::Lz4 => CompressionMethod::Lz4,
             };
+            if self.compression.is_none() && m != MethodArg::Gzip {
+                o.compression = o.compression.clamp(1, 12);
+            }
         }
         o.compression = self.compression.unwrap_or(o.compression);
         o.jobs = self.jobs.unwrap_or(o.jobs);
@@ -210,21 +274,31 @@ impl DumpArgs {
         o.lock_wait_timeout = self.lock_wait_timeout.unwrap_or(o.lock_wait_timeout);
         o.no_sync = self.no_sync;
         o.encoding = self.encoding.clone();
-        o.sections = self
-            .sections
-            .iter()
-            .map(|s| match s {
-                SectionArg::PreData => DumpSection::PreData,
-                SectionArg::Data => DumpSection::Data,
-                SectionArg::PostData => DumpSection::PostData,
-            })
-            .collect();
+        o.sections = self.sections.iter().map(|s| s.section()).collect();
         o.blobs = (self.blobs || self.no_blobs).then_some(self.blobs);
         o.insert_mode = match (self.inserts, self.column_inserts) {
-            (true, _) => InsertMode::Inserts,
             (_, true) => InsertMode::ColumnInserts,
+            (true, false) => InsertMode::Inserts,
             _ => InsertMode::Copy,
         };
+        o.exclude_schemas = self.exclude_schemas.clone();
+        o.include_child_tables = self.include_child_tables;
+        o.use_set_session_authorization = self.use_set_session_authorization;
+        o.quote_all_identifiers = self.quote_all_identifiers;
+        o.disable_dollar_quoting = self.disable_dollar_quoting;
+        o.extra_float_digits = self.extra_float_digits;
+        o.enable_row_security = self.enable_row_security;
+        o.disable_triggers = self.disable_triggers;
+        o.no_toast_compression = self.no_toast_compression;
+        o.no_table_access_method = self.no_table_access_method;
+        o.statistics = match self.statistics {
+            None => StatisticsMode::Default,
+            Some(StatisticsArg::Include) => StatisticsMode::Include,
+            Some(StatisticsArg::Exclude) => StatisticsMode::Exclude,
+            Some(StatisticsArg::Only) => StatisticsMode::Only,
+        };
+        o.no_policies = self.no_policies;
+        o.sequence_data = self.sequence_data;
         o.rows_per_insert = self.rows_per_insert;
         o.on_conflict_do_nothing = self.on_conflict_do_nothing;
         o.create = self.create;

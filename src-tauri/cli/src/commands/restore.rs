@@ -37,13 +37,25 @@ pub struct RestoreArgs {
     /// Create the target database first (it must not exist).
     #[arg(long, requires = "target_db")]
     create_db: bool,
+    /// Create the database named in the backup, with its own properties
+    /// (pg_restore --create; it must not exist). Runs outside a single
+    /// transaction, which CREATE DATABASE cannot be part of; on failure the
+    /// database is removed again.
+    #[arg(long, conflicts_with_all = ["target_db", "create_db", "clean"])]
+    create: bool,
     #[arg(long, conflicts_with = "data_only")]
     schema_only: bool,
     #[arg(long)]
     data_only: bool,
+    /// Restore only this section (repeatable).
+    #[arg(long = "section", value_enum)]
+    sections: Vec<super::backup::SectionArg>,
     /// Restore only this schema (repeatable).
     #[arg(short = 'n', long = "schema")]
     schemas: Vec<String>,
+    /// Leave this schema out (repeatable).
+    #[arg(short = 'N', long = "exclude-schema")]
+    exclude_schemas: Vec<String>,
     /// Restore only this table as schema.table, with its indexes and constraints (repeatable).
     #[arg(short = 't', long = "table")]
     tables: Vec<String>,
@@ -71,6 +83,32 @@ pub struct RestoreArgs {
     jobs: Option<u8>,
     #[arg(long)]
     disable_triggers: bool,
+    #[arg(long)]
+    no_tablespaces: bool,
+    #[arg(long)]
+    no_comments: bool,
+    #[arg(long)]
+    no_publications: bool,
+    #[arg(long)]
+    no_subscriptions: bool,
+    #[arg(long)]
+    no_security_labels: bool,
+    /// pg_restore 15+.
+    #[arg(long)]
+    no_table_access_method: bool,
+    /// pg_restore 18+.
+    #[arg(long)]
+    no_policies: bool,
+    /// Leave the backup's planner statistics out (pg_restore 18+).
+    #[arg(long)]
+    no_statistics: bool,
+    /// A table that fails to be created gets no data.
+    #[arg(long)]
+    no_data_for_failed_tables: bool,
+    #[arg(long)]
+    use_set_session_authorization: bool,
+    #[arg(long)]
+    enable_row_security: bool,
     #[arg(long)]
     role: Option<String>,
     /// Confirm a destructive restore (--clean, --swap).
@@ -107,9 +145,12 @@ impl RestoreArgs {
             input_path: input,
             target_database: self.target_db.clone(),
             create_database: self.create_db,
+            create_from_archive: self.create,
             schema_only: self.schema_only,
             data_only: self.data_only,
+            sections: self.sections.iter().map(|s| s.section()).collect(),
             schemas: non_empty(&self.schemas),
+            exclude_schemas: self.exclude_schemas.clone(),
             tables: non_empty(&self.tables),
             toc_entries: (!self.toc_entries.is_empty()).then(|| self.toc_entries.clone()),
             clean: self.clean,
@@ -117,9 +158,20 @@ impl RestoreArgs {
             no_owner: self.no_owner,
             no_privileges: self.no_privileges,
             exit_on_error: !self.no_exit_on_error,
-            single_transaction: !self.no_single_transaction,
+            single_transaction: !self.no_single_transaction && !self.create,
             jobs: self.jobs.unwrap_or(d.jobs),
             disable_triggers: self.disable_triggers,
+            no_tablespaces: self.no_tablespaces,
+            no_comments: self.no_comments,
+            no_publications: self.no_publications,
+            no_subscriptions: self.no_subscriptions,
+            no_security_labels: self.no_security_labels,
+            no_table_access_method: self.no_table_access_method,
+            no_policies: self.no_policies,
+            no_statistics: self.no_statistics,
+            no_data_for_failed_tables: self.no_data_for_failed_tables,
+            use_set_session_authorization: self.use_set_session_authorization,
+            enable_row_security: self.enable_row_security,
             role: self.role.clone(),
             extra_args: self.extra_args.clone(),
             safety_backup: !self.no_safety_backup,

@@ -130,6 +130,7 @@ pub(crate) async fn prepare(
     let (server, stats) = tokio::join!(server_conn.info(), server_conn.table_stats());
     let server = server?;
     let pg_dump = pick(&found, "pg_dump", Some(server.version), search)?;
+    crate::server::gates::check_backup(options, &pg_dump.tool)?;
     let stats = stats?;
     let options = &exact_names(options, &stats);
     let (mut plan, data_bytes) = backup_plan(&stats, options);
@@ -164,6 +165,7 @@ pub(crate) async fn prepare(
             conn,
             options,
             target.tool_output().filter(|_| !options.encryption.is_on()),
+            pg_dump.tool.version,
         ),
     };
     Ok(PreparedBackup {
@@ -278,6 +280,7 @@ impl PreparedBackup {
                 &self.conn,
                 &self.options,
                 (!piped).then_some(self.options.output_path.as_path()),
+                self.pg_dump.tool.version,
             ),
         };
         // What Tusk does with pg_dump's output, as a shell would.

@@ -36,7 +36,7 @@ pub(super) const RESTORE_ONLY: &[(char, &str, &str)] = &[
     (
         'C',
         "--create",
-        "use the create-database option: with it pg_restore would work in the database named in the archive",
+        "use the option that creates the archive's database, so the pre-flight checks it does not exist yet",
     ),
     (
         'c',

@@ -51,6 +51,50 @@ pub enum CompressionMethod {
     /// faster than gzip at a similar size. Tusk restores it directly; stock
     /// pg_restore after `zstd -d`.
     Zstd,
+    /// pg_dump's own zstd (`--compress=zstd:N`, PostgreSQL 16+, a pg_dump
+    /// built with zstd), custom and directory formats, levels 1–19: stock
+    /// pg_restore 16+ reads it as it is.
+    PgZstd,
+    /// pg_dump's own lz4 (`--compress=lz4:N`, PostgreSQL 16+, built with
+    /// lz4), custom and directory formats, levels 1–12.
+    Lz4,
+}
+
+impl CompressionMethod {
+    /// pg_dump's name for it, where pg_dump compresses.
+    pub fn pg_dump_name(self) -> Option<&'static str> {
+        match self {
+            CompressionMethod::Gzip => Some("gzip"),
+            CompressionMethod::PgZstd => Some("zstd"),
+            CompressionMethod::Lz4 => Some("lz4"),
+            CompressionMethod::Zstd => None,
+        }
+    }
+
+    /// The levels it takes.
+    pub fn levels(self) -> std::ops::RangeInclusive<u8> {
+        match self {
+            CompressionMethod::Gzip => 0..=9,
+            CompressionMethod::Zstd | CompressionMethod::PgZstd => 1..=19,
+            CompressionMethod::Lz4 => 1..=12,
+        }
+    }
+}
+
+/// PostgreSQL 18's planner statistics in a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum StatisticsMode {
+    /// pg_dump's default (none before 18; 18 leaves them out too).
+    #[default]
+    Default,
+    /// `--statistics`: restored, the tables need no ANALYZE (18+).
+    Include,
+    /// `--no-statistics` (18+).
+    Exclude,
+    /// `--statistics-only` (18+).
+    Only,
 }
 
 /// Options for creating a backup. Field names and defaults follow the design
@@ -78,6 +122,11 @@ pub struct BackupOptions {
     pub exclude_tables: Vec<String>,
     /// Tables whose definition is kept but whose rows are left out.
     pub exclude_table_data: Vec<String>,
+    /// Schemas left out (`-N`).
+    pub exclude_schemas: Vec<String>,
+    /// The table patterns above also take partitions and child tables
+    /// (`--table-and-children` and friends, pg_dump 16+).
+    pub include_child_tables: bool,
     /// Parallel dump jobs; used by the directory format only.
     pub jobs: u8,
     /// Seconds to wait for table locks; 0 waits forever.
@@ -89,8 +138,9 @@ pub struct BackupOptions {
 
     /// Only these sections (empty = all).
     pub sections: Vec<DumpSection>,
-    /// Large objects: `None` = pg_dump's default, `Some(true)` = `--blobs`,
-    /// `Some(false)` = `--no-blobs`.
+    /// Large objects: `None` = pg_dump's default, `Some(true)` =
+    /// `--large-objects`, `Some(false)` = `--no-large-objects` (`--blobs` and
+    /// `--no-blobs` for pg_dump before 16).
     pub blobs: Option<bool>,
     pub insert_mode: InsertMode,
     pub rows_per_insert: Option<u32>,
@@ -109,6 +159,24 @@ pub struct BackupOptions {
     pub load_via_partition_root: bool,
     /// `SET ROLE` before dumping.
     pub role: Option<String>,
+    pub use_set_session_authorization: bool,
+    pub quote_all_identifiers: bool,
+    pub disable_dollar_quoting: bool,
+    /// `--extra-float-digits` (-15 to 3).
+    pub extra_float_digits: Option<i8>,
+    pub enable_row_security: bool,
+    /// Data-only: triggers off while the data loads.
+    pub disable_triggers: bool,
+    /// pg_dump 14+.
+    pub no_toast_compression: bool,
+    /// pg_dump 15+.
+    pub no_table_access_method: bool,
+    /// pg_dump 18+ (but `Default`).
+    pub statistics: StatisticsMode,
+    /// Row security policies left out (pg_dump 18+).
+    pub no_policies: bool,
+    /// Sequence values even where pg_dump would leave them out (pg_dump 18+).
+    pub sequence_data: bool,
     /// Keep pg_dump's verbose log. Progress is coarser without it.
     pub verbose: bool,
     /// Replace an existing file at `output_path` (never a non-empty folder).
@@ -159,6 +227,8 @@ impl Default for BackupOptions {
             tables: None,
             exclude_tables: Vec::new(),
             exclude_table_data: Vec::new(),
+            exclude_schemas: Vec::new(),
+            include_child_tables: false,
             jobs: 4,
             lock_wait_timeout: 30,
             no_sync: false,
@@ -180,6 +250,17 @@ impl Default for BackupOptions {
             no_unlogged_table_data: false,
             load_via_partition_root: false,
             role: None,
+            use_set_session_authorization: false,
+            quote_all_identifiers: false,
+            disable_dollar_quoting: false,
+            extra_float_digits: None,
+            enable_row_security: false,
+            disable_triggers: false,
+            no_toast_compression: false,
+            no_table_access_method: false,
+            statistics: StatisticsMode::Default,
+            no_policies: false,
+            sequence_data: false,
             verbose: true,
             overwrite: false,
             encryption: Encryption::None,
@@ -252,10 +333,18 @@ pub struct RestoreOptions {
     pub target_database: Option<String>,
     /// Create `target_database` first; it must not exist.
     pub create_database: bool,
+    /// Create the database named in the archive, with its own properties
+    /// (encoding, locale, settings: `pg_restore --create`), connected to the
+    /// connection's database; it must not exist.
+    pub create_from_archive: bool,
     pub schema_only: bool,
     pub data_only: bool,
+    /// Only these sections (empty = all).
+    pub sections: Vec<DumpSection>,
     /// Restore only these schemas (`None` = all).
     pub schemas: Option<Vec<String>>,
+    /// Schemas left out (`-N`).
+    pub exclude_schemas: Vec<String>,
     /// Restore only these tables, as `schema.table`, with their indexes,
     /// constraints, triggers and sequences.
     pub tables: Option<Vec<String>>,
@@ -270,6 +359,23 @@ pub struct RestoreOptions {
     /// Parallel restore jobs (custom and directory archives).
     pub jobs: u8,
     pub disable_triggers: bool,
+    pub no_tablespaces: bool,
+    pub no_comments: bool,
+    pub no_publications: bool,
+    pub no_subscriptions: bool,
+    pub no_security_labels: bool,
+    /// pg_restore 15+.
+    pub no_table_access_method: bool,
+    /// pg_restore 18+.
+    pub no_policies: bool,
+    /// Planner statistics in the archive left out (pg_restore 18+; done by
+    /// itself for a server older than 18, which cannot load them).
+    pub no_statistics: bool,
+    /// A table that fails to be created gets no data (instead of loading
+    /// into a table of that name that already exists).
+    pub no_data_for_failed_tables: bool,
+    pub use_set_session_authorization: bool,
+    pub enable_row_security: bool,
     pub extra_args: Vec<String>,
 
     /// Exactly these table-of-contents entries (dump ids from `info`).
@@ -299,9 +405,12 @@ impl Default for RestoreOptions {
             input_path: PathBuf::new(),
             target_database: None,
             create_database: false,
+            create_from_archive: false,
             schema_only: false,
             data_only: false,
+            sections: Vec::new(),
             schemas: None,
+            exclude_schemas: Vec::new(),
             tables: None,
             clean: false,
             if_exists: true,
@@ -313,6 +422,17 @@ impl Default for RestoreOptions {
             // transaction, which is on by default.
             jobs: 1,
             disable_triggers: false,
+            no_tablespaces: false,
+            no_comments: false,
+            no_publications: false,
+            no_subscriptions: false,
+            no_security_labels: false,
+            no_table_access_method: false,
+            no_policies: false,
+            no_statistics: false,
+            no_data_for_failed_tables: false,
+            use_set_session_authorization: false,
+            enable_row_security: false,
             extra_args: Vec::new(),
             toc_entries: None,
             role: None,

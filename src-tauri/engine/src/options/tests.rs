@@ -76,7 +76,30 @@ fn contradictory_backups_are_refused() {
             o.compression_method = CompressionMethod::Zstd;
             o.format = BackupFormat::Directory;
         },
-        "zstd compression is for the custom format",
+        "Tusk's zstd is for the custom format",
+    );
+    refused_backup(
+        |o| {
+            o.compression_method = CompressionMethod::Lz4;
+            o.compression = 13;
+        },
+        "lz4 level 13 is out of range: use 1 (fastest) to 12",
+    );
+    refused_backup(
+        |o| {
+            o.compression_method = CompressionMethod::PgZstd;
+            o.format = BackupFormat::Plain;
+            o.output_path = o.output_path.with_extension("sql");
+        },
+        "compressed with gzip only",
+    );
+    refused_backup(|o| o.extra_float_digits = Some(4), "extra float digits 4");
+    refused_backup(
+        |o| {
+            o.statistics = StatisticsMode::Only;
+            o.include_data = false;
+        },
+        "statistics only",
     );
     for level in [0, 20] {
         refused_backup(
@@ -98,11 +121,20 @@ fn contradictory_backups_are_refused() {
         "data-only backup has no DROP",
     );
     refused_backup(|o| o.if_exists = true, "IF EXISTS only applies to clean");
-    refused_backup(|o| o.rows_per_insert = Some(100), "needs INSERT statements");
     refused_backup(
         |o| o.on_conflict_do_nothing = true,
         "needs INSERT statements",
     );
+    // As pg_dump takes them: rows per INSERT implies INSERT statements.
+    let dir = tempfile::tempdir().unwrap();
+    BackupOptions {
+        output_path: dir.path().join("x.backup"),
+        rows_per_insert: Some(100),
+        on_conflict_do_nothing: true,
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
     refused_backup(
         |o| {
             o.include_data = false;
@@ -147,6 +179,25 @@ fn contradictory_restores_are_refused() {
         "data-only restore does not create",
     );
     refused_restore(|o| o.create_database = true, "name the new database");
+    refused_restore(
+        |o| o.create_from_archive = true,
+        "cannot create the archive's database inside a single transaction",
+    );
+    refused_restore(
+        |o| {
+            o.create_from_archive = true;
+            o.single_transaction = false;
+            o.target_database = Some("x".into());
+        },
+        "leave the target database empty",
+    );
+    refused_restore(
+        |o| {
+            o.sections = vec![DumpSection::Data];
+            o.schema_only = true;
+        },
+        "either sections or schema-only",
+    );
     refused_restore(|o| o.input_path = PathBuf::new(), "input path is empty");
     refused_restore(
         |o| {

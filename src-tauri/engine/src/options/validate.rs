@@ -61,26 +61,43 @@ impl BackupOptions {
             ));
         }
         self.validate_encryption()?;
-        match self.compression_method {
-            CompressionMethod::Gzip if self.compression > 9 => {
-                return Err(invalid(format!(
-                    "compression level {} is out of range: use 0 (none) to 9 (smallest)",
-                    self.compression
-                )));
-            }
-            CompressionMethod::Zstd if self.format != BackupFormat::Custom => {
-                return Err(invalid(format!(
-                    "zstd compression is for the custom format, not {}: choose the custom format, or gzip",
-                    self.format.as_str()
-                )));
-            }
-            CompressionMethod::Zstd if !(1..=19).contains(&self.compression) => {
-                return Err(invalid(format!(
-                    "zstd level {} is out of range: use 1 (fastest) to 19 (smallest)",
-                    self.compression
-                )));
-            }
-            _ => {}
+        let method = self.compression_method;
+        let levels = method.levels();
+        let name = match method {
+            CompressionMethod::Gzip => "compression level",
+            CompressionMethod::Zstd | CompressionMethod::PgZstd => "zstd level",
+            CompressionMethod::Lz4 => "lz4 level",
+        };
+        if method != CompressionMethod::Gzip && self.format == BackupFormat::Tar {
+            return Err(invalid(
+                "the tar format cannot be compressed by pg_dump: choose no compression, or the custom or directory format",
+            ));
+        }
+        if method == CompressionMethod::Zstd && self.format != BackupFormat::Custom {
+            return Err(invalid(format!(
+                "Tusk's zstd is for the custom format, not {}: choose the custom format, or pg_dump's own zstd (PostgreSQL 16+)",
+                self.format.as_str()
+            )));
+        }
+        if matches!(method, CompressionMethod::PgZstd | CompressionMethod::Lz4)
+            && self.format == BackupFormat::Plain
+        {
+            return Err(invalid(
+                "a plain backup is compressed with gzip only, so that it stays a .sql.gz any tool opens: choose gzip, or the custom or directory format",
+            ));
+        }
+        if !levels.contains(&self.compression) {
+            return Err(invalid(format!(
+                "{name} {} is out of range: use {} ({}) to {} (smallest)",
+                self.compression,
+                levels.start(),
+                if *levels.start() == 0 {
+                    "none"
+                } else {
+                    "fastest"
+                },
+                levels.end()
+            )));
         }
         if self.format == BackupFormat::Plain
             && self.compression > 0
@@ -108,6 +125,7 @@ impl BackupOptions {
         check_patterns("table", self.tables.iter().flatten())?;
         check_patterns("excluded table", &self.exclude_tables)?;
         check_patterns("table to leave data out of", &self.exclude_table_data)?;
+        check_patterns("excluded schema", &self.exclude_schemas)?;
         check_name("encoding", self.encoding.as_deref())?;
         check_name("role", self.role.as_deref())?;
         self.validate_output_path()
@@ -130,18 +148,32 @@ impl BackupOptions {
                 "IF EXISTS only applies to clean: turn on clean, or turn off IF EXISTS",
             ));
         }
-        if self.insert_mode == InsertMode::Copy {
-            if self.rows_per_insert.is_some() {
-                return Err(invalid(
-                    "rows per INSERT needs INSERT statements: choose inserts or column inserts",
-                ));
-            }
-            if self.on_conflict_do_nothing {
-                return Err(invalid("ON CONFLICT DO NOTHING needs INSERT statements: choose inserts or column inserts"));
-            }
+        // Rows per INSERT implies INSERT statements, as in pg_dump.
+        if self.insert_mode == InsertMode::Copy
+            && self.rows_per_insert.is_none()
+            && self.on_conflict_do_nothing
+        {
+            return Err(invalid("ON CONFLICT DO NOTHING needs INSERT statements: choose inserts, column inserts or rows per INSERT"));
         }
         if self.rows_per_insert == Some(0) {
             return Err(invalid("rows per INSERT must be at least 1"));
+        }
+        if let Some(digits) = self.extra_float_digits {
+            if !(-15..=3).contains(&digits) {
+                return Err(invalid(format!(
+                    "extra float digits {digits} is out of range: use -15 to 3"
+                )));
+            }
+        }
+        if self.statistics == StatisticsMode::Only && partial {
+            return Err(invalid(
+                "statistics only leaves out the schema and the data already: turn off schema-only/data-only",
+            ));
+        }
+        if self.statistics == StatisticsMode::Only && !self.sections.is_empty() {
+            return Err(invalid(
+                "choose either statistics only or sections, not both",
+            ));
         }
         Ok(())
     }
@@ -233,6 +265,33 @@ impl RestoreOptions {
         if self.create_database && self.target_database.as_deref().unwrap_or("").is_empty() {
             return Err(invalid("name the new database to create"));
         }
+        if self.create_from_archive {
+            if self.create_database {
+                return Err(invalid(
+                    "choose one way to create the database: a new database you name, or the one named in the archive",
+                ));
+            }
+            if self.single_transaction {
+                return Err(invalid(
+                    "pg_restore cannot create the archive's database inside a single transaction (CREATE DATABASE cannot run in one): turn off single transaction",
+                ));
+            }
+            if self.target_database.is_some() {
+                return Err(invalid(
+                    "creating the archive's database restores under the name the archive has: leave the target database empty, or create a new database you name",
+                ));
+            }
+            if self.swap || self.clean {
+                return Err(invalid(
+                    "creating the archive's database makes a new database: turn off swap and clean",
+                ));
+            }
+        }
+        if !self.sections.is_empty() && (self.schema_only || self.data_only) {
+            return Err(invalid(
+                "choose either sections or schema-only/data-only, not both",
+            ));
+        }
         if self.tables.is_some() && self.toc_entries.is_some() {
             return Err(invalid(
                 "choose either tables or table-of-contents entries, not both",
@@ -264,6 +323,7 @@ impl RestoreOptions {
         check_name("role", self.role.as_deref())?;
         check_patterns("schema", self.schemas.iter().flatten())?;
         check_patterns("table", self.tables.iter().flatten())?;
+        check_patterns("excluded schema", &self.exclude_schemas)?;
         check_extra_args(Tool::PgRestore, &self.extra_args)
     }
 
@@ -280,8 +340,11 @@ impl RestoreOptions {
             ));
         }
         if format == BackupFormat::Plain {
-            let selective =
-                self.schemas.is_some() || self.tables.is_some() || self.toc_entries.is_some();
+            let selective = self.schemas.is_some()
+                || self.tables.is_some()
+                || self.toc_entries.is_some()
+                || !self.exclude_schemas.is_empty()
+                || !self.sections.is_empty();
             if selective || self.schema_only || self.data_only || self.clean {
                 return Err(invalid(
                     "a plain SQL script is run as a whole: choosing objects, schema/data-only and clean need a custom, directory or tar archive",
@@ -293,6 +356,21 @@ impl RestoreOptions {
                 (self.no_owner, "no owner"),
                 (self.no_privileges, "no privileges"),
                 (self.disable_triggers, "disable triggers"),
+                (self.no_tablespaces, "no tablespaces"),
+                (self.no_comments, "no comments"),
+                (self.no_publications, "no publications"),
+                (self.no_subscriptions, "no subscriptions"),
+                (self.no_security_labels, "no security labels"),
+                (self.no_table_access_method, "no table access method"),
+                (self.no_policies, "no policies"),
+                (self.no_statistics, "no statistics"),
+                (self.no_data_for_failed_tables, "no data for failed tables"),
+                (
+                    self.use_set_session_authorization,
+                    "SET SESSION AUTHORIZATION",
+                ),
+                (self.enable_row_security, "row security"),
+                (self.create_from_archive, "create the archive's database"),
                 (!self.extra_args.is_empty(), "extra pg_restore arguments"),
             ];
             let asked: Vec<&str> = archive_only

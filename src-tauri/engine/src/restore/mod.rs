@@ -15,7 +15,7 @@ use crate::jobs::{
 use crate::options::{BackupFormat, RestoreOptions};
 use crate::server::command::{pg_restore_args, psql_restore_args, shell_quote, CommandLine};
 use crate::server::connection::{ConnectionSpec, ToolEnv};
-use crate::server::tools::{discover, pick, PgVersion, ToolChoice, ToolSearch};
+use crate::server::tools::{discover, pick_reading, PgVersion, ToolChoice, ToolSearch};
 use crate::server::{Server, ServerInfo};
 use chrono::Utc;
 use serde::Serialize;
@@ -24,6 +24,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use tusk_archive::{BackupInfo, DataLocation, Section, TocEntry};
 
+mod compat;
 pub mod guarded;
 mod plan;
 mod probe;
@@ -107,6 +108,11 @@ pub struct PreparedRestore {
     streamed: Option<(std::sync::Arc<std::sync::atomic::AtomicU64>, u64)>,
     /// What feeds pg_restore then, as a shell would say it.
     stream_shown: Option<String>,
+    /// What writes the SQL psql runs, for an archive restored through psql
+    /// or a script with a line left out (`compat`).
+    script_shown: Option<String>,
+    /// The archive is restored as SQL through psql (`compat`).
+    via_script: bool,
     _list_file: Option<tempfile::NamedTempFile>,
 }
 
@@ -161,12 +167,22 @@ async fn prepare_with(
     let found = discover(search);
     let psql = crate::server::tools::psql(&found, search)?;
     let env = conn.tool_env(&app_name("restore", id))?;
-    let target_name = options
-        .target_database
-        .clone()
-        .unwrap_or_else(|| conn.effective_database());
+    let target_name = if options.create_from_archive {
+        info.database.clone().filter(|d| !d.is_empty()).ok_or_else(|| {
+            EngineError::Preflight(
+                "this backup does not name its database, so it cannot be created from it: create a new database you name instead".into(),
+            )
+        })?
+    } else {
+        options
+            .target_database
+            .clone()
+            .unwrap_or_else(|| conn.effective_database())
+    };
     let target = conn.with_database(&target_name);
-    let maintenance = if options.create_database {
+    // A database that is created is created from the connection's own.
+    let creates = options.create_database || options.create_from_archive;
+    let maintenance = if creates {
         conn.clone()
     } else {
         target.clone()
@@ -176,21 +192,58 @@ async fn prepare_with(
         .info()
         .await
         .map_err(|e| missing_target_hint(e, &target_name))?;
-    if options.create_database && server_conn.database_exists(&target_name).await? {
-        return Err(EngineError::Preflight(format!(
-            "the database \"{target_name}\" already exists: choose a new name, or restore into it without \"create database\""
-        )));
+    if creates && server_conn.database_exists(&target_name).await? {
+        return Err(EngineError::Preflight(if options.create_from_archive {
+            format!(
+                "the database \"{target_name}\" named in the archive already exists: restore into it, or create a new database you name"
+            )
+        } else {
+            format!(
+                "the database \"{target_name}\" already exists: choose a new name, or restore into it without \"create database\""
+            )
+        }));
     }
     let tool_name = if info.format == BackupFormat::Plain {
         "psql"
     } else {
         "pg_restore"
     };
-    let tool = pick(&found, tool_name, Some(server.version), search)?;
-    let mut warnings = version_warnings(&info, &tool, &server);
+    let needed = match info.format {
+        BackupFormat::Plain => 0,
+        _ => crate::server::gates::reader_for_archive(info.archive_version.as_deref()),
+    };
+    let tool = pick_reading(&found, tool_name, Some(server.version), needed, search)?;
     check_archive_readable(&info, &tool)?;
+    if info.format != BackupFormat::Plain {
+        crate::server::gates::check_restore(options, &tool.tool)?;
+    }
+    let mut warnings = version_warnings(&info, &tool, &server);
+    let compat = compat::check(&info, &tool, &server, options)?;
+    warnings.extend(compat.warnings.iter().cloned());
+    // Statistics an older server cannot load: pg_restore 18 leaves them out
+    // itself; an older one reading an 18 archive is given the list without.
+    let without_statistics;
+    let options = if !compat.drop_statistics.is_empty() && tool.tool.version.major() >= 18 {
+        without_statistics = RestoreOptions {
+            no_statistics: true,
+            ..options.clone()
+        };
+        &without_statistics
+    } else {
+        options
+    };
+    if !compat.drop_statistics.is_empty() && tool.tool.version.major() < 18 {
+        let ids = chosen
+            .take()
+            .unwrap_or_else(|| info.entries.iter().map(|e| e.id).collect());
+        chosen = Some(
+            ids.into_iter()
+                .filter(|id| !compat.drop_statistics.contains(id))
+                .collect(),
+        );
+    }
 
-    let (active_connections, existing_relations) = if options.create_database {
+    let (active_connections, existing_relations) = if creates {
         (0, 0)
     } else {
         (
@@ -209,7 +262,7 @@ async fn prepare_with(
         ));
     }
     if options.tables.is_some() || options.toc_entries.is_some() {
-        let existing = if options.create_database {
+        let existing = if creates {
             vec!["public".to_string()]
         } else {
             server_conn.schemas().await?
@@ -232,20 +285,79 @@ async fn prepare_with(
         None
     };
     let input_path = unpacked.as_deref().unwrap_or(&options.input_path);
-    let (command, mut input) = restore_command(
+    // pg_restore --create connects elsewhere and makes the database.
+    let connect_to = if options.create_from_archive {
+        &maintenance
+    } else {
+        &target
+    };
+    let list_path = list_file.as_ref().map(|f| f.path());
+    let (mut command, mut input) = restore_command(
         &tool,
-        &target,
+        connect_to,
         options,
         &info,
         streamed.is_none().then_some(input_path),
-        list_file.as_ref().map(|f| f.path()),
+        list_path,
     );
     if let Some(streamed) = streamed {
         input = streamed
             .input()
             .map_err(|e| EngineError::Io(format!("cannot read {}: {e}", streamed.location())))?;
     }
-    let plan = if streamed.is_some() {
+    let mut script_shown = None;
+    if compat.via_script {
+        let source = match std::mem::replace(&mut input, Input::Null) {
+            Input::Reader(reader) => Some(
+                reader
+                    .into_inner()
+                    .map_err(|_| EngineError::Io("the backup's reader was lost".into()))?,
+            ),
+            _ => None,
+        };
+        let args =
+            compat::script_args(options, streamed.is_none().then_some(input_path), list_path);
+        script_shown = Some(
+            std::iter::once(tool.tool.path.display().to_string())
+                .chain(args.iter().map(|a| a.to_string_lossy().into_owned()))
+                .map(|a| shell_quote(&a))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        let script = compat::ArchiveScript::new(tool.tool.path.clone(), args, source);
+        input = Input::Reader(std::sync::Mutex::new(Box::new(
+            compat::WithoutTimeout::new(std::io::BufReader::new(script)),
+        )));
+        command = CommandLine {
+            program: psql.clone(),
+            args: psql_restore_args(connect_to, options, None),
+        };
+    } else if compat.filter_plain {
+        let file = std::fs::File::open(&options.input_path)
+            .map_err(|e| EngineError::Io(format!("cannot read {}: {e}", info.path.display())))?;
+        let script: Box<dyn std::io::Read + Send> = if info.gzipped_plain {
+            Box::new(flate2::read::MultiGzDecoder::new(file))
+        } else {
+            Box::new(file)
+        };
+        input = Input::Reader(std::sync::Mutex::new(Box::new(
+            compat::WithoutTimeout::new(std::io::BufReader::with_capacity(256 * 1024, script)),
+        )));
+        command = CommandLine {
+            program: tool.tool.path.clone(),
+            args: psql_restore_args(connect_to, options, None),
+        };
+        script_shown = Some(format!(
+            "{} {}",
+            if info.gzipped_plain {
+                "gzip -dc"
+            } else {
+                "cat"
+            },
+            shell_quote(&options.input_path.display().to_string())
+        ));
+    }
+    let plan = if streamed.is_some() || compat.via_script {
         streamed_plan(&info)
     } else if info.zstd {
         guessed_zstd_plan(&info)
@@ -256,7 +368,7 @@ async fn prepare_with(
         server,
         tool,
         target_database: target_name,
-        creates_database: options.create_database,
+        creates_database: creates,
         active_connections,
         existing_relations,
         will_drop,
@@ -280,6 +392,8 @@ async fn prepare_with(
         expected_sha256: None,
         streamed: streamed.map(stream::Streamed::progress),
         stream_shown: streamed.map(stream::Streamed::describe),
+        script_shown,
+        via_script: compat.via_script,
         _list_file: list_file,
     };
     prepared.preflight.command = prepared.command_display();

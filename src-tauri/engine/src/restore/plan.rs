@@ -180,21 +180,18 @@ pub(super) fn version_warnings(
     warnings
 }
 
-/// pg_restore must understand the archive's format version.
+/// pg_restore must understand the archive's format version (the pick
+/// looks for one that does; a tools folder may hold only older ones).
 pub(super) fn check_archive_readable(
     info: &BackupInfo,
     tool: &ToolChoice,
 ) -> Result<(), EngineError> {
-    let needed = match info.archive_version.as_deref() {
-        Some("1.15") => 16,
-        Some("1.16") => 17,
-        _ => 0,
-    };
-    if tool.tool.version.major() < needed {
-        return Err(EngineError::ToolTooOld {
-            server: needed.to_string(),
+    let needed = crate::server::gates::reader_for_archive(info.archive_version.as_deref());
+    if tool.tool.name == "pg_restore" && tool.tool.version.major() < needed {
+        return Err(EngineError::ArchiveTooNew {
+            needed: needed.to_string(),
             found: format!(
-                "the archive format {} needs pg_restore {needed} or newer, and pg_restore {} was found at {}",
+                "its archive format {} is read by pg_restore {needed} or newer only, and pg_restore {} was found at {}",
                 info.archive_version.as_deref().unwrap_or("?"),
                 tool.tool.version,
                 tool.tool.path.display()

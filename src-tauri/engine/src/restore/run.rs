@@ -35,7 +35,11 @@ impl PreparedRestore {
     }
 
     pub fn command_display(&self) -> String {
-        let command = self.command.display(&self.env);
+        let mut command = self.command.display(&self.env);
+        if let Some(script) = &self.script_shown {
+            command =
+                format!("{script} | (SET transaction_timeout = 0 made a comment) | {command}");
+        }
         if let Some(feed) = &self.stream_shown {
             return format!("{feed} | {command}");
         }
@@ -188,7 +192,9 @@ impl PreparedRestore {
         let stop = cancel.child();
         let create = async {
             if !self.options.create_database {
-                return Ok(false);
+                // pg_restore --create makes it: removed again (if it got
+                // that far) when the restore fails.
+                return Ok(self.options.create_from_archive);
             }
             let created = maintenance
                 .create_database(&self.preflight.target_database)
@@ -244,7 +250,7 @@ impl PreparedRestore {
             env: &self.env,
             input: std::mem::replace(&mut self.input, Input::Null),
             output: Output::Null,
-            parse: if self.info.format == BackupFormat::Plain {
+            parse: if self.info.format == BackupFormat::Plain || self.via_script {
                 plain_signal
             } else {
                 pg_restore_signal
@@ -253,7 +259,7 @@ impl PreparedRestore {
         if self.info.format == BackupFormat::Plain {
             tracker.apply(Signal::Start("script".into()));
         }
-        if self.streamed.is_some() {
+        if self.streamed.is_some() || self.via_script {
             tracker.apply(Signal::Start("restore".into()));
         }
         let result = run_tool(run, &mut tracker, &mut probe, cancel, emit).await;
@@ -357,7 +363,10 @@ impl PreparedRestore {
             outcome.error = Some(Explanation {
                 kind: FailureKind::Other,
                 summary: e.to_string(),
-                hint: if self.options.create_database || self.options.single_transaction {
+                hint: if self.options.create_database
+                    || self.options.create_from_archive
+                    || self.options.single_transaction
+                {
                     "pg_restore was stopped before it read the backup's end: what it had done was undone.".into()
                 } else {
                     "pg_restore was stopped before it read the backup's end.".into()
@@ -369,7 +378,7 @@ impl PreparedRestore {
             // psql goes on after an error unless told to stop, and still
             // exits 0: the errors are what tells.
             let failed = psql_errors(&lines);
-            if self.info.format == BackupFormat::Plain && failed > 0 {
+            if (self.info.format == BackupFormat::Plain || self.via_script) && failed > 0 {
                 outcome.status = JobStatus::CompletedWithWarnings;
                 outcome.warnings.push(format!(
                     "{failed} statement(s) of the script failed and were skipped (\"go on after errors\"); see the errors listed"

@@ -84,7 +84,7 @@ fn why_download(o: &RestoreOptions) -> Option<&'static str> {
             "a partial restore stops before the backup's end, where its checksum is checked",
         );
     }
-    if !(o.single_transaction || o.create_database || o.swap) {
+    if !(o.single_transaction || o.create_database || o.create_from_archive || o.swap) {
         return Some(
             "outside a single transaction, tables would be committed before the checksum at the backup's end is checked",
         );

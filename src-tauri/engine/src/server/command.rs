@@ -1,8 +1,11 @@
 //! The argv of each tool, built as a vector (no shell), and its display: the
 //! exact command, copyable, with the password nowhere in it.
 
-use crate::options::{BackupFormat, BackupOptions, CompressionMethod, InsertMode, RestoreOptions};
+use crate::options::{
+    BackupFormat, BackupOptions, CompressionMethod, InsertMode, RestoreOptions, StatisticsMode,
+};
 use crate::server::connection::{ConnectionSpec, ToolEnv};
+use crate::server::tools::PgVersion;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -54,15 +57,16 @@ fn push(args: &mut Vec<OsString>, flag: &str, value: impl Into<OsString>) {
     args.push(value.into());
 }
 
-/// pg_dump's arguments writing to `output` — or, with zstd, to stdout
-/// uncompressed for Tusk to compress into `output`.
-/// pg_dump's arguments; `output: None` (and every zstd backup, which Tusk
-/// compresses) writes to stdout.
+/// pg_dump's arguments, spelled for the pg_dump of version `tool` (the
+/// options were checked against it: `server::gates`); `output: None` (and
+/// every backup Tusk compresses with zstd itself) writes to stdout.
 pub fn pg_dump_args(
     conn: &ConnectionSpec,
     o: &BackupOptions,
     output: Option<&Path>,
+    tool: PgVersion,
 ) -> Vec<OsString> {
+    let v16 = tool.major() >= 16;
     let zstd = o.compression_method == CompressionMethod::Zstd;
     let mut a = conn.tool_args(true);
     push(&mut a, "-F", o.format.pg_dump_flag());
@@ -74,17 +78,39 @@ pub fn pg_dump_args(
     }
     if o.format != BackupFormat::Tar {
         // Explicit even at 0: without -Z the custom format compresses.
-        let level = if zstd { 0 } else { o.compression };
-        push(&mut a, "-Z", level.to_string());
+        match o.compression_method.pg_dump_name() {
+            Some(method) if method != "gzip" => {
+                a.push(format!("--compress={method}:{}", o.compression).into())
+            }
+            Some(_) => push(&mut a, "-Z", o.compression.to_string()),
+            None => push(&mut a, "-Z", "0"),
+        }
     }
     if o.format == BackupFormat::Directory && o.jobs > 1 {
         push(&mut a, "-j", o.jobs.to_string());
     }
+    // PostgreSQL 18: --schema-only and --data-only also drop statistics;
+    // --no-data / --no-schema keep the ones asked for.
+    let with_statistics = o.statistics == StatisticsMode::Include && tool.major() >= 18;
     if !o.include_schema {
-        a.push("--data-only".into());
+        a.push(
+            if with_statistics {
+                "--no-schema"
+            } else {
+                "--data-only"
+            }
+            .into(),
+        );
     }
     if !o.include_data {
-        a.push("--schema-only".into());
+        a.push(
+            if with_statistics {
+                "--no-data"
+            } else {
+                "--schema-only"
+            }
+            .into(),
+        );
     }
     if !o.include_privileges {
         a.push("--no-privileges".into());
@@ -95,14 +121,28 @@ pub fn pg_dump_args(
     for s in o.schemas.iter().flatten() {
         push(&mut a, "-n", s);
     }
+    for s in &o.exclude_schemas {
+        push(&mut a, "-N", s);
+    }
+    let children = o.include_child_tables;
     for t in o.tables.iter().flatten() {
-        push(&mut a, "-t", t);
+        match children {
+            true => a.push(format!("--table-and-children={t}").into()),
+            false => push(&mut a, "-t", t),
+        }
     }
     for t in &o.exclude_tables {
-        push(&mut a, "-T", t);
+        match children {
+            true => a.push(format!("--exclude-table-and-children={t}").into()),
+            false => push(&mut a, "-T", t),
+        }
     }
     for t in &o.exclude_table_data {
-        a.push(format!("--exclude-table-data={t}").into());
+        let flag = match children {
+            true => "--exclude-table-data-and-children",
+            false => "--exclude-table-data",
+        };
+        a.push(format!("{flag}={t}").into());
     }
     if o.lock_wait_timeout > 0 {
         a.push(format!("--lock-wait-timeout={}s", o.lock_wait_timeout).into());
@@ -116,15 +156,28 @@ pub fn pg_dump_args(
     for s in &o.sections {
         a.push(format!("--section={}", s.as_arg()).into());
     }
-    match o.blobs {
-        Some(true) => a.push("--blobs".into()),
-        Some(false) => a.push("--no-blobs".into()),
-        None => {}
+    // pg_dump 16 renamed them; the old names are deprecated there.
+    match (o.blobs, v16) {
+        (Some(true), true) => a.push("--large-objects".into()),
+        (Some(true), false) => a.push("--blobs".into()),
+        (Some(false), true) => a.push("--no-large-objects".into()),
+        (Some(false), false) => a.push("--no-blobs".into()),
+        (None, _) => {}
     }
     match o.insert_mode {
+        // --rows-per-insert alone implies INSERT statements.
         InsertMode::Copy => {}
         InsertMode::Inserts => a.push("--inserts".into()),
         InsertMode::ColumnInserts => a.push("--column-inserts".into()),
+    }
+    match o.statistics {
+        StatisticsMode::Default => {}
+        StatisticsMode::Include => a.push("--statistics".into()),
+        StatisticsMode::Exclude => a.push("--no-statistics".into()),
+        StatisticsMode::Only => a.push("--statistics-only".into()),
+    }
+    if let Some(digits) = o.extra_float_digits {
+        a.push(format!("--extra-float-digits={digits}").into());
     }
     if let Some(n) = o.rows_per_insert {
         a.push(format!("--rows-per-insert={n}").into());
@@ -141,6 +194,18 @@ pub fn pg_dump_args(
         (o.no_tablespaces, "--no-tablespaces"),
         (o.no_unlogged_table_data, "--no-unlogged-table-data"),
         (o.load_via_partition_root, "--load-via-partition-root"),
+        (
+            o.use_set_session_authorization,
+            "--use-set-session-authorization",
+        ),
+        (o.quote_all_identifiers, "--quote-all-identifiers"),
+        (o.disable_dollar_quoting, "--disable-dollar-quoting"),
+        (o.enable_row_security, "--enable-row-security"),
+        (o.disable_triggers, "--disable-triggers"),
+        (o.no_toast_compression, "--no-toast-compression"),
+        (o.no_table_access_method, "--no-table-access-method"),
+        (o.no_policies, "--no-policies"),
+        (o.sequence_data, "--sequence-data"),
     ];
     a.extend(
         flags
@@ -172,7 +237,14 @@ pub fn pg_restore_args(
     if o.data_only {
         a.push("--data-only".into());
     }
+    for s in &o.sections {
+        a.push(format!("--section={}", s.as_arg()).into());
+    }
+    for s in &o.exclude_schemas {
+        push(&mut a, "-N", s);
+    }
     let flags = [
+        (o.create_from_archive, "--create"),
         (o.clean, "--clean"),
         (o.clean && o.if_exists, "--if-exists"),
         (o.no_owner, "--no-owner"),
@@ -180,6 +252,20 @@ pub fn pg_restore_args(
         (o.exit_on_error, "--exit-on-error"),
         (o.single_transaction, "--single-transaction"),
         (o.disable_triggers, "--disable-triggers"),
+        (o.no_tablespaces, "--no-tablespaces"),
+        (o.no_comments, "--no-comments"),
+        (o.no_publications, "--no-publications"),
+        (o.no_subscriptions, "--no-subscriptions"),
+        (o.no_security_labels, "--no-security-labels"),
+        (o.no_table_access_method, "--no-table-access-method"),
+        (o.no_policies, "--no-policies"),
+        (o.no_statistics, "--no-statistics"),
+        (o.no_data_for_failed_tables, "--no-data-for-failed-tables"),
+        (
+            o.use_set_session_authorization,
+            "--use-set-session-authorization",
+        ),
+        (o.enable_row_security, "--enable-row-security"),
     ];
     a.extend(
         flags
@@ -237,6 +323,55 @@ mod tests {
     use super::*;
     use crate::server::connection::Secret;
 
+    const V15: PgVersion = PgVersion(150018);
+
+    fn words(args: &[OsString]) -> Vec<String> {
+        args.iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// Each argument spelled for the pg_dump it meets.
+    #[test]
+    fn arguments_follow_the_pg_dump_version() {
+        let conn = ConnectionSpec::default();
+        let o = BackupOptions {
+            blobs: Some(true),
+            compression_method: CompressionMethod::PgZstd,
+            compression: 3,
+            tables: Some(vec!["measurements".into()]),
+            include_child_tables: true,
+            statistics: StatisticsMode::Include,
+            include_data: false,
+            ..Default::default()
+        };
+        let v18 = words(&pg_dump_args(&conn, &o, None, PgVersion(180006)));
+        for arg in [
+            "--large-objects",
+            "--compress=zstd:3",
+            "--table-and-children=measurements",
+            "--statistics",
+            "--no-data",
+        ] {
+            assert!(v18.contains(&arg.to_string()), "{arg} in {v18:?}");
+        }
+        let o15 = BackupOptions {
+            compression_method: CompressionMethod::Gzip,
+            include_child_tables: false,
+            statistics: StatisticsMode::Default,
+            ..o
+        };
+        let v15 = words(&pg_dump_args(&conn, &o15, None, V15));
+        assert!(v15.contains(&"--blobs".to_string()), "{v15:?}");
+        assert!(v15.contains(&"--schema-only".to_string()), "{v15:?}");
+        assert!(v15.windows(2).any(|w| w == ["-Z", "3"]), "{v15:?}");
+        assert!(
+            v15.windows(2).any(|w| w == ["-t", "measurements"]),
+            "{v15:?}"
+        );
+        assert!(!v15.iter().any(|a| a.contains("large-objects")), "{v15:?}");
+    }
+
     #[test]
     fn default_backup_argv() {
         let conn = ConnectionSpec {
@@ -252,7 +387,7 @@ mod tests {
             schemas: Some(vec!["My \"odd\" schema".into()]),
             ..Default::default()
         };
-        let args = pg_dump_args(&conn, &o, Some(Path::new("/b/shop.backup")));
+        let args = pg_dump_args(&conn, &o, Some(Path::new("/b/shop.backup")), V15);
         let text: Vec<String> = args
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
@@ -298,13 +433,13 @@ mod tests {
     #[test]
     fn parallel_only_for_directory() {
         let conn = ConnectionSpec::default();
-        let custom = pg_dump_args(&conn, &BackupOptions::default(), Some(Path::new("x")));
+        let custom = pg_dump_args(&conn, &BackupOptions::default(), Some(Path::new("x")), V15);
         assert!(!custom.contains(&OsString::from("-j")));
         let dir = BackupOptions {
             format: BackupFormat::Directory,
             ..Default::default()
         };
-        let args = pg_dump_args(&conn, &dir, Some(Path::new("x")));
+        let args = pg_dump_args(&conn, &dir, Some(Path::new("x")), V15);
         assert!(args.windows(2).any(|w| w[0] == "-j" && w[1] == "4"));
     }
 

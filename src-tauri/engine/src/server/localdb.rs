@@ -41,7 +41,14 @@ impl LocalServer {
 
     /// Whether a server already answers on this socket and port.
     pub fn is_running(&self) -> bool {
-        Command::new(self.bin_dir.join("pg_isready"))
+        // A server-only installation has no pg_isready: any version's asks.
+        let mut pg_isready = self.bin_dir.join("pg_isready");
+        if !pg_isready.exists() {
+            if let Ok(newest) = newest_server_bin() {
+                pg_isready = newest.join("pg_isready");
+            }
+        }
+        Command::new(pg_isready)
             .arg("-h")
             .arg(&self.socket_dir)
             .args([

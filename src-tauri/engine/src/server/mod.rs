@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod connection;
+pub mod gates;
 #[cfg(unix)]
 pub mod localdb;
 pub mod objects;

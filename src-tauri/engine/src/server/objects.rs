@@ -27,6 +27,58 @@ pub async fn test_connection(
     server::Server::new(&psql, conn, &env).info().await
 }
 
+/// The tools a connection's jobs would use, each with why (or why none).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionTools {
+    /// The server, when it answered.
+    pub server: Option<server::ServerInfo>,
+    /// Why it did not: the picks are then for an unknown version.
+    pub server_error: Option<String>,
+    pub picks: Vec<ToolPick>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ToolPick {
+    pub name: String,
+    pub choice: Option<tools::ToolChoice>,
+    pub error: Option<String>,
+}
+
+/// Asks the server its version and picks each tool for it, as a job would.
+pub async fn connection_tools(conn: &ConnectionSpec, search: &ToolSearch) -> ConnectionTools {
+    let found = tools::discover(search);
+    let server = test_connection(conn, search).await;
+    let version = server.as_ref().ok().map(|s| s.version);
+    let picks = tools::TOOL_NAMES
+        .iter()
+        .map(|name| match tools::pick(&found, name, version, search) {
+            Ok(choice) => ToolPick {
+                name: name.to_string(),
+                choice: Some(choice),
+                error: None,
+            },
+            Err(e) => ToolPick {
+                name: name.to_string(),
+                choice: None,
+                error: Some(e.to_string()),
+            },
+        })
+        .collect();
+    let (server, server_error) = match server {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    ConnectionTools {
+        server,
+        server_error,
+        picks,
+    }
+}
+
 /// The live object tree of a database, for choosing what to back up.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

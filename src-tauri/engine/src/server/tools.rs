@@ -77,19 +77,36 @@ pub struct ToolInfo {
     pub version: PgVersion,
     /// What `--version` printed.
     pub version_text: String,
+    /// pg_dump 16+: the compression methods this build has (gzip, lz4,
+    /// zstd: builds without lz4 or zstd exist). Empty for other tools.
+    #[serde(default)]
+    pub compression: Vec<String>,
 }
 
-/// Where to look. A configured folder is used alone: an explicit choice wins.
+/// Where to look. A configured folder (`--pg-bin`, `TUSK_PG_BIN`) is used
+/// alone: an explicit choice wins. Added folders (the app's Settings, the
+/// CLI's `tools_folders`) are searched before the usual places.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolSearch {
     pub folder: Option<PathBuf>,
+    #[serde(default)]
+    pub extra: Vec<PathBuf>,
 }
 
 impl ToolSearch {
     pub fn folder(folder: impl Into<PathBuf>) -> Self {
         ToolSearch {
             folder: Some(folder.into()),
+            extra: Vec::new(),
+        }
+    }
+
+    /// The usual places, after these folders.
+    pub fn with_extra(extra: Vec<PathBuf>) -> Self {
+        ToolSearch {
+            folder: None,
+            extra,
         }
     }
 
@@ -98,9 +115,12 @@ impl ToolSearch {
         if let Some(folder) = &self.folder {
             return vec![folder.clone()];
         }
-        let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-            .map(|p| std::env::split_paths(&p).collect())
-            .unwrap_or_default();
+        let mut dirs: Vec<PathBuf> = self.extra.clone();
+        dirs.extend(
+            std::env::var_os("PATH")
+                .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        );
         for pattern_root in [
             "/usr/lib/postgresql",
             "/usr/local/opt",
@@ -116,7 +136,15 @@ impl ToolSearch {
     fn describe(&self) -> String {
         match &self.folder {
             Some(f) => format!("the tools folder {}", f.display()),
-            None => "PATH and /usr/lib/postgresql/*/bin".into(),
+            None if self.extra.is_empty() => "PATH and /usr/lib/postgresql/*/bin".into(),
+            None => format!(
+                "{}, PATH and /usr/lib/postgresql/*/bin",
+                self.extra
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }
@@ -186,12 +214,35 @@ fn probe(name: &str, path: &Path) -> Option<ToolInfo> {
         .split_once(')')
         .map(|(_, rest)| rest)
         .and_then(PgVersion::parse)?;
+    let compression = if name == "pg_dump" && version.major() >= 16 {
+        ["gzip", "lz4", "zstd"]
+            .into_iter()
+            .filter(|m| has_compression(path, m))
+            .map(String::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Some(ToolInfo {
         name: name.into(),
         path: path.to_path_buf(),
         version,
         version_text: text,
+        compression,
     })
+}
+
+/// Whether this pg_dump was built with `method`: it checks the method before
+/// connecting, so a connection that cannot work tells the two apart.
+fn has_compression(pg_dump: &Path, method: &str) -> bool {
+    std::process::Command::new(pg_dump)
+        .args([&format!("--compress={method}:1"), "--format=custom"])
+        .args(["--dbname", "host=/nonexistent/tusk-probe port=1 dbname=x"])
+        .env("PGCONNECT_TIMEOUT", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map(|out| !String::from_utf8_lossy(&out.stderr).contains("does not support compression"))
+        .unwrap_or(false)
 }
 
 /// The tools chosen for one job.
@@ -220,6 +271,18 @@ pub fn pick(
     server: Option<PgVersion>,
     search: &ToolSearch,
 ) -> Result<ToolChoice, EngineError> {
+    pick_reading(found, name, server, 0, search)
+}
+
+/// Like [`pick`], for a tool that must also be of major `needed` or newer
+/// (pg_restore reading an archive made by a newer pg_dump).
+pub fn pick_reading(
+    found: &[ToolInfo],
+    name: &str,
+    server: Option<PgVersion>,
+    needed: u32,
+    search: &ToolSearch,
+) -> Result<ToolChoice, EngineError> {
     let mut candidates: Vec<&ToolInfo> = found.iter().filter(|t| t.name == name).collect();
     if candidates.is_empty() {
         return Err(EngineError::ToolNotFound {
@@ -233,17 +296,44 @@ pub fn pick(
         let reason = format!("newest {name} found ({})", tool.version);
         return Ok(ToolChoice { tool, reason });
     };
+    let floor = server.major().max(needed);
     let fitting = candidates
         .iter()
-        .filter(|t| t.version.major() >= server.major())
+        .filter(|t| t.version.major() >= floor)
         .min_by_key(|t| (t.version.major(), std::cmp::Reverse(t.version)));
     match fitting {
         Some(tool) => Ok(ToolChoice {
             tool: (*tool).clone(),
-            reason: format!(
-                "{name} {} matches the server's PostgreSQL {}",
-                tool.version,
-                server.major_label()
+            reason: if needed > server.major() {
+                format!(
+                    "{name} {} reads this archive (it needs {name} {needed}+) and restores into PostgreSQL {}",
+                    tool.version,
+                    server.major_label()
+                )
+            } else if tool.version.major() == server.major() {
+                format!(
+                    "{name} {} matches the server's PostgreSQL {}",
+                    tool.version,
+                    server.major_label()
+                )
+            } else {
+                format!(
+                    "{name} {} is the closest found to the server's PostgreSQL {} (none of {} was found; a newer {name} works with an older server)",
+                    tool.version,
+                    server.major_label(),
+                    server.major_label()
+                )
+            },
+        }),
+        None if needed > server.major() => Err(EngineError::ArchiveTooNew {
+            needed: needed.to_string(),
+            found: format!(
+                "only {name} {needed} or newer reads it, and {}",
+                candidates
+                    .iter()
+                    .map(|t| format!("{name} {} found at {}", t.version, t.path.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }),
         None => Err(EngineError::ToolTooOld {
@@ -267,6 +357,7 @@ mod tests {
             path: PathBuf::from(format!("/usr/lib/postgresql/{major}/bin/pg_dump")),
             version: PgVersion(major * 10000 + minor),
             version_text: String::new(),
+            compression: Vec::new(),
         }
     }
 

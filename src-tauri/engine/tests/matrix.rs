@@ -1,0 +1,549 @@
+//! Every supported PostgreSQL, 13 to 18 (`tusk_testkit::versions`): for
+//! each server major, backups in every format and the fast preset (and
+//! pg_dump's own zstd where the tools have it) with the tools Tusk picks by
+//! itself from client tools 15, 16 and 18; each one verified (a test
+//! restore with row counts), restored into a new database and compared with
+//! the source. Then what differs between versions: arguments spelled for
+//! the tool, options refused below the version that has them, archives too
+//! new for a pg_restore, and restores into an older server than the
+//! backup's tools wrote for.
+
+mod common;
+
+use common::{uuid, Events};
+use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
+use tusk_engine::catalog::{BackupReason, Catalog, Source, VerifyStatus};
+use tusk_engine::options::StatisticsMode;
+use tusk_engine::verify::{verify_backup, VerifyRequest};
+use tusk_engine::{
+    BackupFormat, BackupOptions, BackupPreset, CancelHandle, CompressionMethod, JobOutcome,
+    JobStatus, RestoreOptions, ToolSearch,
+};
+use tusk_testkit::{versions, PgServer};
+
+/// What every version has: types, NULLs, unicode, a large object, a
+/// partitioned table, a quoted schema, a view, a function and a trigger.
+const SQL: &str = r#"
+CREATE SCHEMA shop;
+CREATE SCHEMA "Odd ""schema"" ☃";
+CREATE TABLE shop.customers (id serial PRIMARY KEY, name text NOT NULL, born date,
+  balance numeric(12,2), tags text[], meta jsonb, uid uuid, photo bytea, f float8);
+CREATE TABLE shop.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  customer_id int REFERENCES shop.customers(id), total numeric, note text);
+CREATE TABLE "Odd ""schema"" ☃"."Table = one" (v text, n int);
+CREATE TABLE shop.measurements (at date NOT NULL, v int) PARTITION BY RANGE (at);
+CREATE TABLE shop.measurements_2024 PARTITION OF shop.measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE shop.measurements_2025 PARTITION OF shop.measurements FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE public.documents (id int PRIMARY KEY, doc oid);
+CREATE VIEW shop.big_orders AS SELECT * FROM shop.orders WHERE total > 100;
+CREATE FUNCTION shop.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.note := coalesce(NEW.note, 'touched'); RETURN NEW; END $$;
+CREATE TRIGGER orders_touch BEFORE INSERT ON shop.orders FOR EACH ROW EXECUTE FUNCTION shop.touch();
+INSERT INTO shop.customers (name, born, balance, tags, meta, uid, photo, f)
+SELECT 'Customer ' || i || ' ☃ é', date '1980-01-01' + i, (i * 13.37)::numeric(12,2),
+       ARRAY['t' || (i % 5)], jsonb_build_object('i', i), md5(i::text)::uuid, decode(md5(i::text), 'hex'), i / 7.0
+FROM generate_series(1, 400) i;
+INSERT INTO shop.customers (name) VALUES ('Nulls everywhere');
+INSERT INTO shop.orders (customer_id, total, note)
+SELECT 1 + (i % 400), i * 1.5, CASE WHEN i % 3 = 0 THEN NULL ELSE 'tab	and "quote" and \ backslash' END
+FROM generate_series(1, 2000) i;
+INSERT INTO "Odd ""schema"" ☃"."Table = one" SELECT 'v' || i, i FROM generate_series(1, 100) i;
+INSERT INTO shop.measurements SELECT date '2024-06-01' + (i % 400), i FROM generate_series(1, 800) i;
+INSERT INTO public.documents VALUES (1, lo_from_bytea(0, 'large object payload ' || repeat('x', 3000)::bytea));
+ANALYZE;
+"#;
+
+/// Row count and content hash of every table, and the large objects.
+fn fingerprint(pg: &PgServer, db: &str) -> String {
+    let tables = pg.psql(
+        db,
+        "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+    );
+    let mut out = String::new();
+    for t in tables.lines() {
+        let row = pg.psql(
+            db,
+            &format!("SELECT count(*) || ' ' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '-') FROM {t} x"),
+        );
+        out.push_str(&format!("{t}: {row}\n"));
+    }
+    let lobs = pg.psql(
+        db,
+        "SELECT coalesce(string_agg(md5(lo_get(oid)), ',' ORDER BY oid), '') FROM pg_largeobject_metadata",
+    );
+    out.push_str(&format!("large objects: {lobs}\n"));
+    out
+}
+
+fn source_db(pg: &PgServer) -> String {
+    let db = pg.create_db("matrix_src");
+    pg.psql(&db, SQL);
+    db
+}
+
+fn catalog(dir: &std::path::Path) -> Catalog {
+    tusk_testkit::isolated_data_dir();
+    Catalog::open(&dir.join("catalog.db")).unwrap().0
+}
+
+async fn restore_into_new(
+    pg: &PgServer,
+    search: &ToolSearch,
+    input: &std::path::Path,
+    options: RestoreOptions,
+) -> (JobOutcome, String, tusk_engine::RestorePreflight) {
+    let target = format!("matrix_restored_{}", uuid().replace('-', "_"));
+    let options = RestoreOptions {
+        input_path: input.to_path_buf(),
+        target_database: Some(target.clone()),
+        create_database: true,
+        ..options
+    };
+    let prepared = tusk_engine::prepare_restore(&uuid(), &pg.spec("postgres"), &options, search)
+        .await
+        .unwrap_or_else(|e| panic!("prepare the restore of {}: {e}", input.display()));
+    let preflight = prepared.preflight.clone();
+    let events = Events::default();
+    let outcome = prepared.run(&CancelHandle::new(), &events.sink()).await;
+    (outcome, target, preflight)
+}
+
+/// One server major: every format with the tools Tusk picks, recorded,
+/// verified, restored and compared.
+async fn matrix(major: u32) {
+    let pg = PgServer::start_major(major);
+    let db = source_db(&pg);
+    let expected = fingerprint(&pg, &db);
+    let search = versions::matrix_tools();
+    let picked_major = match major {
+        13..=15 => 15,
+        16 => 16,
+        _ => 18,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog(dir.path());
+    let mut cases: Vec<(&str, BackupOptions)> = vec![
+        ("custom", BackupOptions::default()),
+        (
+            "directory",
+            BackupOptions {
+                format: BackupFormat::Directory,
+                jobs: 2,
+                ..Default::default()
+            },
+        ),
+        (
+            "tar",
+            BackupOptions {
+                format: BackupFormat::Tar,
+                compression: 0,
+                ..Default::default()
+            },
+        ),
+        (
+            "plain",
+            BackupOptions {
+                format: BackupFormat::Plain,
+                compression: 0,
+                ..Default::default()
+            },
+        ),
+        ("fast preset", {
+            let mut o = BackupOptions::default();
+            BackupPreset::Fast.apply(&mut o);
+            o
+        }),
+    ];
+    if picked_major >= 16 {
+        cases.push((
+            "pg_dump's zstd",
+            BackupOptions {
+                compression_method: CompressionMethod::PgZstd,
+                compression: 3,
+                ..Default::default()
+            },
+        ));
+    }
+    for (name, mut options) in cases {
+        options.output_path = dir.path().join(format!(
+            "{}.{}",
+            name.replace(' ', "_"),
+            options.file_extension()
+        ));
+        let prepared = tusk_engine::prepare_backup(&uuid(), &pg.spec(&db), &options, &search)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL {major}, {name}: prepare: {e}"));
+        assert_eq!(
+            prepared.pg_dump.tool.version.major(),
+            picked_major,
+            "PostgreSQL {major}: {}",
+            prepared.pg_dump.reason
+        );
+        let meta = RecordMeta {
+            name: None,
+            description: None,
+            source: Source::of(&pg.spec(&db), Some("matrix"), Some("matrix")),
+            reason: BackupReason::Manual,
+            schedule_id: None,
+        };
+        let events = Events::default();
+        let outcome = run_recorded_backup(
+            &catalog,
+            prepared,
+            meta,
+            &CancelHandle::new(),
+            &events.sink(),
+        )
+        .await;
+        assert_eq!(
+            outcome.status,
+            JobStatus::Completed,
+            "PostgreSQL {major}, {name}: {outcome:#?}"
+        );
+        let info = tusk_engine::get_backup_info(&options.output_path).unwrap();
+        assert_eq!(
+            tusk_engine::PgVersion::parse(&info.pg_dump_version)
+                .unwrap()
+                .major(),
+            picked_major
+        );
+
+        let id = outcome.backup_id.clone().expect("recorded");
+        let verification = verify_backup(
+            &catalog,
+            VerifyRequest {
+                id: uuid(),
+                backup: catalog.require_backup(&id).unwrap(),
+                restore_on: Some(pg.spec("postgres")),
+                search: &search,
+                decrypt: None,
+            },
+            &CancelHandle::new(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            verification.status,
+            VerifyStatus::Passed,
+            "PostgreSQL {major}, {name}: {verification:#?}"
+        );
+        assert!(
+            verification.tables.len() >= 5,
+            "row counts of every table: {verification:#?}"
+        );
+
+        let (outcome, target, preflight) = restore_into_new(
+            &pg,
+            &search,
+            &options.output_path,
+            RestoreOptions::default(),
+        )
+        .await;
+        assert_eq!(
+            outcome.status,
+            JobStatus::Completed,
+            "PostgreSQL {major}, {name}: {outcome:#?}"
+        );
+        assert!(
+            preflight.tool.tool.version.major() >= major,
+            "{}",
+            preflight.tool.reason
+        );
+        assert_eq!(
+            fingerprint(&pg, &target),
+            expected,
+            "PostgreSQL {major}, {name}: the restored database differs"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgresql_13() {
+    matrix(13).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgresql_14() {
+    matrix(14).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgresql_15() {
+    matrix(15).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgresql_16() {
+    matrix(16).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgresql_17() {
+    matrix(17).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgresql_18() {
+    matrix(18).await
+}
+
+async fn backup_with(
+    pg: &PgServer,
+    db: &str,
+    search: &ToolSearch,
+    options: BackupOptions,
+) -> Result<(JobOutcome, String), tusk_engine::EngineError> {
+    let prepared = tusk_engine::prepare_backup(&uuid(), &pg.spec(db), &options, search).await?;
+    let shown = prepared.command_display();
+    let outcome = prepared
+        .run(&CancelHandle::new(), &Events::default().sink())
+        .await;
+    Ok((outcome, shown))
+}
+
+/// Large objects are `--large-objects` for pg_dump 16+, `--blobs` before;
+/// both back them up.
+#[tokio::test(flavor = "multi_thread")]
+async fn large_objects_are_spelled_for_the_pg_dump() {
+    for (major, flag) in [(15, "--blobs"), (16, "--large-objects")] {
+        let pg = PgServer::start_major(major);
+        let db = source_db(&pg);
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("b.backup");
+        let (outcome, shown) = backup_with(
+            &pg,
+            &db,
+            &versions::tools_of(major),
+            BackupOptions {
+                output_path: output.clone(),
+                blobs: Some(true),
+                schemas: Some(vec!["public".into()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+        assert!(shown.contains(flag), "{shown}");
+        let info = tusk_engine::get_backup_info(&output).unwrap();
+        assert!(
+            info.entries
+                .iter()
+                .any(|e| e.kind.starts_with("BLOB") || e.kind.starts_with("LARGE OBJECT")),
+            "the large object is in the backup"
+        );
+    }
+}
+
+/// Options newer than the pg_dump picked are refused before pg_dump runs,
+/// naming the version that has them; with that version they work.
+#[tokio::test(flavor = "multi_thread")]
+async fn options_are_refused_below_their_version_and_work_from_it() {
+    let pg14 = PgServer::start_major(14);
+    let db = pg14.create_db("gated");
+    pg14.psql(
+        &db,
+        "CREATE TABLE t (id int, v text); INSERT INTO t VALUES (1, 'a');",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plain = |name: &str| BackupOptions {
+        output_path: dir.path().join(name),
+        format: BackupFormat::Plain,
+        compression: 0,
+        no_table_access_method: true,
+        ..Default::default()
+    };
+    let err = backup_with(&pg14, &db, &versions::tools_of(14), plain("a.sql"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("needs pg_dump 15 or newer"), "{err}");
+    assert!(!dir.path().join("a.sql").exists());
+    // pg_dump 15 for the same 14 server has it: no access method is set.
+    let (outcome, _) = backup_with(&pg14, &db, &versions::matrix_tools(), plain("b.sql"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    let script = std::fs::read_to_string(dir.path().join("b.sql")).unwrap();
+    assert!(!script.contains("default_table_access_method"), "{script}");
+
+    // Tables with their partitions: pg_dump 16+.
+    let pg16 = PgServer::start_major(16);
+    let db16 = source_db(&pg16);
+    let children = |name: &str| BackupOptions {
+        output_path: dir.path().join(name),
+        tables: Some(vec!["shop.measurements".into()]),
+        include_child_tables: true,
+        ..Default::default()
+    };
+    let err = backup_with(&pg16, &db16, &versions::matrix_tools(), {
+        let mut o = children("c.backup");
+        o.extra_args = vec!["--no-statistics".into()];
+        o
+    })
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("needs pg_dump 18 or newer"), "{err}");
+    let (outcome, shown) = backup_with(
+        &pg16,
+        &db16,
+        &versions::matrix_tools(),
+        children("d.backup"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    assert!(
+        shown.contains("--table-and-children=shop.measurements")
+            || shown.contains("--table-and-children="),
+        "{shown}"
+    );
+    let info = tusk_engine::get_backup_info(&dir.path().join("d.backup")).unwrap();
+    let data: Vec<&str> = info
+        .entries
+        .iter()
+        .filter(|e| e.kind == "TABLE DATA")
+        .map(|e| e.name.as_str())
+        .collect();
+    assert!(
+        data.contains(&"measurements_2024") && data.contains(&"measurements_2025"),
+        "the partitions' data came along: {data:?}"
+    );
+    // pg_dump 15 has no such switch: refused.
+    let pg15 = PgServer::start_major(15);
+    let db15 = source_db(&pg15);
+    let err = backup_with(&pg15, &db15, &versions::tools_of(15), children("e.backup"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("needs pg_dump 16 or newer"), "{err}");
+}
+
+/// An archive of pg_dump 17+ with only an older pg_restore: refused before
+/// anything runs, naming the version needed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_archive_too_new_for_the_pg_restore_is_refused() {
+    let pg = PgServer::start_major(16);
+    let db = source_db(&pg);
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("by18.backup");
+    let (outcome, _) = backup_with(
+        &pg,
+        &db,
+        &versions::tools_of(18),
+        BackupOptions {
+            output_path: output.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    let before = pg.psql("postgres", "SELECT count(*) FROM pg_database");
+    let err = tusk_engine::prepare_restore(
+        &uuid(),
+        &pg.spec("postgres"),
+        &RestoreOptions {
+            input_path: output,
+            target_database: Some("never_made".into()),
+            create_database: true,
+            ..Default::default()
+        },
+        &versions::tools_of(16),
+    )
+    .await
+    .err()
+    .expect("refused")
+    .to_string();
+    assert!(
+        err.contains("pg_restore 17 or newer") && err.contains("postgresql-client-17"),
+        "{err}"
+    );
+    assert_eq!(
+        pg.psql("postgres", "SELECT count(*) FROM pg_database"),
+        before
+    );
+}
+
+/// A backup of a PostgreSQL 18 server by pg_dump 18, with its statistics,
+/// restored into PostgreSQL 15: stock pg_restore 18 fails there on its own
+/// `SET transaction_timeout`, and on the statistics. Tusk says so in the
+/// pre-flight, leaves both out, and the data arrives whole; a plain script
+/// of pg_dump 18 the same.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_newer_backup_restores_into_an_older_server() {
+    let pg18 = PgServer::start_major(18);
+    let db = source_db(&pg18);
+    let expected = fingerprint(&pg18, &db);
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("by18.backup");
+    let script = dir.path().join("by18.sql");
+    for (output, format) in [
+        (&archive, BackupFormat::Custom),
+        (&script, BackupFormat::Plain),
+    ] {
+        let (outcome, _) = backup_with(
+            &pg18,
+            &db,
+            &versions::matrix_tools(),
+            BackupOptions {
+                output_path: output.clone(),
+                format,
+                compression: if format == BackupFormat::Plain { 0 } else { 6 },
+                statistics: if format == BackupFormat::Plain {
+                    StatisticsMode::Default
+                } else {
+                    StatisticsMode::Include
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    }
+    let info = tusk_engine::get_backup_info(&archive).unwrap();
+    assert!(info.entries.iter().any(|e| e.kind == "STATISTICS DATA"));
+
+    let pg15 = PgServer::start_major(15);
+    // Stock tools cannot: what Tusk works around.
+    pg15.psql("postgres", "CREATE DATABASE stock_attempt");
+    let stock = std::process::Command::new(versions::client_bin(18).unwrap().join("pg_restore"))
+        .args(pg15.conn_args("stock_attempt"))
+        .args(["--exit-on-error", "--single-transaction"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(!stock.status.success());
+    assert!(String::from_utf8_lossy(&stock.stderr).contains("transaction_timeout"));
+
+    for input in [&archive, &script] {
+        let (outcome, target, preflight) = restore_into_new(
+            &pg15,
+            &versions::matrix_tools(),
+            input,
+            RestoreOptions::default(),
+        )
+        .await;
+        assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+        let warnings = preflight.warnings.join("\n");
+        assert!(warnings.contains("transaction_timeout"), "{warnings}");
+        if input == &archive {
+            assert_eq!(
+                preflight.tool.tool.version.major(),
+                18,
+                "{}",
+                preflight.tool.reason
+            );
+            assert!(warnings.contains("statistics"), "{warnings}");
+            assert!(
+                preflight.command.contains("pg_restore") && preflight.command.contains("psql"),
+                "{}",
+                preflight.command
+            );
+        }
+        assert_eq!(fingerprint(&pg15, &target), expected, "{}", input.display());
+    }
+}
