@@ -334,6 +334,24 @@ test('the app logs what it ran to the folder Help / About shows', async () => {
 	assert.match(text, /tool started.*pg_restore/);
 });
 
+test('the PostgreSQL tools: found, picked per connection with the reason, folders added and removed', async () => {
+	const view = await ipc(client, 'list_tools');
+	assert.equal(view.fixed, pg.binDir, 'TUSK_PG_BIN is the only folder searched');
+	assert.ok(view.tools.some((t) => t.name === 'pg_dump' && t.path.startsWith(pg.binDir)));
+	const picks = await ipc(client, 'connection_tools', { connectionId });
+	assert.match(picks.server.versionText, /PostgreSQL \d+/);
+	const pgDump = picks.picks.find((p) => p.name === 'pg_dump');
+	assert.match(pgDump.choice.reason, /matches the server's PostgreSQL/);
+	const empty = path.join(home, 'no-tools-here');
+	mkdirSync(empty, { recursive: true });
+	await assert.rejects(ipc(client, 'add_tools_folder', { path: empty }), /holds none of pg_dump/);
+	const added = await ipc(client, 'add_tools_folder', { path: pg.binDir });
+	assert.deepEqual(added.added, [pg.binDir]);
+	assert.deepEqual((await ipc(client, 'get_settings')).toolsFolders, [pg.binDir]);
+	const removed = await ipc(client, 'remove_tools_folder', { path: pg.binDir });
+	assert.deepEqual(removed.added, []);
+});
+
 test('screenshot of the real window', async () => {
 	const file = path.join(artefacts, 'main-window.png');
 	await tool(client, 'webview_screenshot', { filePath: file, format: 'png' });
