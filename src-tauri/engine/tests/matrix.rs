@@ -547,3 +547,78 @@ async fn a_newer_backup_restores_into_an_older_server() {
         assert_eq!(fingerprint(&pg15, &target), expected, "{}", input.display());
     }
 }
+
+/// PostgreSQL 18's own switches: refused with pg_dump 17, and with 18 they
+/// change the dump (policies left out, sequence values kept, statistics only).
+#[tokio::test(flavor = "multi_thread")]
+async fn postgresql_18_switches() {
+    let pg = PgServer::start_major(18);
+    let db = pg.create_db("eighteen");
+    pg.psql(
+        &db,
+        "CREATE TABLE t (id serial PRIMARY KEY, owner text); INSERT INTO t (owner) SELECT 'u' || i FROM generate_series(1, 20) i; \
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY mine ON t USING (owner = current_user); ANALYZE t;",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // Schema only: the sequence's value comes only with --sequence-data.
+    let plain = |name: &str| BackupOptions {
+        output_path: dir.path().join(name),
+        format: BackupFormat::Plain,
+        compression: 0,
+        include_data: false,
+        no_policies: true,
+        sequence_data: true,
+        ..Default::default()
+    };
+    let pg17 = PgServer::start_major(17);
+    let db17 = pg17.create_db("seventeen");
+    let err = backup_with(&pg17, &db17, &versions::tools_of(17), plain("17.sql"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("needs pg_dump 18 or newer"), "{err}");
+    let (outcome, _) = backup_with(&pg, &db, &versions::matrix_tools(), plain("18.sql"))
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    let script = std::fs::read_to_string(dir.path().join("18.sql")).unwrap();
+    assert!(!script.contains("CREATE POLICY"), "policies left out");
+    assert!(
+        script.contains("setval('public.t_id_seq', 20, true)"),
+        "sequence data"
+    );
+    let (outcome, _) = backup_with(
+        &pg,
+        &db,
+        &versions::matrix_tools(),
+        BackupOptions {
+            no_policies: false,
+            sequence_data: false,
+            ..plain("18-control.sql")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    let control = std::fs::read_to_string(dir.path().join("18-control.sql")).unwrap();
+    assert!(control.contains("CREATE POLICY") && !control.contains("setval("));
+
+    let (outcome, _) = backup_with(
+        &pg,
+        &db,
+        &versions::matrix_tools(),
+        BackupOptions {
+            output_path: dir.path().join("stats.sql"),
+            format: BackupFormat::Plain,
+            compression: 0,
+            statistics: StatisticsMode::Only,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+    let stats = std::fs::read_to_string(dir.path().join("stats.sql")).unwrap();
+    assert!(stats.contains("pg_restore_relation_stats"), "statistics");
+    assert!(!stats.contains("CREATE TABLE"), "statistics only");
+}
