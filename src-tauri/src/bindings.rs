@@ -146,13 +146,33 @@ mod tests {
                 (name, serde_json::to_value(p.choice()).unwrap())
             })
             .collect();
+        use tusk_engine::server::gates::{self, PG_DUMP_GATES, PG_RESTORE_GATES};
+        let since = |fields: &[(&str, &str)], table: &[gates::Gate]| {
+            let map: serde_json::Map<String, serde_json::Value> = fields
+                .iter()
+                .map(|(field, flag)| (field.to_string(), gates::since(table, flag).into()))
+                .collect();
+            json(serde_json::Value::Object(map))
+        };
         format!(
-            "\n/** The engine's default backup options (`BackupOptions::default()`). */\n\
+            "\n/** Backup options and the first pg_dump major that has them (`server::gates`). */\n\
+             export const PG_DUMP_SINCE = {} as const;\n\
+             \n/** `statistics` other than pg_dump's default: pg_dump 18+. */\n\
+             export const STATISTICS_SINCE = {};\n\
+             \n/** pg_dump's own zstd and lz4, where its build has them. */\n\
+             export const PG_DUMP_COMPRESSION_SINCE = {};\n\
+             \n/** Restore options and the first pg_restore major that has them. */\n\
+             export const PG_RESTORE_SINCE = {} as const;\n\
+             \n/** The engine's default backup options (`BackupOptions::default()`). */\n\
              export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {};\n\
              \n/** The engine's default restore options (`RestoreOptions::default()`). */\n\
              export const DEFAULT_RESTORE_OPTIONS: RestoreOptions = {};\n\
              \n/** What each preset sets (`BackupPreset::choice`). */\n\
              export const PRESETS: Record<BackupPreset, PresetChoice> = {};\n",
+            since(gates::BACKUP_FIELD_GATES, PG_DUMP_GATES),
+            gates::STATISTICS_SINCE,
+            gates::NATIVE_COMPRESSION_SINCE,
+            since(gates::RESTORE_FIELD_GATES, PG_RESTORE_GATES),
             json(serde_json::to_value(BackupOptions::default()).unwrap()),
             json(serde_json::to_value(RestoreOptions::default()).unwrap()),
             json(serde_json::Value::Object(presets)),

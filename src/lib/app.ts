@@ -16,6 +16,7 @@ import { JobsStore } from './stores/jobs.svelte';
 import { RestoresStore } from './stores/restores.svelte';
 import { SchedulesStore } from './stores/schedules.svelte';
 import { SettingsStore } from './stores/settings.svelte';
+import { ConnectionToolsCheck, ToolsStore } from './stores/tools.svelte';
 import { VerifyTracker } from './stores/verify.svelte';
 
 export const connections = new ConnectionsStore(commands);
@@ -40,6 +41,11 @@ export const history = new HistoryStore({ listBackups: commands.listBackups, onH
 export const restores = new RestoresStore({ ...commands, onHistoryChanged });
 
 export const settings = new SettingsStore(commands);
+
+export const tools = new ToolsStore(commands, (toolsFolders) => settings.adopt({ toolsFolders }));
+
+/** Which tools a connection's jobs use (a dialog's, or a row of Settings'). */
+export const newToolsCheck = () => new ConnectionToolsCheck(commands.connectionTools);
 
 export const destinations = new DestinationsStore(commands);
 

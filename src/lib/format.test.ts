@@ -16,10 +16,12 @@ import {
 	formatRelative,
 	formatUntil,
 	joinArgs,
+	joinList,
 	pathParts,
 	plural,
 	sentence,
 	splitArgs,
+	splitList,
 	withFormatExtension
 } from './format';
 
@@ -213,5 +215,13 @@ describe('extra arguments', () => {
 		]);
 		expect(splitArgs('   ')).toEqual([]);
 		expect(joinArgs(['--x', 'a b'])).toBe('--x "a b"');
+	});
+});
+
+describe('splitList', () => {
+	it('reads names and patterns separated by commas', () => {
+		expect(splitList(' audit, tmp_* ,,"My Schema"')).toEqual(['audit', 'tmp_*', '"My Schema"']);
+		expect(splitList('  ')).toEqual([]);
+		expect(joinList(['audit', 'tmp_*'])).toBe('audit, tmp_*');
 	});
 });

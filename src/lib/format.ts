@@ -229,6 +229,19 @@ export function joinArgs(args: string[]): string {
 	return args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a)).join(' ');
 }
 
+/** A list typed with commas, as patterns: "audit, tmp_*" → ["audit", "tmp_*"]. */
+export function splitList(text: string): string[] {
+	return text
+		.split(',')
+		.map((s) => s.trim())
+		.filter((s) => s !== '');
+}
+
+/** The inverse of `splitList`. */
+export function joinList(items: string[]): string {
+	return items.join(', ');
+}
+
 export const REASON_LABEL: Record<BackupReason, string> = {
 	manual: 'Manual',
 	scheduled: 'Scheduled',

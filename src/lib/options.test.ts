@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { ToolInfo } from './ipc/bindings';
 import {
 	defaultBackupOptions,
 	defaultRestoreOptions,
+	fitBackupTool,
+	fitRestoreTool,
+	LEVELS,
+	METHOD_FORMATS,
+	PG_DUMP_SINCE,
+	PG_RESTORE_SINCE,
 	presetOf,
 	plainScriptOptions,
 	PRESETS,
@@ -10,6 +17,8 @@ import {
 	switchEncryption,
 	switchFormat,
 	switchMethod,
+	tooOld,
+	whyNoMethod,
 	whyNotEncrypted,
 	type Output
 } from './options';
@@ -152,10 +161,18 @@ describe('restoreChoices', () => {
 		expect(c.options).toMatchObject({ clean: true, allowScriptCommands: false });
 	});
 
-	it('restores into the new database or swaps as it did', () => {
+	it('restores into the new database, the backup’s own, or swaps as it did', () => {
 		const created = { ...recorded, createDatabase: true, targetDatabase: 'shop_copy' };
 		expect(restoreChoices(created)).toMatchObject({ target: 'new', newName: 'shop_copy' });
 		expect(restoreChoices({ ...recorded, swap: true }).target).toBe('swap');
+		const own = { ...recorded, createFromArchive: true, singleTransaction: false };
+		expect(restoreChoices(own)).toMatchObject({ target: 'archive', newName: '' });
+	});
+
+	it('brings back the schemas left out as the text typed', () => {
+		const c = restoreChoices({ ...recorded, excludeSchemas: ['audit', 'tmp_*'] });
+		expect(c.excludeSchemasText).toBe('audit, tmp_*');
+		expect(restoreChoices(recorded).excludeSchemasText).toBe('');
 	});
 });
 
@@ -172,7 +189,16 @@ describe('plainScriptOptions', () => {
 			jobs: 4,
 			singleTransaction: false,
 			role: 'owner',
-			allowScriptCommands: true
+			allowScriptCommands: true,
+			sections: ['data' as const],
+			excludeSchemas: ['audit'],
+			noComments: true,
+			noPolicies: true,
+			noStatistics: true,
+			noDataForFailedTables: true,
+			useSetSessionAuthorization: true,
+			enableRowSecurity: true,
+			createFromArchive: true
 		};
 		expect(plainScriptOptions(asked)).toEqual({
 			...asked,
@@ -182,7 +208,154 @@ describe('plainScriptOptions', () => {
 			disableTriggers: false,
 			extraArgs: [],
 			tables: null,
-			jobs: 1
+			jobs: 1,
+			sections: [],
+			excludeSchemas: [],
+			noComments: false,
+			noPolicies: false,
+			noStatistics: false,
+			noDataForFailedTables: false,
+			useSetSessionAuthorization: false,
+			enableRowSecurity: false,
+			createFromArchive: false
+		});
+	});
+});
+
+describe('compression methods', () => {
+	const custom: Output = {
+		format: 'custom',
+		compression: 6,
+		compressionMethod: 'gzip',
+		outputPath: '/b/shop.backup'
+	};
+
+	it('take the levels the engine takes, the nearest kept', () => {
+		expect(LEVELS).toEqual({
+			gzip: { min: 0, max: 9 },
+			zstd: { min: 1, max: 19 },
+			pgZstd: { min: 1, max: 19 },
+			lz4: { min: 1, max: 12 }
+		});
+		const lz4 = switchMethod({ ...custom, compression: 0 }, 'lz4');
+		expect(lz4).toEqual({ ...custom, compressionMethod: 'lz4', compression: 1 });
+		const zstd = switchMethod({ ...custom, compressionMethod: 'pgZstd', compression: 19 }, 'lz4');
+		expect(zstd.compression).toBe(12);
+		expect(switchMethod({ ...custom, compressionMethod: 'lz4', compression: 12 }, 'gzip')).toEqual({
+			...custom,
+			compression: 9
+		});
+	});
+
+	it("keep pg_dump's zstd and lz4 in a directory backup, and a .backup name", () => {
+		const pgZstd = switchMethod(custom, 'pgZstd');
+		expect(pgZstd.outputPath).toBe('/b/shop.backup');
+		expect(switchFormat(pgZstd, 'directory', 0).output).toMatchObject({
+			compressionMethod: 'pgZstd',
+			compression: 6,
+			outputPath: '/b/shop'
+		});
+		expect(METHOD_FORMATS.zstd).toEqual(['custom']);
+	});
+
+	it('fall back to gzip for tar and plain, and come back uncompressed-first', () => {
+		const lz4 = { ...switchMethod(custom, 'lz4'), compression: 12 };
+		const tar = switchFormat(lz4, 'tar', 0);
+		expect(tar.output).toMatchObject({ compressionMethod: 'gzip', compression: 0 });
+		expect(tar.saved).toBe(9);
+		const plain = switchFormat(lz4, 'plain', 0);
+		expect(plain.output).toMatchObject({ compressionMethod: 'gzip', outputPath: '/b/shop.sql' });
+	});
+});
+
+describe('what each version of the tools has', () => {
+	const tool = (name: string, version: number, compression: string[] = []): ToolInfo => ({
+		name,
+		path: `/usr/lib/postgresql/${Math.floor(version / 10_000)}/bin/${name}`,
+		version,
+		versionText: `${name} ${version}`,
+		compression
+	});
+	const pgDump15 = tool('pg_dump', 150018);
+	const pgDump16NoLz4 = tool('pg_dump', 160004, ['gzip', 'zstd']);
+	const pgDump18 = tool('pg_dump', 180006, ['gzip', 'lz4', 'zstd']);
+
+	it('are the versions the engine checks', () => {
+		expect(PG_DUMP_SINCE).toEqual({
+			noToastCompression: 14,
+			noTableAccessMethod: 15,
+			includeChildTables: 16,
+			noPolicies: 18,
+			sequenceData: 18
+		});
+		expect(PG_RESTORE_SINCE).toEqual({ noTableAccessMethod: 15, noPolicies: 18, noStatistics: 18 });
+	});
+
+	it('say which version is needed and which one the connection uses', () => {
+		expect(tooOld(pgDump15, 16)).toBe('needs pg_dump 16+ (this connection uses 15.18)');
+		expect(tooOld(pgDump15, 15)).toBeNull();
+		expect(tooOld(tool('pg_restore', 140011), 15)).toBe(
+			'needs pg_restore 15+ (this connection uses 14.11)'
+		);
+		// Not known yet: the control stays on, the backend checks.
+		expect(tooOld(null, 18)).toBeNull();
+	});
+
+	it("offer pg_dump's zstd and lz4 from 16 on, when the build has them", () => {
+		expect(whyNoMethod('gzip', pgDump15)).toBeNull();
+		expect(whyNoMethod('zstd', pgDump15)).toBeNull();
+		expect(whyNoMethod('pgZstd', pgDump15)).toBe('needs pg_dump 16+ (this connection uses 15.18)');
+		expect(whyNoMethod('pgZstd', pgDump16NoLz4)).toBeNull();
+		expect(whyNoMethod('lz4', pgDump16NoLz4)).toBe('this pg_dump (16.4) was built without lz4');
+		expect(whyNoMethod('lz4', pgDump18)).toBeNull();
+		expect(whyNoMethod('lz4', null)).toBeNull();
+	});
+
+	it('turn off what an older pg_dump lacks, and its own compression back to gzip', () => {
+		const asked = {
+			...defaultBackupOptions('c', '/b/shop.backup'),
+			compressionMethod: 'lz4' as const,
+			compression: 12,
+			noToastCompression: true,
+			noTableAccessMethod: true,
+			includeChildTables: true,
+			noPolicies: true,
+			sequenceData: true,
+			statistics: 'include' as const
+		};
+		expect(fitBackupTool(asked, pgDump15)).toEqual({
+			...asked,
+			compressionMethod: 'gzip',
+			compression: 9,
+			includeChildTables: false,
+			noPolicies: false,
+			sequenceData: false,
+			statistics: 'default'
+		});
+		expect(fitBackupTool(asked, pgDump16NoLz4)).toMatchObject({
+			compressionMethod: 'gzip',
+			includeChildTables: true,
+			noPolicies: false
+		});
+		expect(fitBackupTool(asked, pgDump18)).toEqual(asked);
+	});
+
+	it('turn off what an older pg_restore lacks', () => {
+		const asked = {
+			...defaultRestoreOptions('c', '/b/shop.backup'),
+			noTableAccessMethod: true,
+			noPolicies: true,
+			noStatistics: true,
+			noComments: true
+		};
+		expect(fitRestoreTool(asked, tool('pg_restore', 150018))).toEqual({
+			...asked,
+			noPolicies: false,
+			noStatistics: false
+		});
+		expect(fitRestoreTool(asked, tool('pg_restore', 140011))).toMatchObject({
+			noTableAccessMethod: false,
+			noComments: true
 		});
 	});
 });

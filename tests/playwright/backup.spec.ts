@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
 	backupCompleted,
 	backupFailed,
+	connectionTools,
 	destinationsView,
 	dumpLog,
 	mock,
@@ -9,6 +10,7 @@ import {
 	openApp,
 	plan,
 	progress,
+	scrollToTop,
 	unlabelledControls,
 	type Setup
 } from './fixtures';
@@ -55,6 +57,9 @@ test.describe('backup dialog', () => {
 			const dialog = await openBackup(page, { viewport });
 			// The footer stays in view however tall the options grow.
 			await dialog.locator('details.advanced > summary').click();
+			// The advanced options' two columns fit: nothing to scroll sideways.
+			const body = dialog.locator('.modal-body');
+			expect(await body.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 			await expect(dialog.getByRole('button', { name: 'Start backup' })).toBeInViewport();
 			await expect(page).toHaveScreenshot(`empty-${viewport.width}x${viewport.height}.png`);
 		});
@@ -186,9 +191,104 @@ test.describe('backup dialog', () => {
 		await expect(dialog.getByRole('radio', { name: /Fast/ })).toBeChecked();
 		await dialog.getByRole('radio', { name: /^Directory/ }).check();
 		await expect(method).toHaveValue('gzip');
+		// A folder of files takes pg_dump's own methods, not Tusk's zstd around one archive.
+		await expect(method).toBeEnabled();
+		await expect(method.locator('option[value="zstd"]')).toBeDisabled();
+		await dialog.getByRole('radio', { name: /^Tar/ }).check();
 		await expect(method).toBeDisabled();
 		await dialog.getByRole('radio', { name: /^Custom/ }).check();
 		await expect(dialog.getByLabel('Output file')).toHaveValue(/_0926\.backup$/);
+	});
+
+	test('what pg_dump 15 lacks is off, saying the version that has it', async ({ page }) => {
+		const dialog = await openBackup(page);
+		await dialog.locator('details.advanced > summary').click();
+		const policies = dialog.getByRole('checkbox', { name: /^Row security policies/ });
+		await expect(policies).toBeDisabled();
+		await expect(policies).toHaveAccessibleName('Row security policies pg_dump 18+');
+		await expect(policies).toHaveAccessibleDescription(
+			'needs pg_dump 18+ (this connection uses 15.18)'
+		);
+		const children = dialog.getByRole('checkbox', {
+			name: /^Left-out tables take their partitions/
+		});
+		await expect(children).toBeDisabled();
+		await expect(children).toHaveAccessibleDescription(
+			'needs pg_dump 16+ (this connection uses 15.18)'
+		);
+		// 14 and 15 have these.
+		await expect(dialog.getByRole('checkbox', { name: /^TOAST compression/ })).toBeEnabled();
+		await expect(dialog.getByRole('checkbox', { name: /^Table access methods/ })).toBeEnabled();
+		await expect(dialog.getByTestId('statistics')).toBeDisabled();
+		const method = dialog.getByTestId('compression-method');
+		await expect(method.locator('option[value="lz4"]')).toBeDisabled();
+		await expect(method.locator('option[value="pgZstd"]')).toBeDisabled();
+		await expect(dialog.getByTestId('method-note')).toHaveText(
+			'pg_dump’s zstd and lz4: needs pg_dump 16+ (this connection uses 15.18)'
+		);
+		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+		await scrollToTop(dialog.locator('details.advanced > summary'));
+		await expect(page).toHaveScreenshot('advanced-pg-dump-15-top.png');
+		await scrollToTop(dialog.getByRole('group', { name: 'Do not save' }));
+		await expect(page).toHaveScreenshot('advanced-pg-dump-15-middle.png');
+		await scrollToTop(dialog.getByRole('group', { name: 'Miscellaneous' }));
+		await expect(page).toHaveScreenshot('advanced-pg-dump-15-bottom.png');
+	});
+
+	test('what pg_dump 15 lacks, dark', async ({ page }) => {
+		const dialog = await openBackup(page, { theme: 'dark' });
+		await dialog.locator('details.advanced > summary').click();
+		await expect(dialog.getByRole('checkbox', { name: /^Row security policies/ })).toBeDisabled();
+		await scrollToTop(dialog.getByRole('group', { name: 'Data' }));
+		await expect(page).toHaveScreenshot('advanced-pg-dump-15-dark.png');
+	});
+
+	test('with pg_dump 18 every option is on offer, and is sent', async ({ page }) => {
+		const dialog = await openBackup(page, {
+			replies: { connection_tools: { ok: connectionTools(18) } }
+		});
+		await dialog.locator('details.advanced > summary').click();
+		const policies = dialog.getByRole('checkbox', { name: /^Row security policies/ });
+		await expect(policies).toBeEnabled();
+		await expect(dialog.getByTestId('gate-note')).toHaveCount(0);
+		await expect(dialog.getByTestId('method-note')).toHaveCount(0);
+		await policies.check();
+		await dialog.getByRole('checkbox', { name: /^Left-out tables take their partitions/ }).check();
+		await dialog.getByTestId('statistics').selectOption('include');
+		await dialog.getByTestId('compression-method').selectOption('lz4');
+		await expect(dialog.getByRole('slider', { name: /Compression/ })).toHaveAttribute('max', '12');
+		await dialog.getByLabel('Schemas to leave out').fill('audit, tmp_*');
+		await dialog.getByLabel('Rows per INSERT').fill('100');
+		await dialog.getByRole('checkbox', { name: 'ON CONFLICT DO NOTHING' }).check();
+		await dialog.getByLabel('Extra float digits').fill('3');
+		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
+		await scrollToTop(dialog.locator('details.advanced > summary'));
+		await expect(page).toHaveScreenshot('advanced-pg-dump-18.png');
+		await dialog.getByRole('button', { name: 'Start backup' }).click();
+		const [call] = await mock(page).calls('create_backup');
+		expect(call.args.options).toMatchObject({
+			compressionMethod: 'lz4',
+			compression: 6,
+			outputPath: '/home/alex/shop_2025-03-14_0926.backup',
+			noPolicies: true,
+			includeChildTables: true,
+			statistics: 'include',
+			excludeSchemas: ['audit', 'tmp_*'],
+			insertMode: 'copy',
+			rowsPerInsert: 100,
+			onConflictDoNothing: true,
+			extraFloatDigits: 3
+		});
+	});
+
+	test('before the connection’s pg_dump is known, nothing is held back', async ({ page }) => {
+		const dialog = await openBackup(page, { replies: { connection_tools: { pending: true } } });
+		await dialog.locator('details.advanced > summary').click();
+		await expect(dialog.getByRole('checkbox', { name: /^Row security policies/ })).toBeEnabled();
+		await expect(dialog.getByTestId('statistics')).toBeEnabled();
+		await expect(
+			dialog.getByTestId('compression-method').locator('option[value="lz4"]')
+		).toBeEnabled();
 	});
 
 	test('validation error from preview_backup disables Start', async ({ page }) => {

@@ -1,6 +1,6 @@
 // Backend replies and helpers for the dialog tests. The app runs with the IPC
 // mock (src/lib/ipc/mock.ts); these are the answers it gives.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type {
 	AppInfo,
 	BackupInfo,
@@ -11,6 +11,7 @@ import type {
 	BackupRecord,
 	BucketListing,
 	ConnectionProfile,
+	ConnectionTools,
 	DbObjects,
 	DestinationsView,
 	JobOutcome,
@@ -23,10 +24,12 @@ import type {
 	ServerInfo,
 	Source,
 	TestStep,
+	ToolInfo,
+	ToolsView,
 	Verification
 } from '../../src/lib/ipc/bindings';
 import type { MockConfig, MockControl, MockReply } from '../../src/lib/ipc/mock';
-import { defaultRestoreOptions } from '../../src/lib/options';
+import { defaultBackupOptions, defaultRestoreOptions } from '../../src/lib/options';
 
 export const NOW = new Date('2025-03-14T09:26:00Z');
 const MB = 1024 * 1024;
@@ -121,12 +124,73 @@ export const objects: DbObjects = {
 	]
 };
 
-const pgDumpTool = {
-	name: 'pg_dump',
-	path: '/usr/lib/postgresql/15/bin/pg_dump',
-	version: 150018,
-	versionText: 'pg_dump (PostgreSQL) 15.18'
-};
+/** A tool of PostgreSQL `version` (server_version_num), by default in Debian's folder for it. */
+export function tool(
+	name: string,
+	version: number,
+	compression: string[] = [],
+	folder = `/usr/lib/postgresql/${Math.floor(version / 10_000)}/bin`
+): ToolInfo {
+	const text = `${Math.floor(version / 10_000)}.${version % 10_000}`;
+	return {
+		name,
+		path: `${folder}/${name}`,
+		version,
+		versionText: `${name} (PostgreSQL) ${text}`,
+		compression
+	};
+}
+
+const pgDumpTool = tool('pg_dump', 150018);
+
+/** pg_dump 18 as Debian builds it: gzip, lz4 and zstd. */
+export const pgDump18 = tool('pg_dump', 180006, ['gzip', 'lz4', 'zstd']);
+
+/** Both versions' tools, as `list_tools` finds them; `added`: folders the user added. */
+export function toolsView(extra: ToolInfo[] = [], added: string[] = []): ToolsView {
+	return {
+		tools: [
+			...extra,
+			pgDump18,
+			tool('pg_restore', 180006),
+			tool('psql', 180006),
+			pgDumpTool,
+			tool('pg_restore', 150018),
+			tool('psql', 150018)
+		],
+		added,
+		fixed: null,
+		searched: [...added, '/usr/lib/postgresql/18/bin', '/usr/lib/postgresql/15/bin', '/usr/bin']
+	};
+}
+
+/** What `connection_tools` answers for a server of 15.18 when the tools of `major` are picked. */
+export function connectionTools(major: 15 | 18): ConnectionTools {
+	const version = major === 15 ? 150018 : 180006;
+	const reason =
+		major === 15
+			? 'same major version as the server (15)'
+			: 'the newest installed, which reads servers back to 9.2';
+	return {
+		server,
+		serverError: null,
+		picks: [
+			{
+				name: 'pg_dump',
+				choice: { tool: major === 15 ? pgDumpTool : pgDump18, reason },
+				error: null
+			},
+			{ name: 'pg_restore', choice: { tool: tool('pg_restore', version), reason }, error: null },
+			{ name: 'psql', choice: { tool: tool('psql', version), reason }, error: null },
+			{
+				name: 'pg_dumpall',
+				choice: null,
+				error:
+					'pg_dumpall was not found in /usr/lib/postgresql/18/bin, /usr/lib/postgresql/15/bin or PATH'
+			}
+		]
+	};
+}
 
 export function plan(outputPath = '/home/alex/shop_2025-03-14_0926.backup'): BackupPlan {
 	return {
@@ -480,6 +544,7 @@ const HOUR = 3_600_000;
 const ago = (hours: number) => new Date(NOW.getTime() - hours * HOUR).toISOString();
 
 const recordOptions: BackupOptions = {
+	...defaultBackupOptions('prod'),
 	connectionId: 'prod',
 	outputPath: '/home/alex/backups/shop.backup',
 	format: 'custom',
@@ -833,13 +898,15 @@ export function baseReplies(): Record<string, MockReply> {
 		list_backups: { ok: page() },
 		list_schedules: { ok: [] },
 		list_incomplete_restores: { ok: [] },
-		get_settings: { ok: { verifyAfterBackup: false } },
+		get_settings: { ok: { verifyAfterBackup: false, toolsFolders: [] } },
 		catalog_report: {
 			ok: { interrupted: [], rebuilt: false, damagedCopy: null, restoredFromCopy: 0, imported: 0 }
 		},
 		list_objects: { ok: objects },
 		preview_backup: { ok: plan() },
 		test_connection: { ok: server },
+		connection_tools: { ok: connectionTools(15) },
+		list_tools: { ok: toolsView() },
 		'plugin:path|resolve_directory': { ok: '/home/alex' },
 		app_info: { ok: appInfo },
 		open_log_folder: { ok: null },
@@ -904,4 +971,14 @@ export async function unlabelledControls(page: Page, testId: string): Promise<st
 			})
 			.map((el) => el.outerHTML.slice(0, 120))
 	);
+}
+
+/** Scrolls a dialog's body to bring `target` to its top; the dialog itself (its header) stays put,
+ * as it does not with `scrollIntoView`, which also scrolls the dialog when the body ends first. */
+export async function scrollToTop(target: Locator): Promise<void> {
+	await target.evaluate((el) => {
+		const body = el.closest('.modal-body');
+		if (body)
+			body.scrollTop += el.getBoundingClientRect().top - body.getBoundingClientRect().top - 12;
+	});
 }

@@ -3,6 +3,7 @@ import {
 	backupPath,
 	cleanConfirm,
 	cleanPreflight,
+	connectionTools,
 	info,
 	mock,
 	openApp,
@@ -15,6 +16,8 @@ import {
 	restoreLog,
 	record,
 	restorePlan,
+	scrollToTop,
+	tool,
 	unlabelledControls,
 	verifiedPassed,
 	type Setup
@@ -24,6 +27,15 @@ const started = {
 	ok: { jobId: '', jobType: 'restore', command: preflight().command },
 	withJobId: true
 } as const;
+
+/** A backup of PostgreSQL 18 into a 15 server: read by pg_restore 18. */
+const preflight18 = preflight({
+	tool: {
+		tool: tool('pg_restore', 180006),
+		reason:
+			'pg_restore 18.6 reads this archive (it needs pg_restore 18+) and restores into PostgreSQL 15'
+	}
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -144,9 +156,107 @@ test.describe('restore dialog', () => {
 
 	test('every control is labelled', async ({ page }) => {
 		const dialog = await openRestore(page);
-		await dialog.getByText('More options').click();
+		await dialog.getByText('Advanced options', { exact: true }).click();
 		await dialog.getByRole('radio', { name: 'A new database on this server' }).check();
 		expect(await unlabelledControls(page, 'restore-dialog')).toEqual([]);
+	});
+
+	test('what pg_restore 15 lacks is off, saying the version that has it', async ({ page }) => {
+		const dialog = await openRestore(page);
+		await dialog.getByText('Advanced options', { exact: true }).click();
+		for (const name of [/^Row security policies/, /^Planner statistics/]) {
+			const box = dialog.getByRole('checkbox', { name });
+			await expect(box).toBeDisabled();
+			await expect(box).toHaveAccessibleDescription(
+				'needs pg_restore 18+ (this connection uses 15.18)'
+			);
+		}
+		const accessMethods = dialog.getByRole('checkbox', { name: /^Table access methods/ });
+		await expect(accessMethods).toHaveAccessibleName('Table access methods pg_restore 15+');
+		await expect(accessMethods).toBeEnabled();
+		await scrollToTop(dialog.getByRole('group', { name: 'Data' }));
+		await expect(page).toHaveScreenshot('advanced-pg-restore-15.png');
+	});
+
+	test('a backup of a newer PostgreSQL is read by the newer pg_restore the pre-flight picks', async ({
+		page
+	}) => {
+		const dialog = await openRestore(page, {
+			replies: { preflight_restore: { ok: restorePlan(preflight18) } }
+		});
+		await dialog.getByText('Advanced options', { exact: true }).click();
+		// The connection's own pick is 15; the pre-flight's, for this archive, 18.
+		await expect(dialog.getByRole('checkbox', { name: /^Row security policies/ })).toBeEnabled();
+		await expect(dialog.getByTestId('gate-note')).toHaveCount(0);
+	});
+
+	test('with pg_restore 18 every option is on offer, and is sent', async ({ page }) => {
+		const dialog = await openRestore(page, {
+			replies: {
+				connection_tools: { ok: connectionTools(18) },
+				preflight_restore: { ok: restorePlan(preflight18) }
+			}
+		});
+		await dialog.getByText('Advanced options', { exact: true }).click();
+		await expect(dialog.getByTestId('gate-note')).toHaveCount(0);
+		await dialog.getByRole('checkbox', { name: /^Row security policies/ }).check();
+		await dialog.getByRole('checkbox', { name: /^Planner statistics/ }).check();
+		await dialog.getByRole('checkbox', { name: 'Comments', exact: true }).check();
+		await dialog.getByRole('checkbox', { name: /^Pre-data/ }).check();
+		await dialog.getByRole('checkbox', { name: /^No data for tables/ }).check();
+		await dialog.getByLabel('Schemas to leave out').fill('audit');
+		await expect(dialog.getByTestId('preflight')).toBeVisible();
+		await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
+		const [call] = await mock(page).calls('restore_backup');
+		expect(call.args.options).toMatchObject({
+			noPolicies: true,
+			noStatistics: true,
+			noComments: true,
+			sections: ['pre-data'],
+			noDataForFailedTables: true,
+			excludeSchemas: ['audit']
+		});
+	});
+
+	test('the database named in the backup is created without a single transaction', async ({
+		page
+	}) => {
+		const dialog = await openRestore(page);
+		const single = dialog.getByRole('checkbox', { name: /Single transaction/ });
+		await expect(single).toBeChecked();
+		await mock(page).reply('preflight_restore', {
+			ok: restorePlan(preflight({ createsDatabase: true }))
+		});
+		await dialog
+			.getByRole('radio', { name: /^Create the database named in the backup: shop/ })
+			.check();
+		await expect(single).not.toBeChecked();
+		await expect(single).toBeDisabled();
+		await expect(single).toHaveAccessibleDescription(
+			'Single transaction is off: pg_restore cannot create a database inside a transaction; if the restore fails, Tusk removes the database it created.'
+		);
+		await expect(
+			dialog.getByRole('checkbox', { name: 'Clean: drop objects first' })
+		).toBeDisabled();
+		// Back to this database, single transaction is as it was.
+		await dialog.getByRole('radio', { name: /^This database/ }).check();
+		await expect(single).toBeChecked();
+		await dialog.getByRole('radio', { name: /^Create the database named/ }).check();
+		await expect(dialog.getByTestId('preflight')).toBeVisible();
+		await dialog
+			.getByRole('radio', { name: /^Create the database named/ })
+			.scrollIntoViewIfNeeded();
+		await expect(page).toHaveScreenshot('create-from-backup.png');
+		await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
+		const [call] = await mock(page).calls('restore_backup');
+		expect(call.args.options).toMatchObject({
+			createFromArchive: true,
+			createDatabase: false,
+			targetDatabase: null,
+			singleTransaction: false,
+			clean: false,
+			swap: false
+		});
 	});
 
 	test('parallel jobs turn single transaction off, with a hint', async ({ page }) => {
@@ -379,7 +489,7 @@ test.describe('restore dialog', () => {
 			)
 		});
 		await dialog.getByRole('checkbox', { name: 'Clean: drop objects first' }).check();
-		await dialog.getByText('More options').click();
+		await dialog.getByText('Advanced options', { exact: true }).click();
 		await dialog.getByRole('checkbox', { name: /checksum no longer matches/ }).check();
 		await dialog.getByTestId('safety-toggle').uncheck();
 		const box = dialog.getByTestId('confirm-box');
@@ -511,8 +621,9 @@ test.describe('restore dialog', () => {
 		const dialog = await openRestore(page);
 		await dialog.getByRole('checkbox', { name: 'No owner (objects owned by you)' }).check();
 		await dialog.getByRole('checkbox', { name: 'Clean: drop objects first' }).check();
-		await dialog.getByText('More options').click();
+		await dialog.getByText('Advanced options', { exact: true }).click();
 		await dialog.getByLabel('Extra pg_restore arguments').fill('--no-comments');
+		await dialog.getByRole('checkbox', { name: 'Comments', exact: true }).check();
 		// Then a script with nothing unusual in it.
 		const m = mock(page);
 		await m.reply('plugin:dialog|open', { ok: plainPath });
@@ -521,19 +632,26 @@ test.describe('restore dialog', () => {
 		await dialog.getByRole('button', { name: 'Choose file…' }).click();
 		await expect(dialog.getByTestId('backup-info')).toContainText('Plain SQL');
 		await expect(dialog.getByTestId('preflight')).toContainText('psql');
+		await dialog.getByText('Advanced options', { exact: true }).click();
 		for (const name of [
 			'Schema only (no data)',
 			'Data only (no schema)',
 			'Clean: drop objects first',
 			'No owner (objects owned by you)',
 			'No privileges (skip GRANTs)',
-			/^Disable triggers/
+			/^Disable triggers/,
+			'Comments',
+			/^Row security policies/,
+			/^No data for tables/,
+			/^Pre-data/
 		]) {
 			const box = dialog.getByRole('checkbox', { name });
 			await expect(box).toBeDisabled();
 			await expect(box).not.toBeChecked();
 		}
 		await expect(dialog.getByLabel(/Extra .*arguments/)).toHaveCount(0);
+		await expect(dialog.getByLabel('Schemas to leave out')).toBeDisabled();
+		await expect(dialog.getByRole('radio', { name: /^Create the database named/ })).toBeDisabled();
 		await expect(dialog.getByTestId('script-findings')).toHaveCount(0);
 		await expect(dialog.getByTestId('plain-options-hint')).toContainText(
 			'no owner, no privileges, disable triggers and extra arguments'
@@ -544,6 +662,7 @@ test.describe('restore dialog', () => {
 			noOwner: false,
 			noPrivileges: false,
 			disableTriggers: false,
+			noComments: false,
 			clean: false,
 			extraArgs: [],
 			tables: null,

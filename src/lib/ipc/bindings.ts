@@ -847,6 +847,28 @@ dataFolder: string,
  */
 portablePlatform: boolean, };
 
+/** Backup options and the first pg_dump major that has them (`server::gates`). */
+export const PG_DUMP_SINCE = {
+  "includeChildTables": 16,
+  "noPolicies": 18,
+  "noTableAccessMethod": 15,
+  "noToastCompression": 14,
+  "sequenceData": 18
+} as const;
+
+/** `statistics` other than pg_dump's default: pg_dump 18+. */
+export const STATISTICS_SINCE = 18;
+
+/** pg_dump's own zstd and lz4, where its build has them. */
+export const PG_DUMP_COMPRESSION_SINCE = 16;
+
+/** Restore options and the first pg_restore major that has them. */
+export const PG_RESTORE_SINCE = {
+  "noPolicies": 18,
+  "noStatistics": 18,
+  "noTableAccessMethod": 15
+} as const;
+
 /** The engine's default backup options (`BackupOptions::default()`). */
 export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {
   "blobs": null,

@@ -12,6 +12,7 @@ import type {
 	BackupRecord,
 	BucketListing,
 	ConnectionProfile,
+	ConnectionTools,
 	DbObjects,
 	Deleted,
 	DestinationsView,
@@ -31,7 +32,7 @@ import type {
 	ScheduleSummary,
 	ServerInfo,
 	TestStep,
-	ToolInfo,
+	ToolsView,
 	Trigger,
 	TriggerPreview
 } from './bindings';
@@ -97,7 +98,17 @@ export const listObjects = (connectionId: string) =>
 
 export const startDemoDatabase = () => call<ConnectionProfile>('start_demo_database');
 
-export const listTools = () => call<ToolInfo[]>('list_tools');
+// PostgreSQL tools: those found, the folders searched and those the user added.
+export const listTools = () => call<ToolsView>('list_tools');
+
+/** Which tools a connection's jobs use, and why; asks the server its version (it may not answer). */
+export const connectionTools = (connectionId: string) =>
+	call<ConnectionTools>('connection_tools', { connectionId });
+
+/** Searched first by every job; refused when the folder holds none of the tools. */
+export const addToolsFolder = (path: string) => call<ToolsView>('add_tools_folder', { path });
+
+export const removeToolsFolder = (path: string) => call<ToolsView>('remove_tools_folder', { path });
 
 // The history.
 export const listBackups = (query: BackupQuery) => call<BackupPage>('list_backups', { query });

@@ -7,10 +7,13 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type { ErrorPayload, RestoreConfirmation, RestorePlan } from './bindings';
 
 /** One reply: a value, an error, or a call that never answers (a job in flight). */
-export type MockReply =
+export type MockAnswer =
 	| { ok: unknown; withJobId?: boolean; delayMs?: number }
 	| { err: ErrorPayload; delayMs?: number }
 	| { pending: true };
+
+/** An answer, or one per value of an argument (`connectionId`, `path`…). */
+export type MockReply = MockAnswer | { by: string; answers: Record<string, MockAnswer> };
 
 export interface MockConfig {
 	/** Keyed by command name, e.g. `create_backup` or `plugin:dialog|save`. */
@@ -96,7 +99,11 @@ export function installMock(): void {
 		async (cmd, rawArgs) => {
 			const args = (rawArgs ?? {}) as Record<string, unknown>;
 			calls.push({ cmd, args: JSON.parse(JSON.stringify(args)) });
-			const reply = config.replies[cmd];
+			const configured = config.replies[cmd];
+			const reply =
+				configured && 'by' in configured
+					? configured.answers[String(args[configured.by])]
+					: configured;
 			if (!reply) {
 				throw { kind: 'mock', message: `no mock reply for ${cmd}`, detail: null };
 			}

@@ -7,7 +7,7 @@ export interface SettingsApi {
 }
 
 export class SettingsStore {
-	value = $state<AppSettings>({ verifyAfterBackup: false });
+	value = $state<AppSettings>({ verifyAfterBackup: false, toolsFolders: [] });
 	error = $state<string | null>(null);
 	readonly #api: SettingsApi;
 
@@ -21,6 +21,12 @@ export class SettingsStore {
 		} catch (e) {
 			this.error = (e as { message?: string }).message ?? String(e);
 		}
+	}
+
+	/** Takes a change the backend saved itself (the tools folders), so that the next
+	 * `update` does not write the old value back. */
+	adopt(change: Partial<AppSettings>): void {
+		this.value = { ...this.value, ...change };
 	}
 
 	/** Saves a change; on failure the old value comes back and says why. */

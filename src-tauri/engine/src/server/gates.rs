@@ -150,6 +150,30 @@ pub const PG_RESTORE_GATES: &[Gate] = &[
     },
 ];
 
+/// The backup options (named as they cross IPC) each guarded by a switch of
+/// [`PG_DUMP_GATES`]: the dialogs learn the versions from these (generated
+/// into `bindings.ts`), never from a copy.
+pub const BACKUP_FIELD_GATES: &[(&str, &str)] = &[
+    ("noToastCompression", "--no-toast-compression"),
+    ("noTableAccessMethod", "--no-table-access-method"),
+    ("includeChildTables", "--table-and-children"),
+    ("noPolicies", "--no-policies"),
+    ("sequenceData", "--sequence-data"),
+];
+
+/// The restore options each guarded by a switch of [`PG_RESTORE_GATES`].
+pub const RESTORE_FIELD_GATES: &[(&str, &str)] = &[
+    ("noTableAccessMethod", "--no-table-access-method"),
+    ("noPolicies", "--no-policies"),
+    ("noStatistics", "--no-statistics"),
+];
+
+/// `statistics` other than pg_dump's default (`--statistics` and friends).
+pub const STATISTICS_SINCE: u32 = 18;
+
+/// pg_dump's own zstd and lz4 (`--compress=zstd:N`), where built with them.
+pub const NATIVE_COMPRESSION_SINCE: u32 = 16;
+
 fn too_old(what: &str, flag: &str, since: u32, tool: &ToolInfo) -> EngineError {
     EngineError::InvalidOptions(format!(
         "{what} ({flag}) needs {name} {since} or newer, and the {name} picked for this server is {version} ({path}): turn it off, or add a tools folder with {name} {since}+ in Settings → PostgreSQL tools (CLI: --pg-bin)",
@@ -210,11 +234,11 @@ pub fn check_backup(o: &BackupOptions, pg_dump: &ToolInfo) -> Result<(), EngineE
         }
     }
     if let Some(method) = o.compression_method.pg_dump_name().filter(|m| *m != "gzip") {
-        if major < 16 {
+        if major < NATIVE_COMPRESSION_SINCE {
             return Err(too_old(
                 &format!("pg_dump's own {method} compression"),
                 &format!("--compress={method}"),
-                16,
+                NATIVE_COMPRESSION_SINCE,
                 pg_dump,
             ));
         }
@@ -276,7 +300,8 @@ fn check_extra(kind: Tool, args: &[String], tool: &ToolInfo) -> Result<(), Engin
     Ok(())
 }
 
-fn since(gates: &[Gate], flag: &str) -> u32 {
+/// The first major that has `flag` (0: every supported one).
+pub fn since(gates: &[Gate], flag: &str) -> u32 {
     gates.iter().find(|g| g.flag == flag).map_or(0, |g| g.since)
 }
 
@@ -379,6 +404,22 @@ mod tests {
         let err = check_backup(&o, &tool("pg_dump", 18, &["gzip", "zstd"])).unwrap_err();
         assert!(err.to_string().contains("built without lz4"), "{err}");
         check_backup(&o, &tool("pg_dump", 16, &["gzip", "lz4"])).unwrap();
+    }
+
+    /// The tables the dialogs get name real options and real switches.
+    #[test]
+    fn field_gates_name_options_and_switches() {
+        let backup = serde_json::to_value(BackupOptions::default()).unwrap();
+        for (field, flag) in BACKUP_FIELD_GATES {
+            assert!(backup.get(field).is_some(), "{field}");
+            assert!(since(PG_DUMP_GATES, flag) > 13, "{flag}");
+        }
+        let restore = serde_json::to_value(RestoreOptions::default()).unwrap();
+        for (field, flag) in RESTORE_FIELD_GATES {
+            assert!(restore.get(field).is_some(), "{field}");
+            assert!(since(PG_RESTORE_GATES, flag) > 13, "{flag}");
+        }
+        assert_eq!(since(PG_DUMP_GATES, "--statistics"), STATISTICS_SINCE);
     }
 
     #[test]
