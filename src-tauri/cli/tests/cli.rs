@@ -252,8 +252,7 @@ fn fast_preset_backs_up_through_zstd_and_verifies() {
     ));
     assert_ne!(refused.status.code(), Some(0));
     assert!(
-        String::from_utf8_lossy(&refused.stderr)
-            .contains("Tusk's zstd is for the custom format"),
+        String::from_utf8_lossy(&refused.stderr).contains("Tusk's zstd is for the custom format"),
         "{refused:?}"
     );
 }
