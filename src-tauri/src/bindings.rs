@@ -138,14 +138,19 @@ mod tests {
     /// start from (never a hand-kept copy in TypeScript).
     fn values() -> String {
         let json = |value: serde_json::Value| serde_json::to_string_pretty(&value).unwrap();
-        let presets: serde_json::Map<String, serde_json::Value> = BackupPreset::ALL
-            .iter()
-            .map(|p| {
-                let name = serde_json::to_value(p).unwrap();
-                let name = name.as_str().unwrap().to_owned();
-                (name, serde_json::to_value(p.choice()).unwrap())
-            })
-            .collect();
+        let presets = |pg_dump_zstd: bool| -> serde_json::Map<String, serde_json::Value> {
+            BackupPreset::ALL
+                .iter()
+                .map(|p| {
+                    let name = serde_json::to_value(p).unwrap();
+                    let name = name.as_str().unwrap().to_owned();
+                    (
+                        name,
+                        serde_json::to_value(p.choice_with(pg_dump_zstd)).unwrap(),
+                    )
+                })
+                .collect()
+        };
         use tusk_engine::server::gates::{self, PG_DUMP_GATES, PG_RESTORE_GATES};
         let since = |fields: &[(&str, &str)], table: &[gates::Gate]| {
             let map: serde_json::Map<String, serde_json::Value> = fields
@@ -168,14 +173,17 @@ mod tests {
              \n/** The engine's default restore options (`RestoreOptions::default()`). */\n\
              export const DEFAULT_RESTORE_OPTIONS: RestoreOptions = {};\n\
              \n/** What each preset sets (`BackupPreset::choice`). */\n\
-             export const PRESETS: Record<BackupPreset, PresetChoice> = {};\n",
+             export const PRESETS: Record<BackupPreset, PresetChoice> = {};\n\
+             \n/** What each preset sets for a pg_dump with its own zstd (16+, built with it). */\n\
+             export const PRESETS_WITH_PG_DUMP_ZSTD: Record<BackupPreset, PresetChoice> = {};\n",
             since(gates::BACKUP_FIELD_GATES, PG_DUMP_GATES),
             gates::STATISTICS_SINCE,
             gates::NATIVE_COMPRESSION_SINCE,
             since(gates::RESTORE_FIELD_GATES, PG_RESTORE_GATES),
             json(serde_json::to_value(BackupOptions::default()).unwrap()),
             json(serde_json::to_value(RestoreOptions::default()).unwrap()),
-            json(serde_json::Value::Object(presets)),
+            json(serde_json::Value::Object(presets(false))),
+            json(serde_json::Value::Object(presets(true))),
         )
     }
 

@@ -5,10 +5,12 @@ import {
 	defaultRestoreOptions,
 	fitBackupTool,
 	fitRestoreTool,
+	hasPgDumpZstd,
 	LEVELS,
 	METHOD_FORMATS,
 	PG_DUMP_SINCE,
 	PG_RESTORE_SINCE,
+	presetChoice,
 	presetOf,
 	plainScriptOptions,
 	PRESETS,
@@ -289,6 +291,18 @@ describe('what each version of the tools has', () => {
 			sequenceData: 18
 		});
 		expect(PG_RESTORE_SINCE).toEqual({ noTableAccessMethod: 15, noPolicies: 18, noStatistics: 18 });
+	});
+
+	it('make the fast preset use pg_dump’s own zstd where it has it', () => {
+		expect(hasPgDumpZstd(pgDump15)).toBe(false);
+		expect(hasPgDumpZstd(tool('pg_dump', 180006, ['gzip']))).toBe(false);
+		expect(hasPgDumpZstd(pgDump16NoLz4)).toBe(true);
+		expect(hasPgDumpZstd(null)).toBe(false);
+		expect(presetChoice('fast', pgDump15)).toEqual(PRESETS.fast);
+		const native = presetChoice('fast', pgDump18);
+		expect(native).toEqual({ format: 'custom', compression: 1, compressionMethod: 'pgZstd' });
+		expect(presetOf(native)).toBe('fast');
+		expect(presetChoice('standard', pgDump18)).toEqual(PRESETS.standard);
 	});
 
 	it('say which version is needed and which one the connection uses', () => {

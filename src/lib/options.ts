@@ -7,6 +7,7 @@ import {
 	PG_DUMP_SINCE,
 	PG_RESTORE_SINCE,
 	PRESETS,
+	PRESETS_WITH_PG_DUMP_ZSTD,
 	STATISTICS_SINCE,
 	type BackupFormat,
 	type BackupOptions,
@@ -35,19 +36,35 @@ export type Preset = PresetChoice;
  * Generated from the engine's presets. */
 export { PRESETS };
 
-/** Which preset the options match, or `null` once changed by hand. */
+/** Which preset the options match (with either pg_dump), or `null` once changed by hand. */
 export function presetOf(
 	options: Pick<BackupOptions, 'format' | 'compression' | 'compressionMethod'>
 ): PresetName | null {
-	for (const [name, p] of Object.entries(PRESETS) as [PresetName, Preset][]) {
-		if (
-			options.format === p.format &&
-			options.compression === p.compression &&
-			options.compressionMethod === p.compressionMethod
-		)
-			return name;
+	for (const table of [PRESETS, PRESETS_WITH_PG_DUMP_ZSTD]) {
+		for (const [name, p] of Object.entries(table) as [PresetName, Preset][]) {
+			if (
+				options.format === p.format &&
+				options.compression === p.compression &&
+				options.compressionMethod === p.compressionMethod
+			)
+				return name;
+		}
 	}
 	return null;
+}
+
+/** Whether this pg_dump compresses with zstd itself (16+, built with it). */
+export function hasPgDumpZstd(pgDump: ToolInfo | null): boolean {
+	return !!pgDump && whyNoMethod('pgZstd', pgDump) === null;
+}
+
+/**
+ * What preset `name` sets with this pg_dump: the fast preset uses pg_dump's own zstd where
+ * it has it (measured faster to back up and to restore, and stock pg_restore reads it), else
+ * Tusk's zstd (the engine's `BackupPreset::choice_with`).
+ */
+export function presetChoice(name: PresetName, pgDump: ToolInfo | null): Preset {
+	return (hasPgDumpZstd(pgDump) ? PRESETS_WITH_PG_DUMP_ZSTD : PRESETS)[name];
 }
 
 /** Where a backup goes and how it is compressed: what the Backup dialog

@@ -281,6 +281,27 @@ test.describe('backup dialog', () => {
 		});
 	});
 
+	test('with pg_dump 18 the fast preset uses pg_dump’s own zstd, named .backup', async ({
+		page
+	}) => {
+		const dialog = await openBackup(page, {
+			replies: { connection_tools: { ok: connectionTools(18) } }
+		});
+		await expect(dialog.getByText('Custom · pg_dump’s zstd 1 (.backup)')).toBeVisible();
+		await dialog.getByRole('radio', { name: /Fast/ }).check();
+		await expect(dialog.getByLabel('Output file')).toHaveValue(
+			'/home/alex/shop_2025-03-14_0926.backup'
+		);
+		await expect(dialog.getByRole('radio', { name: /Fast/ })).toBeChecked();
+		await dialog.getByRole('button', { name: 'Start backup' }).click();
+		const [call] = await mock(page).calls('create_backup');
+		expect(call.args.options).toMatchObject({
+			format: 'custom',
+			compression: 1,
+			compressionMethod: 'pgZstd'
+		});
+	});
+
 	test('before the connection’s pg_dump is known, nothing is held back', async ({ page }) => {
 		const dialog = await openBackup(page, { replies: { connection_tools: { pending: true } } });
 		await dialog.locator('details.advanced > summary').click();

@@ -167,21 +167,30 @@ export function toolsView(extra: ToolInfo[] = [], added: string[] = []): ToolsVi
 /** What `connection_tools` answers for a server of 15.18 when the tools of `major` are picked. */
 export function connectionTools(major: 15 | 18): ConnectionTools {
 	const version = major === 15 ? 150018 : 180006;
-	const reason =
+	// As the engine words it (server::tools::pick_reading) for this PostgreSQL 15 server.
+	const reason = (name: string) =>
 		major === 15
-			? 'same major version as the server (15)'
-			: 'the newest installed, which reads servers back to 9.2';
+			? `${name} 15.18 matches the server's PostgreSQL 15`
+			: `${name} 18.6 is the closest found to the server's PostgreSQL 15 (none of 15 was found; a newer ${name} works with an older server)`;
 	return {
 		server,
 		serverError: null,
 		picks: [
 			{
 				name: 'pg_dump',
-				choice: { tool: major === 15 ? pgDumpTool : pgDump18, reason },
+				choice: { tool: major === 15 ? pgDumpTool : pgDump18, reason: reason('pg_dump') },
 				error: null
 			},
-			{ name: 'pg_restore', choice: { tool: tool('pg_restore', version), reason }, error: null },
-			{ name: 'psql', choice: { tool: tool('psql', version), reason }, error: null },
+			{
+				name: 'pg_restore',
+				choice: { tool: tool('pg_restore', version), reason: reason('pg_restore') },
+				error: null
+			},
+			{
+				name: 'psql',
+				choice: { tool: tool('psql', version), reason: reason('psql') },
+				error: null
+			},
 			{
 				name: 'pg_dumpall',
 				choice: null,

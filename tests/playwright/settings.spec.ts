@@ -152,7 +152,7 @@ test.describe('settings: PostgreSQL tools', () => {
 		);
 		await expect(prod.locator('dt')).toHaveText(['pg_dump', 'pg_restore', 'psql', 'pg_dumpall']);
 		await expect(prod.locator('dd').first()).toHaveText(
-			'18.6 /usr/lib/postgresql/18/bin/pg_dump The newest installed, which reads servers back to 9.2'
+			"18.6 /usr/lib/postgresql/18/bin/pg_dump pg_dump 18.6 is the closest found to the server's PostgreSQL 15 (none of 15 was found; a newer pg_dump works with an older server)"
 		);
 		await expect(prod.locator('dd').last()).toContainText('pg_dumpall was not found');
 		await expect(prod.getByRole('button', { name: 'Check Production' })).toHaveText('Check again');

@@ -110,6 +110,31 @@ fn pg_dumps_own_zstd_and_a_refused_option() {
         "pg_dump's own: stock pg_restore 16+ reads it"
     );
 
+    // The fast preset follows the pg_dump: its own zstd here, unless the
+    // file is named for Tusk's.
+    for (name, tusk_zstd) in [("fast.backup", false), ("fast.backup.zst", true)] {
+        let output = dir.path().join(name);
+        let out = tusk_with_tools(
+            dir.path(),
+            &with(
+                &[
+                    "backup",
+                    "--json",
+                    "--no-catalog",
+                    "--preset",
+                    "fast",
+                    "-o",
+                    output.to_str().unwrap(),
+                ],
+                &pg.conn_args(&db),
+            ),
+        );
+        assert_eq!(ok(&out)["status"], "completed");
+        let info = ok(&tusk(&["info", "--json", output.to_str().unwrap()]));
+        assert_eq!(info["compression"]["algorithm"], "zstd", "{name}");
+        assert_eq!(info["zstd"], tusk_zstd, "{name}");
+    }
+
     // --statistics is pg_dump 18's; this server gets pg_dump 16.
     let refused = tusk_with_tools(
         dir.path(),

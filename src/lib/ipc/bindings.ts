@@ -980,3 +980,17 @@ export const PRESETS: Record<BackupPreset, PresetChoice> = {
     "format": "custom"
   }
 };
+
+/** What each preset sets for a pg_dump with its own zstd (16+, built with it). */
+export const PRESETS_WITH_PG_DUMP_ZSTD: Record<BackupPreset, PresetChoice> = {
+  "fast": {
+    "compression": 1,
+    "compressionMethod": "pgZstd",
+    "format": "custom"
+  },
+  "standard": {
+    "compression": 6,
+    "compressionMethod": "gzip",
+    "format": "custom"
+  }
+};

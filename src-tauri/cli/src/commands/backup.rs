@@ -233,6 +233,14 @@ pub fn backup_options(dump: &DumpArgs, output: PathBuf) -> BackupOptions {
 }
 
 impl DumpArgs {
+    /// `--preset fast` with the compression left to it: its choice depends
+    /// on the pg_dump (`BackupPreset::choice_with`).
+    fn preset_follows_tools(&self) -> bool {
+        matches!(self.preset, Some(PresetArg::Fast))
+            && self.compression_method.is_none()
+            && self.format.is_none_or(|f| matches!(f, FormatArg::Custom))
+    }
+
     fn options(&self, output: PathBuf) -> BackupOptions {
         let mut o = BackupOptions::default();
         match self.preset {
@@ -326,8 +334,22 @@ pub async fn backup(
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
+    // The fast preset follows the tools: pg_dump's own zstd where the
+    // server's pg_dump has it, unless the file is named for Tusk's (.zst).
+    let named_zst = a
+        .output
+        .as_ref()
+        .is_some_and(|o| o.to_string_lossy().ends_with(".zst"));
+    let pg_dump_zstd = a.dump.preset_follows_tools()
+        && !named_zst
+        && tusk_engine::server::objects::pg_dump_for(&conn, search)
+            .await
+            .is_ok_and(|c| c.tool.compresses_with("zstd"));
     let options = |output: PathBuf| -> Result<BackupOptions, EngineError> {
         let mut o = a.dump.options(output);
+        if pg_dump_zstd {
+            o.compression_method = BackupPreset::Fast.choice_with(true).compression_method;
+        }
         a.encrypt.apply(&mut o)?;
         Ok(o)
     };

@@ -48,6 +48,15 @@ pub struct ToolPick {
     pub error: Option<String>,
 }
 
+/// The pg_dump a backup of `conn` would run (the server asked its version).
+pub async fn pg_dump_for(
+    conn: &ConnectionSpec,
+    search: &ToolSearch,
+) -> Result<tools::ToolChoice, EngineError> {
+    let server = test_connection(conn, search).await?;
+    tools::pick(&tools::discover(search), "pg_dump", Some(server.version), search)
+}
+
 /// Asks the server its version and picks each tool for it, as a job would.
 pub async fn connection_tools(conn: &ConnectionSpec, search: &ToolSearch) -> ConnectionTools {
     let found = tools::discover(search);

@@ -232,6 +232,16 @@ fn probe(name: &str, path: &Path) -> Option<ToolInfo> {
     })
 }
 
+impl ToolInfo {
+    /// A pg_dump that compresses with `method` (`zstd`, `lz4`) itself: 16+
+    /// and built with it.
+    pub fn compresses_with(&self, method: &str) -> bool {
+        self.name == "pg_dump"
+            && self.version.major() >= crate::server::gates::NATIVE_COMPRESSION_SINCE
+            && self.compression.iter().any(|m| m == method)
+    }
+}
+
 /// Whether this pg_dump was built with `method`: it checks the method before
 /// connecting, so a connection that cannot work tells the two apart.
 fn has_compression(pg_dump: &Path, method: &str) -> bool {
