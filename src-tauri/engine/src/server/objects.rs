@@ -54,7 +54,12 @@ pub async fn pg_dump_for(
     search: &ToolSearch,
 ) -> Result<tools::ToolChoice, EngineError> {
     let server = test_connection(conn, search).await?;
-    tools::pick(&tools::discover(search), "pg_dump", Some(server.version), search)
+    tools::pick(
+        &tools::discover(search),
+        "pg_dump",
+        Some(server.version),
+        search,
+    )
 }
 
 /// Asks the server its version and picks each tool for it, as a job would.
