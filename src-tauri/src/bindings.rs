@@ -151,11 +151,12 @@ mod tests {
                 })
                 .collect()
         };
-        use tusk_engine::server::gates::{self, PG_DUMP_GATES, PG_RESTORE_GATES};
-        let since = |fields: &[(&str, &str)], table: &[gates::Gate]| {
+        use tusk_engine::options::Tool;
+        use tusk_engine::server::gates;
+        let since = |fields: &[(&str, &str)], tool: Tool| {
             let map: serde_json::Map<String, serde_json::Value> = fields
                 .iter()
-                .map(|(field, flag)| (field.to_string(), gates::since(table, flag).into()))
+                .map(|(field, flag)| (field.to_string(), gates::since(tool, flag).into()))
                 .collect();
             json(serde_json::Value::Object(map))
         };
@@ -176,10 +177,10 @@ mod tests {
              export const PRESETS: Record<BackupPreset, PresetChoice> = {};\n\
              \n/** What each preset sets for a pg_dump with its own zstd (16+, built with it). */\n\
              export const PRESETS_WITH_PG_DUMP_ZSTD: Record<BackupPreset, PresetChoice> = {};\n",
-            since(gates::BACKUP_FIELD_GATES, PG_DUMP_GATES),
+            since(gates::BACKUP_FIELD_GATES, Tool::PgDump),
             gates::STATISTICS_SINCE,
             gates::NATIVE_COMPRESSION_SINCE,
-            since(gates::RESTORE_FIELD_GATES, PG_RESTORE_GATES),
+            since(gates::RESTORE_FIELD_GATES, Tool::PgRestore),
             json(serde_json::to_value(BackupOptions::default()).unwrap()),
             json(serde_json::to_value(RestoreOptions::default()).unwrap()),
             json(serde_json::Value::Object(presets(false))),

@@ -7,151 +7,53 @@ use crate::error::EngineError;
 use crate::options::{BackupOptions, RestoreOptions, StatisticsMode, Tool};
 use crate::server::tools::ToolInfo;
 
-/// A switch and the first major of the tool that has it.
-#[derive(Debug, Clone, Copy)]
-pub struct Gate {
-    pub flag: &'static str,
-    pub since: u32,
+/// Switches of both pg_dump and pg_restore newer than PostgreSQL 13 (the
+/// oldest supported), with the first major that has them.
+const BOTH: &[(&str, u32)] = &[
+    ("--no-table-access-method", 15),
+    ("--filter", 17),
+    ("--statistics", 18),
+    ("--statistics-only", 18),
+    ("--no-statistics", 18),
+    ("--no-data", 18),
+    ("--no-schema", 18),
+    ("--no-policies", 18),
+    ("--with-data", 18),
+    ("--with-schema", 18),
+    ("--with-statistics", 18),
+];
+
+/// pg_dump's own.
+const PG_DUMP_ONLY: &[(&str, u32)] = &[
+    ("--no-toast-compression", 14),
+    ("--table-and-children", 16),
+    ("--exclude-table-and-children", 16),
+    ("--exclude-table-data-and-children", 16),
+    ("--large-objects", 16),
+    ("--no-large-objects", 16),
+    ("--exclude-extension", 17),
+    ("--sync-method", 17),
+    ("--sequence-data", 18),
+];
+
+/// pg_restore's own.
+const PG_RESTORE_ONLY: &[(&str, u32)] = &[("--transaction-size", 17)];
+
+/// The first major of `tool` that has `flag`; `None` for a switch every
+/// supported version has (or one Tusk does not know).
+pub fn since(tool: Tool, flag: &str) -> Option<u32> {
+    let own = match tool {
+        Tool::PgDump => PG_DUMP_ONLY,
+        Tool::PgRestore => PG_RESTORE_ONLY,
+    };
+    BOTH.iter()
+        .chain(own)
+        .find(|(f, _)| *f == flag)
+        .map(|(_, since)| *since)
 }
 
-/// pg_dump switches newer than PostgreSQL 13 (the oldest supported).
-pub const PG_DUMP_GATES: &[Gate] = &[
-    Gate {
-        flag: "--no-toast-compression",
-        since: 14,
-    },
-    Gate {
-        flag: "--no-table-access-method",
-        since: 15,
-    },
-    Gate {
-        flag: "--table-and-children",
-        since: 16,
-    },
-    Gate {
-        flag: "--exclude-table-and-children",
-        since: 16,
-    },
-    Gate {
-        flag: "--exclude-table-data-and-children",
-        since: 16,
-    },
-    Gate {
-        flag: "--large-objects",
-        since: 16,
-    },
-    Gate {
-        flag: "--no-large-objects",
-        since: 16,
-    },
-    Gate {
-        flag: "--filter",
-        since: 17,
-    },
-    Gate {
-        flag: "--exclude-extension",
-        since: 17,
-    },
-    Gate {
-        flag: "--sync-method",
-        since: 17,
-    },
-    Gate {
-        flag: "--statistics",
-        since: 18,
-    },
-    Gate {
-        flag: "--statistics-only",
-        since: 18,
-    },
-    Gate {
-        flag: "--no-statistics",
-        since: 18,
-    },
-    Gate {
-        flag: "--no-data",
-        since: 18,
-    },
-    Gate {
-        flag: "--no-schema",
-        since: 18,
-    },
-    Gate {
-        flag: "--no-policies",
-        since: 18,
-    },
-    Gate {
-        flag: "--sequence-data",
-        since: 18,
-    },
-    Gate {
-        flag: "--with-data",
-        since: 18,
-    },
-    Gate {
-        flag: "--with-schema",
-        since: 18,
-    },
-    Gate {
-        flag: "--with-statistics",
-        since: 18,
-    },
-];
-
-/// pg_restore switches newer than PostgreSQL 13.
-pub const PG_RESTORE_GATES: &[Gate] = &[
-    Gate {
-        flag: "--no-table-access-method",
-        since: 15,
-    },
-    Gate {
-        flag: "--filter",
-        since: 17,
-    },
-    Gate {
-        flag: "--transaction-size",
-        since: 17,
-    },
-    Gate {
-        flag: "--statistics",
-        since: 18,
-    },
-    Gate {
-        flag: "--statistics-only",
-        since: 18,
-    },
-    Gate {
-        flag: "--no-statistics",
-        since: 18,
-    },
-    Gate {
-        flag: "--no-data",
-        since: 18,
-    },
-    Gate {
-        flag: "--no-schema",
-        since: 18,
-    },
-    Gate {
-        flag: "--no-policies",
-        since: 18,
-    },
-    Gate {
-        flag: "--with-data",
-        since: 18,
-    },
-    Gate {
-        flag: "--with-schema",
-        since: 18,
-    },
-    Gate {
-        flag: "--with-statistics",
-        since: 18,
-    },
-];
-
 /// The backup options (named as they cross IPC) each guarded by a switch of
-/// [`PG_DUMP_GATES`]: the dialogs learn the versions from these (generated
+/// pg_dump ([`since`]): the dialogs learn the versions from these (generated
 /// into `bindings.ts`), never from a copy.
 pub const BACKUP_FIELD_GATES: &[(&str, &str)] = &[
     ("noToastCompression", "--no-toast-compression"),
@@ -161,7 +63,7 @@ pub const BACKUP_FIELD_GATES: &[(&str, &str)] = &[
     ("sequenceData", "--sequence-data"),
 ];
 
-/// The restore options each guarded by a switch of [`PG_RESTORE_GATES`].
+/// The restore options each guarded by a switch of pg_restore.
 pub const RESTORE_FIELD_GATES: &[(&str, &str)] = &[
     ("noTableAccessMethod", "--no-table-access-method"),
     ("noPolicies", "--no-policies"),
@@ -228,7 +130,7 @@ pub fn check_backup(o: &BackupOptions, pg_dump: &ToolInfo) -> Result<(), EngineE
         (o.sequence_data, "sequence data", "--sequence-data"),
     ];
     for (on, what, flag) in gated {
-        let since = since(PG_DUMP_GATES, flag);
+        let since = since(Tool::PgDump, flag).unwrap_or(0);
         if on && major < since {
             return Err(too_old(what, flag, since, pg_dump));
         }
@@ -270,7 +172,7 @@ pub fn check_restore(o: &RestoreOptions, pg_restore: &ToolInfo) -> Result<(), En
         (o.no_statistics, "leaving out statistics", "--no-statistics"),
     ];
     for (on, what, flag) in gated {
-        let since = since(PG_RESTORE_GATES, flag);
+        let since = since(Tool::PgRestore, flag).unwrap_or(0);
         if on && major < since {
             return Err(too_old(what, flag, since, pg_restore));
         }
@@ -280,29 +182,18 @@ pub fn check_restore(o: &RestoreOptions, pg_restore: &ToolInfo) -> Result<(), En
 
 /// Extra arguments naming a switch the tool is too old for.
 fn check_extra(kind: Tool, args: &[String], tool: &ToolInfo) -> Result<(), EngineError> {
-    let gates = match kind {
-        Tool::PgDump => PG_DUMP_GATES,
-        Tool::PgRestore => PG_RESTORE_GATES,
-    };
     for arg in args.iter().filter(|a| a.starts_with("--")) {
-        let name = arg.split('=').next().unwrap_or_default();
-        if let Some(gate) = gates.iter().find(|g| g.flag == name) {
-            if tool.version.major() < gate.since {
-                return Err(too_old(
-                    &format!("extra argument `{arg}`"),
-                    gate.flag,
-                    gate.since,
-                    tool,
-                ));
-            }
+        let flag = arg.split('=').next().unwrap_or_default();
+        if let Some(since) = since(kind, flag).filter(|s| tool.version.major() < *s) {
+            return Err(too_old(
+                &format!("extra argument `{arg}`"),
+                flag,
+                since,
+                tool,
+            ));
         }
     }
     Ok(())
-}
-
-/// The first major that has `flag` (0: every supported one).
-pub fn since(gates: &[Gate], flag: &str) -> u32 {
-    gates.iter().find(|g| g.flag == flag).map_or(0, |g| g.since)
 }
 
 /// The pg_restore major that reads an archive of this format version
@@ -412,14 +303,15 @@ mod tests {
         let backup = serde_json::to_value(BackupOptions::default()).unwrap();
         for (field, flag) in BACKUP_FIELD_GATES {
             assert!(backup.get(field).is_some(), "{field}");
-            assert!(since(PG_DUMP_GATES, flag) > 13, "{flag}");
+            assert!(since(Tool::PgDump, flag) > Some(13), "{flag}");
         }
         let restore = serde_json::to_value(RestoreOptions::default()).unwrap();
         for (field, flag) in RESTORE_FIELD_GATES {
             assert!(restore.get(field).is_some(), "{field}");
-            assert!(since(PG_RESTORE_GATES, flag) > 13, "{flag}");
+            assert!(since(Tool::PgRestore, flag) > Some(13), "{flag}");
         }
-        assert_eq!(since(PG_DUMP_GATES, "--statistics"), STATISTICS_SINCE);
+        assert_eq!(since(Tool::PgDump, "--statistics"), Some(STATISTICS_SINCE));
+        assert_eq!(since(Tool::PgRestore, "--sequence-data"), None);
     }
 
     #[test]
