@@ -1,5 +1,12 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { destinationsView, mock, prodSource, unlabelledControls, type Setup } from './fixtures';
+import {
+	connectionTools,
+	destinationsView,
+	mock,
+	prodSource,
+	unlabelledControls,
+	type Setup
+} from './fixtures';
 import {
 	card,
 	dailyPreview,
@@ -403,6 +410,30 @@ test.describe('schedule editor', () => {
 		});
 		// The list is read again, so the new schedule shows at once.
 		expect((await mock(page).calls('list_schedules')).length).toBeGreaterThan(1);
+	});
+
+	test('with pg_dump 18 the fast preset of a new schedule uses pg_dump’s own zstd', async ({
+		page
+	}) => {
+		const saved = { ...nightly.schedule, id: 'new-id' };
+		await openSchedules(page, {
+			replies: {
+				save_schedule: { ok: saved },
+				connection_tools: { ok: connectionTools(18) }
+			}
+		});
+		const editor = await openEditor(page);
+		await expect(editor.getByText('Custom · pg_dump’s zstd 1 (.backup)')).toBeVisible();
+		await expect(editor.getByRole('radio', { name: /^Fast/ })).toBeChecked();
+		await editor.getByLabel('Name', { exact: true }).fill('Fast nightly');
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		expect((call.args.schedule as Schedule).options).toMatchObject({
+			format: 'custom',
+			compression: 1,
+			compressionMethod: 'pgZstd'
+		});
 	});
 
 	test('Edit starts from the schedule and keeps its id', async ({ page }) => {
