@@ -622,3 +622,73 @@ async fn postgresql_18_switches() {
     assert!(stats.contains("pg_restore_relation_stats"), "statistics");
     assert!(!stats.contains("CREATE TABLE"), "statistics only");
 }
+
+/// The pre-flight names the owners and extensions the target server lacks,
+/// with the fixes, before anything is touched: a backup of PostgreSQL 15
+/// whose table belongs to a role, and with an extension 13 does not have,
+/// checked against a fresh 13 server.
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_owners_and_extensions_are_named_before_the_restore() {
+    let pg15 = PgServer::start_major(15);
+    let role = "Own=er \"☃\"";
+    let db = pg15.create_db("owners");
+    pg15.psql(
+        &db,
+        &format!(
+            "CREATE ROLE \"{r}\"; CREATE EXTENSION pg_walinspect; CREATE TABLE t (i int); ALTER TABLE t OWNER TO \"{r}\"",
+            r = role.replace('"', "\"\"")
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("owned.backup");
+    let (outcome, _) = backup_with(
+        &pg15,
+        &db,
+        &versions::tools_of(15),
+        BackupOptions {
+            output_path: output.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, JobStatus::Completed, "{outcome:#?}");
+
+    let pg13 = PgServer::start_major(13);
+    let preflight = |no_owner: bool| {
+        let options = RestoreOptions {
+            input_path: output.clone(),
+            target_database: Some("owned".into()),
+            create_database: true,
+            no_owner,
+            ..Default::default()
+        };
+        let conn = pg13.spec("postgres");
+        async move {
+            tusk_engine::prepare_restore(&uuid(), &conn, &options, &versions::matrix_tools())
+                .await
+                .unwrap()
+                .preflight
+                .warnings
+                .join("\n")
+        }
+    };
+    let warnings = preflight(false).await;
+    assert!(
+        warnings.contains(&format!("\"{role}\"")) && warnings.contains("No owner"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("\"pg_walinspect\""), "{warnings}");
+    assert!(!warnings.contains("\"postgres\""), "{warnings}");
+    let warnings = preflight(true).await;
+    assert!(!warnings.contains("role(s)"), "{warnings}");
+    assert!(warnings.contains("\"pg_walinspect\""), "{warnings}");
+    assert_eq!(
+        pg13.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_database WHERE datname = 'owned'"
+        ),
+        "0",
+        "nothing was touched"
+    );
+}

@@ -243,6 +243,8 @@ async fn prepare_with(
         );
     }
 
+    warnings.extend(missing_on_target(&server_conn, &info, options, chosen.as_ref()).await?);
+
     let (active_connections, existing_relations) = if creates {
         (0, 0)
     } else {
@@ -398,6 +400,66 @@ async fn prepare_with(
     };
     prepared.preflight.command = prepared.command_display();
     Ok(prepared)
+}
+
+/// What the backup needs from the target server that it does not have:
+/// the roles that own its objects (unless restored without owners) and the
+/// extensions it creates. Said before anything is touched, with the fixes.
+async fn missing_on_target(
+    server: &Server<'_>,
+    info: &BackupInfo,
+    options: &RestoreOptions,
+    chosen: Option<&Vec<i32>>,
+) -> Result<Vec<String>, EngineError> {
+    let entries = || {
+        info.entries
+            .iter()
+            .filter(move |e| chosen.is_none_or(|ids| ids.contains(&e.id)))
+    };
+    let mut owners: Vec<String> = if options.no_owner {
+        Vec::new()
+    } else {
+        entries()
+            .filter_map(|e| e.owner.clone())
+            .filter(|o| !o.is_empty())
+            .collect()
+    };
+    owners.sort();
+    owners.dedup();
+    let mut extensions: Vec<String> = entries()
+        .filter(|e| e.kind == "EXTENSION")
+        .map(|e| e.name.clone())
+        .collect();
+    extensions.sort();
+    extensions.dedup();
+    let quoted = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut warnings = Vec::new();
+    let roles = server.missing_roles(&owners).await?;
+    if !roles.is_empty() {
+        let fix = if info.format == BackupFormat::Plain {
+            "create them first (restore the server's roles), or restore a custom archive without owners"
+        } else {
+            "create them first (restore the server's roles), or turn on No owner (objects owned by you)"
+        };
+        warnings.push(format!(
+            "objects in the backup are owned by role(s) the target server does not have: {}; setting those owners will fail: {fix}",
+            quoted(&roles)
+        ));
+    }
+    let missing = server.unavailable_extensions(&extensions).await?;
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "the backup creates extension(s) the target server does not have installed: {}; creating them will fail: install them on the server first, or leave them out (table-of-contents entries)",
+            quoted(&missing)
+        ));
+    }
+    Ok(warnings)
 }
 
 /// A plain script runs in psql, which does more than SQL: one that leaves

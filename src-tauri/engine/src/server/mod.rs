@@ -474,6 +474,42 @@ impl<'a> Server<'a> {
             .collect())
     }
 
+    /// Of these roles, those the server does not have.
+    pub async fn missing_roles(&self, roles: &[String]) -> Result<Vec<String>, EngineError> {
+        self.not_in(
+            "SELECT n FROM json_array_elements_text(:'names'::json) n \
+             WHERE n NOT IN (SELECT rolname FROM pg_roles) ORDER BY 1",
+            roles,
+        )
+        .await
+    }
+
+    /// Of these extensions, those the server cannot create (not installed
+    /// on it: `pg_available_extensions`).
+    pub async fn unavailable_extensions(
+        &self,
+        names: &[String],
+    ) -> Result<Vec<String>, EngineError> {
+        self.not_in(
+            "SELECT n FROM json_array_elements_text(:'names'::json) n \
+             WHERE n NOT IN (SELECT name FROM pg_available_extensions) ORDER BY 1",
+            names,
+        )
+        .await
+    }
+
+    async fn not_in(&self, sql: &str, names: &[String]) -> Result<Vec<String>, EngineError> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let names = serde_json::to_string(names).map_err(|e| EngineError::Io(e.to_string()))?;
+        let rows = self.query(sql, &[("names", &names)]).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| r.into_iter().next())
+            .collect())
+    }
+
     pub async fn database_exists(&self, name: &str) -> Result<bool, EngineError> {
         let rows = self
             .query(
