@@ -18,9 +18,6 @@ const BOTH: &[(&str, u32)] = &[
     ("--no-data", 18),
     ("--no-schema", 18),
     ("--no-policies", 18),
-    ("--with-data", 18),
-    ("--with-schema", 18),
-    ("--with-statistics", 18),
 ];
 
 /// pg_dump's own.
