@@ -174,6 +174,8 @@ pub(super) struct ArchiveScript {
     args: Vec<std::ffi::OsString>,
     source: Option<Box<dyn Read + Send>>,
     running: Option<Running>,
+    /// How it ended, given again to any read after the end.
+    ended: Option<Result<(), String>>,
 }
 
 struct Running {
@@ -194,6 +196,7 @@ impl ArchiveScript {
             args,
             source,
             running: None,
+            ended: None,
         }
     }
 
@@ -241,33 +244,33 @@ impl ArchiveScript {
 
 impl Read for ArchiveScript {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(ended) = &self.ended {
+            return ended.clone().map(|()| 0).map_err(std::io::Error::other);
+        }
         let running = self.start()?;
         let n = running.stdout.read(buf)?;
         if n > 0 {
             return Ok(n);
         }
         // The end: it counts only if pg_restore (and what fed it) ended well.
-        let Some(mut done) = self.running.take() else {
-            return Ok(0);
-        };
+        let mut done = self.running.take().expect("started");
         let status = done.child.wait()?;
         let fed = done.feeder.take().map(|f| f.join());
         let stderr = done.stderr.join().unwrap_or_default();
-        if let Some(Ok(Err(e))) = fed {
-            return Err(e);
-        }
-        if !status.success() {
-            let said: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-            return Err(std::io::Error::other(format!(
-                "pg_restore could not write the restore as SQL ({status}): {}",
-                said.join(" / ")
-            )));
-        }
-        // Reading again after the end gives the end.
-        self.source = None;
-        self.running = None;
-        self.program = PathBuf::new();
-        Ok(0)
+        let ended = match fed {
+            Some(Ok(Err(e))) => Err(e.to_string()),
+            Some(Err(_)) => Err("reading the backup for pg_restore stopped unexpectedly".into()),
+            _ if !status.success() => {
+                let said: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+                Err(format!(
+                    "pg_restore could not write the restore as SQL ({status}): {}",
+                    said.join(" / ")
+                ))
+            }
+            _ => Ok(()),
+        };
+        self.ended = Some(ended.clone());
+        ended.map(|()| 0).map_err(std::io::Error::other)
     }
 }
 
@@ -340,6 +343,7 @@ mod tests {
         let mut out = String::new();
         ok.read_to_string(&mut out).unwrap();
         assert_eq!(out, "hi\n");
+        assert_eq!(ok.read(&mut [0u8; 8]).unwrap(), 0);
         let mut bad = ArchiveScript::new(
             "sh".into(),
             vec![
@@ -352,6 +356,9 @@ mod tests {
         let mut out = String::new();
         let err = bad.read_to_string(&mut out).unwrap_err().to_string();
         assert!(err.contains("input file is too short"), "{err}");
+        // Read again, it is the same end: never a second run.
+        let again = bad.read(&mut [0u8; 8]).unwrap_err().to_string();
+        assert_eq!(again, err);
         // What feeds it is read into its stdin.
         let mut fed = ArchiveScript::new(
             "cat".into(),

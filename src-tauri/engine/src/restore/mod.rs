@@ -440,7 +440,11 @@ async fn missing_on_target(
             .join(", ")
     };
     let mut warnings = Vec::new();
-    let roles = server.missing_roles(&owners).await?;
+    let (roles, missing) = tokio::join!(
+        server.missing_roles(&owners),
+        server.unavailable_extensions(&extensions)
+    );
+    let (roles, missing) = (roles?, missing?);
     if !roles.is_empty() {
         let fix = if info.format == BackupFormat::Plain {
             "create them first (restore the server's roles), or restore a custom archive without owners"
@@ -452,7 +456,6 @@ async fn missing_on_target(
             quoted(&roles)
         ));
     }
-    let missing = server.unavailable_extensions(&extensions).await?;
     if !missing.is_empty() {
         warnings.push(format!(
             "the backup creates extension(s) the target server does not have installed: {}; creating them will fail: install them on the server first, or leave them out (table-of-contents entries)",

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod versions;
+
 use std::sync::Mutex;
 use tusk_engine::{CancelHandle, ConnectionSpec, JobEvent, JobOutcome, ToolSearch};
 use tusk_testkit::PgServer;
