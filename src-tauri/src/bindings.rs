@@ -20,7 +20,8 @@ mod tests {
     use tusk_engine::catalog::*;
     use tusk_engine::explain::{Explanation, FailureKind};
     use tusk_engine::options::{
-        BackupPreset, DumpSection, Encryption, InsertMode, PresetChoice, StatisticsMode,
+        BackupPreset, BackupScope, DumpSection, Encryption, GlobalsContent, InsertMode,
+        PresetChoice, ServerOptions, StatisticsMode,
     };
     use tusk_engine::restore::guarded::RestoreSafety;
     use tusk_engine::restore::RestorePreflight;
@@ -58,6 +59,9 @@ mod tests {
             Encryption,
             CompressionMethod,
             StatisticsMode,
+            BackupScope,
+            GlobalsContent,
+            ServerOptions,
             BackupOptions,
             BackupPreset,
             PresetChoice,
@@ -104,6 +108,8 @@ mod tests {
             BackupReason,
             Source,
             BackupCopy,
+            PartKind,
+            BackupPart,
             BackupRecord,
             VerifyStatus,
             VerifyCheck,

@@ -60,6 +60,7 @@ function record(extra: Partial<BackupRecord> = {}): BackupRecord {
 		verification: null,
 		fileExists: true,
 		copies: [],
+		parts: [],
 		...extra
 	};
 }

@@ -667,6 +667,7 @@ export function record(extra: Partial<BackupRecord> & { id: string }): BackupRec
 		verification: null,
 		fileExists: true,
 		copies: [],
+		parts: [],
 		...extra
 	};
 }

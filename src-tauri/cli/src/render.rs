@@ -160,6 +160,62 @@ impl Reporter {
     }
 }
 
+pub fn server_backup_plan(plan: &tusk_engine::cluster::backup::ServerBackupPlan, json: bool) {
+    if json {
+        return print_json(plan);
+    }
+    out!("{}", plan.command);
+    err!("{} | {}", plan.pg_dump.reason, plan.pg_dumpall.reason);
+    for d in &plan.databases {
+        match &d.left_out_because {
+            None => err!(
+                "  + {} ({}, owner {})",
+                d.name,
+                HumanBytes(d.bytes),
+                d.owner
+            ),
+            Some(why) => err!("  - {} (left out: {why})", d.name),
+        }
+    }
+    plan.warnings.iter().for_each(|w| err!("warning: {w}"));
+}
+
+pub fn server_restore_plan(plan: &tusk_engine::cluster::restore::ServerRestorePlan, json: bool) {
+    if json {
+        return print_json(plan);
+    }
+    out!(
+        "server backup of {} (PostgreSQL {}), taken {}",
+        plan.contents.server,
+        plan.contents.server_version,
+        plan.contents
+            .taken_at
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+    );
+    if plan.globals {
+        err!("  roles and tablespaces first");
+        if !plan.existing_roles.is_empty() {
+            err!(
+                "    already on the target, left as they are: {}",
+                plan.existing_roles.join(", ")
+            );
+        }
+    }
+    for d in &plan.databases {
+        err!(
+            "  {} {}",
+            d.name,
+            if d.into_existing {
+                "(exists with no tables: restored into)"
+            } else {
+                "(created from its archive)"
+            }
+        );
+    }
+    plan.warnings.iter().for_each(|w| err!("warning: {w}"));
+}
+
 pub fn backup_plan(plan: &BackupPlan, json: bool) {
     if json {
         return print_json(plan);

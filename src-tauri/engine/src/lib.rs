@@ -19,10 +19,13 @@
 //!   manifests that list a bucket's backups;
 //! - [`backup`], [`restore`], [`verify`]: the three jobs, each with its
 //!   pre-flight; a recorded backup, a guarded restore and a swap;
+//! - [`cluster`]: whole servers — the globals through pg_dumpall, and every
+//!   database of a server backed up and restored as one backup;
 //! - [`schedule`]: triggers, and the runner that fires them.
 
 pub mod backup;
 pub mod catalog;
+pub mod cluster;
 pub mod crypt;
 pub mod error;
 pub mod explain;

@@ -116,6 +116,35 @@ export type CompressionMethod = "gzip" | "zstd" | "pgZstd" | "lz4";
 
 export type StatisticsMode = "default" | "include" | "exclude" | "only";
 
+export type BackupScope = "database" | "server" | "globals";
+
+export type GlobalsContent = "all" | "rolesOnly" | "tablespacesOnly";
+
+export type ServerOptions = { 
+/**
+ * Globals backups only: which globals.
+ */
+globals: GlobalsContent, 
+/**
+ * Leave the role passwords out (`--no-role-passwords`). Tusk turns it
+ * on by itself, with a warning, where the user cannot read `pg_authid`
+ * (managed services).
+ */
+noRolePasswords: boolean, 
+/**
+ * Databases to back up (names or `*` patterns; empty: every database
+ * that takes connections, templates left out).
+ */
+includeDatabases: Array<string>, 
+/**
+ * Databases left out (names or `*` patterns).
+ */
+excludeDatabases: Array<string>, 
+/**
+ * Databases backed up at once (1–8).
+ */
+parallel: number, };
+
 export type BackupOptions = { 
 /**
  * Connection profile to back up (resolved by the caller).
@@ -223,7 +252,16 @@ overwrite: boolean,
 /**
  * Encrypt the backup with age (not the directory format).
  */
-encryption: Encryption, };
+encryption: Encryption, 
+/**
+ * What is backed up: one database (the default), the whole server, or
+ * its roles and tablespaces only.
+ */
+scope: BackupScope, 
+/**
+ * The whole server's and the globals' choices (with those scopes).
+ */
+server: ServerOptions, };
 
 export type BackupPreset = "standard" | "fast";
 
@@ -643,6 +681,30 @@ destination: string,
  */
 key: string, sizeBytes: number | null, sha256: string | null, storedAt: string, };
 
+export type PartKind = "globals" | "database";
+
+export type BackupPart = { kind: PartKind, 
+/**
+ * The database's name; `globals` for the globals.
+ */
+name: string, 
+/**
+ * Its file's name inside the server backup's folder.
+ */
+file: string, status: BackupStatus, sizeBytes: number | null, sha256: string | null, 
+/**
+ * Why it failed, in plain words.
+ */
+error: string | null, durationMs: number, 
+/**
+ * The database's size on the server when it was backed up.
+ */
+databaseBytes: number | null, 
+/**
+ * The globals: the roles the script creates.
+ */
+roles: Array<string>, };
+
 export type BackupRecord = { id: string, name: string, description: string | null, source: Source, format: BackupFormat, compression: number, path: string, sizeBytes: number | null, 
 /**
  * SHA-256 of the file; for a directory backup, of its `.sha256` listing.
@@ -661,7 +723,11 @@ fileExists: boolean,
 /**
  * Where the backup is besides its local file: buckets, by destination.
  */
-copies: Array<BackupCopy>, };
+copies: Array<BackupCopy>, 
+/**
+ * A whole-server backup's parts: its globals and each database.
+ */
+parts: Array<BackupPart>, };
 
 export type VerifyStatus = "passed" | "failed";
 
@@ -917,8 +983,16 @@ export const DEFAULT_BACKUP_OPTIONS: BackupOptions = {
   "role": null,
   "rowsPerInsert": null,
   "schemas": null,
+  "scope": "database",
   "sections": [],
   "sequenceData": false,
+  "server": {
+    "excludeDatabases": [],
+    "globals": "all",
+    "includeDatabases": [],
+    "noRolePasswords": false,
+    "parallel": 1
+  },
   "statistics": "default",
   "tables": null,
   "useSetSessionAuthorization": false,

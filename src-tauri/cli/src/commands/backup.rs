@@ -104,6 +104,70 @@ pub struct BackupArgs {
     /// Do not record the backup in the history (no checksum or sidecar files either).
     #[arg(long)]
     no_catalog: bool,
+    #[command(flatten)]
+    whole: WholeServerArgs,
+}
+
+/// A whole server, or its roles and tablespaces, instead of one database.
+#[derive(Args)]
+pub struct WholeServerArgs {
+    /// Back up the whole server: its roles and tablespaces, and every
+    /// database (templates left out) in the chosen format, into the folder
+    /// -o names.
+    #[arg(long, conflicts_with_all = ["dest", "copy_to", "globals_only", "roles_only", "tablespaces_only"])]
+    server: bool,
+    /// Back up the roles (with memberships and settings) and tablespaces
+    /// only (pg_dumpall --globals-only): a script, restored with `tusk restore`.
+    #[arg(long, conflicts_with_all = ["dest", "copy_to"])]
+    globals_only: bool,
+    /// The roles only (pg_dumpall --roles-only).
+    #[arg(long, conflicts_with_all = ["dest", "copy_to", "tablespaces_only"])]
+    roles_only: bool,
+    /// The tablespaces only (pg_dumpall --tablespaces-only).
+    #[arg(long, conflicts_with_all = ["dest", "copy_to"])]
+    tablespaces_only: bool,
+    /// Leave the role passwords out (done by itself, with a warning, where
+    /// the user cannot read pg_authid: managed services).
+    #[arg(long)]
+    no_role_passwords: bool,
+    /// With --server: only this database (repeatable; `*` patterns).
+    #[arg(long = "include-database", requires = "server")]
+    include_databases: Vec<String>,
+    /// With --server: leave this database out (repeatable; `*` patterns).
+    #[arg(long = "exclude-database", requires = "server")]
+    exclude_databases: Vec<String>,
+    /// With --server: databases backed up at once (1-8, default 1).
+    #[arg(long = "parallel-databases", requires = "server")]
+    parallel_databases: Option<u8>,
+}
+
+impl WholeServerArgs {
+    fn scope(&self) -> tusk_engine::options::BackupScope {
+        use tusk_engine::options::BackupScope;
+        if self.server {
+            BackupScope::Server
+        } else if self.globals_only || self.roles_only || self.tablespaces_only {
+            BackupScope::Globals
+        } else {
+            BackupScope::Database
+        }
+    }
+
+    fn apply(&self, o: &mut BackupOptions) {
+        use tusk_engine::options::GlobalsContent;
+        o.scope = self.scope();
+        o.server.globals = if self.roles_only {
+            GlobalsContent::RolesOnly
+        } else if self.tablespaces_only {
+            GlobalsContent::TablespacesOnly
+        } else {
+            GlobalsContent::All
+        };
+        o.server.no_role_passwords = self.no_role_passwords;
+        o.server.include_databases = self.include_databases.clone();
+        o.server.exclude_databases = self.exclude_databases.clone();
+        o.server.parallel = self.parallel_databases.unwrap_or(o.server.parallel);
+    }
 }
 
 /// What to dump and how: shared by `backup` and `schedule add`.
@@ -334,6 +398,9 @@ pub async fn backup(
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
+    if a.whole.scope() != tusk_engine::options::BackupScope::Database {
+        return whole_server(a, conn, &id, search, catalog_path).await;
+    }
     // The fast preset follows the tools: pg_dump's own zstd where the
     // server's pg_dump has it, unless the file is named for Tusk's (.zst).
     let named_zst = a
@@ -412,4 +479,73 @@ pub async fn backup(
         }
     }
     Ok(code)
+}
+
+/// `--server` and `--globals-only`: pg_dumpall's globals, and with
+/// `--server` every chosen database, as one backup in the history.
+async fn whole_server(
+    a: BackupArgs,
+    conn: tusk_engine::ConnectionSpec,
+    id: &str,
+    search: &ToolSearch,
+    catalog_path: Option<&std::path::Path>,
+) -> Result<u8, EngineError> {
+    use tusk_engine::cluster::backup::prepare_server_backup;
+    use tusk_engine::cluster::globals::prepare_globals_backup;
+    use tusk_engine::options::BackupScope;
+    let output = a.output.clone().expect("clap requires --output");
+    let mut options = a.dump.options(output);
+    a.whole.apply(&mut options);
+    a.encrypt.apply(&mut options)?;
+    let catalog = open_catalog_unless(a.no_catalog, catalog_path)?;
+    let meta = RecordMeta {
+        name: a.name.clone(),
+        description: a.description.clone(),
+        source: Source::of(&conn, None, a.conn.remote.as_deref()),
+        reason: BackupReason::Manual,
+        schedule_id: None,
+    };
+    let cancel = cancel_on_interrupt();
+    let outcome = if options.scope == BackupScope::Server {
+        let prepared = prepare_server_backup(id, &conn, &options, search).await?;
+        let plan = prepared.plan();
+        if a.out.dry_run {
+            render::server_backup_plan(&plan, a.out.json);
+            return Ok(exit::OK);
+        }
+        let reporter = Reporter::new(a.out.json, "Backing up the server");
+        plan.warnings.iter().for_each(|w| reporter.warn(w));
+        reporter.start(&plan.command, &plan.pg_dump.reason);
+        let sink = |e| reporter.event(e);
+        let outcome = match &catalog {
+            Some(c) => run_recorded_backup(c, prepared, meta, &cancel, &sink).await,
+            None => prepared.run(&cancel, &sink).await.0,
+        };
+        reporter.finish(&outcome);
+        outcome
+    } else {
+        let prepared = prepare_globals_backup(id, &conn, &options, search).await?;
+        if a.out.dry_run {
+            out!("{}", prepared.command_display());
+            prepared
+                .dump
+                .warning
+                .iter()
+                .for_each(|w| err!("warning: {w}"));
+            return Ok(exit::OK);
+        }
+        let reporter = Reporter::new(a.out.json, "Backing up roles and tablespaces");
+        reporter.start(
+            &prepared.command_display(),
+            &prepared.dump.pg_dumpall.reason,
+        );
+        let sink = |e| reporter.event(e);
+        let outcome = match &catalog {
+            Some(c) => run_recorded_backup(c, prepared, meta, &cancel, &sink).await,
+            None => prepared.run(&cancel, &sink).await.0,
+        };
+        reporter.finish(&outcome);
+        outcome
+    };
+    Ok(outcome_code(&outcome))
 }

@@ -136,6 +136,12 @@ pub struct RestoreArgs {
     /// trust.
     #[arg(long)]
     allow_psql_commands: bool,
+    /// From a whole-server backup: restore only this database (repeatable).
+    #[arg(long = "database")]
+    databases: Vec<String>,
+    /// From a whole-server backup: leave its roles and tablespaces out.
+    #[arg(long)]
+    no_globals: bool,
 }
 
 impl RestoreArgs {
@@ -191,6 +197,15 @@ pub async fn restore(
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
+    if tusk_engine::cluster::restore::is_server_input(&a.input) {
+        return whole_server(a, conn, &id, search).await;
+    }
+    if !a.databases.is_empty() || a.no_globals {
+        return Err(EngineError::InvalidOptions(format!(
+            "--database and --no-globals are for whole-server backups (tusk backup --server), and {} is not one",
+            a.input.display()
+        )));
+    }
     let catalog = open_catalog_unless(a.no_catalog, catalog_path)?;
     // The downloaded or decrypted copies read live as long as the restore.
     let (guarded, _copies) = match in_bucket(&a.input) {
@@ -352,4 +367,35 @@ fn in_bucket(input: &std::path::Path) -> Option<(&str, &str)> {
         return None;
     }
     tusk_engine::storage::parse_location(input.to_str()?)
+}
+
+/// A whole-server backup (or a roles-and-tablespaces script) restored onto
+/// the connection's server: the roles first, then each database created.
+async fn whole_server(
+    a: RestoreArgs,
+    conn: tusk_engine::ConnectionSpec,
+    id: &str,
+    search: &ToolSearch,
+) -> Result<u8, EngineError> {
+    use tusk_engine::cluster::restore::{prepare_server_restore, ServerRestoreRequest};
+    let request = ServerRestoreRequest {
+        backup: a.input.clone(),
+        databases: (!a.databases.is_empty()).then(|| a.databases.clone()),
+        skip_globals: a.no_globals,
+        jobs: a.jobs.unwrap_or(1),
+        ignore_checksum: a.ignore_checksum,
+    };
+    let prepared = prepare_server_restore(id, &conn, &request, search).await?;
+    if a.out.dry_run {
+        render::server_restore_plan(&prepared.plan, a.out.json);
+        return Ok(exit::OK);
+    }
+    let reporter = Reporter::new(a.out.json, "Restoring the server");
+    if !a.out.json {
+        render::server_restore_plan(&prepared.plan, false);
+    }
+    let cancel = cancel_on_interrupt();
+    let outcome = prepared.run(&cancel, &|e| reporter.event(e)).await;
+    reporter.finish(&outcome);
+    Ok(outcome_code(&outcome))
 }

@@ -122,6 +122,11 @@ pub(crate) async fn prepare(
     search: &ToolSearch,
     target: Target,
 ) -> Result<PreparedBackup, EngineError> {
+    if options.scope != crate::options::BackupScope::Database {
+        return Err(EngineError::InvalidOptions(
+            "a whole-server or roles-and-tablespaces backup runs as its own job (tusk backup --server or --globals-only): this one backs up a single database".into(),
+        ));
+    }
     let found = discover(search);
     let psql = crate::server::tools::psql(&found, search)?;
     let env = conn.tool_env(&app_name("backup", id))?;

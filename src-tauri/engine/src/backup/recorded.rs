@@ -4,10 +4,12 @@
 use crate::backup::PreparedBackup;
 use crate::catalog::sidecar;
 use crate::catalog::BackupCopy;
+use crate::catalog::BackupPart;
 use crate::catalog::{BackupFinish, BackupReason, BackupStatus, Catalog, NewBackup, Source};
 use crate::error::EngineError;
 use crate::jobs::progress::{BackupProgress, Phase};
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
+use crate::options::{BackupOptions, BackupScope};
 use crate::storage::bucket::manifest_key;
 use crate::storage::Bucket;
 use chrono::Utc;
@@ -25,11 +27,71 @@ pub struct RecordMeta {
     pub schedule_id: Option<String>,
 }
 
-fn default_name(database: &str) -> String {
-    format!(
-        "{database} {}",
-        chrono::Local::now().format("%Y-%m-%d %H:%M")
-    )
+fn default_name(source: &Source, scope: BackupScope) -> String {
+    let now = chrono::Local::now().format("%Y-%m-%d %H:%M");
+    let server = || {
+        source.connection_name.clone().unwrap_or_else(|| {
+            format!(
+                "{}:{}",
+                source.host.as_deref().unwrap_or("localhost"),
+                source.port.unwrap_or(5432)
+            )
+        })
+    };
+    match scope {
+        BackupScope::Database => format!("{} {now}", source.database),
+        BackupScope::Server => format!("whole server {} {now}", server()),
+        BackupScope::Globals => format!("roles and tablespaces {} {now}", server()),
+    }
+}
+
+/// A backup job the history records: one database, a whole server, or its
+/// roles and tablespaces.
+pub trait RecordedJob: Send {
+    fn job_id(&self) -> &str;
+    fn job_options(&self) -> &BackupOptions;
+    /// The temporary name it writes to (removed if the process dies).
+    fn partial(&self) -> Option<PathBuf>;
+    fn server_version(&self) -> String;
+    /// The version of the tool that writes it (pg_dump, pg_dumpall).
+    fn tool_version(&self) -> String;
+    fn bucket(&self) -> Option<(Arc<Bucket>, String)> {
+        None
+    }
+    /// Runs the job; ends with its `Finished` event and the parts it wrote.
+    fn run_job<'a>(
+        self,
+        cancel: &'a CancelHandle,
+        emit: EventSink<'a>,
+    ) -> impl std::future::Future<Output = (JobOutcome, Vec<BackupPart>)> + Send + 'a;
+}
+
+impl RecordedJob for PreparedBackup {
+    fn job_id(&self) -> &str {
+        &self.id
+    }
+    fn job_options(&self) -> &BackupOptions {
+        &self.options
+    }
+    fn partial(&self) -> Option<PathBuf> {
+        self.partial_path().map(std::path::Path::to_path_buf)
+    }
+    fn server_version(&self) -> String {
+        self.server.version.to_string()
+    }
+    fn tool_version(&self) -> String {
+        self.pg_dump.tool.version.to_string()
+    }
+    fn bucket(&self) -> Option<(Arc<Bucket>, String)> {
+        self.bucket_target()
+    }
+    async fn run_job<'a>(
+        self,
+        cancel: &'a CancelHandle,
+        emit: EventSink<'a>,
+    ) -> (JobOutcome, Vec<BackupPart>) {
+        (self.run(cancel, emit).await, Vec::new())
+    }
 }
 
 /// `shop_2026-12-01_143000.backup` in `folder`, with the extension
@@ -60,30 +122,30 @@ pub fn dated_path(folder: &std::path::Path, database: &str, extension: &str, tag
 /// to a catalog error: the outcome says it was not recorded instead.
 pub async fn run_recorded_backup(
     catalog: &Catalog,
-    prepared: PreparedBackup,
+    prepared: impl RecordedJob,
     meta: RecordMeta,
     cancel: &CancelHandle,
     emit: EventSink<'_>,
 ) -> JobOutcome {
+    let bucket = prepared.bucket();
     let new = NewBackup {
-        id: prepared.id.clone(),
+        id: prepared.job_id().to_string(),
         name: meta
             .name
             .clone()
             .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| default_name(&meta.source.database)),
+            .unwrap_or_else(|| default_name(&meta.source, prepared.job_options().scope)),
         description: meta.description.clone(),
         source: meta.source.clone(),
-        options: prepared.options.clone(),
-        partial_path: prepared.partial_path().map(std::path::Path::to_path_buf),
-        server_version: Some(prepared.server.version.to_string()),
-        pg_dump_version: Some(prepared.pg_dump.tool.version.to_string()),
+        options: prepared.job_options().clone(),
+        partial_path: prepared.partial(),
+        server_version: Some(prepared.server_version()),
+        pg_dump_version: Some(prepared.tool_version()),
         reason: meta.reason,
         schedule_id: meta.schedule_id.clone(),
         started_at: Utc::now(),
-        remote_only: prepared.bucket_target().is_some(),
+        remote_only: bucket.is_some(),
     };
-    let bucket = prepared.bucket_target();
     let recorded = catalog.begin_backup(&new);
     // The job's own Finished waits until the record is complete.
     let sink = |event: JobEvent| {
@@ -91,9 +153,9 @@ pub async fn run_recorded_backup(
             emit(event)
         }
     };
-    let mut outcome = prepared.run(cancel, &sink).await;
+    let (mut outcome, parts) = prepared.run_job(cancel, &sink).await;
     match recorded {
-        Ok(_) => finish_record(catalog, &mut outcome, emit, bucket).await,
+        Ok(_) => finish_record(catalog, &mut outcome, &parts, emit, bucket).await,
         Err(e) => outcome
             .warnings
             .push(format!("the backup was not recorded in the history: {e}")),
@@ -108,6 +170,7 @@ pub async fn run_recorded_backup(
 async fn finish_record(
     catalog: &Catalog,
     outcome: &mut JobOutcome,
+    parts: &[BackupPart],
     emit: EventSink<'_>,
     bucket: Option<(Arc<Bucket>, String)>,
 ) {
@@ -135,6 +198,14 @@ async fn finish_record(
         }
     };
     outcome.backup_id = Some(record.id.clone());
+    if !parts.is_empty() {
+        match catalog.set_parts(&record.id, parts) {
+            Ok(updated) => record = updated,
+            Err(e) => outcome.warnings.push(format!(
+                "the backup's parts were not recorded in the history: {e}"
+            )),
+        }
+    }
     if let (true, Some((bucket, key))) = (status.is_success(), bucket) {
         record_bucket_copy(catalog, outcome, record, &bucket, &key).await;
     } else if let (true, Some(path)) = (status.is_success(), outcome.output_path.clone()) {

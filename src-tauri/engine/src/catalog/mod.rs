@@ -127,6 +127,9 @@ CREATE TABLE backup_copies (
     PRIMARY KEY (backup_id, destination)
 );
 "#,
+    r#"
+ALTER TABLE backups ADD COLUMN parts TEXT NOT NULL DEFAULT '[]';
+"#,
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -164,6 +164,44 @@ pub struct BackupRecord {
     /// Where the backup is besides its local file: buckets, by destination.
     #[serde(default)]
     pub copies: Vec<BackupCopy>,
+    /// A whole-server backup's parts: its globals and each database.
+    #[serde(default)]
+    pub parts: Vec<BackupPart>,
+}
+
+/// What one part of a whole-server backup holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum PartKind {
+    /// Roles and tablespaces: a pg_dumpall script.
+    Globals,
+    /// One database: an archive in the backup's format.
+    Database,
+}
+
+/// One part of a whole-server backup: a file (or folder) inside its folder,
+/// with its own checksum beside it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct BackupPart {
+    pub kind: PartKind,
+    /// The database's name; `globals` for the globals.
+    pub name: String,
+    /// Its file's name inside the server backup's folder.
+    pub file: String,
+    pub status: BackupStatus,
+    pub size_bytes: Option<u64>,
+    pub sha256: Option<String>,
+    /// Why it failed, in plain words.
+    pub error: Option<String>,
+    pub duration_ms: i64,
+    /// The database's size on the server when it was backed up.
+    pub database_bytes: Option<u64>,
+    /// The globals: the roles the script creates.
+    #[serde(default)]
+    pub roles: Vec<String>,
 }
 
 impl BackupRecord {

@@ -1,8 +1,9 @@
 //! Reads and writes of the catalog's backups table.
 
 use super::{
-    process_alive, this_process, BackupCopy, BackupPage, BackupQuery, BackupReason, BackupRecord,
-    BackupStatus, Catalog, CatalogError, CatalogResult, Source, TableRows, Verification,
+    process_alive, this_process, BackupCopy, BackupPage, BackupPart, BackupQuery, BackupReason,
+    BackupRecord, BackupStatus, Catalog, CatalogError, CatalogResult, Source, TableRows,
+    Verification,
 };
 use crate::options::{BackupFormat, BackupOptions};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -80,7 +81,7 @@ const BACKUP_COLUMNS: &str = "id, name, description, connection_id, connection_n
     warnings, options, verification, \
     (SELECT json_group_array(json_object('destination', destination, 'key', object_key, \
      'sizeBytes', size_bytes, 'sha256', sha256, 'storedAt', stored_at)) \
-     FROM backup_copies WHERE backup_id = backups.id)";
+     FROM backup_copies WHERE backup_id = backups.id), parts";
 
 fn backup_from_row(r: &Row) -> rusqlite::Result<BackupRecord> {
     let path = PathBuf::from(r.get::<_, String>(11)?);
@@ -122,6 +123,7 @@ fn backup_from_row(r: &Row) -> rusqlite::Result<BackupRecord> {
             .map(from_json)
             .transpose()?,
         copies: from_json(&r.get::<_, String>(26)?)?,
+        parts: from_json(&r.get::<_, String>(27)?)?,
     })
 }
 
@@ -226,6 +228,17 @@ impl Catalog {
         self.require_backup(id)
     }
 
+    /// Records a whole-server backup's parts.
+    pub fn set_parts(&self, id: &str, parts: &[BackupPart]) -> CatalogResult<BackupRecord> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE backups SET parts = ?2 WHERE id = ?1",
+                params![id, to_json(&parts)],
+            )
+        })?;
+        self.require_backup(id)
+    }
+
     pub fn set_checksum(&self, id: &str, sha256: &str) -> CatalogResult<BackupRecord> {
         self.with(|c| {
             c.execute(
@@ -311,9 +324,9 @@ impl Catalog {
                 "INSERT INTO backups (id, name, description, connection_id, connection_name, host, \
                  port, db_user, database, format, compression, path, size_bytes, sha256, \
                  server_version, pg_dump_version, started_at, finished_at, duration_ms, status, \
-                 reason, schedule_id, error, warnings, options, verification) \
+                 reason, schedule_id, error, warnings, options, verification, parts) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
                 params![
                     b.id,
                     b.name,
@@ -341,6 +354,7 @@ impl Catalog {
                     to_json(&b.warnings),
                     to_json(&b.options),
                     b.verification.as_ref().map(to_json),
+                    to_json(&b.parts),
                 ],
             )
         })?;

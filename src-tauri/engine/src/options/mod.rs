@@ -188,6 +188,72 @@ pub struct BackupOptions {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub passphrase: Option<crate::secret::Secret>,
+    /// What is backed up: one database (the default), the whole server, or
+    /// its roles and tablespaces only.
+    pub scope: BackupScope,
+    /// The whole server's and the globals' choices (with those scopes).
+    pub server: ServerOptions,
+}
+
+/// What a backup takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum BackupScope {
+    /// One database, through pg_dump.
+    #[default]
+    Database,
+    /// The globals (pg_dumpall) and every database of the server (or those
+    /// chosen), each in the backup's format: a folder.
+    Server,
+    /// Roles and tablespaces only (`pg_dumpall --globals-only`): a script.
+    Globals,
+}
+
+/// Which globals pg_dumpall writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum GlobalsContent {
+    /// Roles, memberships, role settings and tablespaces (`--globals-only`).
+    #[default]
+    All,
+    /// `--roles-only`.
+    RolesOnly,
+    /// `--tablespaces-only`.
+    TablespacesOnly,
+}
+
+/// The choices of a server or globals backup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServerOptions {
+    /// Globals backups only: which globals.
+    pub globals: GlobalsContent,
+    /// Leave the role passwords out (`--no-role-passwords`). Tusk turns it
+    /// on by itself, with a warning, where the user cannot read `pg_authid`
+    /// (managed services).
+    pub no_role_passwords: bool,
+    /// Databases to back up (names or `*` patterns; empty: every database
+    /// that takes connections, templates left out).
+    pub include_databases: Vec<String>,
+    /// Databases left out (names or `*` patterns).
+    pub exclude_databases: Vec<String>,
+    /// Databases backed up at once (1–8).
+    pub parallel: u8,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            globals: GlobalsContent::All,
+            no_role_passwords: false,
+            include_databases: Vec::new(),
+            exclude_databases: Vec::new(),
+            parallel: 1,
+        }
+    }
 }
 
 /// How a backup is encrypted at rest (with age). The secret half (the
@@ -265,6 +331,8 @@ impl Default for BackupOptions {
             overwrite: false,
             encryption: Encryption::None,
             passphrase: None,
+            scope: BackupScope::Database,
+            server: ServerOptions::default(),
         }
     }
 }

@@ -7,6 +7,11 @@ impl BackupOptions {
     /// The file name extension these options write: `backup`, `backup.zst`,
     /// `sql`, `tar`, or none for a directory.
     pub fn file_extension(&self) -> String {
+        match self.scope {
+            BackupScope::Database => {}
+            BackupScope::Server => return String::new(),
+            BackupScope::Globals => return "sql".into(),
+        }
         let ext = match (self.format, self.compression_method) {
             (BackupFormat::Custom, CompressionMethod::Zstd) => "backup.zst",
             (BackupFormat::Plain, _) if self.compression > 0 => "sql.gz",
@@ -48,12 +53,63 @@ impl BackupOptions {
         Ok(())
     }
 
+    /// A server or globals backup: what pg_dumpall and a whole server allow.
+    fn validate_server(&self) -> Result<(), EngineError> {
+        let what = match self.scope {
+            BackupScope::Database => return Ok(()),
+            BackupScope::Server => "a whole-server backup",
+            BackupScope::Globals => "a roles and tablespaces backup",
+        };
+        if self.encryption.is_on() {
+            return Err(invalid(format!(
+                "{what} cannot be encrypted yet: back it up unencrypted to a folder you trust, or encrypt each database's backup on its own"
+            )));
+        }
+        if !(1..=8).contains(&self.server.parallel) {
+            return Err(invalid(format!(
+                "{} databases at once is out of range: use 1 to 8",
+                self.server.parallel
+            )));
+        }
+        let blank = |v: &[String]| v.iter().any(|p| p.trim().is_empty());
+        if blank(&self.server.include_databases) || blank(&self.server.exclude_databases) {
+            return Err(invalid(
+                "a database name or pattern is empty: remove it, or type the database's name",
+            ));
+        }
+        if self.scope == BackupScope::Globals {
+            return Ok(());
+        }
+        if self.format == BackupFormat::Plain {
+            return Err(invalid(
+                "a whole-server backup keeps each database as an archive, so that one can be restored alone: choose the custom, directory or tar format",
+            ));
+        }
+        if self.tables.is_some() || self.schemas.is_some() {
+            return Err(invalid(
+                "a whole-server backup takes whole databases: choose databases to include or leave out, not schemas or tables",
+            ));
+        }
+        if self.server.globals != GlobalsContent::All {
+            return Err(invalid(
+                "a whole-server backup takes every global (roles and tablespaces): back up roles or tablespaces only as their own backup",
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks that need no server: contradictions, ranges, the output path.
     pub fn validate(&self) -> Result<(), EngineError> {
         if self.output_path.as_os_str().is_empty() {
             return Err(invalid(
                 "choose where to save the backup: the output path is empty",
             ));
+        }
+        if self.scope != BackupScope::Database {
+            self.validate_server()?;
+            if self.scope == BackupScope::Globals {
+                return Ok(());
+            }
         }
         if !self.include_schema && !self.include_data {
             return Err(invalid(

@@ -4,7 +4,7 @@
 use crate::options::{
     BackupFormat, BackupOptions, CompressionMethod, InsertMode, RestoreOptions, StatisticsMode,
 };
-use crate::server::connection::{ConnectionSpec, ToolEnv};
+use crate::server::connection::{dbname_arg, ConnectionSpec, ToolEnv};
 use crate::server::tools::PgVersion;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -287,6 +287,34 @@ pub fn pg_restore_args(
     if let Some(input) = input {
         a.push(input.as_os_str().into());
     }
+    a
+}
+
+/// pg_dumpall's arguments for the globals (`content`), connected through
+/// `conn`'s database, written to `output`.
+pub fn pg_dumpall_args(
+    conn: &ConnectionSpec,
+    content: crate::options::GlobalsContent,
+    no_role_passwords: bool,
+    output: &Path,
+) -> Vec<OsString> {
+    use crate::options::GlobalsContent;
+    let mut a = conn.tool_args(false);
+    if let Some(db) = &conn.database {
+        push(&mut a, "-l", dbname_arg(db));
+    }
+    a.push(
+        match content {
+            GlobalsContent::All => "--globals-only",
+            GlobalsContent::RolesOnly => "--roles-only",
+            GlobalsContent::TablespacesOnly => "--tablespaces-only",
+        }
+        .into(),
+    );
+    if no_role_passwords && content != GlobalsContent::TablespacesOnly {
+        a.push("--no-role-passwords".into());
+    }
+    push(&mut a, "-f", output.as_os_str());
     a
 }
 
