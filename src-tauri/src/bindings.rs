@@ -9,6 +9,7 @@ mod tests {
     use crate::commands::destinations::BucketListing;
     use crate::commands::jobs::{BackupNotes, RestoreConfirmation, RestorePlan};
     use crate::commands::schedules::{PrunePreview, TriggerPreview};
+    use crate::commands::server::ServerRestoreInput;
     use crate::destinations::{DestinationsView, SaveDestination, SavedDestination};
     use crate::jobs::JobStarted;
     use crate::profiles::{ConnectionProfile, PasswordStorage, SaveConnection};
@@ -18,6 +19,9 @@ mod tests {
     use tusk_engine::backup::recorded::Deleted;
     use tusk_engine::catalog::retention::{Gfs, PruneDecision, RetentionPolicy};
     use tusk_engine::catalog::*;
+    use tusk_engine::cluster::backup::ServerBackupPlan;
+    use tusk_engine::cluster::restore::{DatabaseRestorePlan, ServerRestorePlan};
+    use tusk_engine::cluster::{ServerContents, ServerDatabase};
     use tusk_engine::explain::{Explanation, FailureKind};
     use tusk_engine::options::{
         BackupPreset, BackupScope, DumpSection, Encryption, GlobalsContent, InsertMode,
@@ -82,6 +86,12 @@ mod tests {
             ToolPick,
             ToolChoice,
             BackupPlan,
+            ServerDatabase,
+            ServerBackupPlan,
+            ServerContents,
+            DatabaseRestorePlan,
+            ServerRestorePlan,
+            ServerRestoreInput,
             RestorePreflight,
             DbObjects,
             SchemaObjects,

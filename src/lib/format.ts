@@ -137,12 +137,15 @@ export const FORMAT_EXTENSION: Record<BackupFormat, string> = {
 
 /** What a backup's file name extension depends on (no `encryption`: not encrypted). */
 export type OutputKind = Pick<BackupOptions, 'format' | 'compressionMethod' | 'compression'> &
-	Partial<Pick<BackupOptions, 'encryption'>>;
+	Partial<Pick<BackupOptions, 'encryption' | 'scope'>>;
 
 /** The extension a backup gets (as `BackupOptions::file_extension` in Rust):
  * a zstd-compressed custom archive is `.backup.zst`, a compressed plain
  * script `.sql.gz` (psql cannot run it as it is), an encrypted one ends in `.age`. */
 export function backupExtension(kind: OutputKind): string {
+	// A whole server is a folder; its roles and tablespaces alone, a script.
+	if (kind.scope === 'server') return '';
+	if (kind.scope === 'globals') return 'sql';
 	const ext =
 		kind.format === 'custom' && kind.compressionMethod === 'zstd'
 			? 'backup.zst'

@@ -319,6 +319,47 @@ test('a schedule runs by itself and its backup is verified in the history', asyn
 	assert.ok(existsSync(shot));
 });
 
+test('a whole-server backup from the app: recorded with its parts, verified, its restore checked', async () => {
+	const outputPath = path.join(home, 'whole server');
+	const jobId = randomUUID();
+	await ipc(client, 'create_backup', {
+		jobId,
+		options: {
+			connectionId,
+			outputPath,
+			scope: 'server',
+			compression: 1,
+			excludeTableData: ['public.big'],
+			server: { includeDatabases: [db], parallel: 1 }
+		}
+	});
+	const outcome = await finished(jobId);
+	assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error ?? outcome.warnings));
+	assert.ok(existsSync(path.join(outputPath, 'tusk-server.json')));
+	const record = (
+		await ipc(client, 'list_backups', { query: { statuses: [], limit: 20, offset: 0 } })
+	).items.find((b) => b.id === outcome.backupId);
+	assert.deepEqual(
+		record.parts.map((p) => [p.kind, p.name, p.status]),
+		[
+			['globals', 'globals', 'completed'],
+			['database', db, 'completed']
+		]
+	);
+	const verifyId = randomUUID();
+	await ipc(client, 'verify_backup_job', { jobId: verifyId, backupId: record.id, connectionId });
+	const verified = await finished(verifyId);
+	assert.equal(verified.status, 'completed', JSON.stringify(verified.error));
+	// Onto the server it came from, the pre-flight refuses: the database has tables.
+	await assert.rejects(
+		ipc(client, 'preview_server_restore', {
+			connectionId,
+			input: { path: outputPath, databases: null, skipGlobals: false, jobs: 1 }
+		}),
+		/already has "shop_e2e" \(\d+ tables\) with tables: nothing was restored/
+	);
+});
+
 test('the app logs what it ran to the folder Help / About shows', async () => {
 	const info = await ipc(client, 'app_info');
 	assert.equal(info.logFolder, path.join(home, 'data', 'tusk', 'logs'));

@@ -140,7 +140,7 @@ test.describe('backup dialog', () => {
 		await expect(output).toHaveValue('/home/alex/shop_2025-03-14_0926.sql');
 		await slider.fill('5');
 		await expect(output).toHaveValue('/home/alex/shop_2025-03-14_0926.sql.gz');
-		await expect(dialog.locator('.card-option.selected')).toContainText('Plain SQL .sql.gz');
+		await expect(dialog.locator('.card-option.selected').last()).toContainText('Plain SQL .sql.gz');
 		await expect(dialog.getByText(/^Ready:/)).toBeVisible();
 		await output.scrollIntoViewIfNeeded();
 		await expect(page).toHaveScreenshot('plain-compressed-top.png');

@@ -12,11 +12,12 @@ use common::versions::fingerprint;
 use common::{catalog, uuid, Events};
 use std::time::{Duration, Instant};
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
-use tusk_engine::catalog::{BackupReason, BackupStatus, PartKind, Source};
+use tusk_engine::catalog::{BackupReason, BackupStatus, PartKind, Source, VerifyStatus};
 use tusk_engine::cluster::backup::prepare_server_backup;
 use tusk_engine::cluster::globals::prepare_globals_backup;
 use tusk_engine::cluster::restore::{prepare_server_restore, ServerRestoreRequest};
 use tusk_engine::options::{BackupScope, ServerOptions};
+use tusk_engine::verify::{verify_backup, VerifyRequest};
 use tusk_engine::{BackupOptions, CancelHandle, EngineError, JobStatus};
 use tusk_testkit::{versions, PgServer};
 
@@ -222,6 +223,75 @@ async fn a_whole_server_is_backed_up_and_rebuilt_on_a_fresh_server() {
         .filter(|e| e.file_name().to_string_lossy().contains(".tusk-partial-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // Verified: the roles script complete, every database test-restored.
+    let verification = verify_backup(
+        &c,
+        VerifyRequest {
+            id: uuid(),
+            backup: record.clone(),
+            restore_on: Some(source.spec("postgres")),
+            search: &search,
+            decrypt: None,
+        },
+        &CancelHandle::new(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        verification.status,
+        VerifyStatus::Passed,
+        "{verification:#?}"
+    );
+    let names: Vec<&str> = verification
+        .checks
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "checksum".to_string(),
+            "globals".into(),
+            format!("database \"{HOSTILE_DB}\""),
+            "database \"crm\"".into(),
+            "database \"postgres\"".into(),
+            "database \"shop\"".into()
+        ]
+    );
+    let orders = verification
+        .tables
+        .iter()
+        .find(|t| t.schema == "shop: sales" && t.name == "orders")
+        .expect("shop's orders counted");
+    assert_eq!((orders.expected, orders.restored), (Some(3000), Some(3000)));
+    assert_eq!(
+        source.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'tusk_verify%'"
+        ),
+        "0",
+        "every scratch database is dropped"
+    );
+    // A single-database restore of the folder says what it is.
+    let err = tusk_engine::prepare_restore(
+        &uuid(),
+        &source.spec("postgres"),
+        &tusk_engine::RestoreOptions {
+            input_path: record.path.clone(),
+            ..Default::default()
+        },
+        &search,
+    )
+    .await
+    .map(|_| ())
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("is a whole-server backup: restore it as a server"),
+        "{err}"
+    );
 
     // A fresh server of a newer major: the whole server back.
     let target = PgServer::start_major(18);

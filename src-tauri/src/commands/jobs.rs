@@ -84,6 +84,18 @@ pub async fn create_backup<R: Runtime>(
     notes: Option<BackupNotes>,
     destination: Option<String>,
 ) -> AppResult<JobStarted> {
+    if options.scope != tusk_engine::options::BackupScope::Database {
+        let notes = notes.unwrap_or_default();
+        return crate::commands::server::create_whole_backup(
+            app,
+            &state,
+            job_id,
+            options,
+            (notes.name, notes.description),
+            destination,
+        )
+        .await;
+    }
     let label = match &destination {
         Some(name) => format!("Backup to {name}"),
         None => format!("Backup to {}", options.output_path.display()),

@@ -8,4 +8,5 @@ pub mod history;
 pub mod jobs;
 pub mod restores;
 pub mod schedules;
+pub mod server;
 pub mod settings;

@@ -488,6 +488,71 @@ reason: string, };
 
 export type BackupPlan = { command: string, server: ServerInfo, pgDump: ToolChoice, tables: number, estimatedBytes: number, };
 
+export type ServerDatabase = { name: string, 
+/**
+ * `pg_database_size`.
+ */
+bytes: number, owner: string, 
+/**
+ * A whole-server backup with these options takes it.
+ */
+chosen: boolean, 
+/**
+ * Why it is left out, when it is.
+ */
+leftOutBecause: string | null, };
+
+export type ServerBackupPlan = { command: string, server: ServerInfo, pgDump: ToolChoice, pgDumpall: ToolChoice, 
+/**
+ * Every database of the server, chosen or not (and why not).
+ */
+databases: Array<ServerDatabase>, estimatedBytes: number, warnings: Array<string>, };
+
+export type ServerContents = { version: number, 
+/**
+ * `host:port` (or the socket folder) it was taken from.
+ */
+server: string, serverVersion: string, takenAt: string, 
+/**
+ * The databases' format.
+ */
+format: BackupFormat, 
+/**
+ * The role passwords were left out (`--no-role-passwords`).
+ */
+noRolePasswords: boolean, parts: Array<BackupPart>, };
+
+export type DatabaseRestorePlan = { name: string, file: string, 
+/**
+ * The database exists on the target with no tables (a fresh server's
+ * `postgres`): restored into; otherwise created from the archive.
+ */
+intoExisting: boolean, };
+
+export type ServerRestorePlan = { server: ServerInfo, contents: ServerContents, globals: boolean, 
+/**
+ * Roles in the globals the target already has: left as they are.
+ */
+existingRoles: Array<string>, databases: Array<DatabaseRestorePlan>, warnings: Array<string>, };
+
+export type ServerRestoreInput = { 
+/**
+ * The server backup's folder.
+ */
+path: string, 
+/**
+ * These databases only (`null`: all of them).
+ */
+databases: Array<string> | null, 
+/**
+ * Leave the roles and tablespaces out.
+ */
+skipGlobals: boolean, 
+/**
+ * pg_restore jobs per database.
+ */
+jobs: number, };
+
 export type RestorePreflight = { server: ServerInfo, tool: ToolChoice, targetDatabase: string, createsDatabase: boolean, 
 /**
  * Other sessions connected to the target right now.

@@ -30,7 +30,11 @@ import type {
 	Schedule,
 	ScheduleRun,
 	ScheduleSummary,
+	ServerBackupPlan,
+	ServerContents,
 	ServerInfo,
+	ServerRestoreInput,
+	ServerRestorePlan,
 	TestStep,
 	ToolsView,
 	Trigger,
@@ -72,6 +76,19 @@ export const previewBackup = (options: BackupOptions, destination: string | null
 
 export const preflightRestore = (options: RestoreOptions) =>
 	call<RestorePlan>('preflight_restore', { options });
+
+// Whole servers: a server or roles backup's plan (create_backup runs it), and a server restore.
+export const previewServerBackup = (options: BackupOptions) =>
+	call<ServerBackupPlan>('preview_server_backup', { options });
+
+export const serverBackupContents = (path: string) =>
+	call<ServerContents>('server_backup_contents', { path });
+
+export const previewServerRestore = (connectionId: string, input: ServerRestoreInput) =>
+	call<ServerRestorePlan>('preview_server_restore', { connectionId, input });
+
+export const restoreServer = (jobId: string, connectionId: string, input: ServerRestoreInput) =>
+	call<JobStarted>('restore_server', { jobId, connectionId, input });
 
 export const listJobs = () => call<JobSummary[]>('list_jobs');
 

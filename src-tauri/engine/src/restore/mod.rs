@@ -124,6 +124,7 @@ pub async fn prepare_restore(
 ) -> Result<PreparedRestore, EngineError> {
     options.validate()?;
     conn.validate()?;
+    refuse_server_backup(&options.input_path)?;
     // A zstd backup: its table of contents now, its data sizes as it is
     // unpacked (one decompression in all).
     let info = tusk_archive::read_toc_info(&options.input_path)?;
@@ -150,6 +151,18 @@ pub async fn prepare_streamed_restore(
         Some(streamed),
     )
     .await
+}
+
+/// A whole-server backup is a folder of parts, restored as a server
+/// (`cluster::restore`), never as one archive.
+fn refuse_server_backup(path: &std::path::Path) -> Result<(), EngineError> {
+    if path.join("tusk-server.json").is_file() {
+        return Err(EngineError::InvalidOptions(format!(
+            "{} is a whole-server backup: restore it as a server (tusk restore FOLDER, or Restore… on it in the history), or one of its databases with --database NAME",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 async fn prepare_with(

@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
+mod server;
+
 /// What to verify and where to test-restore.
 pub struct VerifyRequest<'a> {
     pub id: String,
@@ -61,6 +63,9 @@ pub async fn verify_backup(
     cancel: &CancelHandle,
     emit: EventSink<'_>,
 ) -> Result<Verification, EngineError> {
+    if !req.backup.parts.is_empty() {
+        return server::verify_server(catalog, req, cancel, emit).await;
+    }
     let started = Instant::now();
     let progress = Progress { emit, started };
     let backup = &req.backup;
@@ -173,15 +178,7 @@ pub async fn verify_backup(
     let file_ok = checks.iter().all(|c| c.ok);
     if let (true, Some(server), Some(expected)) = (file_ok, &req.restore_on, &expected) {
         if !cancel.is_cancelled() {
-            let scratch = format!(
-                "tusk_verify_{}",
-                req.id
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .take(12)
-                    .collect::<String>()
-                    .to_lowercase()
-            );
+            let scratch = scratch_name(&req.id);
             restored_on = Some(describe_server(server));
             let (check, counted) =
                 test_restore(&req, server, &scratch, expected, cancel, &progress).await;
@@ -229,6 +226,28 @@ pub async fn verify_backup(
         tables,
         restored_on,
     };
+    record(catalog, backup, verification, &progress)
+}
+
+/// The scratch database of verification `id`.
+fn scratch_name(id: &str) -> String {
+    format!(
+        "tusk_verify_{}",
+        id.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(12)
+            .collect::<String>()
+            .to_lowercase()
+    )
+}
+
+/// Records a verification in the catalog and in the manifest beside the backup.
+fn record(
+    catalog: &Catalog,
+    backup: &BackupRecord,
+    verification: Verification,
+    progress: &Progress<'_>,
+) -> Result<Verification, EngineError> {
     let updated = catalog
         .set_verification(&backup.id, &verification)
         .map_err(|e| EngineError::Io(e.to_string()))?;
