@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type {
 	BackupPart,
+	Schedule,
 	ServerBackupPlan,
 	ServerContents,
 	ServerRestorePlan
@@ -17,6 +18,7 @@ import {
 	tool,
 	type Setup
 } from './fixtures';
+import { nightly, openSchedules } from './schedule-fixtures';
 
 const MB = 1024 * 1024;
 const pgDumpall = {
@@ -246,5 +248,29 @@ test.describe('whole server', () => {
 				jobs: 2
 			}
 		});
+	});
+
+	test('a schedule of whole-server backups', async ({ page }) => {
+		await openSchedules(page, {
+			replies: {
+				save_schedule: { ok: { ...nightly.schedule, id: 'new-id' } },
+				'plugin:dialog|open': { ok: '/srv/backups/server' }
+			}
+		});
+		await page.getByRole('button', { name: 'New schedule…' }).click();
+		const editor = page.getByTestId('schedule-editor');
+		await editor.getByLabel('Name', { exact: true }).fill('Whole server nightly');
+		await editor
+			.getByTestId('schedule-scope')
+			.selectOption({ label: 'The whole server: roles, tablespaces, every database' });
+		await expect(editor.getByLabel('Connect through database')).toBeVisible();
+		await expect(editor.getByText('Encrypt with the saved passphrase (age)')).toHaveCount(0);
+		await editor.getByRole('button', { name: 'Browse…' }).click();
+		await editor.getByRole('button', { name: 'Save' }).click();
+		await expect(editor).toBeHidden();
+		const [call] = await mock(page).calls('save_schedule');
+		const sent = call.args.schedule as Schedule;
+		expect(sent.options.scope).toBe('server');
+		expect(sent.destination).toBe('/srv/backups/server');
 	});
 });

@@ -249,4 +249,52 @@ fn server_options_that_cannot_work_are_refused_with_what_to_do() {
         text(&out)
     );
     assert!(!std::path::Path::new("/tmp/tusk-pwned").exists());
+
+    // A schedule of whole-server backups: into a folder, never a bucket.
+    let catalog = dir.path().join("catalog.db");
+    let cat = ["--catalog", catalog.to_str().unwrap()];
+    let dest = dir.path().join("nightly");
+    let added = ok(&run(&with(
+        &[
+            "schedule",
+            "add",
+            "--json",
+            "--name",
+            "server nightly",
+            "--every",
+            "1d",
+            "--server",
+            "--include-database",
+            "shop*",
+            "--dest",
+            dest.to_str().unwrap(),
+            cat[0],
+            cat[1],
+        ],
+        &conn_args("postgres"),
+    )));
+    assert_eq!(added["options"]["scope"], "server", "{added}");
+    assert_eq!(added["options"]["server"]["includeDatabases"][0], "shop*");
+    let out = run(&with(
+        &[
+            "schedule",
+            "add",
+            "--name",
+            "to bucket",
+            "--every",
+            "1d",
+            "--globals-only",
+            "--bucket",
+            "offsite",
+            cat[0],
+            cat[1],
+        ],
+        &conn_args("postgres"),
+    ));
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        text(&out).contains("writes to a folder on this computer for now"),
+        "{}",
+        text(&out)
+    );
 }

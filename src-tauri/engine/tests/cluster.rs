@@ -561,3 +561,113 @@ fn chown_like(path: &std::path::Path, like: &std::path::Path) {
     let meta = std::fs::metadata(like).unwrap();
     std::os::unix::fs::chown(path, Some(meta.uid()), Some(meta.gid())).unwrap();
 }
+
+struct FakeClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl tusk_engine::schedule::runner::Clock for FakeClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// A schedule of whole-server backups: each run a verified folder in the
+/// destination; retention removes a whole server backup at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedule_backs_up_the_whole_server_and_retention_keeps_whole_backups() {
+    use chrono::{Duration as Span, Utc};
+    use tusk_engine::catalog::retention::RetentionPolicy;
+    use tusk_engine::catalog::{NotifyOn, RunStatus, Schedule, Trigger};
+    use tusk_engine::schedule::runner::Runner;
+    let pg = PgServer::start_major(16);
+    pg.psql("postgres", "CREATE DATABASE alpha");
+    pg.psql(
+        "alpha",
+        "CREATE TABLE t AS SELECT generate_series(1, 50) id",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let dest = dir.path().join("nightly");
+    let t0 = Utc::now();
+    let s = Schedule {
+        id: uuid(),
+        name: "whole server".into(),
+        source: Source::of(&pg.spec("postgres"), None, Some("Source server")),
+        trigger: Trigger::Interval { every_secs: 3600 },
+        destination: dest.clone(),
+        options: BackupOptions {
+            scope: BackupScope::Server,
+            compression: 1,
+            server: ServerOptions {
+                include_databases: vec!["alpha".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        retention: RetentionPolicy {
+            keep_last: Some(1),
+            min_keep: 1,
+            ..Default::default()
+        },
+        verify_after: true,
+        max_retries: 0,
+        retry_delay_secs: 0,
+        notify: NotifyOn::Never,
+        created_at: t0 - Span::hours(1),
+        next_run_at: Some(t0),
+        ..Default::default()
+    };
+    c.save_schedule(&s).unwrap();
+    let clock = FakeClock(std::sync::Mutex::new(t0 + Span::seconds(1)));
+    let search = versions::matrix_tools();
+    let no_bucket =
+        |name: &str| -> Result<std::sync::Arc<tusk_engine::storage::Bucket>, EngineError> {
+            Err(EngineError::InvalidOptions(format!("no bucket {name}")))
+        };
+    let runner = Runner {
+        catalog: &c,
+        search: &search,
+        clock: &clock,
+        password: &|_| None,
+        bucket: &no_bucket,
+        passphrase: &|| None,
+        notify: &|_| {},
+    };
+    let first = runner.run_due(&CancelHandle::new()).await;
+    assert_eq!(
+        first[0].status,
+        RunStatus::Succeeded,
+        "{:?}",
+        first[0].error
+    );
+    let one = c
+        .require_backup(first[0].backup_id.as_ref().unwrap())
+        .unwrap();
+    assert!(one.path.starts_with(&dest) && one.path.join("tusk-server.json").is_file());
+    assert_eq!(one.parts.len(), 2, "{:#?}", one.parts);
+    assert_eq!(
+        one.verification.as_ref().map(|v| v.status),
+        Some(VerifyStatus::Passed)
+    );
+    *clock.0.lock().unwrap() = t0 + Span::hours(2);
+    let second = runner.run_due(&CancelHandle::new()).await;
+    assert_eq!(
+        second[0].status,
+        RunStatus::Succeeded,
+        "{:?}",
+        second[0].error
+    );
+    assert_eq!(second[0].pruned, 1);
+    assert!(
+        !one.path.exists(),
+        "the older server backup is gone, folder and all"
+    );
+    let left: Vec<String> = std::fs::read_dir(&dest)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left.len(),
+        3,
+        "one folder with its .sha256 and .tusk.json: {left:?}"
+    );
+}

@@ -114,17 +114,17 @@ pub struct WholeServerArgs {
     /// Back up the whole server: its roles and tablespaces, and every
     /// database (templates left out) in the chosen format, into the folder
     /// -o names.
-    #[arg(long, conflicts_with_all = ["dest", "copy_to", "globals_only", "roles_only", "tablespaces_only"])]
+    #[arg(long, conflicts_with_all = ["globals_only", "roles_only", "tablespaces_only"])]
     server: bool,
     /// Back up the roles (with memberships and settings) and tablespaces
     /// only (pg_dumpall --globals-only): a script, restored with `tusk restore`.
-    #[arg(long, conflicts_with_all = ["dest", "copy_to"])]
+    #[arg(long)]
     globals_only: bool,
     /// The roles only (pg_dumpall --roles-only).
-    #[arg(long, conflicts_with_all = ["dest", "copy_to", "tablespaces_only"])]
+    #[arg(long, conflicts_with = "tablespaces_only")]
     roles_only: bool,
     /// The tablespaces only (pg_dumpall --tablespaces-only).
-    #[arg(long, conflicts_with_all = ["dest", "copy_to"])]
+    #[arg(long)]
     tablespaces_only: bool,
     /// Leave the role passwords out (done by itself, with a warning, where
     /// the user cannot read pg_authid: managed services).
@@ -142,7 +142,7 @@ pub struct WholeServerArgs {
 }
 
 impl WholeServerArgs {
-    fn scope(&self) -> tusk_engine::options::BackupScope {
+    pub fn scope(&self) -> tusk_engine::options::BackupScope {
         use tusk_engine::options::BackupScope;
         if self.server {
             BackupScope::Server
@@ -153,7 +153,7 @@ impl WholeServerArgs {
         }
     }
 
-    fn apply(&self, o: &mut BackupOptions) {
+    pub fn apply(&self, o: &mut BackupOptions) {
         use tusk_engine::options::GlobalsContent;
         o.scope = self.scope();
         o.server.globals = if self.roles_only {
@@ -493,6 +493,11 @@ async fn whole_server(
     use tusk_engine::cluster::backup::prepare_server_backup;
     use tusk_engine::cluster::globals::prepare_globals_backup;
     use tusk_engine::options::BackupScope;
+    if a.dest.is_some() || !a.copy_to.is_empty() {
+        return Err(EngineError::InvalidOptions(
+            "a whole-server or roles backup goes to a folder on this computer for now (-o): copy it to a bucket afterwards".into(),
+        ));
+    }
     let output = a.output.clone().expect("clap requires --output");
     let mut options = a.dump.options(output);
     a.whole.apply(&mut options);

@@ -1,6 +1,6 @@
 //! `tusk schedule …`: schedules added, listed, run, turned on and off.
 
-use super::backup::{backup_options, DumpArgs};
+use super::backup::{backup_options, DumpArgs, WholeServerArgs};
 use super::*;
 use crate::config::Config;
 use crate::exit;
@@ -107,6 +107,8 @@ pub struct ScheduleAddArgs {
     recipient: Vec<String>,
     #[command(flatten)]
     dump: DumpArgs,
+    #[command(flatten)]
+    whole: WholeServerArgs,
     /// Keep the newest N backups.
     #[arg(long)]
     keep_last: Option<u32>,
@@ -273,7 +275,21 @@ fn set_enabled(c: &Catalog, key: &str, enabled: bool, json: bool) -> Result<u8, 
     Ok(exit::OK)
 }
 
+/// The schedule's backup options: what `--server` / `--globals-only` take too.
+fn whole_options(a: &ScheduleAddArgs) -> BackupOptions {
+    let mut o = backup_options(&a.dump, PathBuf::new());
+    a.whole.apply(&mut o);
+    o
+}
+
 fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, EngineError> {
+    if a.whole.scope() != tusk_engine::options::BackupScope::Database
+        && (a.bucket.is_some() || !a.copy_to.is_empty())
+    {
+        return Err(EngineError::InvalidOptions(
+            "a whole-server or roles schedule writes to a folder on this computer for now (--dest): leave out --bucket and --copy-to".into(),
+        ));
+    }
     let conn = a.conn.resolve(config)?;
     if conn.password.is_some() {
         return Err(EngineError::InvalidOptions(
@@ -315,7 +331,7 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
             } else {
                 Encryption::None
             },
-            ..backup_options(&a.dump, PathBuf::new())
+            ..whole_options(&a)
         },
         destination: match (&a.bucket, a.dest.clone()) {
             (Some(_), _) => PathBuf::new(),

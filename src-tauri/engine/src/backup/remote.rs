@@ -356,6 +356,12 @@ pub async fn copy_to_bucket(
     if record.copies.iter().any(|c| &c.destination == name) {
         return refuse(format!("\"{}\" is already in {name}", record.name));
     }
+    if !record.parts.is_empty() || record.options.scope != crate::options::BackupScope::Database {
+        return refuse(format!(
+            "\"{}\" is a whole-server or roles backup, which Tusk cannot restore from a bucket yet, so it is not copied there: copy its folder with your own tools meanwhile",
+            record.name
+        ));
+    }
     if let Some(sum) = record.sha256.clone() {
         let path = record.path.clone();
         tokio::task::spawn_blocking(move || crate::catalog::sidecar::check(&path, &sum))

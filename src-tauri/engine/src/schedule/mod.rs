@@ -102,6 +102,12 @@ pub fn prepare(s: &Schedule) -> Result<(), String> {
     if s.verify_after && matches!(s.options.encryption, Encryption::Recipients { .. }) {
         return Err("verifying each backup means decrypting it, and backups encrypted to public keys need a private key that is not kept here: encrypt with the saved passphrase, or turn off verification".into());
     }
+    let whole = s.options.scope != crate::options::BackupScope::Database;
+    if whole && (s.bucket.is_some() || !s.copy_to.is_empty()) {
+        return Err(
+            "a whole-server or roles schedule writes to a folder on this computer for now: choose a local folder, with no copies to buckets".into(),
+        );
+    }
     if let Some(bucket) = &s.bucket {
         if bucket.trim().is_empty() {
             return Err("choose the destination the scheduled backups go to".into());

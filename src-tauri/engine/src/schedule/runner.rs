@@ -10,9 +10,12 @@ use crate::catalog::retention::{decide, Candidate, PruneDecision};
 use crate::catalog::{
     BackupReason, Catalog, NotifyOn, RunStatus, Schedule, ScheduleRun, VerifyStatus,
 };
+use crate::cluster::backup::prepare_server_backup;
+use crate::cluster::globals::prepare_globals_backup;
 use crate::crypt::Decrypt;
 use crate::error::EngineError;
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
+use crate::options::BackupScope;
 use crate::options::Encryption;
 use crate::restore::remote::fetch_backup;
 use crate::schedule::{next_run, parse_timezone};
@@ -282,6 +285,25 @@ impl Runner<'_> {
         if options.encryption == Encryption::Passphrase {
             options.passphrase = Some(self.saved_passphrase()?);
         }
+        let meta = RecordMeta {
+            name: Some(format!(
+                "{} {}",
+                schedule.name,
+                chrono::Local::now().format("%Y-%m-%d %H:%M")
+            )),
+            description: Some(format!(
+                "Scheduled run {} of {}",
+                run.attempts, schedule.name
+            )),
+            source: schedule.source.clone(),
+            reason: BackupReason::Scheduled,
+            schedule_id: Some(schedule.id.clone()),
+        };
+        if options.scope != BackupScope::Database {
+            return self
+                .whole_server_once(schedule, &id, &conn, options, meta, cancel, emit)
+                .await;
+        }
         let prepared = match &schedule.bucket {
             Some(name) => {
                 let bucket = self.bucket.bucket(name).map_err(|e| e.to_string())?;
@@ -304,21 +326,61 @@ impl Runner<'_> {
             }
         }
         .map_err(|e| e.to_string())?;
-        let meta = RecordMeta {
-            name: Some(format!(
-                "{} {}",
-                schedule.name,
-                chrono::Local::now().format("%Y-%m-%d %H:%M")
-            )),
-            description: Some(format!(
-                "Scheduled run {} of {}",
-                run.attempts, schedule.name
-            )),
-            source: schedule.source.clone(),
-            reason: BackupReason::Scheduled,
-            schedule_id: Some(schedule.id.clone()),
-        };
         let outcome = run_recorded_backup(self.catalog, prepared, meta, cancel, emit).await;
+        match outcome.status {
+            JobStatus::Completed | JobStatus::CompletedWithWarnings => outcome
+                .backup_id
+                .ok_or_else(|| "the backup was made but not recorded in the history".into()),
+            _ => Err(failure_text(&outcome)),
+        }
+    }
+
+    /// A scheduled whole-server or roles backup: into a dated folder (or
+    /// `.sql`) in the schedule's destination, recorded like any other.
+    #[allow(clippy::too_many_arguments)]
+    async fn whole_server_once(
+        &self,
+        schedule: &Schedule,
+        id: &str,
+        conn: &ConnectionSpec,
+        mut options: crate::options::BackupOptions,
+        meta: RecordMeta,
+        cancel: &CancelHandle,
+        emit: EventSink<'_>,
+    ) -> Result<String, String> {
+        if schedule.bucket.is_some() {
+            return Err(
+                "a whole-server or roles backup goes to a folder on this computer for now: choose a local destination for this schedule".into(),
+            );
+        }
+        std::fs::create_dir_all(&schedule.destination).map_err(|e| {
+            format!(
+                "cannot create the destination {}: {e}",
+                schedule.destination.display()
+            )
+        })?;
+        let what = if options.scope == BackupScope::Server {
+            "server"
+        } else {
+            "roles"
+        };
+        options.output_path = dated_path(
+            &schedule.destination,
+            &format!("{} {what}", schedule.source.database),
+            &options.file_extension(),
+            "",
+        );
+        let outcome = if options.scope == BackupScope::Server {
+            let prepared = prepare_server_backup(id, conn, &options, self.search)
+                .await
+                .map_err(|e| e.to_string())?;
+            run_recorded_backup(self.catalog, prepared, meta, cancel, emit).await
+        } else {
+            let prepared = prepare_globals_backup(id, conn, &options, self.search)
+                .await
+                .map_err(|e| e.to_string())?;
+            run_recorded_backup(self.catalog, prepared, meta, cancel, emit).await
+        };
         match outcome.status {
             JobStatus::Completed | JobStatus::CompletedWithWarnings => outcome
                 .backup_id
