@@ -298,3 +298,78 @@ fn server_options_that_cannot_work_are_refused_with_what_to_do() {
         text(&out)
     );
 }
+
+/// A server backup copied to a bucket as it is made (`--copy-to`), then
+/// restored from the bucket onto a fresh server (`tusk restore DEST:KEY`):
+/// downloaded, checked against its recorded SHA-256, restored as a server.
+#[test]
+fn a_server_backup_in_a_bucket_is_restored_onto_a_fresh_server() {
+    let g = tusk_testkit::garage::Garage::start();
+    let source = PgServer::start_major(16);
+    source.psql("postgres", "CREATE ROLE keeper LOGIN");
+    source.psql("postgres", "CREATE DATABASE kept OWNER keeper");
+    source.psql(
+        "kept",
+        "SET ROLE keeper; CREATE TABLE t AS SELECT generate_series(1, 77) id;",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "tools_folders = [\"{}\", \"{}\"]\n\n[destinations.offsite]\nendpoint = \"{}\"\nregion = \"garage\"\nbucket = \"backups\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n",
+            versions::client_bin(18).unwrap().display(),
+            versions::client_bin(16).unwrap().display(),
+            g.endpoint(),
+            g.key_id,
+            g.secret
+        ),
+    )
+    .unwrap();
+    let tusk_here = |args: &[String]| {
+        let mut cmd = tusk_command(args);
+        cmd.env_remove("TUSK_PG_BIN")
+            .env("TUSK_CONFIG", &config)
+            .env("TUSK_DATA_DIR", dir.path().join("data"));
+        cmd.output().unwrap()
+    };
+    let folder = dir.path().join("srv");
+    let made = tusk_here(&with(
+        &[
+            "backup",
+            "--server",
+            "--include-database",
+            "kept",
+            "-o",
+            folder.to_str().unwrap(),
+            "--copy-to",
+            "offsite",
+        ],
+        &source.conn_args("postgres"),
+    ));
+    assert_eq!(made.status.code(), Some(0), "{}", text(&made));
+    let location = text(&made)
+        .lines()
+        .find_map(|l| l.strip_prefix("copied to ").map(str::to_owned))
+        .unwrap_or_else(|| panic!("no copy: {}", text(&made)));
+    // The local folder is gone: only the bucket has it.
+    std::fs::remove_dir_all(&folder).unwrap();
+    let target = PgServer::start_major(18);
+    let restored = tusk_here(&with(
+        &["restore", &location, "--json"],
+        &target.conn_args("postgres"),
+    ));
+    assert!(
+        matches!(restored.status.code(), Some(0 | 4)),
+        "{}",
+        text(&restored)
+    );
+    assert_eq!(target.psql("kept", "SELECT count(*) FROM t"), "77");
+    assert_eq!(
+        target.psql(
+            "postgres",
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'kept'"
+        ),
+        "keeper"
+    );
+}

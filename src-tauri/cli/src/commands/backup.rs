@@ -399,7 +399,7 @@ pub async fn backup(
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
     if a.whole.scope() != tusk_engine::options::BackupScope::Database {
-        return whole_server(a, conn, &id, search, catalog_path).await;
+        return whole_server(a, config, conn, &id, search, catalog_path).await;
     }
     // The fast preset follows the tools: pg_dump's own zstd where the
     // server's pg_dump has it, unless the file is named for Tusk's (.zst).
@@ -453,16 +453,29 @@ pub async fn backup(
         None => prepared.run(&cancel, &sink).await,
     };
     reporter.finish(&outcome);
-    let mut code = outcome_code(&outcome);
+    let code = outcome_code(&outcome);
+    Ok(copy_made(&a, config, catalog.as_ref(), &outcome, &cancel, code).await)
+}
+
+/// `--copy-to`: the backup just made, copied to each bucket; a copy that
+/// fails is a warning (the backup itself is kept). Returns the exit code.
+async fn copy_made(
+    a: &BackupArgs,
+    config: &Config,
+    catalog: Option<&tusk_engine::catalog::Catalog>,
+    outcome: &tusk_engine::JobOutcome,
+    cancel: &tusk_engine::CancelHandle,
+    mut code: u8,
+) -> u8 {
     let kept = matches!(
         outcome.status,
         tusk_engine::JobStatus::Completed | tusk_engine::JobStatus::CompletedWithWarnings
     );
-    if let (Some(c), Some(id), true) = (&catalog, &outcome.backup_id, kept) {
+    if let (Some(c), Some(id), true) = (catalog, &outcome.backup_id, kept) {
         for dest in &a.copy_to {
             let copied = async {
                 let bucket = open_bucket(config, dest, &a.secret)?;
-                copy_to_bucket(c, id, &bucket, &cancel).await
+                copy_to_bucket(c, id, &bucket, cancel).await
             }
             .await;
             match copied {
@@ -478,13 +491,14 @@ pub async fn backup(
             }
         }
     }
-    Ok(code)
+    code
 }
 
 /// `--server` and `--globals-only`: pg_dumpall's globals, and with
 /// `--server` every chosen database, as one backup in the history.
 async fn whole_server(
     a: BackupArgs,
+    config: &Config,
     conn: tusk_engine::ConnectionSpec,
     id: &str,
     search: &ToolSearch,
@@ -493,9 +507,9 @@ async fn whole_server(
     use tusk_engine::cluster::backup::prepare_server_backup;
     use tusk_engine::cluster::globals::prepare_globals_backup;
     use tusk_engine::options::BackupScope;
-    if a.dest.is_some() || !a.copy_to.is_empty() {
+    if a.dest.is_some() {
         return Err(EngineError::InvalidOptions(
-            "a whole-server or roles backup goes to a folder on this computer for now (-o): copy it to a bucket afterwards".into(),
+            "a whole-server or roles backup is made in a folder on this computer (-o), then copied to buckets with --copy-to".into(),
         ));
     }
     let output = a.output.clone().expect("clap requires --output");
@@ -552,5 +566,6 @@ async fn whole_server(
         reporter.finish(&outcome);
         outcome
     };
-    Ok(outcome_code(&outcome))
+    let code = outcome_code(&outcome);
+    Ok(copy_made(&a, config, catalog.as_ref(), &outcome, &cancel, code).await)
 }

@@ -198,7 +198,14 @@ pub async fn restore(
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
     if tusk_engine::cluster::restore::is_server_input(&a.input) {
-        return whole_server(a, conn, &id, search).await;
+        let input = a.input.clone();
+        return whole_server(a, conn, &id, search, &input).await;
+    }
+    if let Some((name, key)) = in_bucket(&a.input) {
+        let bucket = open_bucket(config, name, &a.secret)?;
+        if let Some(fetched) = fetch_server_backup(&a, &bucket, key).await? {
+            return whole_server(a, conn, &id, search, fetched.path()).await;
+        }
     }
     if !a.databases.is_empty() || a.no_globals {
         return Err(EngineError::InvalidOptions(format!(
@@ -376,10 +383,11 @@ async fn whole_server(
     conn: tusk_engine::ConnectionSpec,
     id: &str,
     search: &ToolSearch,
+    input: &std::path::Path,
 ) -> Result<u8, EngineError> {
     use tusk_engine::cluster::restore::{prepare_server_restore, ServerRestoreRequest};
     let request = ServerRestoreRequest {
-        backup: a.input.clone(),
+        backup: input.to_path_buf(),
         databases: (!a.databases.is_empty()).then(|| a.databases.clone()),
         skip_globals: a.no_globals,
         jobs: a.jobs.unwrap_or(1),
@@ -398,4 +406,44 @@ async fn whole_server(
     let outcome = prepared.run(&cancel, &|e| reporter.event(e)).await;
     reporter.finish(&outcome);
     Ok(outcome_code(&outcome))
+}
+
+/// A whole-server backup (a folder with `tusk-server.json`) or a roles
+/// script in the bucket, downloaded and checked against the SHA-256
+/// recorded beside it; `None` for any other backup.
+async fn fetch_server_backup(
+    a: &RestoreArgs,
+    bucket: &Bucket,
+    key: &str,
+) -> Result<Option<Fetched>, EngineError> {
+    let is_folder = bucket
+        .keys(&format!("{key}/"))
+        .await?
+        .iter()
+        .any(|(k, _)| k.ends_with("/tusk-server.json"));
+    // A roles script says so in the manifest beside it.
+    let roles_script = !is_folder
+        && key.ends_with(".sql")
+        && bucket
+            .get_bytes(&tusk_engine::storage::bucket::manifest_key(key))
+            .await
+            .is_ok_and(|m| String::from_utf8_lossy(&m).contains("\"scope\": \"globals\""));
+    if !is_folder && !roles_script {
+        return Ok(None);
+    }
+    if !a.out.json {
+        err!(
+            "downloading {} first: a whole server is restored from local files …",
+            bucket.location(key)
+        );
+    }
+    let fetched = fetch_backup(
+        bucket,
+        key,
+        !a.ignore_checksum,
+        &cancel_on_interrupt(),
+        &|_| {},
+    )
+    .await?;
+    Ok(tusk_engine::cluster::restore::is_server_input(fetched.path()).then_some(fetched))
 }

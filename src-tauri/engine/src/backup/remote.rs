@@ -356,9 +356,13 @@ pub async fn copy_to_bucket(
     if record.copies.iter().any(|c| &c.destination == name) {
         return refuse(format!("\"{}\" is already in {name}", record.name));
     }
-    if !record.parts.is_empty() || record.options.scope != crate::options::BackupScope::Database {
+    let nested = record.path.is_dir()
+        && std::fs::read_dir(&record.path)
+            .map(|entries| entries.filter_map(Result::ok).any(|e| e.path().is_dir()))
+            .unwrap_or(false);
+    if !record.parts.is_empty() && nested {
         return refuse(format!(
-            "\"{}\" is a whole-server or roles backup, which Tusk cannot restore from a bucket yet, so it is not copied there: copy its folder with your own tools meanwhile",
+            "\"{}\" keeps its databases in the directory format, folders inside its folder, which Tusk does not copy to a bucket yet: back the server up in the custom or tar format to copy it",
             record.name
         ));
     }

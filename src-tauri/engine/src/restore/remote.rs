@@ -68,11 +68,12 @@ pub async fn fetch_backup(
         (total, digest, listing)
     };
     if let (true, Some(recorded)) = (check, &listing) {
-        if recorded.trim() != ours.trim() {
-            let changed: Vec<&str> = ours
-                .lines()
-                .filter(|l| !recorded.lines().any(|r| r == *l))
-                .filter_map(|l| l.split_once("  ").map(|(_, f)| f))
+        let (theirs, mine) = (listed(recorded), listed(&ours));
+        if theirs != mine {
+            let changed: Vec<&str> = mine
+                .iter()
+                .filter(|l| !theirs.contains(l))
+                .map(|(_, f)| *f)
                 .collect();
             return Err(EngineError::Preflight(format!(
                 "{location} does not match the SHA-256 recorded beside it ({}): the backup changed or was damaged in the bucket after it was made; nothing was restored",
@@ -90,6 +91,19 @@ pub async fn fetch_backup(
         bytes,
         _dir: dir,
     })
+}
+
+/// A `sha256sum` listing as (hash, file) pairs, sorted; a folder's files
+/// without the folder's name, which differs between the machine that made
+/// the backup and the key of its copy in the bucket.
+fn listed(listing: &str) -> Vec<(&str, &str)> {
+    let mut entries: Vec<(&str, &str)> = listing
+        .lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(hash, name)| (hash, name.split_once('/').map_or(name, |(_, file)| file)))
+        .collect();
+    entries.sort();
+    entries
 }
 
 /// The `.sha256` beside `key` (`HASH  NAME` lines); with `check`, one must
