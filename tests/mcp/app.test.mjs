@@ -319,7 +319,7 @@ test('a schedule runs by itself and its backup is verified in the history', asyn
 	assert.ok(existsSync(shot));
 });
 
-test('a whole-server backup from the app: recorded with its parts, verified, its restore checked', async () => {
+test('a whole-server backup from the app: recorded with its parts, verified, restored onto a fresh server', async () => {
 	const outputPath = path.join(home, 'whole server');
 	const jobId = randomUUID();
 	await ipc(client, 'create_backup', {
@@ -350,6 +350,36 @@ test('a whole-server backup from the app: recorded with its parts, verified, its
 	await ipc(client, 'verify_backup_job', { jobId: verifyId, backupId: record.id, connectionId });
 	const verified = await finished(verifyId);
 	assert.equal(verified.status, 'completed', JSON.stringify(verified.error));
+	// Onto a fresh server (a second throwaway one): the roles, then the database, back.
+	const fresh = await startPostgres();
+	try {
+		const target = await ipc(client, 'save_connection', {
+			profile: {
+				name: 'Fresh server',
+				host: fresh.socketDir,
+				port: fresh.port,
+				database: 'postgres',
+				user: 'postgres'
+			}
+		});
+		const input = { path: outputPath, databases: null, skipGlobals: false, jobs: 2 };
+		const plan = await ipc(client, 'preview_server_restore', { connectionId: target.id, input });
+		assert.deepEqual(
+			plan.databases.map((d) => [d.name, d.intoExisting]),
+			[[db, false]]
+		);
+		const restoreId = randomUUID();
+		await ipc(client, 'restore_server', { jobId: restoreId, connectionId: target.id, input });
+		const restored = await finished(restoreId);
+		assert.ok(
+			['completed', 'completedWithWarnings'].includes(restored.status),
+			JSON.stringify(restored.error ?? restored)
+		);
+		assert.equal(psql(fresh, db, 'SELECT count(*) FROM sales.orders'), '5000');
+		assert.equal(psql(fresh, db, 'SELECT count(*) FROM sales.customers'), '1000');
+	} finally {
+		fresh.stop();
+	}
 	// Onto the server it came from, the pre-flight refuses: the database has tables.
 	await assert.rejects(
 		ipc(client, 'preview_server_restore', {

@@ -273,4 +273,26 @@ test.describe('whole server', () => {
 		expect(sent.options.scope).toBe('server');
 		expect(sent.destination).toBe('/srv/backups/server');
 	});
+
+	test('the Restore dialog hands a server backup it is given to the server restore', async ({
+		page
+	}) => {
+		await openApp(page, {
+			replies: {
+				'plugin:dialog|open': { ok: serverRecord.path },
+				get_backup_info: {
+					err: { kind: 'invalid', message: 'not a pg_dump archive', detail: null }
+				},
+				server_backup_contents: { ok: contents },
+				preview_server_restore: { ok: restorePlan }
+			}
+		});
+		await page.getByRole('button', { name: 'Restore…', exact: true }).click();
+		const dialog = page.getByTestId('restore-dialog');
+		await dialog.getByRole('button', { name: 'Choose file…' }).click();
+		await expect(page.getByText('Restore a whole server')).toBeVisible();
+		await expect(page.getByText(/^Ready: 3 databases after the roles/)).toBeVisible();
+		// The file restore closed: its Choose file… is gone.
+		await expect(page.getByRole('button', { name: 'Choose file…' })).toHaveCount(0);
+	});
 });

@@ -14,9 +14,9 @@ use tusk_engine::catalog::{BackupReason, Source};
 use tusk_engine::cluster::backup::{prepare_server_backup, ServerBackupPlan};
 use tusk_engine::cluster::globals::prepare_globals_backup;
 use tusk_engine::cluster::restore::{
-    prepare_server_restore, ServerRestorePlan, ServerRestoreRequest,
+    prepare_server_restore, server_input_contents, ServerRestorePlan, ServerRestoreRequest,
 };
-use tusk_engine::cluster::{read_contents, ServerContents};
+use tusk_engine::cluster::ServerContents;
 use tusk_engine::options::BackupScope;
 use tusk_engine::{BackupOptions, JobType};
 
@@ -128,10 +128,11 @@ enum Whole {
     Globals(Box<tusk_engine::cluster::globals::PreparedGlobals>),
 }
 
-/// What a server backup holds, read from its `tusk-server.json`.
+/// What a server backup holds (its `tusk-server.json`), or a roles script
+/// as one part; an error for any other backup.
 #[tauri::command]
 pub fn server_backup_contents(path: PathBuf) -> AppResult<ServerContents> {
-    Ok(read_contents(&path)?)
+    Ok(server_input_contents(&path)?.1)
 }
 
 /// A server restore as the dialog asks for it.

@@ -89,7 +89,7 @@ pub async fn prepare_server_restore(
     search: &ToolSearch,
 ) -> Result<PreparedServerRestore, EngineError> {
     conn.validate()?;
-    let (folder, contents) = contents_of(&request.backup)?;
+    let (folder, contents) = server_input_contents(&request.backup)?;
     let folder = &folder;
     let mut warnings = Vec::new();
     let available: Vec<&BackupPart> = contents.databases().collect();
@@ -269,32 +269,21 @@ pub async fn prepare_server_restore(
     })
 }
 
-/// Whether `path` is restored as a whole server: a server backup's folder,
-/// or a roles-and-tablespaces script (pg_dumpall's header).
-pub fn is_server_input(path: &Path) -> bool {
-    super::is_server_backup(path) || is_globals_script(path)
-}
-
-fn is_globals_script(path: &Path) -> bool {
-    use std::io::Read;
-    if !path.is_file() {
-        return false;
-    }
-    let mut head = [0u8; 512];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    String::from_utf8_lossy(&head[..n])
-        .lines()
-        .take(4)
-        .any(|l| l.trim() == "-- PostgreSQL database cluster dump")
-}
+pub use crate::restore::is_server_input;
 
 /// What a server restore reads: a server backup's contents, or a globals
-/// script standing alone as one (its checksum from its `.sha256`, if any).
-fn contents_of(path: &Path) -> Result<(PathBuf, ServerContents), EngineError> {
+/// script standing alone as one (its checksum from its `.sha256`, if any),
+/// with the folder its parts are in.
+pub fn server_input_contents(path: &Path) -> Result<(PathBuf, ServerContents), EngineError> {
     if super::is_server_backup(path) {
         return Ok((path.to_path_buf(), read_contents(path)?));
+    }
+    if !crate::restore::is_globals_script(path) {
+        return Err(EngineError::InvalidOptions(format!(
+            "{} is neither a whole-server backup (a folder with {}) nor pg_dumpall's script of roles and tablespaces",
+            path.display(),
+            super::CONTENTS_FILE
+        )));
     }
     let roles = read_script(path).map_err(EngineError::InvalidOptions)?;
     let file = path
@@ -443,7 +432,12 @@ impl PreparedServerRestore {
                 target_database: d.into_existing.then(|| d.name.clone()),
                 single_transaction: false,
                 exit_on_error: true,
-                jobs: self.request.jobs.max(1),
+                // pg_restore runs parallel jobs on custom and directory archives only.
+                jobs: match self.plan.contents.format {
+                    crate::options::BackupFormat::Custom
+                    | crate::options::BackupFormat::Directory => self.request.jobs.max(1),
+                    _ => 1,
+                },
                 no_tablespaces,
                 safety_backup: false,
                 ignore_checksum: true,

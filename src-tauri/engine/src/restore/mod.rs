@@ -153,12 +153,41 @@ pub async fn prepare_streamed_restore(
     .await
 }
 
-/// A whole-server backup is a folder of parts, restored as a server
-/// (`cluster::restore`), never as one archive.
+/// Whether `path` is restored as a whole server (`cluster::restore`): a
+/// server backup's folder, or pg_dumpall's roles-and-tablespaces script
+/// (its header, read from the first bytes only).
+pub fn is_server_input(path: &std::path::Path) -> bool {
+    path.join("tusk-server.json").is_file() || is_globals_script(path)
+}
+
+/// pg_dumpall's script: `-- PostgreSQL database cluster dump` at its head.
+pub fn is_globals_script(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    if !path.is_file() {
+        return false;
+    }
+    let mut head = [0u8; 512];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    String::from_utf8_lossy(&head[..n])
+        .lines()
+        .take(4)
+        .any(|l| l.trim() == "-- PostgreSQL database cluster dump")
+}
+
+/// A whole-server backup (or pg_dumpall's script) is restored as a server,
+/// never as one database's backup.
 fn refuse_server_backup(path: &std::path::Path) -> Result<(), EngineError> {
     if path.join("tusk-server.json").is_file() {
         return Err(EngineError::InvalidOptions(format!(
             "{} is a whole-server backup: restore it as a server (tusk restore FOLDER, or Restore… on it in the history), or one of its databases with --database NAME",
+            path.display()
+        )));
+    }
+    if is_globals_script(path) {
+        return Err(EngineError::InvalidOptions(format!(
+            "{} is pg_dumpall's script of roles and tablespaces: restore it as a server (tusk restore FILE, or the app's Restore, which recognise it), so that roles the server has are left as they are",
             path.display()
         )));
     }
