@@ -671,3 +671,56 @@ async fn a_schedule_backs_up_the_whole_server_and_retention_keeps_whole_backups(
         "one folder with its .sha256 and .tusk.json: {left:?}"
     );
 }
+
+/// Cancelled while a database is being dumped: the job says so, and
+/// nothing that looks like a backup is left (no folder, no partial).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_server_backup_leaves_nothing() {
+    let pg = PgServer::start_major(16);
+    pg.psql("postgres", "CREATE DATABASE big");
+    pg.psql(
+        "big",
+        "CREATE TABLE t AS SELECT i, md5(i::text) || md5((i + 1)::text) AS v FROM generate_series(1, 500000) i",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let options = BackupOptions {
+        compression: 9,
+        server: ServerOptions {
+            include_databases: vec!["big".into()],
+            ..Default::default()
+        },
+        ..server_options(dir.path().join("cancelled"))
+    };
+    let search = versions::matrix_tools();
+    let prepared = prepare_server_backup(&uuid(), &pg.spec("postgres"), &options, &search)
+        .await
+        .unwrap();
+    let cancel = CancelHandle::new();
+    let events = Events::default();
+    let cancelling = cancel.clone();
+    let sink = |e: tusk_engine::JobEvent| {
+        // Once the database's rows are being dumped, cancel.
+        if let tusk_engine::JobEvent::Progress(p) = &e {
+            if p.current_object
+                .as_deref()
+                .is_some_and(|o| o.starts_with("big:"))
+            {
+                cancelling.cancel();
+            }
+        }
+        events.sink()(e)
+    };
+    let outcome = run_recorded_backup(&c, prepared, meta(&pg), &cancel, &sink).await;
+    assert_eq!(outcome.status, JobStatus::Cancelled, "{outcome:#?}");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("catalog.db"))
+        .collect();
+    assert!(left.is_empty(), "nothing is left: {left:?}");
+    let record = c
+        .require_backup(outcome.backup_id.as_ref().unwrap_or(&outcome.job_id))
+        .unwrap();
+    assert_eq!(record.status, BackupStatus::Cancelled);
+}

@@ -7,7 +7,8 @@ use crate::events;
 use crate::jobs::{spawn, JobStarted};
 use crate::state::AppState;
 use serde::Deserialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
 use tusk_engine::catalog::{BackupReason, Source};
@@ -128,11 +129,29 @@ enum Whole {
     Globals(Box<tusk_engine::cluster::globals::PreparedGlobals>),
 }
 
+/// A server backup's local folder (or roles script): itself, or, for its
+/// copy in a bucket (`DEST:KEY`), the copy downloaded and checked against
+/// the SHA-256 recorded beside it, kept while the returned handle lives.
+async fn local(
+    state: &AppState,
+    path: &Path,
+) -> AppResult<(PathBuf, Option<Arc<crate::readable::Readable>>)> {
+    if state.destinations.in_bucket(path).is_none() {
+        return Ok((path.to_path_buf(), None));
+    }
+    let fetched = state.readable.get(&state.destinations, path, false).await?;
+    Ok((fetched.path.clone(), Some(fetched)))
+}
+
 /// What a server backup holds (its `tusk-server.json`), or a roles script
 /// as one part; an error for any other backup.
 #[tauri::command]
-pub fn server_backup_contents(path: PathBuf) -> AppResult<ServerContents> {
-    Ok(server_input_contents(&path)?.1)
+pub async fn server_backup_contents(
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> AppResult<ServerContents> {
+    let (local, _kept) = local(&state, &path).await?;
+    Ok(server_input_contents(&local)?.1)
 }
 
 /// A server restore as the dialog asks for it.
@@ -151,9 +170,10 @@ pub struct ServerRestoreInput {
 }
 
 impl ServerRestoreInput {
-    fn request(&self) -> ServerRestoreRequest {
+    /// The engine's request, reading the backup at `local`.
+    fn request(&self, local: &Path) -> ServerRestoreRequest {
         ServerRestoreRequest {
-            backup: self.path.clone(),
+            backup: local.to_path_buf(),
             databases: self.databases.clone(),
             skip_globals: self.skip_globals,
             jobs: self.jobs.max(1),
@@ -170,8 +190,9 @@ pub async fn preview_server_restore(
     input: ServerRestoreInput,
 ) -> AppResult<ServerRestorePlan> {
     let conn = state.profiles.connection(&connection_id)?;
+    let (local, _kept) = local(&state, &input.path).await?;
     let prepared =
-        prepare_server_restore("preflight", &conn, &input.request(), &state.tools()).await?;
+        prepare_server_restore("preflight", &conn, &input.request(&local), &state.tools()).await?;
     Ok(prepared.plan)
 }
 
@@ -189,12 +210,14 @@ pub async fn restore_server<R: Runtime>(
     let cancel = state.reserve_job(&job_id, JobType::Restore, label)?;
     let prepared = async {
         let conn = state.profiles.connection(&connection_id)?;
-        Ok::<_, AppError>(
-            prepare_server_restore(&job_id, &conn, &input.request(), &state.tools()).await?,
-        )
+        let (local, kept) = local(&state, &input.path).await?;
+        let prepared =
+            prepare_server_restore(&job_id, &conn, &input.request(&local), &state.tools()).await?;
+        Ok::<_, AppError>((prepared, kept))
     }
     .await
     .inspect_err(|_| state.release_job(&job_id))?;
+    let (prepared, kept) = prepared;
     let command = format!(
         "restore of {} database(s){} from {}",
         prepared.plan.databases.len(),
@@ -213,6 +236,8 @@ pub async fn restore_server<R: Runtime>(
         cancel,
         move |cancel, sink| async move {
             let outcome = prepared.run(&cancel, &*sink).await;
+            // The downloaded copy is read to the end of the restore.
+            drop(kept);
             let _ = after.emit(events::HISTORY_CHANGED, ());
             outcome
         },
