@@ -65,14 +65,6 @@ impl Machine {
     }
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn succeeded(out: &Output) -> String {
     assert_eq!(out.status.code(), Some(0), "{}", text(out));
     text(out)

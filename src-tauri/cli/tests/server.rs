@@ -10,32 +10,6 @@ use common::*;
 use std::process::Output;
 use tusk_testkit::{versions, PgServer};
 
-/// `tusk` with client tools 16 and 18 in its config (Debian's 15 is found
-/// in the usual place).
-fn tusk_with_tools(dir: &std::path::Path, args: &[String]) -> Output {
-    let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "tools_folders = [\"{}\", \"{}\"]\n",
-            versions::client_bin(18).unwrap().display(),
-            versions::client_bin(16).unwrap().display()
-        ),
-    )
-    .unwrap();
-    let mut cmd = tusk_command(args);
-    cmd.env_remove("TUSK_PG_BIN").arg("--config").arg(&config);
-    cmd.output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 const ODD: &str = "shop 'x' = 1";
 
 /// A job that completed, with or without warnings (exit 0 or 4): its outcome.

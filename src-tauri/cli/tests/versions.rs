@@ -6,34 +6,7 @@
 mod common;
 
 use common::*;
-use std::process::Output;
-use tusk_testkit::{versions, PgServer};
-
-/// `tusk` with a config whose `tools_folders` hold client tools 16 and 18
-/// (Debian's 15 is found in the usual place): no `TUSK_PG_BIN`.
-fn tusk_with_tools(dir: &std::path::Path, args: &[String]) -> Output {
-    let config = dir.join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "tools_folders = [\"{}\", \"{}\"]\n",
-            versions::client_bin(18).unwrap().display(),
-            versions::client_bin(16).unwrap().display()
-        ),
-    )
-    .unwrap();
-    let mut cmd = tusk_command(args);
-    cmd.env_remove("TUSK_PG_BIN").arg("--config").arg(&config);
-    cmd.output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use tusk_testkit::PgServer;
 
 #[test]
 fn tools_are_picked_for_the_server_with_the_reason_and_compression() {

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::process::{Command, Output};
-use tusk_testkit::PgServer;
+use tusk_testkit::{versions, PgServer};
 
 /// The history and safety backups of this test binary's runs.
 pub fn data_dir() -> &'static std::path::Path {
@@ -64,4 +64,30 @@ pub fn ok(out: &Output) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     json(out)
+}
+
+/// `tusk` with a config whose `tools_folders` hold client tools 16 and 18
+/// (Debian's 15 is found in the usual place): no `TUSK_PG_BIN`.
+pub fn tusk_with_tools(dir: &std::path::Path, args: &[String]) -> Output {
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "tools_folders = [\"{}\", \"{}\"]\n",
+            versions::client_bin(18).unwrap().display(),
+            versions::client_bin(16).unwrap().display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = tusk_command(args);
+    cmd.env_remove("TUSK_PG_BIN").arg("--config").arg(&config);
+    cmd.output().unwrap()
+}
+
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
