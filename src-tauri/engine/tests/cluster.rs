@@ -535,12 +535,22 @@ async fn globals_of_a_non_superuser_leave_the_passwords_out_and_say_why() {
         .unwrap();
     assert!(prepared.dump.no_role_passwords);
     assert!(prepared.command_display().contains("--no-role-passwords"));
-    let (outcome, parts) = prepared.run(&CancelHandle::new(), &|_| {}).await;
+    let c = catalog(dir.path());
+    let outcome = run_recorded_backup(&c, prepared, meta(&pg), &CancelHandle::new(), &|_| {}).await;
     assert_eq!(
         outcome.status,
         JobStatus::CompletedWithWarnings,
         "{outcome:#?}"
     );
+    let record = c
+        .require_backup(outcome.backup_id.as_ref().unwrap())
+        .unwrap();
+    assert!(
+        record.name.starts_with("roles and tablespaces"),
+        "{}",
+        record.name
+    );
+    let parts = record.parts.clone();
     assert!(
         outcome.warnings[0].contains("\"plain_user\" may not read pg_authid"),
         "{:?}",
@@ -552,6 +562,30 @@ async fn globals_of_a_non_superuser_leave_the_passwords_out_and_say_why() {
         "{script}"
     );
     assert!(parts[0].roles.iter().any(|r| r == "other"));
+    // Verified: its checksum, and the script complete with its roles.
+    let verification = verify_backup(
+        &c,
+        VerifyRequest {
+            id: uuid(),
+            backup: record,
+            restore_on: None,
+            search: &versions::matrix_tools(),
+            decrypt: None,
+        },
+        &CancelHandle::new(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        verification.status,
+        VerifyStatus::Passed,
+        "{verification:#?}"
+    );
+    assert!(verification
+        .checks
+        .iter()
+        .any(|c| c.name == "globals" && c.detail.contains("other")));
 }
 
 /// The tablespace folder owned like the server's own folder (the server

@@ -43,11 +43,21 @@ pub(super) async fn verify_server(
         .filter(|p| p.status.is_success())
         .collect();
     let share = 95.0 / parts.len().max(1) as f64;
+    // A server backup's parts are in its folder; a roles backup is its one part.
+    let folder = if backup.path.is_dir() {
+        backup.path.clone()
+    } else {
+        backup
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    };
     for (i, part) in parts.iter().enumerate() {
         if cancel.is_cancelled() || checks.iter().any(|c| !c.ok) {
             break;
         }
-        let path = backup.path.join(&part.file);
+        let path = folder.join(&part.file);
         // Each part's own checksum, written beside it.
         if let Some(sum) = &part.sha256 {
             let (p, s) = (path.clone(), sum.clone());
