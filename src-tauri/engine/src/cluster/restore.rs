@@ -333,8 +333,26 @@ fn explain_script_error(line: &str, script: &[&str]) -> String {
         .and_then(|loc| loc.rsplit(':').next())
         .and_then(|n| n.parse::<usize>().ok());
     match at.and_then(|n| script.get(n.wrapping_sub(1)).map(|s| (n, s))) {
-        Some((n, statement)) => format!("line {n} ({}): {message}", statement.trim()),
+        Some((n, statement)) => format!(
+            "line {n} ({}): {message}",
+            without_password(statement.trim())
+        ),
         None => message.to_string(),
+    }
+}
+
+/// A statement as it may be shown: a role's password (its SCRAM verifier,
+/// from which a password can be guessed offline) replaced by `…`.
+fn without_password(statement: &str) -> String {
+    match statement.find("PASSWORD '") {
+        Some(at) => {
+            let value = at + "PASSWORD '".len();
+            let end = statement[value..]
+                .find('\'')
+                .map_or(statement.len(), |i| value + i);
+            format!("{}…{}", &statement[..value], &statement[end..])
+        }
+        None => statement.to_string(),
     }
 }
 
@@ -619,6 +637,19 @@ impl PreparedServerRestore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_in_a_failed_statement_is_never_shown() {
+        let script = ["ALTER ROLE app WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:abc$def:ghi';"];
+        let got = explain_script_error(
+            "psql:/tmp/x.sql:1: ERROR:  must be superuser to alter superuser roles",
+            &script,
+        );
+        assert_eq!(
+            got,
+            "line 1 (ALTER ROLE app WITH LOGIN PASSWORD '…';): must be superuser to alter superuser roles"
+        );
+    }
 
     #[test]
     fn a_failed_statement_is_explained_by_its_own_line() {
