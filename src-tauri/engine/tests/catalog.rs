@@ -558,3 +558,42 @@ async fn a_run_or_backup_of_a_live_process_survives_reopening() {
         BackupStatus::Running
     );
 }
+
+#[test]
+fn the_history_is_searched_by_name_note_and_database_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let named = |id: &str, name: &str, note: Option<&str>| {
+        begin_running(
+            &c,
+            id,
+            &dir.path().join(id),
+            &dir.path().join(format!(".{id}")),
+        );
+        c.rename_backup(id, name, note).unwrap();
+    };
+    named("a", "Before the ÜNÏ migration", Some("100% of the orders"));
+    named("b", "nightly", Some("after the release"));
+    named("c", "weekly_full", None);
+    let found = |text: &str| -> Vec<String> {
+        let page = c
+            .list_backups(&BackupQuery {
+                search: Some(text.into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(page.total as usize, page.items.len());
+        let mut ids: Vec<String> = page.items.into_iter().map(|b| b.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(found("ünï"), ["a"], "unicode folded, not only ASCII");
+    assert_eq!(found("RELEASE"), ["b"], "the note is searched");
+    assert_eq!(found("100%"), ["a"], "`%` is a plain character");
+    assert_eq!(found("_full"), ["c"], "`_` is a plain character");
+    assert!(found("100_").is_empty());
+    assert_eq!(found("shop"), ["a", "b", "c"], "the database is searched");
+    assert_eq!(found("migration orders"), ["a"], "every word must be found");
+    assert!(found("migration nightly").is_empty());
+    assert_eq!(found("   ").len(), 3, "blank finds everything");
+}

@@ -818,13 +818,22 @@ export type BackupQuery = { connectionId: string | null,
 /**
  * Matches the connection name or the database name exactly.
  */
-connectionName: string | null, database: string | null, scheduleId: string | null, statuses: Array<BackupStatus>, limit: number, offset: number, };
+connectionName: string | null, database: string | null, scheduleId: string | null, statuses: Array<BackupStatus>, 
+/**
+ * Words found (any case) in the name, note, database or connection
+ * name: every word must be found in one of them.
+ */
+search: string | null, limit: number, offset: number, };
 
 export type BackupPage = { items: Array<BackupRecord>, 
 /**
  * Matching backups in all pages.
  */
-total: number, offset: number, limit: number, };
+total: number, 
+/**
+ * The size of the matching backups' files, all pages together.
+ */
+totalBytes: number, offset: number, limit: number, };
 
 export type ImportReport = { imported: Array<string>, alreadyKnown: Array<string>, 
 /**

@@ -211,6 +211,21 @@ impl Catalog {
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
         )
         .map_err(OpenFailure::sql)?;
+        // SQLite's lower() folds ASCII only: the history's search folds
+        // names like "Ünï" too.
+        conn.create_scalar_function(
+            "tusk_fold",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                Ok(ctx
+                    .get::<Option<String>>(0)?
+                    .unwrap_or_default()
+                    .to_lowercase())
+            },
+        )
+        .map_err(OpenFailure::sql)?;
         let check: String = conn
             .query_row("PRAGMA quick_check", [], |r| r.get(0))
             .map_err(OpenFailure::sql)?;

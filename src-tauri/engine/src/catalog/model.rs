@@ -313,6 +313,9 @@ pub struct BackupQuery {
     pub database: Option<String>,
     pub schedule_id: Option<String>,
     pub statuses: Vec<BackupStatus>,
+    /// Words found (any case) in the name, note, database or connection
+    /// name: every word must be found in one of them.
+    pub search: Option<String>,
     pub limit: u32,
     pub offset: u32,
 }
@@ -325,6 +328,7 @@ impl Default for BackupQuery {
             database: None,
             schedule_id: None,
             statuses: Vec::new(),
+            search: None,
             limit: 50,
             offset: 0,
         }
@@ -338,6 +342,8 @@ pub struct BackupPage {
     pub items: Vec<BackupRecord>,
     /// Matching backups in all pages.
     pub total: u64,
+    /// The size of the matching backups' files, all pages together.
+    pub total_bytes: u64,
     pub offset: u32,
     pub limit: u32,
 }

@@ -421,6 +421,14 @@ impl Catalog {
         if let Some(id) = &q.schedule_id {
             bind("schedule_id = ?", Value::Text(id.clone()));
         }
+        // instr, not LIKE: `%` and `_` typed in a search are plain characters.
+        for word in q.search.iter().flat_map(|s| s.split_whitespace()) {
+            bind(
+                "(instr(tusk_fold(name), ?) > 0 OR instr(tusk_fold(description), ?) > 0 \
+                 OR instr(tusk_fold(database), ?) > 0 OR instr(tusk_fold(connection_name), ?) > 0)",
+                Value::Text(word.to_lowercase()),
+            );
+        }
         if !q.statuses.is_empty() {
             let list: Vec<String> = q
                 .statuses
@@ -436,10 +444,10 @@ impl Catalog {
         };
         let limit = q.limit.clamp(1, 1000);
         self.with(|c| {
-            let total: u64 = c.query_row(
-                &format!("SELECT count(*) FROM backups {filter}"),
+            let (total, total_bytes): (u64, i64) = c.query_row(
+                &format!("SELECT count(*), coalesce(sum(size_bytes), 0) FROM backups {filter}"),
                 rusqlite::params_from_iter(values.iter()),
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             let mut stmt = c.prepare(&format!(
                 "SELECT {BACKUP_COLUMNS} FROM backups {filter} ORDER BY started_at DESC, id \
@@ -452,6 +460,7 @@ impl Catalog {
             Ok(BackupPage {
                 items,
                 total,
+                total_bytes: total_bytes.max(0) as u64,
                 offset: q.offset,
                 limit,
             })
