@@ -119,6 +119,43 @@ test('restore_backup into a new database restores the rows', async () => {
 	assert.deepEqual(await ipc(client, 'list_incomplete_restores'), []);
 });
 
+test("seed 001's restore example (jobs: 4, the rest left to defaults) runs in parallel and says why single transaction is off", async () => {
+	psql(pg, 'postgres', 'CREATE DATABASE shop_e2e_seed');
+	const target = await ipc(client, 'save_connection', {
+		profile: { name: 'E2E seed target', host: pg.socketDir, port: pg.port, database: 'shop_e2e_seed', user: 'postgres' }
+	});
+	// The example's options as the seed writes them: no singleTransaction.
+	const options = {
+		connectionId: target.id,
+		inputPath: path.join(home, 'e2e.backup'),
+		clean: false,
+		noOwner: true,
+		exitOnError: true,
+		jobs: 4
+	};
+	const plan = await ipc(client, 'preflight_restore', { options });
+	assert.ok(
+		plan.preflight.warnings.some((w) => w.startsWith('single transaction is off: pg_restore cannot run 4 parallel jobs')),
+		JSON.stringify(plan.preflight.warnings)
+	);
+	const jobId = randomUUID();
+	await ipc(client, 'restore_backup', {
+		jobId,
+		options,
+		confirmation: { token: plan.token, typedName: plan.safety.confirmName ?? null }
+	});
+	const outcome = await finished(jobId);
+	assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error));
+	assert.match(outcome.command, / -j 4 /);
+	assert.doesNotMatch(outcome.command, /--single-transaction/);
+	assert.equal(psql(pg, 'shop_e2e_seed', 'SELECT count(*) FROM sales.orders'), '5000');
+	// Asked for explicitly, a single transaction with 4 jobs is still refused, with the reason.
+	await assert.rejects(
+		ipc(client, 'preflight_restore', { options: { ...options, singleTransaction: true } }),
+		/cannot run parallel jobs inside a single transaction/
+	);
+});
+
 test('cancel_job ends a long backup as cancelled with no file left', async () => {
 	const folder = path.join(home, 'cancel');
 	mkdirSync(folder);

@@ -156,7 +156,7 @@ pub(crate) fn looks_like_sql(head: &[u8]) -> bool {
     if lines
         .clone()
         .take(2)
-        .any(|l| l.starts_with("-- PostgreSQL database"))
+        .any(|l| l.starts_with("-- PostgreSQL") && l.contains(" dump"))
     {
         return true;
     }
@@ -512,6 +512,58 @@ mod tests {
             detect_format(dir.path()).unwrap(),
             (BackupFormat::Directory, false)
         );
+    }
+
+    /// Seed 000's `test_detect_backup_format`, case by case, with the answer
+    /// a user expects.
+    #[test]
+    fn seed_000_detect_backup_format_cases() {
+        let temp = tempfile::tempdir().unwrap();
+        // "PGDMP..." is a custom archive's magic: detected as custom. It is
+        // also only 8 bytes, so reading it (info, restore) says it is
+        // truncated instead of handing pg_restore a file it cannot read.
+        let custom = temp.path().join("test.backup");
+        std::fs::write(&custom, b"PGDMP...").unwrap();
+        assert_eq!(
+            detect_format(&custom).unwrap(),
+            (BackupFormat::Custom, false)
+        );
+        let read = crate::read_info(&custom).unwrap_err();
+        assert!(
+            matches!(read, ArchiveError::Truncated { ref detail, .. } if detail.contains("cut off")),
+            "{read:?}"
+        );
+        // Long enough, but "..." where the version goes: damaged, not "made
+        // by a newer PostgreSQL".
+        std::fs::write(
+            &custom,
+            [b"PGDMP...\x04\x08\x01".as_slice(), &[0u8; 200]].concat(),
+        )
+        .unwrap();
+        let read = crate::read_info(&custom).unwrap_err();
+        assert!(
+            matches!(read, ArchiveError::Truncated { ref detail, .. } if detail.contains("never wrote")),
+            "{read:?}"
+        );
+        // "-- PostgreSQL dump": a pg_dump-style header, so plain SQL.
+        let sql = temp.path().join("test.sql");
+        std::fs::write(&sql, b"-- PostgreSQL dump").unwrap();
+        assert_eq!(detect_format(&sql).unwrap(), (BackupFormat::Plain, false));
+        // The same text under a name that says custom is still plain SQL:
+        // the content decides, never the extension.
+        let named_custom = temp.path().join("lying.backup");
+        std::fs::write(&named_custom, b"-- PostgreSQL dump").unwrap();
+        assert_eq!(
+            detect_format(&named_custom).unwrap(),
+            (BackupFormat::Plain, false)
+        );
+        // Deliberately different from the seed: an empty folder is not a
+        // directory backup (pg_dump writes toc.dat into every one). Taking
+        // it for one would hand pg_restore a folder it fails on with
+        // "could not open input file"; Tusk says what is missing instead.
+        let dir = temp.path().join("backup_dir");
+        std::fs::create_dir(&dir).unwrap();
+        assert_eq!(found(detect_format(&dir)), "a directory without toc.dat");
     }
 
     #[test]

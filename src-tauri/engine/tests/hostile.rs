@@ -133,7 +133,7 @@ async fn a_script_that_switches_database_is_refused_before_it_runs() {
         input_path: script,
         target_database: Some(target.clone()),
         create_database: true,
-        single_transaction: false,
+        single_transaction: Some(false),
         ..Default::default()
     };
     let why = preflight_error(

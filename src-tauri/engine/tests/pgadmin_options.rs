@@ -220,7 +220,7 @@ async fn restore_options_change_what_is_restored() {
             input_path: path,
             no_data_for_failed_tables: true,
             exit_on_error: false,
-            single_transaction: false,
+            single_transaction: Some(false),
             safety_backup: false,
             ..Default::default()
         },
@@ -262,7 +262,7 @@ async fn the_archives_database_is_created_from_it() {
     let options = RestoreOptions {
         input_path: path,
         create_from_archive: true,
-        single_transaction: false,
+        single_transaction: Some(false),
         ..Default::default()
     };
     // It exists: refused before anything runs.

@@ -102,7 +102,7 @@ async fn round_trip_with(mut options: BackupOptions) {
             create_database: true,
             // zstd: pg_restore -j2 reads the unpacked archive.
             jobs: if zstd && parallel { 2 } else { 1 },
-            single_transaction: !zstd,
+            single_transaction: Some(!zstd),
             ..Default::default()
         },
     )

@@ -806,7 +806,7 @@ async fn a_streamed_backup_that_does_not_match_its_checksum_never_finishes_a_res
         target,
         RestoreOptions {
             create_database: true,
-            single_transaction: false,
+            single_transaction: Some(false),
             ..Default::default()
         },
         None,
@@ -854,7 +854,7 @@ async fn a_streamed_backup_that_does_not_match_its_checksum_never_finishes_a_res
     let parallel = RestoreOptions {
         input_path: b.location(&second).into(),
         jobs: 2,
-        single_transaction: false,
+        single_transaction: Some(false),
         ..Default::default()
     };
     match open_stream(&b, &second, &parallel, true, None)

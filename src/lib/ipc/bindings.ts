@@ -306,7 +306,14 @@ clean: boolean,
 /**
  * With `clean`: `DROP … IF EXISTS`.
  */
-ifExists: boolean, noOwner: boolean, noPrivileges: boolean, exitOnError: boolean, singleTransaction: boolean, 
+ifExists: boolean, noOwner: boolean, noPrivileges: boolean, exitOnError: boolean, 
+/**
+ * All or nothing (`--single-transaction`; psql `-1`). Left out of a
+ * request (`None`): on for one job, off for parallel jobs (pg_restore
+ * cannot run them inside one transaction) and for a restore that creates
+ * the archive's database; the plan then says so.
+ */
+singleTransaction: boolean | null, 
 /**
  * Parallel restore jobs (custom and directory archives).
  */

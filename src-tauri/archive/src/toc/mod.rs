@@ -192,7 +192,15 @@ fn read_header<R: Read>(rd: &mut Reader<R>) -> Result<Header, Fault> {
     if rd.bytes(5)? != b"PGDMP" {
         return Err(Fault::Bad("it does not start with PGDMP".into()));
     }
+    // The fixed part of the header first: a file cut off inside it is
+    // truncated, whatever its first bytes seem to say.
+    rd.ensure(6)?;
     let (major, minor, _rev) = (rd.byte()?, rd.byte()?, rd.byte()?);
+    if major != 1 {
+        return Err(Fault::Bad(format!(
+            "its header gives archive version {major}.{minor}, which pg_dump never wrote (every version is 1.x)"
+        )));
+    }
     if (major, minor) < MIN_VERSION || (major, minor) > MAX_VERSION {
         return Err(Fault::Version { major, minor });
     }

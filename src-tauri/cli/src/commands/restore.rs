@@ -78,7 +78,8 @@ pub struct RestoreArgs {
     /// Commit object by object instead of all or nothing.
     #[arg(long)]
     no_single_transaction: bool,
-    /// Parallel jobs (needs --no-single-transaction; not for tar).
+    /// Parallel jobs (single transaction is then off, and the plan says so;
+    /// not for tar or plain SQL).
     #[arg(short = 'j', long)]
     jobs: Option<u8>,
     #[arg(long)]
@@ -164,7 +165,8 @@ impl RestoreArgs {
             no_owner: self.no_owner,
             no_privileges: self.no_privileges,
             exit_on_error: !self.no_exit_on_error,
-            single_transaction: !self.no_single_transaction && !self.create,
+            // Not asked for: on, unless parallel jobs rule it out (the plan says so).
+            single_transaction: (self.no_single_transaction || self.create).then_some(false),
             jobs: self.jobs.unwrap_or(d.jobs),
             disable_triggers: self.disable_triggers,
             no_tablespaces: self.no_tablespaces,

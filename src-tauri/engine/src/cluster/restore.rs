@@ -448,7 +448,7 @@ impl PreparedServerRestore {
                 input_path: folder.join(&d.file),
                 create_from_archive: !d.into_existing,
                 target_database: d.into_existing.then(|| d.name.clone()),
-                single_transaction: false,
+                single_transaction: Some(false),
                 exit_on_error: true,
                 // pg_restore runs parallel jobs on custom and directory archives only.
                 jobs: match self.plan.contents.format {

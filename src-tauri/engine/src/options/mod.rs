@@ -442,7 +442,12 @@ pub struct RestoreOptions {
     pub no_owner: bool,
     pub no_privileges: bool,
     pub exit_on_error: bool,
-    pub single_transaction: bool,
+    /// All or nothing (`--single-transaction`; psql `-1`). Left out of a
+    /// request (`None`): on for one job, off for parallel jobs (pg_restore
+    /// cannot run them inside one transaction) and for a restore that creates
+    /// the archive's database; the plan then says so.
+    #[serde(default)]
+    pub single_transaction: Option<bool>,
     /// Parallel restore jobs (custom and directory archives).
     pub jobs: u8,
     pub disable_triggers: bool,
@@ -485,6 +490,15 @@ pub struct RestoreOptions {
     pub allow_script_commands: bool,
 }
 
+impl RestoreOptions {
+    /// Whether the restore runs in one transaction: as asked, or as
+    /// [`RestoreOptions::single_transaction`] says when not asked.
+    pub fn single_transaction(&self) -> bool {
+        self.single_transaction
+            .unwrap_or(self.jobs <= 1 && !self.create_from_archive)
+    }
+}
+
 impl Default for RestoreOptions {
     fn default() -> Self {
         Self {
@@ -504,7 +518,7 @@ impl Default for RestoreOptions {
             no_owner: false,
             no_privileges: false,
             exit_on_error: true,
-            single_transaction: true,
+            single_transaction: Some(true),
             // One job: pg_restore refuses parallel jobs inside a single
             // transaction, which is on by default.
             jobs: 1,

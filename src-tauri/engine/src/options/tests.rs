@@ -16,7 +16,7 @@ fn seed_defaults() {
     assert!(!opts.clean);
     assert!(opts.if_exists);
     assert!(opts.exit_on_error);
-    assert!(opts.single_transaction);
+    assert!(opts.single_transaction());
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn contradictory_restores_are_refused() {
     refused_restore(
         |o| {
             o.create_from_archive = true;
-            o.single_transaction = false;
+            o.single_transaction = Some(false);
             o.target_database = Some("x".into());
         },
         "leave the target database empty",
@@ -212,7 +212,7 @@ fn contradictory_restores_are_refused() {
     );
     let parallel = RestoreOptions {
         jobs: 2,
-        single_transaction: false,
+        single_transaction: Some(false),
         ..Default::default()
     };
     let err = parallel

@@ -313,7 +313,7 @@ impl RestoreOptions {
                 self.jobs
             )));
         }
-        if self.jobs > 1 && self.single_transaction {
+        if self.jobs > 1 && self.single_transaction() {
             return Err(invalid(
                 "pg_restore cannot run parallel jobs inside a single transaction: set jobs to 1 or turn off single transaction",
             ));
@@ -327,7 +327,7 @@ impl RestoreOptions {
                     "choose one way to create the database: a new database you name, or the one named in the archive",
                 ));
             }
-            if self.single_transaction {
+            if self.single_transaction() {
                 return Err(invalid(
                     "pg_restore cannot create the archive's database inside a single transaction (CREATE DATABASE cannot run in one): turn off single transaction",
                 ));

@@ -292,7 +292,7 @@ pub(super) fn script_args(
     list: Option<&Path>,
 ) -> Vec<std::ffi::OsString> {
     let writes = RestoreOptions {
-        single_transaction: false,
+        single_transaction: Some(false),
         exit_on_error: false,
         jobs: 1,
         verbose: false,

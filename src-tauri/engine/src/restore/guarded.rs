@@ -344,7 +344,7 @@ impl GuardedRestore {
             database: p.target_database.clone(),
             connection_id: Some(self.asked.connection_id.clone()).filter(|s| !s.is_empty()),
             options: self.asked.clone(),
-            at_risk: p.creates_database || !self.restore.options.single_transaction,
+            at_risk: p.creates_database || !self.restore.options.single_transaction(),
             created_database: p.creates_database,
         }
     }

@@ -260,6 +260,12 @@ async fn prepare_with(
         crate::server::gates::check_restore(options, &tool.tool)?;
     }
     let mut warnings = version_warnings(&info, &tool, &server);
+    if options.single_transaction.is_none() && options.jobs > 1 {
+        warnings.push(format!(
+            "single transaction is off: pg_restore cannot run {} parallel jobs inside one transaction, so a restore that fails part way leaves what it restored so far (restore into a new database, or with swap, to keep the target all or nothing)",
+            options.jobs
+        ));
+    }
     let compat = compat::check(&info, &tool, &server, options)?;
     warnings.extend(compat.warnings.iter().cloned());
     // Statistics an older server cannot load: pg_restore 18 leaves them out

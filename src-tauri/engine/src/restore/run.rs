@@ -269,7 +269,7 @@ impl PreparedRestore {
             TargetState::Restored
         } else if created {
             self.drop_created(&maintenance, &mut outcome).await
-        } else if !started_tool || self.options.single_transaction {
+        } else if !started_tool || self.options.single_transaction() {
             // Nothing ran, or what ran was rolled back.
             TargetState::Untouched
         } else {
@@ -365,7 +365,7 @@ impl PreparedRestore {
                 summary: e.to_string(),
                 hint: if self.options.create_database
                     || self.options.create_from_archive
-                    || self.options.single_transaction
+                    || self.options.single_transaction()
                 {
                     "pg_restore was stopped before it read the backup's end: what it had done was undone.".into()
                 } else {

@@ -84,7 +84,7 @@ fn why_download(o: &RestoreOptions) -> Option<&'static str> {
             "a partial restore stops before the backup's end, where its checksum is checked",
         );
     }
-    if !(o.single_transaction || o.create_database || o.create_from_archive || o.swap) {
+    if !(o.single_transaction() || o.create_database || o.create_from_archive || o.swap) {
         return Some(
             "outside a single transaction, tables would be committed before the checksum at the backup's end is checked",
         );
@@ -418,7 +418,7 @@ mod tests {
     #[test]
     fn only_a_whole_restore_in_one_transaction_or_a_new_database_streams() {
         let whole = RestoreOptions {
-            single_transaction: true,
+            single_transaction: Some(true),
             jobs: 1,
             ..Default::default()
         };
@@ -441,7 +441,7 @@ mod tests {
             ..whole.clone()
         }));
         let outside = RestoreOptions {
-            single_transaction: false,
+            single_transaction: Some(false),
             ..whole.clone()
         };
         assert!(refused(outside.clone()));

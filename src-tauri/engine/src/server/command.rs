@@ -250,7 +250,7 @@ pub fn pg_restore_args(
         (o.no_owner, "--no-owner"),
         (o.no_privileges, "--no-privileges"),
         (o.exit_on_error, "--exit-on-error"),
-        (o.single_transaction, "--single-transaction"),
+        (o.single_transaction(), "--single-transaction"),
         (o.disable_triggers, "--disable-triggers"),
         (o.no_tablespaces, "--no-tablespaces"),
         (o.no_comments, "--no-comments"),
@@ -326,10 +326,10 @@ pub fn psql_restore_args(
 ) -> Vec<OsString> {
     let mut a = conn.tool_args(true);
     a.extend(["-X", "-q"].map(OsString::from));
-    if o.exit_on_error || o.single_transaction {
+    if o.exit_on_error || o.single_transaction() {
         push(&mut a, "-v", "ON_ERROR_STOP=1");
     }
-    if o.single_transaction {
+    if o.single_transaction() {
         a.push("--single-transaction".into());
     }
     if let Some(role) = &o.role {

@@ -407,7 +407,7 @@ async fn test_restore(
         no_owner: req.backup.format != BackupFormat::Plain,
         no_privileges: req.backup.format != BackupFormat::Plain,
         exit_on_error: true,
-        single_transaction: !parallel,
+        single_transaction: Some(!parallel),
         jobs: if parallel { 2 } else { 1 },
         safety_backup: false,
         ..Default::default()

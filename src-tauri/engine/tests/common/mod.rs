@@ -160,7 +160,7 @@ pub async fn restore_going_on(db: &str, script: std::path::PathBuf) -> JobOutcom
         tusk_engine::RestoreOptions {
             input_path: script,
             exit_on_error: false,
-            single_transaction: false,
+            single_transaction: Some(false),
             ..Default::default()
         },
     )
