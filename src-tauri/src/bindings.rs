@@ -23,6 +23,7 @@ mod tests {
     use tusk_engine::cluster::restore::{DatabaseRestorePlan, ServerRestorePlan};
     use tusk_engine::cluster::{ServerContents, ServerDatabase};
     use tusk_engine::explain::{Explanation, FailureKind};
+    use tusk_engine::jobs::{RowCheck, RowDifference};
     use tusk_engine::options::{
         BackupPreset, BackupScope, DumpSection, Encryption, GlobalsContent, InsertMode,
         PresetChoice, ServerOptions, StatisticsMode,
@@ -74,6 +75,8 @@ mod tests {
             BackupProgress,
             JobType,
             JobStatus,
+            RowDifference,
+            RowCheck,
             JobOutcome,
             FailureKind,
             Explanation,
@@ -120,6 +123,7 @@ mod tests {
             BackupCopy,
             PartKind,
             BackupPart,
+            RowTotals,
             BackupRecord,
             VerifyStatus,
             VerifyCheck,

@@ -2,7 +2,7 @@
 //! arguments in `commands/`.
 
 use crate::commands::{
-    backup::BackupArgs,
+    backup::BackupCommand,
     catalog::{CatalogAction, CatalogArgs},
     copy::CopyArgs,
     daemon::DaemonArgs,
@@ -52,7 +52,7 @@ pub struct Cli {
 impl Cli {
     pub fn json(&self) -> bool {
         match &self.command {
-            Command::Backup(a) => a.out.json,
+            Command::Backup(a) => a.json(),
             Command::Restore(a) => a.out.json,
             Command::Info(a) => a.json,
             Command::Tools(a) => a.json,
@@ -88,10 +88,13 @@ impl Cli {
     }
 }
 
+/// Parsed once at start: the size of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum Command {
-    /// Back up a database with pg_dump.
-    Backup(BackupArgs),
+    /// Back up a database with pg_dump (`backup create` is the same backup,
+    /// `backup list` the same as `tusk list`).
+    Backup(BackupCommand),
     /// Restore a backup with pg_restore (or psql for plain SQL).
     Restore(RestoreArgs),
     /// Show what a backup holds: format, versions, contents, tables.

@@ -16,6 +16,10 @@ pub struct Config {
     /// (e.g. `tools_folders = ["/opt/pg17/bin"]`).
     #[serde(default)]
     pub tools_folders: Vec<PathBuf>,
+    /// Where a backup made without `-o` goes (`tusk backup create`): a
+    /// dated file in this folder (default: `backups/<remote or database>` in
+    /// Tusk's data folder).
+    pub backups_folder: Option<PathBuf>,
     #[serde(default)]
     pub remotes: BTreeMap<String, Remote>,
     #[serde(default)]
@@ -60,6 +64,12 @@ pub struct Remote {
     pub database: Option<String>,
     pub user: Option<String>,
     pub sslmode: Option<String>,
+    /// What the remote is ("local", "staging", "production"): shown when it
+    /// is backed up or restored to, so a command aimed at production says so.
+    pub environment: Option<String>,
+    /// Where its backups made without `-o` go (before the top-level
+    /// `backups_folder`).
+    pub backups_folder: Option<PathBuf>,
 }
 
 impl Config {
@@ -228,6 +238,36 @@ impl Config {
         spec.sslmode = remote.sslmode.clone().or(spec.sslmode);
         spec.validate()?;
         Ok(spec)
+    }
+}
+
+impl Config {
+    /// The folder a backup made without `-o` goes to: the remote's
+    /// `backups_folder`, the config's, or `backups/<remote or database>` in
+    /// Tusk's data folder.
+    pub fn backups_folder(&self, remote: Option<&str>, database: &str) -> PathBuf {
+        let own = remote
+            .and_then(|r| self.remotes.get(r))
+            .and_then(|r| r.backups_folder.clone());
+        own.or_else(|| self.backups_folder.clone())
+            .unwrap_or_else(|| {
+                tusk_engine::paths::data_dir()
+                    .join("backups")
+                    .join(tusk_engine::paths::slug(remote.unwrap_or(database)))
+            })
+    }
+
+    /// "staging (environment: production)" for a remote that names its
+    /// environment.
+    pub fn describe_remote(&self, name: &str) -> String {
+        match self
+            .remotes
+            .get(name)
+            .and_then(|r| r.environment.as_deref())
+        {
+            Some(env) if !env.trim().is_empty() => format!("{name} (environment: {env})"),
+            _ => name.to_string(),
+        }
     }
 }
 

@@ -27,6 +27,7 @@ mod signals;
 
 use clap::Parser;
 use cli::{Cli, Command};
+use commands::backup::BackupAction;
 use std::process::ExitCode;
 use tusk_engine::{EngineError, JobOutcome, JobStatus};
 
@@ -77,7 +78,16 @@ async fn run(cli: Cli) -> Result<u8, EngineError> {
     let catalog = cli.catalog.as_deref();
     let open = || commands::open_catalog(catalog);
     match cli.command {
-        Command::Backup(a) => commands::backup::backup(a, &config, &search, catalog).await,
+        Command::Backup(b) => match b.action {
+            None => commands::backup::backup(b.args, &config, &search, catalog).await,
+            Some(BackupAction::Create(a)) => {
+                commands::backup::backup(*a, &config, &search, catalog).await
+            }
+            Some(BackupAction::List(a)) if a.dest.is_some() => {
+                commands::list::list_bucket(*a, &config).await
+            }
+            Some(BackupAction::List(a)) => commands::list::list(*a, &open()?),
+        },
         Command::Restore(a) => commands::restore::restore(a, &config, &search, catalog).await,
         Command::Info(a) => commands::info::info(a),
         Command::Tools(a) => commands::tools::tools(a, &config, &search).await,

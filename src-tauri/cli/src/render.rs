@@ -136,6 +136,14 @@ impl Reporter {
                     }
                     _ => err!("done in {took}"),
                 }
+                // A difference is among the warnings.
+                if let Some(check) = outcome
+                    .row_check
+                    .as_ref()
+                    .filter(|c| c.differing.is_empty())
+                {
+                    err!("rows checked on the target: {}", check.summary);
+                }
                 for w in &outcome.warnings {
                     err!("warning: {w}");
                 }
@@ -631,6 +639,9 @@ pub fn backup_detail(b: &BackupRecord) {
             b.path.display(),
             if b.file_exists { "" } else { "  (MISSING)" }
         );
+    }
+    if let Some(r) = b.rows {
+        out!("rows:      {} in {} tables", r.rows, r.tables);
     }
     for copy in &b.copies {
         out!(

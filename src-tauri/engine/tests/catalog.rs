@@ -597,3 +597,26 @@ fn the_history_is_searched_by_name_note_and_database_in_any_case() {
     assert!(found("migration nightly").is_empty());
     assert_eq!(found("   ").len(), 3, "blank finds everything");
 }
+
+/// Two processes (the app and the daemon, two commands) opening a new
+/// catalog at the same moment: one creates its tables, the others find them.
+#[test]
+fn a_new_catalog_opened_at_once_by_several_is_created_once() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.db");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Catalog::open(&path).map(|_| ()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for opener in openers {
+            opener.join().unwrap().unwrap();
+        }
+    }
+}

@@ -207,19 +207,21 @@ async fn readable_options(
     Ok(options)
 }
 
-/// With "verify after backup" on, a completed backup is test-restored at once.
+/// With "verify after backup" on, a completed backup is test-restored at
+/// once; else its rows per table are counted from the file for the history.
 fn verify_after<R: Runtime>(app: &AppHandle<R>, outcome: &JobOutcome, connection_id: &str) {
     let state = app.state::<AppState>();
     let wanted = crate::settings::load(&state.catalog).verify_after_backup;
-    if !wanted
-        || !matches!(
-            outcome.status,
-            JobStatus::Completed | JobStatus::CompletedWithWarnings
-        )
-    {
+    if !matches!(
+        outcome.status,
+        JobStatus::Completed | JobStatus::CompletedWithWarnings
+    ) {
         return;
     }
-    if let Some(id) = &outcome.backup_id {
+    let Some(id) = outcome.backup_id.clone() else {
+        return;
+    };
+    if wanted {
         if let Err(e) = start_verify(
             app.clone(),
             &state,
@@ -229,7 +231,24 @@ fn verify_after<R: Runtime>(app: &AppHandle<R>, outcome: &JobOutcome, connection
         ) {
             tracing::warn!(backup = %id, error = %e, "the verification after the backup could not start");
         }
+        return;
     }
+    // Without a verification (which records them), the rows are counted
+    // from the new file now, after the job: the history shows them.
+    let catalog = state.catalog.clone();
+    let tools = state.tools();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        match tusk_engine::verify::record_row_counts(&catalog, &id, &tools).await {
+            Ok(Some(_)) => {
+                let _ = app.emit(events::HISTORY_CHANGED, ());
+            }
+            Ok(None) => {}
+            Err(why) => {
+                tracing::warn!(backup = %id, %why, "the backup's rows could not be counted")
+            }
+        }
+    });
 }
 
 #[tauri::command]

@@ -385,6 +385,26 @@ export type JobType = "backup" | "restore" | "verify";
 
 export type JobStatus = "pending" | "running" | "completed" | "completedWithWarnings" | "failed" | "cancelled";
 
+export type RowDifference = { 
+/**
+ * `schema.table`.
+ */
+table: string, expected: number, 
+/**
+ * `None`: the table could not be counted (it is missing).
+ */
+found: number | null, };
+
+export type RowCheck = { tables: number, 
+/**
+ * Rows in the backup, all tables compared together.
+ */
+rows: number, differing: Array<RowDifference>, 
+/**
+ * "12 tables, 1,204,388 rows, all match", or which differ.
+ */
+summary: string, };
+
 export type JobOutcome = { jobId: string, jobType: JobType, status: JobStatus, startedAt: string, finishedAt: string, durationMs: number, exitCode: number | null, 
 /**
  * The backup written (backups that completed only).
@@ -426,7 +446,12 @@ safetyBackup: string | null,
 /**
  * A backup made into a bucket: `DEST:KEY`.
  */
-location: string | null, };
+location: string | null, 
+/**
+ * A restore's last step: the restored tables' rows on the target
+ * against the backup's (none when they could not be known).
+ */
+rowCheck: RowCheck | null, };
 
 export type FailureKind = "authentication" | "unreachable" | "missingDatabase" | "missingRole" | "permissionDenied" | "diskFull" | "versionMismatch" | "lockTimeout" | "alreadyExists" | "missingObject" | "readOnly" | "encoding" | "textDumpForPgRestore" | "storage" | "other";
 
@@ -777,6 +802,8 @@ databaseBytes: number | null,
  */
 roles: Array<string>, };
 
+export type RowTotals = { tables: number, rows: number, };
+
 export type BackupRecord = { id: string, name: string, description: string | null, source: Source, format: BackupFormat, compression: number, path: string, sizeBytes: number | null, 
 /**
  * SHA-256 of the file; for a directory backup, of its `.sha256` listing.
@@ -799,7 +826,12 @@ copies: Array<BackupCopy>,
 /**
  * A whole-server backup's parts: its globals and each database.
  */
-parts: Array<BackupPart>, };
+parts: Array<BackupPart>, 
+/**
+ * Tables and their rows in the backup, once counted (just after the
+ * backup, by a verification or by a restore); `None` until then.
+ */
+rows: RowTotals | null, };
 
 export type VerifyStatus = "passed" | "failed";
 

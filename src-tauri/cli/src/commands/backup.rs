@@ -6,7 +6,7 @@ use crate::commands::keys::EncryptArgs;
 use crate::config::Config;
 use crate::render::{self, Reporter};
 use crate::{exit, outcome_code};
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use tusk_engine::backup::recorded::{run_recorded_backup, RecordMeta};
 use tusk_engine::backup::remote::{copy_to_bucket, prepare_bucket_backup};
@@ -72,14 +72,46 @@ impl SectionArg {
     }
 }
 
+/// `tusk backup [FLAGS]`, or seed 003's `tusk backup create` and
+/// `tusk backup list`, which are the same backup and `tusk list`.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupCommand {
+    #[command(subcommand)]
+    pub action: Option<BackupAction>,
+    #[command(flatten)]
+    pub args: BackupArgs,
+}
+
+#[derive(Subcommand)]
+pub enum BackupAction {
+    /// Make a backup: the same as `tusk backup FLAGS` (without -o, a dated
+    /// file in the backups folder).
+    Create(Box<BackupArgs>),
+    /// The history: the same as `tusk list` (`--remote NAME` for one remote's).
+    List(Box<crate::commands::list::ListArgs>),
+}
+
+impl BackupCommand {
+    pub fn json(&self) -> bool {
+        match &self.action {
+            None => self.args.out.json,
+            Some(BackupAction::Create(a)) => a.out.json,
+            Some(BackupAction::List(a)) => a.json,
+        }
+    }
+}
+
 #[derive(Args)]
 pub struct BackupArgs {
     #[command(flatten)]
     conn: ConnArgs,
     #[command(flatten)]
     pub out: OutputArgs,
-    /// Output file (folder for the directory format).
-    #[arg(short = 'o', long = "output", required_unless_present = "dest")]
+    /// Output file (folder for the directory format). Default: a dated
+    /// file in the backups folder (`backups_folder` in the config, else
+    /// `backups/<remote or database>` in Tusk's data folder).
+    #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
     /// Back up straight into this bucket (`tusk destination add`): streamed
     /// as pg_dump writes, under a key of its own.
@@ -104,6 +136,10 @@ pub struct BackupArgs {
     /// Do not record the backup in the history (no checksum or sidecar files either).
     #[arg(long)]
     no_catalog: bool,
+    /// Do not count the backup's rows per table once it is made (they are
+    /// then counted by its first verify or restore).
+    #[arg(long)]
+    no_row_counts: bool,
     #[command(flatten)]
     whole: WholeServerArgs,
 }
@@ -398,13 +434,25 @@ pub async fn backup(
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
     let id = job_id(&a.out);
+    if let Some(remote) = &a.conn.remote {
+        err!("remote {}", config.describe_remote(remote));
+    }
+    let output = match (&a.dest, &a.output) {
+        (Some(_), _) => None,
+        (None, Some(output)) => Some(output.clone()),
+        (None, None) => Some(automatic_output(&a, config, &conn)?),
+    };
     if a.whole.scope() != tusk_engine::options::BackupScope::Database {
-        return whole_server(a, config, conn, &id, search, catalog_path).await;
+        let output = output.ok_or_else(|| {
+            EngineError::InvalidOptions(
+                "a whole-server or roles backup is made in a folder on this computer (-o), then copied to buckets with --copy-to".into(),
+            )
+        })?;
+        return whole_server(a, output, config, conn, &id, search, catalog_path).await;
     }
     // The fast preset follows the tools: pg_dump's own zstd where the
     // server's pg_dump has it, unless the file is named for Tusk's (.zst).
-    let named_zst = a
-        .output
+    let named_zst = output
         .as_ref()
         .is_some_and(|o| o.to_string_lossy().ends_with(".zst"));
     let pg_dump_zstd = a.dump.preset_follows_tools()
@@ -420,7 +468,7 @@ pub async fn backup(
         a.encrypt.apply(&mut o)?;
         Ok(o)
     };
-    let prepared = match (&a.dest, &a.output) {
+    let prepared = match (&a.dest, &output) {
         (Some(dest), _) => {
             let bucket = open_bucket(config, dest, &a.secret)?;
             prepare_bucket_backup(&id, &conn, &options(PathBuf::new())?, search, bucket).await?
@@ -428,7 +476,7 @@ pub async fn backup(
         (None, Some(output)) => {
             prepare_backup(&id, &conn, &options(output.clone())?, search).await?
         }
-        (None, None) => unreachable!("clap requires --output or --dest"),
+        (None, None) => unreachable!("an output is chosen above when there is no --dest"),
     };
     if a.out.dry_run {
         render::backup_plan(&prepared.plan(), a.out.json);
@@ -453,8 +501,95 @@ pub async fn backup(
         None => prepared.run(&cancel, &sink).await,
     };
     reporter.finish(&outcome);
+    created(&outcome, a.out.json);
+    if let (Some(c), false) = (&catalog, a.no_row_counts) {
+        count_rows(c, &outcome, search, a.out.json).await;
+    }
     let code = outcome_code(&outcome);
     Ok(copy_made(&a, config, catalog.as_ref(), &outcome, &cancel, code).await)
+}
+
+/// The new backup's rows per table, counted from its file into the
+/// history: what a restore of it is checked against.
+async fn count_rows(
+    catalog: &tusk_engine::catalog::Catalog,
+    outcome: &tusk_engine::JobOutcome,
+    search: &ToolSearch,
+    json: bool,
+) {
+    let Some(id) = outcome.backup_id.as_deref().filter(|_| {
+        matches!(
+            outcome.status,
+            tusk_engine::JobStatus::Completed | tusk_engine::JobStatus::CompletedWithWarnings
+        )
+    }) else {
+        return;
+    };
+    match tusk_engine::verify::record_row_counts(catalog, id, search).await {
+        Ok(Some(rows)) if !json => {
+            let total: u64 = rows.iter().map(|t| t.rows).sum();
+            err!(
+                "rows counted for the history: {} tables, {total} rows",
+                rows.len()
+            );
+        }
+        Ok(_) => {}
+        Err(why) => err!("warning: the backup's rows could not be counted: {why}"),
+    }
+}
+
+/// A dated file (or folder) in the backups folder, for a backup made
+/// without `-o`: `shop_2026-12-06_120000.backup`.
+fn automatic_output(
+    a: &BackupArgs,
+    config: &Config,
+    conn: &tusk_engine::ConnectionSpec,
+) -> Result<PathBuf, EngineError> {
+    let database = conn.database.clone().unwrap_or_else(|| {
+        std::env::var("PGDATABASE")
+            .ok()
+            .filter(|d| !d.is_empty())
+            .or_else(|| conn.user.clone())
+            .unwrap_or_else(|| "postgres".into())
+    });
+    let folder = config.backups_folder(a.conn.remote.as_deref(), &database);
+    std::fs::create_dir_all(&folder).map_err(|e| {
+        EngineError::Io(format!(
+            "cannot create the backups folder {}: {e} (set backups_folder in the config, or give -o)",
+            folder.display()
+        ))
+    })?;
+    let mut options = a.dump.options(PathBuf::new());
+    a.whole.apply(&mut options);
+    a.encrypt.apply(&mut options)?;
+    let name = match options.scope {
+        tusk_engine::options::BackupScope::Database => database,
+        _ => conn.host.clone().unwrap_or_else(|| "server".into()),
+    };
+    Ok(tusk_engine::backup::recorded::dated_path(
+        &folder,
+        &name,
+        &options.file_extension(),
+        "",
+    ))
+}
+
+/// "Backup created: PATH" on stdout once a backup is kept (the progress
+/// and the details are on stderr).
+fn created(outcome: &tusk_engine::JobOutcome, json: bool) {
+    let kept = matches!(
+        outcome.status,
+        tusk_engine::JobStatus::Completed | tusk_engine::JobStatus::CompletedWithWarnings
+    );
+    let place = outcome.location.clone().or_else(|| {
+        outcome
+            .output_path
+            .as_ref()
+            .map(|p| p.display().to_string())
+    });
+    if let (false, true, Some(place)) = (json, kept, place) {
+        out!("Backup created: {place}");
+    }
 }
 
 /// `--copy-to`: the backup just made, copied to each bucket; a copy that
@@ -498,6 +633,7 @@ async fn copy_made(
 /// `--server` every chosen database, as one backup in the history.
 async fn whole_server(
     a: BackupArgs,
+    output: PathBuf,
     config: &Config,
     conn: tusk_engine::ConnectionSpec,
     id: &str,
@@ -507,12 +643,6 @@ async fn whole_server(
     use tusk_engine::cluster::backup::prepare_server_backup;
     use tusk_engine::cluster::globals::prepare_globals_backup;
     use tusk_engine::options::BackupScope;
-    if a.dest.is_some() {
-        return Err(EngineError::InvalidOptions(
-            "a whole-server or roles backup is made in a folder on this computer (-o), then copied to buckets with --copy-to".into(),
-        ));
-    }
-    let output = a.output.clone().expect("clap requires --output");
     let mut options = a.dump.options(output);
     a.whole.apply(&mut options);
     a.encrypt.apply(&mut options)?;
@@ -541,6 +671,7 @@ async fn whole_server(
             None => prepared.run(&cancel, &sink).await.0,
         };
         reporter.finish(&outcome);
+        created(&outcome, a.out.json);
         outcome
     } else {
         let prepared = prepare_globals_backup(id, &conn, &options, search).await?;
@@ -564,6 +695,7 @@ async fn whole_server(
             None => prepared.run(&cancel, &sink).await.0,
         };
         reporter.finish(&outcome);
+        created(&outcome, a.out.json);
         outcome
     };
     let code = outcome_code(&outcome);

@@ -37,7 +37,7 @@ impl StatusArg {
 #[derive(Args)]
 pub struct ListArgs {
     /// Only backups of this connection (a remote's name, or a database name).
-    #[arg(long)]
+    #[arg(long, visible_alias = "remote")]
     connection: Option<String>,
     /// Only backups of this schedule (id or name).
     #[arg(long)]

@@ -198,6 +198,9 @@ pub async fn restore(
     catalog_path: Option<&std::path::Path>,
 ) -> Result<u8, EngineError> {
     let conn = a.conn.resolve(config)?;
+    if let Some(remote) = &a.conn.remote {
+        err!("remote {}", config.describe_remote(remote));
+    }
     let id = job_id(&a.out);
     if tusk_engine::cluster::restore::is_server_input(&a.input) {
         let input = a.input.clone();

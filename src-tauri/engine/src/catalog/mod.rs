@@ -247,10 +247,27 @@ impl Catalog {
                 ),
             });
         }
-        migrations().to_latest(&mut conn).map_err(|e| OpenFailure {
-            damaged: false,
-            message: e.to_string(),
-        })?;
+        if version < MIGRATIONS.len() {
+            // Two processes opening a new catalog at once (the app and the
+            // daemon, two commands) would both create its tables: one
+            // migrates while the other waits, then finds nothing to do.
+            let lock_path = path.with_extension("db-migrating");
+            let lock = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock_path)
+                .and_then(|f| f.lock().map(|()| f))
+                .map_err(|e| OpenFailure {
+                    damaged: false,
+                    message: format!("cannot lock {} to update it: {e}", lock_path.display()),
+                })?;
+            migrations().to_latest(&mut conn).map_err(|e| OpenFailure {
+                damaged: false,
+                message: e.to_string(),
+            })?;
+            drop(lock);
+        }
         Ok(conn)
     }
 

@@ -167,6 +167,19 @@ pub struct BackupRecord {
     /// A whole-server backup's parts: its globals and each database.
     #[serde(default)]
     pub parts: Vec<BackupPart>,
+    /// Tables and their rows in the backup, once counted (just after the
+    /// backup, by a verification or by a restore); `None` until then.
+    #[serde(default)]
+    pub rows: Option<RowTotals>,
+}
+
+/// How many tables and rows a backup holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RowTotals {
+    pub tables: u32,
+    pub rows: u64,
 }
 
 /// What one part of a whole-server backup holds.

@@ -81,7 +81,9 @@ const BACKUP_COLUMNS: &str = "id, name, description, connection_id, connection_n
     warnings, options, verification, \
     (SELECT json_group_array(json_object('destination', destination, 'key', object_key, \
      'sizeBytes', size_bytes, 'sha256', sha256, 'storedAt', stored_at)) \
-     FROM backup_copies WHERE backup_id = backups.id), parts";
+     FROM backup_copies WHERE backup_id = backups.id), parts, \
+    (SELECT count(*) FROM backup_tables WHERE backup_id = backups.id), \
+    (SELECT sum(row_count) FROM backup_tables WHERE backup_id = backups.id)";
 
 fn backup_from_row(r: &Row) -> rusqlite::Result<BackupRecord> {
     let path = PathBuf::from(r.get::<_, String>(11)?);
@@ -124,6 +126,13 @@ fn backup_from_row(r: &Row) -> rusqlite::Result<BackupRecord> {
             .transpose()?,
         copies: from_json(&r.get::<_, String>(26)?)?,
         parts: from_json(&r.get::<_, String>(27)?)?,
+        rows: match (r.get::<_, u32>(28)?, r.get::<_, Option<i64>>(29)?) {
+            (0, _) | (_, None) => None,
+            (tables, Some(rows)) => Some(crate::catalog::RowTotals {
+                tables,
+                rows: rows.max(0) as u64,
+            }),
+        },
     })
 }
 

@@ -99,6 +99,35 @@ pub struct JobOutcome {
     /// A backup made into a bucket: `DEST:KEY`.
     #[serde(default)]
     pub location: Option<String>,
+    /// A restore's last step: the restored tables' rows on the target
+    /// against the backup's (none when they could not be known).
+    #[serde(default)]
+    pub row_check: Option<RowCheck>,
+}
+
+/// Each restored table's rows on the target, compared with the backup's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RowCheck {
+    pub tables: u32,
+    /// Rows in the backup, all tables compared together.
+    pub rows: u64,
+    pub differing: Vec<RowDifference>,
+    /// "12 tables, 1,204,388 rows, all match", or which differ.
+    pub summary: String,
+}
+
+/// A table whose rows on the target are not the backup's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RowDifference {
+    /// `schema.table`.
+    pub table: String,
+    pub expected: u64,
+    /// `None`: the table could not be counted (it is missing).
+    pub found: Option<u64>,
 }
 
 impl JobOutcome {
@@ -132,6 +161,7 @@ impl JobOutcome {
             sha256: None,
             safety_backup: None,
             location: None,
+            row_check: None,
         }
     }
 }

@@ -8,12 +8,13 @@ use crate::error::EngineError;
 use crate::jobs::progress::{eta, BackupProgress, Phase};
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus, JobType};
 use crate::options::{BackupFormat, BackupOptions, RestoreOptions};
+use crate::restore::rows::RowCheckPlan;
 use crate::restore::stream::Streamed;
 use crate::restore::{prepare_restore, prepare_streamed_restore, PreparedRestore, TargetState};
 use crate::server::connection::ConnectionSpec;
 use crate::server::tools::ToolSearch;
 use chrono::Utc;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::swap::*;
 use crate::backup::recorded::{backup_status, dated_path, run_recorded_backup, RecordMeta};
@@ -501,8 +502,22 @@ impl GuardedRestore {
             .zip(self.safety.swap_keep_as.clone());
         let temp = self.restore.preflight.target_database.clone();
         let psql = self.restore.psql_path().to_path_buf();
+        let rows = self.plan_row_check(catalog);
         let (mut outcome, state) = self.restore.run_tracked(cancel, &sink).await;
         outcome.started_at = started_at;
+        if let (Some(rows), TargetState::Restored) = (rows, state) {
+            let record = self.safety.catalog_backup.as_ref();
+            check_rows(
+                &self.conn,
+                record,
+                rows,
+                &psql,
+                &temp,
+                catalog,
+                &mut outcome,
+            )
+            .await;
+        }
         outcome.safety_backup = safety_path;
         outcome.backup_id = safety_id;
         if let (Some((target, keep_as)), JobStatus::Completed | JobStatus::CompletedWithWarnings) =
@@ -535,6 +550,26 @@ impl GuardedRestore {
         outcome.finished_at = Utc::now();
         outcome.duration_ms = (outcome.finished_at - started_at).num_milliseconds();
         (outcome, state)
+    }
+
+    /// The rows the restore should leave: recorded in the history, else
+    /// counted from the archive beside the restore.
+    fn plan_row_check(&self, catalog: Option<&Catalog>) -> Option<RowCheckPlan> {
+        let r = &self.restore;
+        let recorded = catalog
+            .zip(self.safety.catalog_backup.as_ref())
+            .and_then(|(c, b)| c.table_rows(&b.id).ok());
+        let readable = r.streamed.is_none() && !crate::crypt::is_encrypted(&r.options.input_path);
+        let pg_restore =
+            (r.info.format != BackupFormat::Plain).then(|| r.preflight.tool.tool.path.clone());
+        RowCheckPlan::start(
+            &r.info,
+            &r.options,
+            r.chosen.as_ref(),
+            pg_restore,
+            recorded,
+            readable,
+        )
     }
 
     fn refuse(&self, started_at: chrono::DateTime<Utc>, summary: String, hint: &str) -> JobOutcome {
@@ -583,4 +618,36 @@ fn pg_name(base: &str, suffix: &str) -> String {
         end -= 1;
     }
     format!("{}{suffix}", &base[..end])
+}
+
+/// The restore's last step: each restored table's rows in `database`
+/// against the backup's. A difference is a warning (the target may
+/// have held rows before); counts read from the archive are recorded
+/// for a backup of the history that had none.
+async fn check_rows(
+    conn: &ConnectionSpec,
+    record: Option<&BackupRecord>,
+    plan: RowCheckPlan,
+    psql: &Path,
+    database: &str,
+    catalog: Option<&Catalog>,
+    outcome: &mut JobOutcome,
+) {
+    let Some(counted) = plan.check(psql, &conn.with_database(database)).await else {
+        return;
+    };
+    if !counted.check.differing.is_empty() {
+        outcome
+            .warnings
+            .push(format!("after the restore, {}", counted.check.summary));
+        if outcome.status == JobStatus::Completed {
+            outcome.status = JobStatus::CompletedWithWarnings;
+        }
+    }
+    if let (Some(rows), Some(c), Some(b)) = (counted.from_archive, catalog, record) {
+        if let Err(e) = c.set_table_rows(&b.id, &rows) {
+            tracing::warn!(backup = %b.id, error = %e, "the row counts could not be recorded");
+        }
+    }
+    outcome.row_check = Some(counted.check);
 }

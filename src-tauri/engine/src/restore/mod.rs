@@ -29,6 +29,7 @@ pub mod guarded;
 mod plan;
 mod probe;
 pub mod remote;
+pub(crate) mod rows;
 mod run;
 pub mod stream;
 mod swap;

@@ -201,6 +201,14 @@ impl Runner<'_> {
                 if let Err(why) = self.verify(schedule, backup_id, cancel).await {
                     failure = Some(why);
                 }
+            } else if !cancel.is_cancelled() {
+                // Verify records the rows it counts; without it, they are
+                // counted here, for the history and the restore's check.
+                if let Err(why) =
+                    crate::verify::record_row_counts(self.catalog, backup_id, self.search).await
+                {
+                    tracing::warn!(backup = %backup_id, %why, "the backup's rows could not be counted");
+                }
             }
             // Offsite copies, each checked; one that fails fails the run
             // (and is notified), but the backup stays.

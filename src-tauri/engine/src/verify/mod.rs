@@ -14,11 +14,11 @@ use crate::jobs::progress::{eta, BackupProgress, Phase};
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus, JobType};
 use crate::options::{BackupFormat, RestoreOptions};
 use crate::restore::prepare_restore;
+use crate::restore::rows::{count_archive_rows, count_on_server};
 use crate::server::connection::ConnectionSpec;
 use crate::server::tools::{discover, pick, ToolSearch};
 use crate::server::Server;
 use chrono::Utc;
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -274,6 +274,32 @@ fn describe_server(conn: &ConnectionSpec) -> String {
     }
 }
 
+/// Counts a new backup's rows per table from its file and records them in
+/// the history, for the restore's check and the history to show. Left out
+/// (`Ok(None)`) for what has no one file here to read: a whole-server
+/// backup (each part is counted when verified), a backup kept in a bucket
+/// only, an encrypted one (its key is not at hand).
+pub async fn record_row_counts(
+    catalog: &Catalog,
+    id: &str,
+    search: &ToolSearch,
+) -> Result<Option<Vec<TableRows>>, String> {
+    let b = catalog.require_backup(id).map_err(|e| e.to_string())?;
+    let countable = b.status.is_success()
+        && b.parts.is_empty()
+        && !b.is_remote_only()
+        && b.options.scope == crate::options::BackupScope::Database
+        && !crate::crypt::is_encrypted(&b.path);
+    if !countable {
+        return Ok(None);
+    }
+    let (_, rows) = read_archive(&b.path, search).await?;
+    catalog
+        .set_table_rows(id, &rows)
+        .map_err(|e| e.to_string())?;
+    Ok(Some(rows))
+}
+
 /// Reads the table of contents and every table's rows from the archive:
 /// plain SQL directly, archives through `pg_restore -f -` (which decodes
 /// every data block, whatever its compression).
@@ -288,97 +314,15 @@ async fn read_archive(
         info.pg_dump_version,
         info.entries.len()
     );
-    let path = path.to_path_buf();
-    let counts = if info.format == BackupFormat::Plain {
-        tokio::task::spawn_blocking(move || {
-            tusk_archive::count_plain_rows(&path).map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(|e| e.to_string())??
+    let pg_restore = if info.format == BackupFormat::Plain {
+        None
     } else {
         let found = discover(search);
         let tool = pick(&found, "pg_restore", None, search).map_err(|e| e.to_string())?;
-        let program = tool.tool.path.clone();
-        let zstd = info.zstd;
-        tokio::task::spawn_blocking(move || count_with_pg_restore(&program, &path, zstd))
-            .await
-            .map_err(|e| e.to_string())??
+        Some(tool.tool.path.clone())
     };
-    // Several COPY blocks of one table (never with pg_dump, but scripts vary) add up.
-    let mut by_table: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for c in counts {
-        *by_table
-            .entry((c.schema.unwrap_or_else(|| "public".into()), c.name))
-            .or_default() += c.rows;
-    }
-    let rows = by_table
-        .into_iter()
-        .map(|((schema, name), rows)| TableRows { schema, name, rows })
-        .collect();
+    let rows = count_archive_rows(path, info.format, info.zstd, pg_restore).await?;
     Ok((summary, rows))
-}
-
-/// A zstd archive is decompressed into pg_restore's stdin (which reads a
-/// custom archive front to back).
-fn count_with_pg_restore(
-    program: &Path,
-    archive: &Path,
-    zstd: bool,
-) -> Result<Vec<tusk_archive::CopyRows>, String> {
-    use std::io::Read;
-    let mut command = std::process::Command::new(program);
-    command.args(["--data-only", "-f", "-"]);
-    if zstd {
-        command.stdin(std::process::Stdio::piped());
-    } else {
-        command.arg(archive);
-    }
-    let mut child = command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start pg_restore: {e}"))?;
-    let feeder = child.stdin.take().map(|mut stdin| {
-        let archive = archive.to_path_buf();
-        std::thread::spawn(move || -> std::io::Result<()> {
-            let file = std::fs::File::open(&archive)?;
-            zstd::stream::copy_decode(file, &mut stdin)
-        })
-    });
-    // stderr is drained beside stdout, so many warnings never block pg_restore.
-    let mut stderr_pipe = child.stderr.take().expect("piped");
-    let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr_pipe.read_to_string(&mut text);
-        text
-    });
-    let counted = tusk_archive::count_copy_rows(child.stdout.take().expect("piped"));
-    let status = child.wait().map_err(|e| e.to_string())?;
-    let stderr = stderr.join().unwrap_or_default();
-    if let Some(Ok(Err(e))) = feeder.map(|f| f.join()) {
-        // A broken pipe only means pg_restore stopped first: its error says why.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!(
-                "the archive's data does not read back: its zstd stream is damaged ({e})"
-            ));
-        }
-    }
-    let counted = counted.map_err(|e| format!("the archive's data does not read back: {e}"))?;
-    if !status.success() {
-        let first = stderr
-            .lines()
-            .find(|l| l.contains("error"))
-            .unwrap_or(stderr.trim());
-        return Err(format!(
-            "the archive's data does not read back: {}",
-            if first.is_empty() {
-                "pg_restore failed"
-            } else {
-                first.trim()
-            }
-        ));
-    }
-    Ok(counted)
 }
 
 /// Restores into `scratch`, counts every table's rows, drops `scratch`.
@@ -450,7 +394,7 @@ async fn test_restore(
     let mut counted = Vec::new();
     let mut check = if restored_ok {
         progress.report(95.0, "counting rows");
-        match count_rows(&psql, &server.with_database(scratch), expected).await {
+        match count_on_server(&psql, &server.with_database(scratch), expected).await {
             Ok(c) => {
                 counted = c;
                 let wrong: Vec<String> = counted
@@ -512,53 +456,6 @@ async fn test_restore(
         ));
     }
     (check, counted)
-}
-
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-async fn count_rows(
-    psql: &Path,
-    db: &ConnectionSpec,
-    expected: &[TableRows],
-) -> Result<Vec<TableCheck>, EngineError> {
-    if expected.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = expected
-        .iter()
-        .map(|t| {
-            format!(
-                // ONLY: a parent's own rows, as its TABLE DATA holds them
-                // (its children's rows are counted as theirs).
-                "SELECT {}, {}, count(*) FROM ONLY {}.{}",
-                quote_literal(&t.schema),
-                quote_literal(&t.name),
-                quote_ident(&t.schema),
-                quote_ident(&t.name)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    let env = db.tool_env("tusk-verify")?;
-    let rows = Server::new(psql, db, &env).query_work(&sql, &[]).await?;
-    Ok(expected
-        .iter()
-        .map(|t| TableCheck {
-            schema: t.schema.clone(),
-            name: t.name.clone(),
-            expected: Some(t.rows),
-            restored: rows
-                .iter()
-                .find(|r| r.len() == 3 && r[0] == t.schema && r[1] == t.name)
-                .and_then(|r| r[2].parse().ok()),
-        })
-        .collect())
 }
 
 /// A verification as a job's one terminal state.
