@@ -10,6 +10,7 @@ mod tests {
     use crate::commands::jobs::{BackupNotes, RestoreConfirmation, RestorePlan};
     use crate::commands::schedules::{PrunePreview, TriggerPreview};
     use crate::commands::server::ServerRestoreInput;
+    use crate::commands::settings::RetentionGroup;
     use crate::destinations::{DestinationsView, SaveDestination, SavedDestination};
     use crate::jobs::JobStarted;
     use crate::profiles::{ConnectionProfile, PasswordStorage, SaveConnection};
@@ -30,6 +31,7 @@ mod tests {
     };
     use tusk_engine::restore::guarded::RestoreSafety;
     use tusk_engine::restore::RestorePreflight;
+    use tusk_engine::schedule::housekeeping::{OwnKind, OwnRetention};
     use tusk_engine::schedule::runner::Notice;
     use tusk_engine::server::objects::{ConnectionTools, ToolPick};
     use tusk_engine::server::tools::{PgVersion, ToolChoice, ToolInfo};
@@ -137,6 +139,8 @@ mod tests {
             NotifyOn,
             Gfs,
             RetentionPolicy,
+            OwnRetention,
+            OwnKind,
             Schedule,
             RunStatus,
             ScheduleRun,
@@ -144,6 +148,7 @@ mod tests {
             ScheduleSummary,
             PruneDecision,
             PrunePreview,
+            RetentionGroup,
             TriggerPreview,
             Notice,
             AppSettings,

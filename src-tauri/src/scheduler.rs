@@ -43,6 +43,16 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                     }
                 }
             }
+            // Retention of manual and safety backups, the catalog's vacuum.
+            let care = tusk_engine::schedule::housekeeping::tick(
+                &state.catalog,
+                &state.destinations,
+                chrono::Utc::now(),
+            )
+            .await;
+            if care.deleted > 0 {
+                let _ = app.emit(crate::events::HISTORY_CHANGED, ());
+            }
             let sleep = next_wake(&state);
             let wake = state.scheduler_wake.clone();
             tokio::select! {

@@ -14,6 +14,7 @@ use crate::commands::{
     prune::PruneArgs,
     restore::RestoreArgs,
     restores::RestoresArgs,
+    retention::RetentionArgs,
     schedule::{ScheduleAction, ScheduleArgs},
     tools::ToolsArgs,
     verify::VerifyArgs,
@@ -73,10 +74,13 @@ impl Cli {
                 | ScheduleAction::Run { json, .. } => *json,
             },
             Command::Catalog(a) => match a.action {
-                CatalogAction::Check { json } | CatalogAction::Backup { json } => json,
+                CatalogAction::Check { json }
+                | CatalogAction::Backup { json }
+                | CatalogAction::Vacuum { json } => json,
             },
             Command::Daemon(_) => false,
             Command::Restores(a) => a.json,
+            Command::Retention(a) => a.json(),
             Command::Copy(a) => a.json,
             Command::Destination(a) => match &a.action {
                 DestinationAction::Add(add) => add.json(),
@@ -111,8 +115,11 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Delete a backup: its file, sidecars and record.
     Delete(DeleteArgs),
-    /// Apply the schedules' retention (see what would go with --dry-run).
+    /// Apply retention: the schedules' rules and those of manual and safety
+    /// backups (see what would go with --dry-run).
     Prune(PruneArgs),
+    /// Show or set the rules for manual backups and safety backups.
+    Retention(RetentionArgs),
     /// Add the backups of a folder (with their .tusk.json sidecars) to the history.
     Import(ImportArgs),
     /// Scheduled backups: add, list, show, run, enable, disable, delete.

@@ -620,3 +620,87 @@ fn a_new_catalog_opened_at_once_by_several_is_created_once() {
         }
     }
 }
+
+/// The default rule for safety backups: 14 days, the newest 2 of each
+/// database always kept; manual backups are all kept until a rule is set;
+/// scheduled and imported backups are never theirs.
+#[test]
+fn safety_backups_go_after_14_days_and_other_kinds_are_left_to_their_rules() {
+    use tusk_engine::catalog::{BackupFinish, NewBackup};
+    use tusk_engine::schedule::housekeeping::{load, plan_own, OwnKind};
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let now = Utc::now();
+    let add = |id: &str, reason: BackupReason, days_ago: i64, db: &str| {
+        let path = dir.path().join(id);
+        std::fs::write(&path, b"x").unwrap();
+        c.begin_backup(&NewBackup {
+            id: id.into(),
+            name: id.into(),
+            description: None,
+            source: source(db),
+            options: BackupOptions {
+                output_path: path.clone(),
+                ..Default::default()
+            },
+            partial_path: None,
+            server_version: None,
+            pg_dump_version: None,
+            reason,
+            schedule_id: None,
+            started_at: now - chrono::Duration::days(days_ago),
+            remote_only: false,
+        })
+        .unwrap();
+        c.finish_backup(
+            id,
+            &BackupFinish {
+                status: BackupStatus::Completed,
+                finished_at: now,
+                duration_ms: 1,
+                size_bytes: Some(1),
+                sha256: None,
+                error: None,
+                warnings: Vec::new(),
+                path: None,
+            },
+        )
+        .unwrap();
+    };
+    for (i, days) in [1, 20, 30, 40].iter().enumerate() {
+        add(
+            &format!("safety-{i}"),
+            BackupReason::PreRestore,
+            *days,
+            "shop",
+        );
+        add(&format!("manual-{i}"), BackupReason::Manual, *days, "shop");
+        add(
+            &format!("imported-{i}"),
+            BackupReason::Imported,
+            *days,
+            "shop",
+        );
+    }
+    add("safety-crm", BackupReason::BeforeImport, 90, "crm");
+    let plan = plan_own(&c, &load(&c), now).unwrap();
+    assert!(
+        plan.iter().all(|g| g.kind == OwnKind::Safety),
+        "manual: off by default"
+    );
+    let shop = plan.iter().find(|g| g.database == "shop").unwrap();
+    let going: Vec<&str> = shop.deleting().map(|d| d.id.as_str()).collect();
+    assert_eq!(going, ["safety-2", "safety-3"]);
+    let kept = shop.decisions.iter().find(|d| d.id == "safety-1").unwrap();
+    assert!(
+        kept.keep && kept.reason.starts_with("minimum kept"),
+        "{kept:?}"
+    );
+    assert!(shop
+        .decisions
+        .iter()
+        .any(|d| d.reason == "older than 14 days"));
+    // The only safety backup of another database stays, however old.
+    let crm = plan.iter().find(|g| g.database == "crm").unwrap();
+    assert_eq!(crm.deleting().count(), 0);
+}

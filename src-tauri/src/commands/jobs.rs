@@ -141,6 +141,12 @@ pub async fn create_backup<R: Runtime>(
             let outcome = run_recorded_backup(&catalog, prepared, meta, &cancel, &*sink).await;
             let _ = after.emit(events::HISTORY_CHANGED, ());
             verify_after(&after, &outcome, &connection_id);
+            if matches!(
+                outcome.status,
+                JobStatus::Completed | JobStatus::CompletedWithWarnings
+            ) {
+                crate::commands::settings::apply_retention(&after);
+            }
             outcome
         },
     );
@@ -280,6 +286,9 @@ pub async fn restore_backup<R: Runtime>(
             let outcome = guarded.run(Some(&catalog), &cancel, &*sink).await;
             // A safety backup, or a restore left incomplete.
             let _ = after.emit(events::HISTORY_CHANGED, ());
+            if outcome.safety_backup.is_some() {
+                crate::commands::settings::apply_retention(&after);
+            }
             outcome
         },
     );

@@ -930,6 +930,18 @@ minKeep: number,
  */
 minVerified: number, };
 
+export type OwnRetention = { 
+/**
+ * Backups made by hand (the Backup dialog, `tusk backup`).
+ */
+manual: RetentionPolicy | null, 
+/**
+ * Backups taken by Tusk before a restore replaced data.
+ */
+safety: RetentionPolicy | null, };
+
+export type OwnKind = "manual" | "safety";
+
 export type Schedule = { id: string, name: string, enabled: boolean, 
 /**
  * The database to back up (the password comes from the keychain or ~/.pgpass).
@@ -989,6 +1001,8 @@ export type PruneDecision = { id: string, keep: boolean,
 reason: string, };
 
 export type PrunePreview = { decision: PruneDecision, backup: BackupRecord, };
+
+export type RetentionGroup = { kind: OwnKind, database: string, connection: string, items: Array<PrunePreview>, };
 
 export type TriggerPreview = { description: string, nextRuns: Array<string>, timezone: string, };
 

@@ -505,6 +505,13 @@ pub async fn backup(
     if let (Some(c), false) = (&catalog, a.no_row_counts) {
         count_rows(c, &outcome, search, a.out.json).await;
     }
+    let kept = matches!(
+        outcome.status,
+        tusk_engine::JobStatus::Completed | tusk_engine::JobStatus::CompletedWithWarnings
+    );
+    if let (Some(c), true) = (&catalog, kept) {
+        crate::commands::retention::apply_after(c, config).await;
+    }
     let code = outcome_code(&outcome);
     Ok(copy_made(&a, config, catalog.as_ref(), &outcome, &cancel, code).await)
 }

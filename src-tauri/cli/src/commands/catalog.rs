@@ -24,6 +24,12 @@ pub enum CatalogAction {
         #[arg(long)]
         json: bool,
     },
+    /// Rebuild the catalog's file without free space and refresh its
+    /// statistics (the daemon and the app do it weekly).
+    Vacuum {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn catalog(a: CatalogArgs, c: &Catalog) -> Result<u8, EngineError> {
@@ -40,6 +46,17 @@ pub fn catalog(a: CatalogArgs, c: &Catalog) -> Result<u8, EngineError> {
             } else {
                 exit::FAILED
             })
+        }
+        CatalogAction::Vacuum { json } => {
+            let (before, after) = c.vacuum()?;
+            if json {
+                print_json(
+                    &serde_json::json!({ "path": c.path(), "bytesBefore": before, "bytesAfter": after }),
+                );
+            } else {
+                out!("{}: {} → {} bytes", c.path().display(), before, after);
+            }
+            Ok(exit::OK)
         }
         CatalogAction::Backup { json } => {
             let copy = c.backup_self()?;

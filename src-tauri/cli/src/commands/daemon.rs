@@ -35,6 +35,16 @@ pub async fn daemon(
         for run in r.run_due(&cancel).await {
             render::print_run(&run);
         }
+        let care = tusk_engine::schedule::housekeeping::tick(c, config, chrono::Utc::now()).await;
+        if care.deleted > 0 {
+            err!(
+                "retention: {} old manual or safety backup(s) deleted",
+                care.deleted
+            );
+        }
+        if let Some((before, after)) = care.vacuumed {
+            err!("the catalog was vacuumed: {before} → {after} bytes");
+        }
         if let Err(e) = c.backup_self() {
             tracing::warn!(error = %e, "the catalog's own copy could not be refreshed");
         }

@@ -14,6 +14,7 @@ pub mod list;
 pub mod prune;
 pub mod restore;
 pub mod restores;
+pub mod retention;
 pub mod schedule;
 pub mod show;
 pub mod tools;

@@ -257,6 +257,9 @@ pub async fn restore(
         .run(catalog.as_ref(), &cancel, &|e| reporter.event(e))
         .await;
     reporter.finish(&outcome);
+    if let (Some(c), Some(_)) = (&catalog, &outcome.safety_backup) {
+        crate::commands::retention::apply_after(c, config).await;
+    }
     Ok(outcome_code(&outcome))
 }
 

@@ -469,41 +469,13 @@ impl Runner<'_> {
     /// every bucket they were copied to (a copy whose bucket cannot be
     /// reached keeps its backup in the history, to be pruned next time).
     pub async fn prune(&self, schedule: &Schedule) -> Result<Vec<PruneDecision>, String> {
-        let decisions = self.plan_prune(schedule)?;
-        let mut removed = Vec::new();
-        for d in decisions.into_iter().filter(|d| !d.keep) {
-            let Some(record) = self.catalog.get_backup(&d.id).map_err(|e| e.to_string())? else {
-                continue;
-            };
-            for copy in &record.copies {
-                let deleted = async {
-                    let bucket = self.bucket.bucket(&copy.destination)?;
-                    crate::backup::remote::delete_from_bucket(&bucket, &copy.key).await
-                }
-                .await;
-                deleted.map_err(|e| {
-                    format!(
-                        "{} could not be deleted from {}: {e}",
-                        record.name, copy.destination
-                    )
-                })?;
-                self.catalog
-                    .remove_copy(&record.id, &copy.destination)
-                    .map_err(|e| e.to_string())?;
-            }
-            if record.is_remote_only() {
-                // Its objects went with its copy above.
-                self.catalog
-                    .delete_backup(&d.id)
-                    .map_err(|e| e.to_string())?;
-            } else {
-                // The history's own delete: a file another record still
-                // points at (a backup that replaced it in place) stays.
-                crate::backup::recorded::delete_backup(self.catalog, &d.id, false)
-                    .map_err(|e| e.to_string())?;
-            }
-            removed.push(d);
-        }
+        let removed: Vec<PruneDecision> = self
+            .plan_prune(schedule)?
+            .into_iter()
+            .filter(|d| !d.keep)
+            .collect();
+        let ids: Vec<String> = removed.iter().map(|d| d.id.clone()).collect();
+        crate::schedule::housekeeping::remove_backups(self.catalog, self.bucket, &ids).await?;
         Ok(removed)
     }
 
@@ -566,19 +538,7 @@ pub fn plan_prune(
         .map_err(|e| e.to_string())?;
     let candidates: Vec<Candidate> = backups
         .iter()
-        .map(|b| Candidate {
-            id: b.id.clone(),
-            started_at: b.started_at,
-            verified: b
-                .verification
-                .as_ref()
-                .is_some_and(|v| v.status == VerifyStatus::Passed),
-            // A backup in a bucket has no local file to miss.
-            broken: (!b.file_exists && !b.is_remote_only())
-                || b.verification
-                    .as_ref()
-                    .is_some_and(|v| v.status == VerifyStatus::Failed),
-        })
+        .map(crate::schedule::housekeeping::candidate)
         .collect();
     Ok(decide(&schedule.retention, &candidates, now, &tz))
 }
