@@ -18,6 +18,7 @@ mod tests {
     use crate::state::JobSummary;
     use ts_rs::{Config, TS};
     use tusk_engine::backup::recorded::Deleted;
+    use tusk_engine::catalog::export::ExportFormat;
     use tusk_engine::catalog::retention::{Gfs, PruneDecision, RetentionPolicy};
     use tusk_engine::catalog::*;
     use tusk_engine::cluster::backup::ServerBackupPlan;
@@ -133,6 +134,7 @@ mod tests {
             Verification,
             BackupQuery,
             BackupPage,
+            ExportFormat,
             ImportReport,
             OpenReport,
             Trigger,

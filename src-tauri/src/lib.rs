@@ -64,6 +64,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::connections::remove_tools_folder,
         commands::connections::start_demo_database,
         commands::history::list_backups,
+        commands::history::export_history,
         commands::history::delete_backup,
         commands::history::export_backup,
         commands::history::reveal_backup,

@@ -150,3 +150,103 @@ fn a_plain_sql_restore_and_a_backup_outside_the_history_are_checked_too() {
         .iter()
         .all(|w| !w.as_str().unwrap().contains("differ")));
 }
+
+/// The history exported as CSV and JSON: every matching backup (not one
+/// page), hostile names kept intact in JSON and made inert for spreadsheets
+/// in CSV, the file written whole or not at all.
+#[test]
+fn the_history_exports_as_csv_and_json() {
+    let db = shop_db("rows 'export' = ü");
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "=HYPERLINK(\"http://x\") export-me",
+        "quote \" comma , export-me",
+        "newline\nüñï export-me",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let file = dir
+            .path()
+            .join(format!("e{i}.backup"))
+            .display()
+            .to_string();
+        backup(
+            &db,
+            &file,
+            &[
+                "--name",
+                name,
+                "--description",
+                "-1 note, \"quoted\"",
+                "--no-row-counts",
+            ],
+        );
+    }
+    // CSV, to a file: one header, three rows (across pages of one).
+    let csv_path = dir.path().join("history.csv");
+    let out = tusk(&[
+        "list",
+        "--search",
+        "export-me",
+        "--limit",
+        "1",
+        "--export",
+        "csv",
+        "-o",
+        &csv_path.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("3 backup(s) exported to"),
+        "{}",
+        text(&out)
+    );
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    let got: Vec<&str> = rows.iter().map(|r| &r[col("name")]).collect();
+    // Newest first; a formula made inert, the rest as they are.
+    assert_eq!(
+        got,
+        [
+            "newline\nüñï export-me",
+            "quote \" comma , export-me",
+            "'=HYPERLINK(\"http://x\") export-me"
+        ]
+    );
+    assert!(rows
+        .iter()
+        .all(|r| &r[col("note")] == "'-1 note, \"quoted\""));
+    assert!(rows.iter().all(|r| &r[col("database")] == db.as_str()));
+    assert!(rows.iter().all(|r| &r[col("status")] == "completed"));
+    assert!(rows.iter().all(|r| r[col("sha256")].len() == 64));
+    // JSON, to stdout: every field, names exactly as given.
+    let json_out = tusk(&["list", "--search", "export-me", "--export", "json"]);
+    let all: serde_json::Value = json(&json_out);
+    let mut got: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    got.sort();
+    let mut want = names.to_vec();
+    want.sort();
+    assert_eq!(got, want);
+    // A folder that cannot be written: an error naming it, no file left.
+    let missing = dir.path().join("no such folder").join("h.json");
+    let failed = tusk(&[
+        "list",
+        "--export",
+        "json",
+        "-o",
+        &missing.display().to_string(),
+    ]);
+    assert!(!failed.status.success());
+    assert!(
+        text(&failed).contains("no such folder"),
+        "{}",
+        text(&failed)
+    );
+}

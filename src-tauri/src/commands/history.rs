@@ -9,6 +9,23 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use tusk_engine::backup::recorded::Deleted;
 use tusk_engine::catalog::{BackupPage, BackupQuery, ImportReport};
 
+/// Every backup `query` matches (all pages) written to `path` as CSV or
+/// JSON; returns how many.
+#[tauri::command]
+pub fn export_history(
+    state: State<'_, AppState>,
+    query: BackupQuery,
+    format: tusk_engine::catalog::export::ExportFormat,
+    path: PathBuf,
+) -> AppResult<usize> {
+    Ok(tusk_engine::catalog::export::export_history(
+        &state.catalog,
+        &query,
+        format,
+        &path,
+    )?)
+}
+
 #[tauri::command]
 pub fn list_backups(state: State<'_, AppState>, query: BackupQuery) -> AppResult<BackupPage> {
     Ok(state.catalog.list_backups(&query)?)

@@ -874,6 +874,8 @@ total: number,
  */
 totalBytes: number, offset: number, limit: number, };
 
+export type ExportFormat = "csv" | "json";
+
 export type ImportReport = { imported: Array<string>, alreadyKnown: Array<string>, 
 /**
  * Manifests that could not be read, with why.

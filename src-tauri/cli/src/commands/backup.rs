@@ -128,10 +128,10 @@ pub struct BackupArgs {
     #[command(flatten)]
     dump: DumpArgs,
     /// Name in the history (default: database and time).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     name: Option<String>,
     /// A note kept with the backup in the history.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     description: Option<String>,
     /// Do not record the backup in the history (no checksum or sidecar files either).
     #[arg(long)]

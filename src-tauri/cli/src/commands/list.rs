@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::exit;
 use crate::render::{self, print_json};
 use clap::{Args, ValueEnum};
+use tusk_engine::catalog::export::{export_history, write_history, ExportFormat};
 use tusk_engine::catalog::{BackupQuery, BackupStatus, Catalog};
 use tusk_engine::EngineError;
 
@@ -34,6 +35,12 @@ impl StatusArg {
     }
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportArg {
+    Csv,
+    Json,
+}
+
 #[derive(Args)]
 pub struct ListArgs {
     /// Only backups of this connection (a remote's name, or a database name).
@@ -44,6 +51,17 @@ pub struct ListArgs {
     schedule: Option<String>,
     #[arg(long, value_enum)]
     status: Option<StatusArg>,
+    /// Only backups whose name, note, database or connection holds every
+    /// word of this (any case).
+    #[arg(long)]
+    search: Option<String>,
+    /// Every matching backup (all pages) as CSV or JSON, to --output or
+    /// standard output.
+    #[arg(long, value_enum, conflicts_with = "dest")]
+    export: Option<ExportArg>,
+    /// With --export: the file to write (written whole, then renamed).
+    #[arg(short = 'o', long, requires = "export")]
+    output: Option<std::path::PathBuf>,
     /// Backups per page.
     #[arg(long, default_value_t = 20)]
     limit: u32,
@@ -54,7 +72,7 @@ pub struct ListArgs {
     pub json: bool,
     /// List the backups in this bucket (every machine's, by their manifests)
     /// instead of the history.
-    #[arg(long, conflicts_with_all = ["connection", "schedule", "status"])]
+    #[arg(long, conflicts_with_all = ["connection", "schedule", "status", "search"])]
     pub dest: Option<String>,
     #[command(flatten)]
     secret: SecretArgs,
@@ -103,10 +121,27 @@ pub fn list(a: ListArgs, c: &Catalog) -> Result<u8, EngineError> {
         connection_name: a.connection.clone(),
         schedule_id,
         statuses: a.status.map(StatusArg::statuses).unwrap_or_default(),
+        search: a.search.clone(),
         limit: a.limit.max(1),
         offset: (a.page.max(1) - 1) * a.limit.max(1),
         ..Default::default()
     };
+    if let Some(export) = a.export {
+        let format = match export {
+            ExportArg::Csv => ExportFormat::Csv,
+            ExportArg::Json => ExportFormat::Json,
+        };
+        match &a.output {
+            Some(path) => {
+                let n = export_history(c, &q, format, path)?;
+                err!("{n} backup(s) exported to {}", path.display());
+            }
+            None => {
+                write_history(c, &q, format, std::io::stdout().lock())?;
+            }
+        }
+        return Ok(exit::OK);
+    }
     let page = c.list_backups(&q)?;
     if a.json {
         print_json(&page);
@@ -117,7 +152,7 @@ pub fn list(a: ListArgs, c: &Catalog) -> Result<u8, EngineError> {
     if page.total == 0 {
         err!(
             "no backups{}",
-            if a.connection.is_some() || a.status.is_some() {
+            if a.connection.is_some() || a.status.is_some() || a.search.is_some() {
                 " match"
             } else {
                 " yet"

@@ -11,6 +11,7 @@
 pub mod retention;
 pub mod sidecar;
 
+pub mod export;
 mod model;
 mod restores;
 mod schedules;
