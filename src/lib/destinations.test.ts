@@ -61,6 +61,7 @@ function record(extra: Partial<BackupRecord> = {}): BackupRecord {
 		fileExists: true,
 		copies: [],
 		parts: [],
+		rows: null,
 		...extra
 	};
 }

@@ -122,7 +122,13 @@ test('restore_backup into a new database restores the rows', async () => {
 test("seed 001's restore example (jobs: 4, the rest left to defaults) runs in parallel and says why single transaction is off", async () => {
 	psql(pg, 'postgres', 'CREATE DATABASE shop_e2e_seed');
 	const target = await ipc(client, 'save_connection', {
-		profile: { name: 'E2E seed target', host: pg.socketDir, port: pg.port, database: 'shop_e2e_seed', user: 'postgres' }
+		profile: {
+			name: 'E2E seed target',
+			host: pg.socketDir,
+			port: pg.port,
+			database: 'shop_e2e_seed',
+			user: 'postgres'
+		}
 	});
 	// The example's options as the seed writes them: no singleTransaction.
 	const options = {
@@ -135,7 +141,9 @@ test("seed 001's restore example (jobs: 4, the rest left to defaults) runs in pa
 	};
 	const plan = await ipc(client, 'preflight_restore', { options });
 	assert.ok(
-		plan.preflight.warnings.some((w) => w.startsWith('single transaction is off: pg_restore cannot run 4 parallel jobs')),
+		plan.preflight.warnings.some((w) =>
+			w.startsWith('single transaction is off: pg_restore cannot run 4 parallel jobs')
+		),
 		JSON.stringify(plan.preflight.warnings)
 	);
 	const jobId = randomUUID();

@@ -326,6 +326,8 @@ test.describe('backup dialog', () => {
 		await expect(dialog.getByTestId('backup-validation')).toContainText('already exists');
 		await expect(dialog.getByTestId('path-error')).toContainText('allow overwriting');
 		await expect(dialog.getByRole('button', { name: 'Start backup' })).toBeDisabled();
+		// Unticking Data scrolled the dialog: back to the path and its error.
+		await dialog.locator('.modal-body').evaluate((el) => (el.scrollTop = 0));
 		await expect(page).toHaveScreenshot('validation-error.png');
 	});
 

@@ -267,6 +267,7 @@ function outcome(extra: Partial<JobOutcome>): JobOutcome {
 		sha256: '5855d082233c1f0b9bfb1c6e1a4d3a8e3c0f4d6d1b7f0c2e9a8b7c6d5e4f3a2b',
 		safetyBackup: null,
 		location: null,
+		rowCheck: null,
 		...extra
 	};
 }
@@ -668,6 +669,7 @@ export function record(extra: Partial<BackupRecord> & { id: string }): BackupRec
 		fileExists: true,
 		copies: [],
 		parts: [],
+		rows: null,
 		...extra
 	};
 }
@@ -712,7 +714,8 @@ export const backups: BackupRecord[] = [
 ];
 
 export function page(items: BackupRecord[] = backups, total = items.length): BackupPage {
-	return { items, total, offset: 0, limit: 8 };
+	const totalBytes = items.reduce((sum, b) => sum + (b.sizeBytes ?? 0), 0);
+	return { items, total, totalBytes, offset: 0, limit: 8 };
 }
 
 export const noSafety: RestoreSafety = {
@@ -920,7 +923,14 @@ export function baseReplies(): Record<string, MockReply> {
 		'plugin:path|resolve_directory': { ok: '/home/alex' },
 		app_info: { ok: appInfo },
 		open_log_folder: { ok: null },
-		list_destinations: { ok: destinationsView([], 'none') }
+		list_destinations: { ok: destinationsView([], 'none') },
+		get_retention: {
+			ok: {
+				manual: null,
+				safety: { keepLast: null, maxAgeDays: 14, gfs: null, minKeep: 2, minVerified: 0 }
+			}
+		},
+		preview_retention: { ok: [] }
 	};
 }
 

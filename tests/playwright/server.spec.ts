@@ -207,6 +207,7 @@ test.describe('whole server', () => {
 		);
 		await expect(dialog.getByText('may not read pg_authid')).toBeVisible();
 		await expect(dialog.getByRole('radio', { name: 'Roles only' })).toBeVisible();
+		await dialog.getByText('may not read pg_authid').scrollIntoViewIfNeeded();
 		await expect(page).toHaveScreenshot('globals-backup.png');
 	});
 

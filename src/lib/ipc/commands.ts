@@ -1,5 +1,4 @@
 // Typed wrappers over the backend's commands: the only way the UI calls Rust.
-import { invoke } from '@tauri-apps/api/core';
 import type {
 	AppInfo,
 	AppSettings,
@@ -40,15 +39,7 @@ import type {
 	Trigger,
 	TriggerPreview
 } from './bindings';
-import { toErrorPayload } from './errors';
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-	try {
-		return await invoke<T>(command, args);
-	} catch (error) {
-		throw toErrorPayload(error);
-	}
-}
+import { call } from './call';
 
 /** With a `destination`, the backup goes into that bucket, under a key the backend names
  * (`options.outputPath` is not used). */

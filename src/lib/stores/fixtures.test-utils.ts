@@ -36,6 +36,7 @@ export function outcome(jobId: string, extra: Partial<JobOutcome> = {}): JobOutc
 		sha256: null,
 		safetyBackup: null,
 		location: null,
+		rowCheck: null,
 		...extra
 	};
 }

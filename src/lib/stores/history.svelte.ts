@@ -1,6 +1,6 @@
 // The history as the main window shows it: one page of the catalog, scoped
-// to a connection (or everything), filtered by outcome, refreshed whenever the
-// backend says `history:changed`.
+// to a connection (or everything), filtered by outcome and searched by words,
+// refreshed whenever the backend says `history:changed`.
 import type { BackupPage, BackupQuery, BackupRecord, BackupStatus } from '../ipc/bindings';
 
 export interface HistoryApi {
@@ -25,6 +25,8 @@ export class HistoryStore {
 	/** `null`: every connection, the CLI's backups included. */
 	connectionId = $state<string | null>(null);
 	filter = $state<OutcomeFilter>('all');
+	/** Words every backup shown has in its name, note, database or connection name. */
+	search = $state('');
 	offset = $state(0);
 
 	readonly #api: HistoryApi;
@@ -75,6 +77,14 @@ export class HistoryStore {
 		return this.refresh();
 	}
 
+	setSearch(text: string): Promise<void> {
+		const search = text.trim();
+		if (search === this.search) return Promise.resolve();
+		this.search = search;
+		this.offset = 0;
+		return this.refresh();
+	}
+
 	next(): Promise<void> {
 		if (this.pageNumber >= this.pageCount) return Promise.resolve();
 		this.offset += PAGE_SIZE;
@@ -116,6 +126,7 @@ export class HistoryStore {
 			database: null,
 			scheduleId: null,
 			statuses: STATUSES[this.filter],
+			search: this.search || null,
 			limit: PAGE_SIZE,
 			offset: this.offset
 		};

@@ -14,6 +14,7 @@ function fakeApi(total: number) {
 		listBackups: vi.fn(async (q: BackupQuery): Promise<BackupPage> => ({
 			items: records.slice(q.offset, q.offset + q.limit),
 			total: records.length,
+			totalBytes: 0,
 			offset: q.offset,
 			limit: q.limit
 		})),
@@ -64,6 +65,26 @@ describe('HistoryStore', () => {
 		});
 		await store.setFilter('ok');
 		expect(fake.lastQuery().statuses).toEqual(['completed', 'completedWithWarnings']);
+	});
+
+	it('searches from the first page, combined with the outcome filter', async () => {
+		const fake = fakeApi(20);
+		const store = new HistoryStore(fake.api);
+		await store.start();
+		expect(fake.lastQuery().search).toBeNull();
+		await store.setFilter('ok');
+		await store.next();
+		await store.setSearch('  before release ');
+		expect(fake.lastQuery()).toMatchObject({
+			search: 'before release',
+			statuses: ['completed', 'completedWithWarnings'],
+			offset: 0
+		});
+		const calls = vi.mocked(fake.api.listBackups).mock.calls.length;
+		await store.setSearch('before release');
+		expect(vi.mocked(fake.api.listBackups).mock.calls).toHaveLength(calls);
+		await store.setSearch('   ');
+		expect(fake.lastQuery().search).toBeNull();
 	});
 
 	it('refreshes on history:changed and steps back when its page empties', async () => {
