@@ -5,6 +5,7 @@
 #[cfg(test)]
 mod tests {
     use crate::commands::about::AppInfo;
+    use crate::commands::automatic::AutomaticBackups;
     use crate::commands::connections::ToolsView;
     use crate::commands::destinations::BucketListing;
     use crate::commands::jobs::{BackupNotes, RestoreConfirmation, RestorePlan};
@@ -148,6 +149,7 @@ mod tests {
             ScheduleRun,
             ScheduleStats,
             ScheduleSummary,
+            AutomaticBackups,
             PruneDecision,
             PrunePreview,
             RetentionGroup,

@@ -19,6 +19,18 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 
 pub fn start<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
+        // Automatic backups whose database has had no good backup for a
+        // day run now, at start (seed 002 §3).
+        match tusk_engine::schedule::automatic::catch_up(
+            &app.state::<AppState>().catalog,
+            chrono::Utc::now(),
+        ) {
+            Ok(due) if !due.is_empty() => {
+                tracing::info!(count = due.len(), "automatic backups due at start")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "automatic backups could not be checked at start"),
+        }
         loop {
             let state = app.state::<AppState>();
             // A run claimed by a process that died (a killed `tusk`) would

@@ -435,6 +435,78 @@ test('a whole-server backup from the app: recorded with its parts, verified, res
 	);
 });
 
+test('automatic backups of a new connection run at once, are counted, exported and renamed', async () => {
+	psql(pg, 'postgres', 'CREATE DATABASE auto_e2e');
+	psql(
+		pg,
+		'auto_e2e',
+		`CREATE TABLE notes (id int PRIMARY KEY, body text);
+		 INSERT INTO notes SELECT i, 'n' || i FROM generate_series(1, 321) i;`
+	);
+	const profile = await ipc(client, 'save_connection', {
+		profile: {
+			name: 'E2E automatic',
+			host: pg.socketDir,
+			port: pg.port,
+			database: 'auto_e2e',
+			user: 'postgres'
+		}
+	});
+	const asked = await ipc(client, 'automatic_backups', { connectionId: profile.id });
+	assert.equal(asked.offered, false, 'a new connection is asked once');
+	assert.equal(asked.enabled, false);
+	const on = await ipc(client, 'set_automatic_backups', {
+		connectionId: profile.id,
+		enabled: true
+	});
+	assert.equal(on.enabled, true);
+	assert.equal(on.offered, true);
+	assert.equal(on.schedule.automatic, true);
+	assert.deepEqual(on.schedule.trigger, { kind: 'interval', everySecs: 4 * 3600 });
+	// No good backup yet: the first runs at once, by itself.
+	const query = { connectionId: profile.id, statuses: ['completed'], limit: 5, offset: 0 };
+	const made = await until(
+		'the first automatic backup',
+		async () => {
+			const page = await ipc(client, 'list_backups', { query });
+			return page.items.find((b) => b.rows) ?? null;
+		},
+		90_000
+	);
+	assert.equal(made.reason, 'scheduled');
+	assert.deepEqual(made.rows, { tables: 1, rows: 321 });
+	const later = await ipc(client, 'automatic_backups', { connectionId: profile.id });
+	const hours = (Date.parse(later.nextRun) - Date.now()) / 3_600_000;
+	assert.ok(hours > 3.9 && hours <= 4, `next automatic backup in ${hours} h`);
+	// Renamed with a note: in the history and the manifest beside the file.
+	const renamed = await ipc(client, 'rename_backup', {
+		id: made.id,
+		name: 'Before the "=1" migration',
+		description: 'kept, ünï'
+	});
+	assert.equal(renamed.name, 'Before the "=1" migration');
+	const manifest = JSON.parse(readFileSync(`${made.path}.tusk.json`, 'utf8'));
+	assert.equal(manifest.record.name, 'Before the "=1" migration');
+	// Exported: the history as CSV, found by its note.
+	const csv = path.join(home, 'history.csv');
+	const n = await ipc(client, 'export_history', {
+		query: { ...query, search: 'ÜNÏ' },
+		format: 'csv',
+		path: csv
+	});
+	assert.equal(n, 1);
+	const lines = readFileSync(csv, 'utf8').trim().split('\n');
+	assert.equal(lines.length, 2);
+	assert.match(lines[1], /"Before the ""=1"" migration",kept/);
+	// Off: the schedule stays, disabled.
+	const off = await ipc(client, 'set_automatic_backups', {
+		connectionId: profile.id,
+		enabled: false
+	});
+	assert.equal(off.enabled, false);
+	assert.equal(off.nextRun, null);
+});
+
 test('the app logs what it ran to the folder Help / About shows', async () => {
 	const info = await ipc(client, 'app_info');
 	assert.equal(info.logFolder, path.join(home, 'data', 'tusk', 'logs'));

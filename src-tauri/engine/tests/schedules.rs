@@ -270,3 +270,81 @@ fn no_buckets(
         "no bucket {name}"
     )))
 }
+
+/// Seed 002 §3: automatic backups of a connection are a schedule every 4
+/// hours with the fast preset and the newest 15 kept; at start, one whose
+/// database has no good backup of the last day runs at once; a fresh
+/// backup (made by hand too) puts it off.
+#[tokio::test]
+async fn automatic_backups_run_every_4_hours_and_at_start_when_a_day_old() {
+    use tusk_engine::schedule::automatic::{self, automatic_schedule, catch_up};
+    let dir = tempfile::tempdir().unwrap();
+    let c = catalog(dir.path());
+    let db = sample_db("cat_auto");
+    let t0 = Utc::now();
+    let mut s = automatic_schedule(source(&db), None, t0);
+    assert!(s.automatic);
+    assert_eq!(s.name, "Automatic backups of Test server");
+    assert_eq!(
+        s.trigger,
+        Trigger::Interval {
+            every_secs: 4 * 3600
+        }
+    );
+    assert_eq!(s.retention.keep_last, Some(15));
+    s.destination = dir.path().join("automatic");
+    // Not due yet: the app was started within 4 hours of setting it up.
+    s.next_run_at = Some(t0 + Duration::hours(3));
+    c.save_schedule(&s).unwrap();
+    assert_eq!(automatic::find(&c, "conn-1").unwrap().unwrap().id, s.id);
+
+    // At start: no good backup at all, so it is due now.
+    assert_eq!(catch_up(&c, t0).unwrap(), [s.id.clone()]);
+    let clock = FakeClock(Mutex::new(t0));
+    let notify = |_: Notice| {};
+    let runner = Runner {
+        catalog: &c,
+        search: &search(),
+        clock: &clock,
+        password: &|_| None,
+        bucket: &no_buckets,
+        passphrase: &|| None,
+        notify: &notify,
+    };
+    let runs = runner.run_due(&CancelHandle::new()).await;
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, RunStatus::Succeeded, "{:?}", runs[0].error);
+    let backup = c
+        .require_backup(runs[0].backup_id.as_ref().unwrap())
+        .unwrap();
+    assert_eq!(backup.reason, BackupReason::Scheduled);
+    assert_eq!(backup.format, tusk_engine::BackupFormat::Custom);
+    assert!(
+        backup.path.to_string_lossy().ends_with(".backup.zst"),
+        "the fast preset"
+    );
+    assert!(backup.rows.is_some(), "rows counted after the run");
+    let next = c.require_schedule(&s.id).unwrap().next_run_at.unwrap();
+    assert!(
+        ((next - t0).num_seconds() - 4 * 3600).abs() <= 1,
+        "the next one 4 hours later: {next}"
+    );
+
+    // Started again 2 hours later: the last good backup is fresh, nothing to catch up.
+    assert!(catch_up(&c, t0 + Duration::hours(2)).unwrap().is_empty());
+    // A day and more without a good backup, the next run hours away (its
+    // runs failed since, say): due at once. One already due is left as is.
+    let later = t0 + Duration::hours(30);
+    assert!(catch_up(&c, later).unwrap().is_empty(), "already due");
+    c.set_next_run(&s.id, Some(later + Duration::hours(3)))
+        .unwrap();
+    assert_eq!(catch_up(&c, later).unwrap(), [s.id.clone()]);
+    let due_at = c.require_schedule(&s.id).unwrap().next_run_at.unwrap();
+    assert!((due_at - later).num_milliseconds().abs() <= 1, "due now");
+    // Disabled: left alone.
+    let mut off = c.require_schedule(&s.id).unwrap();
+    off.enabled = false;
+    off.next_run_at = Some(later + Duration::hours(1));
+    c.save_schedule(&off).unwrap();
+    assert!(catch_up(&c, later).unwrap().is_empty());
+}

@@ -9,6 +9,30 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 use tusk_engine::backup::recorded::Deleted;
 use tusk_engine::catalog::{BackupPage, BackupQuery, ImportReport};
 
+/// A backup's name and note changed: in the history and in the manifest
+/// beside its file (which a rebuilt history reads).
+#[tauri::command]
+pub fn rename_backup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    name: String,
+    description: Option<String>,
+) -> AppResult<tusk_engine::catalog::BackupRecord> {
+    let note = description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    let record = state.catalog.rename_backup(&id, &name, note)?;
+    if record.file_exists && !record.is_remote_only() {
+        if let Err(e) = tusk_engine::catalog::sidecar::write_manifest(&record) {
+            tracing::warn!(backup = %id, error = %e, "the manifest beside the backup keeps its old name");
+        }
+    }
+    let _ = app.emit(events::HISTORY_CHANGED, ());
+    Ok(record)
+}
+
 /// Every backup `query` matches (all pages) written to `path` as CSV or
 /// JSON; returns how many.
 #[tauri::command]

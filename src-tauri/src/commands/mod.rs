@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod archive;
+pub mod automatic;
 pub mod connections;
 pub mod destinations;
 pub mod history;

@@ -974,7 +974,13 @@ maxRetries: number,
 /**
  * Wait before the first retry; doubled for each next one.
  */
-retryDelaySecs: number, createdAt: string, nextRunAt: string | null, };
+retryDelaySecs: number, createdAt: string, nextRunAt: string | null, 
+/**
+ * Made by Tusk when the user asked for automatic backups of a
+ * connection (seed 002 §3): also run at start when the connection's
+ * last good backup is over a day old.
+ */
+automatic: boolean, };
 
 export type RunStatus = "running" | "succeeded" | "failed" | "interrupted";
 
@@ -995,6 +1001,16 @@ pruned: number, };
 export type ScheduleStats = { totalRuns: number, successfulRuns: number, failedRuns: number, lastRun: ScheduleRun | null, running: boolean, };
 
 export type ScheduleSummary = { schedule: Schedule, stats: ScheduleStats, };
+
+export type AutomaticBackups = { 
+/**
+ * The schedule they run as (disabled when turned off).
+ */
+schedule: Schedule | null, enabled: boolean, 
+/**
+ * "Back this database up automatically?" was asked already.
+ */
+offered: boolean, lastGoodBackup: string | null, nextRun: string | null, };
 
 export type PruneDecision = { id: string, keep: boolean, 
 /**

@@ -31,6 +31,14 @@ pub async fn daemon(
         c.list_schedules()?.len(),
         a.interval
     );
+    // Automatic backups (made in the app) over a day old run now.
+    let stale = tusk_engine::schedule::automatic::catch_up(c, chrono::Utc::now())?;
+    if !stale.is_empty() {
+        err!(
+            "{} automatic backup(s) have had no good backup for a day: running them now",
+            stale.len()
+        );
+    }
     loop {
         for run in r.run_due(&cancel).await {
             render::print_run(&run);

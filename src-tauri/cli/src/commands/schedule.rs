@@ -313,6 +313,7 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
         id: uuid::Uuid::new_v4().to_string(),
         name: a.name.trim().to_string(),
         enabled: true,
+        automatic: false,
         source: Source::of(&conn, None, a.conn.remote.as_deref()),
         sslmode: conn.sslmode.clone(),
         next_run_at: Some(

@@ -420,6 +420,10 @@ pub struct Schedule {
     pub retry_delay_secs: u64,
     pub created_at: DateTime<Utc>,
     pub next_run_at: Option<DateTime<Utc>>,
+    /// Made by Tusk when the user asked for automatic backups of a
+    /// connection (seed 002 §3): also run at start when the connection's
+    /// last good backup is over a day old.
+    pub automatic: bool,
 }
 
 impl Default for Schedule {
@@ -445,6 +449,7 @@ impl Default for Schedule {
             retry_delay_secs: 60,
             created_at: DateTime::<Utc>::UNIX_EPOCH,
             next_run_at: None,
+            automatic: false,
         }
     }
 }

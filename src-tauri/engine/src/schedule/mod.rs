@@ -1,6 +1,7 @@
 //! When schedules run: cron expressions read in the schedule's time zone, or
 //! fixed intervals; and the checks a schedule must pass before it is saved.
 
+pub mod automatic;
 pub mod housekeeping;
 pub mod runner;
 
