@@ -253,16 +253,19 @@ impl Catalog {
             // daemon, two commands) would both create its tables: one
             // migrates while the other waits, then finds nothing to do.
             let lock_path = path.with_extension("db-migrating");
-            let lock = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&lock_path)
-                .and_then(|f| f.lock().map(|()| f))
-                .map_err(|e| OpenFailure {
-                    damaged: false,
-                    message: format!("cannot lock {} to update it: {e}", lock_path.display()),
-                })?;
+            // This user's only, as the catalog is.
+            let lock = crate::platform::private_open(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true),
+            )
+            .open(&lock_path)
+            .and_then(|f| f.lock().map(|()| f))
+            .map_err(|e| OpenFailure {
+                damaged: false,
+                message: format!("cannot lock {} to update it: {e}", lock_path.display()),
+            })?;
             migrations().to_latest(&mut conn).map_err(|e| OpenFailure {
                 damaged: false,
                 message: e.to_string(),
