@@ -8,6 +8,7 @@ import {
 	subscribeJob
 } from './ipc/events';
 import type { JobType } from './ipc/bindings';
+import { AutomaticStore } from './stores/automatic.svelte';
 import { ConnectionsStore } from './stores/connections.svelte';
 import { DestinationsStore } from './stores/destinations.svelte';
 import { HistoryStore } from './stores/history.svelte';
@@ -55,3 +56,5 @@ export const verifications = new VerifyTracker(
 );
 
 export const schedules = new SchedulesStore({ ...commands, onSchedulesChanged, onHistoryChanged });
+
+export const automatic = new AutomaticStore({ ...commands, onSchedulesChanged, onHistoryChanged });

@@ -14,6 +14,7 @@ import {
 	formatPercent,
 	formatPgVersion,
 	formatRelative,
+	formatTimeLeft,
 	formatUntil,
 	joinArgs,
 	joinList,
@@ -113,6 +114,26 @@ describe('formatUntil', () => {
 		expect(formatUntil(later(30 * 3_600_000), now)).toBe('in 1 day');
 		expect(formatUntil(later(3 * 86_400_000), now)).toBe('in 3 days');
 		expect(formatUntil(null, now)).toBe('—');
+	});
+});
+
+describe('formatTimeLeft', () => {
+	const now = new Date('2025-03-14T09:26:00Z');
+	const later = (ms: number) => new Date(now.getTime() + ms).toISOString();
+
+	it('counts hours and minutes, rounding up to the minute', () => {
+		expect(formatTimeLeft(later((3 * 60 + 12) * 60_000), now)).toBe('3 h 12 min');
+		expect(formatTimeLeft(later((3 * 60 + 11) * 60_000 + 1_000), now)).toBe('3 h 12 min');
+		expect(formatTimeLeft(later(4 * 3_600_000), now)).toBe('4 h');
+		expect(formatTimeLeft(later(45 * 60_000), now)).toBe('45 min');
+		expect(formatTimeLeft(later(20_000), now)).toBe('1 min');
+		expect(formatTimeLeft(later(26 * 3_600_000), now)).toBe('1 day 2 h');
+		expect(formatTimeLeft(later(48 * 3_600_000), now)).toBe('2 days');
+	});
+
+	it('is null once due', () => {
+		expect(formatTimeLeft(later(0), now)).toBeNull();
+		expect(formatTimeLeft(later(-60_000), now)).toBeNull();
 	});
 });
 

@@ -101,6 +101,20 @@ export function formatUntil(iso: string | null | undefined, now: Date = new Date
 	return `in ${plural(Math.floor(seconds / 86_400), 'day')}`;
 }
 
+/** Time left until a future moment, to the minute (rounded up, so never "0 min"):
+ * "3 h 12 min", "45 min", "1 day 2 h"; `null` once it is due. */
+export function formatTimeLeft(iso: string, now: Date = new Date()): string | null {
+	const ms = new Date(iso).getTime() - now.getTime();
+	if (!(ms > 0)) return null;
+	const minutes = Math.ceil(ms / 60_000);
+	const days = Math.floor(minutes / 1440);
+	const hours = Math.floor((minutes % 1440) / 60);
+	const rest = minutes % 60;
+	if (days > 0) return hours > 0 ? `${plural(days, 'day')} ${hours} h` : plural(days, 'day');
+	if (hours > 0) return rest > 0 ? `${hours} h ${rest} min` : `${hours} h`;
+	return `${rest} min`;
+}
+
 /** The backend's messages start in lower case, to be embedded; shown alone they start a sentence. */
 export function sentence(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);

@@ -57,6 +57,7 @@ function saved(extra: Partial<Schedule> = {}): Schedule {
 		retryDelaySecs: 120,
 		createdAt: '2025-01-02T03:04:05Z',
 		nextRunAt: '2025-03-14T12:00:00Z',
+		automatic: false,
 		...extra
 	};
 }
@@ -103,6 +104,12 @@ describe('editing a schedule', () => {
 	it('round-trips every field', () => {
 		const s = saved();
 		expect(scheduleOf(draftOf(s), prod, s, NOW)).toEqual({ ...s, nextRunAt: null });
+	});
+
+	it('keeps automatic backups automatic; a new schedule is not', () => {
+		const s = saved({ automatic: true });
+		expect(scheduleOf(draftOf(s), prod, s, NOW).automatic).toBe(true);
+		expect(scheduleOf(newDraft(prod), prod, null, NOW).automatic).toBe(false);
 	});
 
 	it('reads an interval in its largest unit and keeps the rules that are off', () => {

@@ -184,7 +184,9 @@ export function scheduleOf(
 		maxRetries: d.maxRetries ?? 0,
 		retryDelaySecs: d.retryDelaySecs ?? 0,
 		createdAt: base?.createdAt ?? now.toISOString(),
-		nextRunAt: null
+		nextRunAt: null,
+		// Edited, automatic backups stay what the connection's panel turns on and off.
+		automatic: base?.automatic ?? false
 	};
 	return withTarget(schedule, d.bucket || null);
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RetentionPolicy } from './ipc/bindings';
+import type { AutomaticBackups, RetentionPolicy, Schedule } from './ipc/bindings';
 import {
+	automaticDetails,
+	describeAutomatic,
 	describeInterval,
 	describeRetention,
 	describeStats,
@@ -83,5 +85,41 @@ describe('statistics in words', () => {
 		expect(describeStats({ ...stats, totalRuns: 0, successfulRuns: 0, failedRuns: 0 })).toBe(
 			'No runs yet'
 		);
+	});
+});
+
+describe('automatic backups in words', () => {
+	const now = new Date('2025-03-14T09:26:00Z');
+	const off: AutomaticBackups = {
+		schedule: null,
+		enabled: false,
+		offered: true,
+		lastGoodBackup: null,
+		nextRun: null
+	};
+	const on = (nextRun: string | null): AutomaticBackups => ({ ...off, enabled: true, nextRun });
+
+	it('says when the next one runs, or that it is due', () => {
+		expect(describeAutomatic(on('2025-03-14T12:38:00Z'), now)).toBe(
+			'Automatic backups on · next in 3 h 12 min'
+		);
+		expect(describeAutomatic(on('2025-03-14T09:26:00Z'), now)).toBe(
+			'Automatic backups on · due now'
+		);
+		expect(describeAutomatic(on(null), now)).toBe('Automatic backups on');
+		expect(describeAutomatic(off, now)).toBe('Automatic backups off');
+	});
+
+	it('details the schedule as it is now and the last good backup', () => {
+		// Only what the words read of the schedule.
+		const schedule = {
+			trigger: { kind: 'interval', everySecs: 4 * 3_600 },
+			timezone: 'UTC',
+			retention: { keepLast: 15, maxAgeDays: null, gfs: null, minKeep: 3, minVerified: 1 }
+		} as Schedule;
+		expect(
+			automaticDetails({ ...on(null), schedule, lastGoodBackup: '2025-03-14T07:00:00Z' }, now)
+		).toBe('Every 4 hours · Keeps the newest 15 · at least 3 · Last good backup 2 h ago');
+		expect(automaticDetails(off, now)).toBe('No good backup yet');
 	});
 });

@@ -1,7 +1,14 @@
 // Schedules in words: triggers, retention and run statistics as the panel shows them.
 // Pure functions, unit tested.
-import type { NotifyOn, RetentionPolicy, RunStatus, ScheduleStats, Trigger } from './ipc/bindings';
-import { plural } from './format';
+import type {
+	AutomaticBackups,
+	NotifyOn,
+	RetentionPolicy,
+	RunStatus,
+	ScheduleStats,
+	Trigger
+} from './ipc/bindings';
+import { formatRelative, formatTimeLeft, plural } from './format';
 
 export type IntervalUnit = 'minutes' | 'hours' | 'days';
 
@@ -105,4 +112,28 @@ export function describeRetention(policy: RetentionPolicy): string {
 export function describeStats(stats: ScheduleStats): string {
 	if (stats.totalRuns === 0) return 'No runs yet';
 	return `${plural(stats.totalRuns, 'run')} · ${stats.successfulRuns} succeeded · ${stats.failedRuns} failed`;
+}
+
+/** The connection panel's line: "Automatic backups on · next in 3 h 12 min" (or "· due now"),
+ * "Automatic backups off". */
+export function describeAutomatic(a: AutomaticBackups, now: Date = new Date()): string {
+	if (!a.enabled) return 'Automatic backups off';
+	if (!a.nextRun) return 'Automatic backups on';
+	const left = formatTimeLeft(a.nextRun, now);
+	return `Automatic backups on · ${left ? `next in ${left}` : 'due now'}`;
+}
+
+/** What the automatic schedule does (as it is now: it can be edited) and the last good backup. */
+export function automaticDetails(a: AutomaticBackups, now: Date = new Date()): string {
+	const parts: string[] = [];
+	if (a.schedule) {
+		const { trigger, timezone, retention } = a.schedule;
+		parts.push(describeTrigger(trigger, timezone) ?? 'On a schedule', describeRetention(retention));
+	}
+	parts.push(
+		a.lastGoodBackup
+			? `Last good backup ${formatRelative(a.lastGoodBackup, now)}`
+			: 'No good backup yet'
+	);
+	return parts.join(' · ');
 }

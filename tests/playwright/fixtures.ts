@@ -3,6 +3,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type {
 	AppInfo,
+	AutomaticBackups,
 	BackupInfo,
 	BackupOptions,
 	BackupPage,
@@ -903,6 +904,18 @@ export const bucketListing: BucketListing = {
 	unreadable: []
 };
 
+/** A connection's automatic backups: off, and the question asked already (so not shown). */
+export function automaticBackups(extra: Partial<AutomaticBackups> = {}): AutomaticBackups {
+	return {
+		schedule: null,
+		enabled: false,
+		offered: true,
+		lastGoodBackup: ago(3),
+		nextRun: null,
+		...extra
+	};
+}
+
 /** Replies for an app with saved connections and nothing running. */
 export function baseReplies(): Record<string, MockReply> {
 	return {
@@ -930,7 +943,8 @@ export function baseReplies(): Record<string, MockReply> {
 				safety: { keepLast: null, maxAgeDays: 14, gfs: null, minKeep: 2, minVerified: 0 }
 			}
 		},
-		preview_retention: { ok: [] }
+		preview_retention: { ok: [] },
+		automatic_backups: { ok: automaticBackups() }
 	};
 }
 
@@ -939,6 +953,13 @@ export interface Setup {
 	theme?: 'light' | 'dark';
 	viewport?: { width: number; height: number };
 }
+
+/** Light, dark and the smallest window: the looks a new screen's screenshots are taken in. */
+export const LOOKS = [
+	['light', { theme: 'light' }],
+	['dark', { theme: 'dark' }],
+	['800x600', { viewport: { width: 800, height: 600 } }]
+] as const satisfies readonly (readonly [string, Setup])[];
 
 /** Loads the app with the mock's replies in place before any script runs. */
 export async function openApp(page: Page, setup: Setup = {}): Promise<void> {

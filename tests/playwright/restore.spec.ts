@@ -11,9 +11,7 @@ import {
 	plainPath,
 	plainPreflight,
 	preflight,
-	progress,
 	restoreFailed,
-	restoreLog,
 	record,
 	restorePlan,
 	scrollToTop,
@@ -22,11 +20,7 @@ import {
 	verifiedPassed,
 	type Setup
 } from './fixtures';
-
-const started = {
-	ok: { jobId: '', jobType: 'restore', command: preflight().command },
-	withJobId: true
-} as const;
+import { chooseBackup, openRestore, startRunning } from './restore-fixtures';
 
 /** A backup of PostgreSQL 18 into a 15 server: read by pg_restore 18. */
 const preflight18 = preflight({
@@ -49,12 +43,6 @@ const scriptRefused = {
 	}
 };
 
-async function openRestore(page: Page, setup: Setup = {}) {
-	const dialog = await chooseBackup(page, setup);
-	await expect(dialog.getByTestId('preflight')).toBeVisible();
-	return dialog;
-}
-
 /** The plain script of the fixtures, whose psql commands are not allowed yet. */
 function openPlain(page: Page, setup: Setup = {}) {
 	return chooseBackup(page, {
@@ -66,26 +54,6 @@ function openPlain(page: Page, setup: Setup = {}) {
 			...setup.replies
 		}
 	});
-}
-
-/** Opens the dialog and picks the backup the mock's file dialog answers. */
-async function chooseBackup(page: Page, setup: Setup = {}) {
-	await openApp(page, {
-		...setup,
-		replies: {
-			'plugin:dialog|open': { ok: backupPath },
-			get_backup_info: { ok: info },
-			preflight_restore: { ok: restorePlan(preflight()) },
-			restore_backup: started,
-			...setup.replies
-		}
-	});
-	await page.getByRole('button', { name: 'Restore…', exact: true }).click();
-	const dialog = page.getByTestId('restore-dialog');
-	await expect(dialog).toBeVisible();
-	await dialog.getByRole('button', { name: 'Choose file…' }).click();
-	await expect(dialog.getByTestId('backup-info')).toBeVisible();
-	return dialog;
 }
 
 async function cleanAndConfirm(page: Page, setup: Setup = {}) {
@@ -104,20 +72,6 @@ async function cleanAndConfirm(page: Page, setup: Setup = {}) {
 	await expect(dialog.getByTestId('clean-warning')).toBeVisible();
 	await expect(dialog.getByText('Clean will drop 9 objects')).toBeVisible();
 	return dialog;
-}
-
-async function startRunning(page: Page, setup: Setup = {}) {
-	const dialog = await openRestore(page, setup);
-	await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
-	const m = mock(page);
-	const jobId = await m.lastJobId('restore_backup');
-	await m.emit(`job:log:${jobId}`, restoreLog);
-	await m.emit(
-		`restore:progress:${jobId}`,
-		progress(38.2, { currentObject: 'public.audit_log', bytesWritten: 281 * 1024 * 1024 })
-	);
-	await expect(dialog.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '38');
-	return { dialog, jobId, m };
 }
 
 test.describe('restore dialog', () => {

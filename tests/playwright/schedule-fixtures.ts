@@ -38,6 +38,7 @@ function schedule(extra: Partial<Schedule> & { id: string; name: string }): Sche
 		retryDelaySecs: 60,
 		createdAt: '2025-02-01T10:00:00Z',
 		nextRunAt: null,
+		automatic: false,
 		...extra
 	};
 }
@@ -116,6 +117,32 @@ export const toNas: ScheduleSummary = {
 	}
 };
 
+/** The schedule "Back up automatically" made for Production: every 4 hours, the newest 15 kept. */
+export const automaticProd: ScheduleSummary = {
+	schedule: schedule({
+		id: 'sched-automatic',
+		name: 'Automatic backups of Production',
+		automatic: true,
+		trigger: { kind: 'interval', everySecs: 4 * 3600 },
+		timezone: 'UTC',
+		destination: '/home/alex/.local/share/tusk/backups/Automatic backups of Production',
+		retention: { keepLast: 15, maxAgeDays: null, gfs: null, minKeep: 3, minVerified: 1 },
+		nextRunAt: at(3.2)
+	}),
+	stats: {
+		totalRuns: 6,
+		successfulRuns: 6,
+		failedRuns: 0,
+		lastRun: run({
+			scheduleId: 'sched-automatic',
+			scheduledFor: at(-0.8),
+			startedAt: at(-0.8),
+			finishedAt: at(-0.78)
+		}),
+		running: false
+	}
+};
+
 /** A schedule of another connection: never shown on Production's tab. */
 export const stagingNightly: ScheduleSummary = {
 	schedule: schedule({
@@ -174,6 +201,8 @@ export async function openSchedules(page: Page, setup: Setup = {}) {
 	const panel = page.getByTestId('schedules');
 	await expect(panel).toBeVisible();
 	await page.getByRole('tablist').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+	// The scroll brings a card's button under the pointer left on the tab: no hover in screenshots.
+	await page.mouse.move(0, 0);
 	return panel;
 }
 

@@ -77,6 +77,7 @@ impl Cli {
                 CatalogAction::Check { json }
                 | CatalogAction::Backup { json }
                 | CatalogAction::Vacuum { json } => json,
+                CatalogAction::CountRows { .. } => false,
             },
             Command::Daemon(_) => false,
             Command::Restores(a) => a.json,

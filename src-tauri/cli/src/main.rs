@@ -101,7 +101,7 @@ async fn run(cli: Cli) -> Result<u8, EngineError> {
         Command::Import(a) => commands::import::import(a, &open()?, &config).await,
         Command::Schedule(a) => commands::schedule::schedule(a, &open()?, &config, &search).await,
         Command::Daemon(a) => commands::daemon::daemon(a, &open()?, &search, &config).await,
-        Command::Catalog(a) => commands::catalog::catalog(a, &open()?),
+        Command::Catalog(a) => commands::catalog::catalog(a, &open()?, &search).await,
         Command::Retention(a) => commands::retention::retention(a, &open()?),
         Command::Restores(a) => commands::restores::run(a, &open()?, &config, &search).await,
         Command::Destination(a) => commands::destination::destination(a, &config).await,

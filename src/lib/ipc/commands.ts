@@ -2,6 +2,7 @@
 import type {
 	AppInfo,
 	AppSettings,
+	AutomaticBackups,
 	BackupInfo,
 	BackupNotes,
 	BackupOptions,
@@ -15,6 +16,7 @@ import type {
 	DbObjects,
 	Deleted,
 	DestinationsView,
+	ExportFormat,
 	ImportReport,
 	JobStarted,
 	JobSummary,
@@ -129,6 +131,15 @@ export const exportBackup = (id: string, folder: string) =>
 
 export const revealBackup = (id: string) => call<null>('reveal_backup', { id });
 
+/** Resolves to the updated record; an empty note removes it. */
+export const renameBackup = (id: string, name: string, description: string | null) =>
+	call<BackupRecord>('rename_backup', { id, name, description });
+
+/** Every backup `query` matches, all pages (its limit and offset are left aside), written to
+ * `path`; resolves to how many. */
+export const exportHistory = (query: BackupQuery, format: ExportFormat, path: string) =>
+	call<number>('export_history', { query, format, path });
+
 export const importBackups = (folder: string) => call<ImportReport>('import_backups', { folder });
 
 export const verifyBackup = (jobId: string, backupId: string, connectionId: string | null = null) =>
@@ -198,6 +209,18 @@ export const previewPrune = (scheduleId: string) =>
 	call<PrunePreview[]>('preview_prune', { scheduleId });
 
 export const listTimezones = () => call<string[]>('list_timezones');
+
+// Automatic backups of a connection: a schedule Tusk makes, asked once per new connection.
+export const automaticBackups = (connectionId: string) =>
+	call<AutomaticBackups>('automatic_backups', { connectionId });
+
+/** Also answers the question: it is not asked again. */
+export const setAutomaticBackups = (connectionId: string, enabled: boolean) =>
+	call<AutomaticBackups>('set_automatic_backups', { connectionId, enabled });
+
+/** "Not now": the question is not asked again for this connection. */
+export const dismissAutomaticOffer = (connectionId: string) =>
+	call<AutomaticBackups>('dismiss_automatic_offer', { connectionId });
 
 // The app itself.
 export const appInfo = () => call<AppInfo>('app_info');

@@ -59,6 +59,18 @@ export function rememberBackupFolder(folder: string): void {
 	if (folder) localStorage.setItem(FOLDER_KEY, folder);
 }
 
+/** Where to export the history: a CSV or a JSON file. */
+export function chooseHistoryExport(defaultPath: string): Promise<string | null> {
+	return save({
+		title: 'Export the history',
+		defaultPath,
+		filters: [
+			{ name: 'CSV (spreadsheets)', extensions: ['csv'] },
+			{ name: 'JSON', extensions: ['json'] }
+		]
+	});
+}
+
 /** A folder (to copy a backup to, or for a schedule's backups). */
 export async function chooseFolder(title: string): Promise<string | null> {
 	const picked = await open({ title, directory: true, multiple: false });

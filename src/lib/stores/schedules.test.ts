@@ -30,7 +30,8 @@ function summary(id: string, connectionId: string, running = false): ScheduleSum
 			maxRetries: 2,
 			retryDelaySecs: 60,
 			createdAt: '2025-03-01T00:00:00Z',
-			nextRunAt: '2025-03-15T02:00:00Z'
+			nextRunAt: '2025-03-15T02:00:00Z',
+			automatic: false
 		},
 		stats: { totalRuns: 0, successfulRuns: 0, failedRuns: 0, lastRun: null, running }
 	};

@@ -136,8 +136,9 @@ pub struct BackupArgs {
     /// Do not record the backup in the history (no checksum or sidecar files either).
     #[arg(long)]
     no_catalog: bool,
-    /// Do not count the backup's rows per table once it is made (they are
-    /// then counted by its first verify or restore).
+    /// Do not count the backup's rows per table once it is made (done in
+    /// the background otherwise; they are then counted by its first verify
+    /// or restore).
     #[arg(long)]
     no_row_counts: bool,
     #[command(flatten)]
@@ -503,7 +504,7 @@ pub async fn backup(
     reporter.finish(&outcome);
     created(&outcome, a.out.json);
     if let (Some(c), false) = (&catalog, a.no_row_counts) {
-        count_rows(c, &outcome, search, a.out.json).await;
+        count_rows_detached(c, &outcome, search, config);
     }
     let kept = matches!(
         outcome.status,
@@ -517,31 +518,48 @@ pub async fn backup(
 }
 
 /// The new backup's rows per table, counted from its file into the
-/// history: what a restore of it is checked against.
-async fn count_rows(
+/// history (what a restore of it is checked against) by a `tusk` of its
+/// own, detached, as `git gc --auto` is: the command ends as soon as the
+/// backup is made, and the count is in the history a moment later.
+fn count_rows_detached(
     catalog: &tusk_engine::catalog::Catalog,
     outcome: &tusk_engine::JobOutcome,
     search: &ToolSearch,
-    json: bool,
+    config: &Config,
 ) {
-    let Some(id) = outcome.backup_id.as_deref().filter(|_| {
-        matches!(
-            outcome.status,
-            tusk_engine::JobStatus::Completed | tusk_engine::JobStatus::CompletedWithWarnings
-        )
-    }) else {
+    let kept = matches!(
+        outcome.status,
+        tusk_engine::JobStatus::Completed | tusk_engine::JobStatus::CompletedWithWarnings
+    );
+    let Some(id) = outcome.backup_id.as_deref().filter(|_| kept) else {
         return;
     };
-    match tusk_engine::verify::record_row_counts(catalog, id, search).await {
-        Ok(Some(rows)) if !json => {
-            let total: u64 = rows.iter().map(|t| t.rows).sum();
-            err!(
-                "rows counted for the history: {} tables, {total} rows",
-                rows.len()
-            );
+    let spawned = std::env::current_exe().and_then(|exe| {
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args(["catalog", "count-rows", id, "--catalog"])
+            .arg(catalog.path());
+        if let Some(folder) = &search.folder {
+            cmd.arg("--pg-bin").arg(folder);
         }
-        Ok(_) => {}
-        Err(why) => err!("warning: the backup's rows could not be counted: {why}"),
+        // The config this command read (a default one that does not exist
+        // is no config, and not to be named).
+        if let Some(file) = config.file.as_ref().filter(|f| f.is_file()) {
+            cmd.arg("--config").arg(file);
+        }
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        #[cfg(unix)]
+        {
+            // Its own process group: a Ctrl+C meant for the shell's next
+            // command does not reach it.
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
+        cmd.spawn()
+    });
+    if let Err(e) = spawned {
+        tracing::warn!(backup = %id, error = %e, "the rows could not be counted: they will be at the first verify or restore");
     }
 }
 

@@ -24,6 +24,10 @@ pub enum CatalogAction {
         #[arg(long)]
         json: bool,
     },
+    /// Count a backup's rows per table from its file into the history (what
+    /// `tusk backup` starts in the background).
+    #[command(hide = true)]
+    CountRows { id: String },
     /// Rebuild the catalog's file without free space and refresh its
     /// statistics (the daemon and the app do it weekly).
     Vacuum {
@@ -32,8 +36,22 @@ pub enum CatalogAction {
     },
 }
 
-pub fn catalog(a: CatalogArgs, c: &Catalog) -> Result<u8, EngineError> {
+pub async fn catalog(
+    a: CatalogArgs,
+    c: &Catalog,
+    search: &tusk_engine::ToolSearch,
+) -> Result<u8, EngineError> {
     match a.action {
+        CatalogAction::CountRows { id } => {
+            match tusk_engine::verify::record_row_counts(c, &id, search).await {
+                Ok(_) => Ok(exit::OK),
+                Err(why) => {
+                    tracing::warn!(backup = %id, %why, "the backup's rows could not be counted");
+                    err!("the rows of {id} could not be counted: {why}");
+                    Ok(exit::FAILED)
+                }
+            }
+        }
         CatalogAction::Check { json } => {
             let result = c.integrity_check()?;
             if json {

@@ -26,6 +26,20 @@ pub fn die_with_parent(cmd: &mut tokio::process::Command) {
     }
 }
 
+/// [`die_with_parent`] for a tool run from a blocking thread (the row
+/// counts' pg_restore): the signal comes when that thread ends, which it
+/// does only once the tool has.
+#[allow(unsafe_code)]
+pub fn die_with_parent_blocking(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl is async-signal-safe; it runs in the child before exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)
+        });
+    }
+}
+
 /// A PostgreSQL server Tusk starts (the demo database) shuts down at once
 /// (SIGQUIT) when the thread that spawned it ends.
 #[allow(unsafe_code)]

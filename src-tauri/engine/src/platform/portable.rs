@@ -38,6 +38,9 @@ pub fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
 pub fn die_with_parent(_: &mut tokio::process::Command) {}
 
 /// Nothing: see the module's notes.
+pub fn die_with_parent_blocking(_: &mut std::process::Command) {}
+
+/// Nothing: see the module's notes.
 pub fn quit_with_parent(_: &mut std::process::Command) {}
 
 /// Kills the tool Tusk started (not its workers).

@@ -58,6 +58,8 @@ fn count_with_pg_restore(
     use std::io::Read;
     let mut command = std::process::Command::new(program);
     command.args(["--data-only", "-f", "-"]);
+    // A Tusk that is killed takes this pg_restore with it.
+    crate::platform::die_with_parent_blocking(&mut command);
     if zstd {
         command.stdin(std::process::Stdio::piped());
     } else {
