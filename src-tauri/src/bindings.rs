@@ -4,6 +4,7 @@
 
 #[cfg(test)]
 mod tests {
+    use crate::channels::{ChannelsView, SaveChannel, SavedChannel};
     use crate::commands::about::AppInfo;
     use crate::commands::automatic::AutomaticBackups;
     use crate::commands::connections::ToolsView;
@@ -27,6 +28,7 @@ mod tests {
     use tusk_engine::cluster::{ServerContents, ServerDatabase};
     use tusk_engine::explain::{Explanation, FailureKind};
     use tusk_engine::jobs::{RowCheck, RowDifference};
+    use tusk_engine::notify::{Channel, Email, SmtpSecurity, Via, Webhook, WebhookFormat};
     use tusk_engine::options::{
         BackupPreset, BackupScope, DumpSection, Encryption, GlobalsContent, InsertMode,
         PresetChoice, ServerOptions, StatisticsMode,
@@ -155,6 +157,15 @@ mod tests {
             RetentionGroup,
             TriggerPreview,
             Notice,
+            WebhookFormat,
+            Webhook,
+            SmtpSecurity,
+            Email,
+            Via,
+            Channel,
+            SavedChannel,
+            ChannelsView,
+            SaveChannel,
             AppSettings,
             Deleted,
             AppInfo,

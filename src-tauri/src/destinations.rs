@@ -3,7 +3,9 @@
 //! are encrypted with, go to the OS keychain (else are kept for the session).
 
 use crate::error::{AppError, AppResult};
-use crate::secrets::{write_private_json, Keychain, PasswordStorage, SecretStore};
+use crate::secrets::{
+    read_private_json, write_private_json, Keychain, PasswordStorage, SecretStore,
+};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -64,22 +66,9 @@ pub struct Destinations {
 impl Destinations {
     /// Loads `path` (a missing file is no destinations yet).
     pub fn load(path: PathBuf, keychain: Box<dyn Keychain>) -> AppResult<Destinations> {
-        let view = match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| AppError::Storage {
-                path: path.display().to_string(),
-                message: format!("it is not valid JSON ({e}); fix or remove it"),
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => DestinationsView::default(),
-            Err(e) => {
-                return Err(AppError::Storage {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                })
-            }
-        };
         Ok(Destinations {
+            view: Mutex::new(read_private_json(&path)?),
             path,
-            view: Mutex::new(view),
             secrets: SecretStore::new(keychain),
         })
     }
@@ -135,22 +124,14 @@ impl Destinations {
             .destinations
             .iter()
             .position(|d| d.destination.name == original && input.original_name.is_some());
-        let mut storage = existing.map_or(PasswordStorage::None, |i| {
-            view.destinations[i].secret_storage
-        });
-        match input.secret.filter(|s| !s.is_empty()) {
-            Some(secret) => {
-                self.secrets.forget(&secret_id(&original));
-                storage = self.secrets.store(&secret_id(&dest.name), &secret);
-            }
-            None if dest.name != original => {
-                if let Some(secret) = self.secrets.get(&secret_id(&original), storage) {
-                    self.secrets.forget(&secret_id(&original));
-                    storage = self.secrets.store(&secret_id(&dest.name), &secret);
-                }
-            }
-            None => {}
-        }
+        let storage = self.secrets.carry(
+            &secret_id(&original),
+            &secret_id(&dest.name),
+            existing.map_or(PasswordStorage::None, |i| {
+                view.destinations[i].secret_storage
+            }),
+            input.secret,
+        );
         if storage == PasswordStorage::None {
             return Err(AppError::Invalid(format!(
                 "enter the secret access key of `{}`",

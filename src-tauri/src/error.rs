@@ -16,7 +16,7 @@ pub enum AppError {
     UnknownJob(String),
     #[error("{0}")]
     Invalid(String),
-    #[error("cannot save the connections file {path}: {message}")]
+    #[error("cannot use the file {path}: {message}")]
     Storage { path: String, message: String },
     #[error("the demo database could not be started: {0}")]
     Demo(String),

@@ -1,6 +1,7 @@
 //! Tusk Backup's desktop shell: commands over the engine, events to the
 //! webview, and the managed state holding running jobs.
 
+pub mod channels;
 pub mod commands;
 pub mod demo;
 pub mod destinations;
@@ -29,6 +30,10 @@ use tusk_engine::ToolSearch;
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::jobs::create_backup,
+        commands::channels::list_channels,
+        commands::channels::save_channel,
+        commands::channels::remove_channel,
+        commands::channels::test_channel,
         commands::destinations::list_destinations,
         commands::destinations::save_destination,
         commands::destinations::remove_destination,
@@ -153,6 +158,8 @@ pub fn run() {
                 config.join("destinations.json"),
                 Box::new(OsKeychain),
             )?;
+            state.channels =
+                channels::Channels::load(config.join("notifications.json"), Box::new(OsKeychain))?;
             app.manage(state);
             first_connection(app.handle());
             scheduler::start(app.handle().clone());

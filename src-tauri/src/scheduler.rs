@@ -148,6 +148,7 @@ pub fn run_schedule<R: Runtime>(
                 bucket: &state.destinations,
                 passphrase: &|| state.destinations.passphrase(),
                 notify: &notify,
+                channels: &state.channels,
             };
             let run = runner.run(&schedule, kind, &cancel, &attempt_sink).await;
             let mut outcome = last

@@ -56,6 +56,49 @@ impl SecretStore {
         self.keychain.delete(id);
         self.session.remove(id);
     }
+
+    /// Where the secret of an item saved as `new_id` (`old_id` before, the
+    /// same unless it was renamed) is now: `given` replaces the one kept
+    /// where `storage` says; else a renamed item's secret moves with it.
+    pub fn carry(
+        &self,
+        old_id: &str,
+        new_id: &str,
+        storage: PasswordStorage,
+        given: Option<String>,
+    ) -> PasswordStorage {
+        match given.filter(|s| !s.is_empty()) {
+            Some(secret) => {
+                self.forget(old_id);
+                self.store(new_id, &secret)
+            }
+            None if new_id != old_id => match self.get(old_id, storage) {
+                Some(secret) => {
+                    self.forget(old_id);
+                    self.store(new_id, &secret)
+                }
+                None => storage,
+            },
+            None => storage,
+        }
+    }
+}
+
+/// The JSON of `path` (a missing file is `T::default()`); an unreadable one
+/// is an error naming the file.
+pub fn read_private_json<T: serde::de::DeserializeOwned + Default>(
+    path: &std::path::Path,
+) -> crate::error::AppResult<T> {
+    let storage = |message: String| crate::error::AppError::Storage {
+        path: path.display().to_string(),
+        message,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|e| storage(format!("it is not valid JSON ({e}); fix or remove it"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(storage(e.to_string())),
+    }
 }
 
 /// Writes `value` as JSON to `path` (readable by the user only), through a

@@ -52,6 +52,8 @@ pub struct AppState {
     pub catalog_report: OpenReport,
     /// S3-compatible destinations and the encryption passphrase.
     pub destinations: crate::destinations::Destinations,
+    /// Where schedules notify besides the desktop: webhooks, e-mail.
+    pub channels: crate::channels::Channels,
     /// Backups downloaded or decrypted for a dialog and its restore.
     pub readable: crate::readable::ReadableCache,
     /// Signs the confirmation of a restore's pre-flight: a restore runs only
@@ -87,6 +89,10 @@ impl AppState {
             // keychain) once it starts; tests keep this one.
             destinations: crate::destinations::Destinations::empty(
                 data_dir.join("destinations.json"),
+                Box::new(crate::secrets::NoKeychain),
+            ),
+            channels: crate::channels::Channels::empty(
+                data_dir.join("notifications.json"),
                 Box::new(crate::secrets::NoKeychain),
             ),
             readable: Default::default(),

@@ -142,6 +142,11 @@ describe('sentence', () => {
 		expect(sentence('give the schedule a name')).toBe('Give the schedule a name');
 		expect(sentence('`x` is not a cron expression')).toBe('`x` is not a cron expression');
 		expect(sentence('')).toBe('');
+		expect(sentence('smtp.example.com:587 refused the password')).toBe(
+			'smtp.example.com:587 refused the password'
+		);
+		expect(sentence('pg_dump: error: x')).toBe('pg_dump: error: x');
+		expect(sentence('127.0.0.1:8080 answered 404')).toBe('127.0.0.1:8080 answered 404');
 	});
 });
 

@@ -117,6 +117,10 @@ export function formatTimeLeft(iso: string, now: Date = new Date()): string | nu
 
 /** The backend's messages start in lower case, to be embedded; shown alone they start a sentence. */
 export function sentence(text: string): string {
+	// A message that starts with a host, a path, an address or a tool's name
+	// ("smtp.example.com:587 refused…", "pg_dump: error…") keeps its case.
+	const first = text.split(/\s/, 1)[0] ?? '';
+	if (/[.:/@_\d]/.test(first)) return text;
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -53,6 +53,7 @@ function saved(extra: Partial<Schedule> = {}): Schedule {
 		},
 		verifyAfter: true,
 		notify: 'always',
+		notifyVia: ['team', 'ops mail'],
 		maxRetries: 4,
 		retryDelaySecs: 120,
 		createdAt: '2025-01-02T03:04:05Z',
@@ -147,6 +148,20 @@ describe('where the backups go', () => {
 		const d = { ...draftOf(s), bucket: '', destination: '/srv/b' };
 		expect(draftOf(s).bucket).toBe('offsite');
 		expect(scheduleOf(d, prod, s, NOW)).toMatchObject({ bucket: null, destination: '/srv/b' });
+	});
+});
+
+describe('notification channels', () => {
+	it('are none for a new schedule', () => {
+		expect(scheduleOf(newDraft(prod), prod, null, NOW).notifyVia).toEqual([]);
+	});
+
+	it('are kept when edited, and dropped when the schedule never notifies', () => {
+		const d = draftOf(saved());
+		d.notifyVia.push('pager');
+		expect(saved().notifyVia).toEqual(['team', 'ops mail']);
+		expect(scheduleOf(d, prod, saved(), NOW).notifyVia).toEqual(['team', 'ops mail', 'pager']);
+		expect(scheduleOf({ ...d, notify: 'never' }, prod, saved(), NOW).notifyVia).toEqual([]);
 	});
 });
 

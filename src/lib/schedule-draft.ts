@@ -39,6 +39,8 @@ export interface ScheduleDraft {
 	minVerified: number;
 	verifyAfter: boolean;
 	notify: NotifyOn;
+	/** Notification channels (webhooks, e-mail) told too, by name. */
+	notifyVia: string[];
 	maxRetries: number | null;
 	retryDelaySecs: number | null;
 }
@@ -69,6 +71,7 @@ export function newDraft(connection: ConnectionProfile, timezone = ''): Schedule
 		minVerified: 1,
 		verifyAfter: false,
 		notify: 'failure',
+		notifyVia: [],
 		maxRetries: 2,
 		retryDelaySecs: 60
 	};
@@ -100,6 +103,7 @@ export function draftOf(schedule: Schedule): ScheduleDraft {
 		minVerified: r.minVerified,
 		verifyAfter: schedule.verifyAfter,
 		notify: schedule.notify,
+		notifyVia: [...schedule.notifyVia],
 		maxRetries: schedule.maxRetries,
 		retryDelaySecs: schedule.retryDelaySecs
 	};
@@ -181,6 +185,8 @@ export function scheduleOf(
 		},
 		verifyAfter: d.verifyAfter,
 		notify: d.notify,
+		// A schedule that never notifies names no channel (none is then kept from being removed).
+		notifyVia: d.notify === 'never' ? [] : [...d.notifyVia],
 		maxRetries: d.maxRetries ?? 0,
 		retryDelaySecs: d.retryDelaySecs ?? 0,
 		createdAt: base?.createdAt ?? now.toISOString(),

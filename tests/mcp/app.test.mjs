@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -497,7 +498,8 @@ test('automatic backups of a new connection run at once, are counted, exported a
 	assert.equal(n, 1);
 	const lines = readFileSync(csv, 'utf8').trim().split('\n');
 	assert.equal(lines.length, 2);
-	assert.match(lines[1], /"Before the ""=1"" migration",kept/);
+	// Quotes doubled, and the note quoted for its comma.
+	assert.match(lines[1], /,"Before the ""=1"" migration","kept, ünï",E2E automatic,/);
 	// Off: the schedule stays, disabled.
 	const off = await ipc(client, 'set_automatic_backups', {
 		connectionId: profile.id,
@@ -505,6 +507,83 @@ test('automatic backups of a new connection run at once, are counted, exported a
 	});
 	assert.equal(off.enabled, false);
 	assert.equal(off.nextRun, null);
+});
+
+test('a schedule that fails tells its webhook; the channel is tested, its URL kept out of sight, and kept while a schedule uses it', async () => {
+	const received = [];
+	const server = http.createServer((req, res) => {
+		let body = '';
+		req.on('data', (chunk) => (body += chunk));
+		req.on('end', () => {
+			received.push({ path: req.url, type: req.headers['content-type'], body: JSON.parse(body) });
+			res.writeHead(200, { 'content-type': 'text/plain' });
+			res.end('ok');
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = server.address().port;
+	const token = 'T0E2E/secret-token-e2e';
+	const url = `http://127.0.0.1:${port}/services/${token}`;
+	try {
+		const channel = { name: 'Team “ops” = ü', via: { kind: 'webhook', format: 'json' } };
+		const input = (secret, originalName = null) => ({ input: { originalName, channel, secret } });
+		await assert.rejects(
+			ipc(client, 'save_channel', input(null)),
+			/enter the webhook URL of “Team “ops” = ü”/
+		);
+		await assert.rejects(ipc(client, 'save_channel', input('hooks.example.com/x')), /is not a URL/);
+		// Send test, before it is saved: the form's URL.
+		const sentTo = await ipc(client, 'test_channel', input(url));
+		assert.equal(sentTo, `webhook (JSON) to 127.0.0.1:${port}`);
+		await until('the test message', async () => received.length === 1);
+		assert.equal(received[0].path, `/services/${token}`);
+		assert.equal(received[0].type, 'application/json');
+		assert.equal(received[0].body.event, 'test');
+		const view = await ipc(client, 'save_channel', input(url));
+		assert.equal(view.channels[0].description, `webhook (JSON) to 127.0.0.1:${port}`);
+		assert.ok(!JSON.stringify(view).includes(token), 'the URL is not sent back to the window');
+		// Saved: a test with the field left empty uses the stored URL.
+		await ipc(client, 'test_channel', input(null, channel.name));
+		await until('the second test message', async () => received.length === 2);
+
+		const schedule = await ipc(client, 'save_schedule', {
+			schedule: {
+				name: 'Fails and tells',
+				source: { connectionId, database: 'no_such_db_e2e' },
+				trigger: { kind: 'interval', everySecs: 86400 },
+				destination: path.join(home, 'failing'),
+				maxRetries: 0,
+				notify: 'failure',
+				notifyVia: [channel.name]
+			}
+		});
+		assert.deepEqual(schedule.notifyVia, [channel.name]);
+		await assert.rejects(
+			ipc(client, 'remove_channel', { name: channel.name }),
+			/“Fails and tells” notifies through it/
+		);
+		const jobId = randomUUID();
+		await ipc(client, 'run_schedule_now', { jobId, scheduleId: schedule.id });
+		const outcome = await finished(jobId);
+		assert.equal(outcome.status, 'failed');
+		const told = await until('the failure to reach the webhook', async () =>
+			received.find((r) => r.body.event === 'backup.failed')
+		);
+		assert.equal(told.body.schedule, 'Fails and tells');
+		assert.equal(told.body.database, 'no_such_db_e2e');
+		assert.match(told.body.text, /no_such_db_e2e/);
+
+		await ipc(client, 'delete_schedule', { id: schedule.id });
+		const after = await ipc(client, 'remove_channel', { name: channel.name });
+		assert.deepEqual(after.channels, []);
+		const info = await ipc(client, 'app_info');
+		for (const file of readdirSync(info.logFolder)) {
+			const log = readFileSync(path.join(info.logFolder, file), 'utf8');
+			assert.ok(!log.includes(token), `the webhook URL is in the log ${file}`);
+		}
+	} finally {
+		server.close();
+	}
 });
 
 test('the app logs what it ran to the folder Help / About shows', async () => {

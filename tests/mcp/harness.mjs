@@ -74,11 +74,30 @@ export async function connectMcp() {
 			name: 'driver_session',
 			arguments: { action: 'start', port: 9223 }
 		});
-		if (!result.isError) break;
-		if (Date.now() > deadline) throw new Error(`no MCP bridge: ${text(result)}`);
+		// A session is only there once a command goes through: the bridge
+		// listens before the window is ready (a cold first start takes longer).
+		let why = text(result);
+		if (!result.isError) {
+			const probe = await client.callTool({
+				name: 'ipc_execute_command',
+				arguments: { command: 'app_info', args: {} }
+			});
+			why = text(probe);
+			if (!probe.isError && answered(why)) break;
+		}
+		if (Date.now() > deadline) throw new Error(`no MCP bridge: ${why}`);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	return client;
+}
+
+/** Whether a reply of ipc_execute_command is a command's result. */
+function answered(reply) {
+	try {
+		return JSON.parse(reply).success !== false;
+	} catch {
+		return false;
+	}
 }
 
 export function text(result) {

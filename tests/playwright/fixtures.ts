@@ -944,7 +944,8 @@ export function baseReplies(): Record<string, MockReply> {
 			}
 		},
 		preview_retention: { ok: [] },
-		automatic_backups: { ok: automaticBackups() }
+		automatic_backups: { ok: automaticBackups() },
+		list_channels: { ok: { channels: [] } }
 	};
 }
 

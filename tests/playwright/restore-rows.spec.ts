@@ -3,9 +3,14 @@ import type { JobOutcome, RowCheck } from '../../src/lib/ipc/bindings';
 import { backupCompleted, preflight, restoreLog, type Setup } from './fixtures';
 import { startRunning } from './restore-fixtures';
 
-/** A restore that completed, its rows counted on the target and compared with the backup's. */
+/**
+ * A restore that completed, its rows counted on the target and compared with the backup's: a
+ * difference makes it complete with a warning, as the engine reports it.
+ */
 const restored = (rowCheck: RowCheck): JobOutcome => ({
 	...backupCompleted,
+	status: rowCheck.differing.length > 0 ? 'completedWithWarnings' : 'completed',
+	warnings: rowCheck.differing.length > 0 ? [`after the restore, ${rowCheck.summary}`] : [],
 	jobType: 'restore',
 	durationMs: 71_300,
 	outputPath: null,
@@ -34,7 +39,11 @@ const oneDiffers: RowCheck = {
 async function finish(page: Page, rows: RowCheck, setup?: Setup) {
 	const { dialog, jobId, m } = await startRunning(page, setup);
 	await m.emit(`restore:finished:${jobId}`, { ...restored(rows), jobId });
-	await expect(dialog.getByText('✓ Restore completed')).toBeVisible();
+	await expect(
+		dialog.getByText(
+			rows.differing.length > 0 ? 'Restore completed with warnings' : '✓ Restore completed'
+		)
+	).toBeVisible();
 	return dialog;
 }
 

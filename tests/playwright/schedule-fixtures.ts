@@ -34,6 +34,7 @@ function schedule(extra: Partial<Schedule> & { id: string; name: string }): Sche
 		retention: { keepLast: 7, maxAgeDays: null, gfs: null, minKeep: 3, minVerified: 1 },
 		verifyAfter: false,
 		notify: 'failure',
+		notifyVia: [],
 		maxRetries: 2,
 		retryDelaySecs: 60,
 		createdAt: '2025-02-01T10:00:00Z',

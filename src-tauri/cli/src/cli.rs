@@ -11,6 +11,7 @@ use crate::commands::{
     import::ImportArgs,
     info::InfoArgs,
     list::ListArgs,
+    notify::NotifyArgs,
     prune::PruneArgs,
     restore::RestoreArgs,
     restores::RestoresArgs,
@@ -83,6 +84,7 @@ impl Cli {
             Command::Restores(a) => a.json,
             Command::Retention(a) => a.json(),
             Command::Copy(a) => a.json,
+            Command::Notify(a) => a.json(),
             Command::Destination(a) => match &a.action {
                 DestinationAction::Add(add) => add.json(),
                 DestinationAction::List { json }
@@ -135,4 +137,6 @@ pub enum Command {
     Copy(CopyArgs),
     /// S3-compatible buckets to back up to: add, list, test, remove.
     Destination(DestinationArgs),
+    /// Notification channels (webhooks, e-mail) of the config file: list, send a test.
+    Notify(NotifyArgs),
 }

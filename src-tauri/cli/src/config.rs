@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use tusk_engine::notify::{self, Channel, Email, SmtpSecurity, Via, Webhook, WebhookFormat};
 use tusk_engine::storage::{Credentials, S3Destination};
 use tusk_engine::{ConnectionSpec, EngineError, Secret, ToolSearch};
 
@@ -24,6 +25,9 @@ pub struct Config {
     pub remotes: BTreeMap<String, Remote>,
     #[serde(default)]
     pub destinations: BTreeMap<String, Destination>,
+    /// Where schedules send their notifications (`--notify-via NAME`).
+    #[serde(default)]
+    pub notifications: BTreeMap<String, Notification>,
     /// The file this was read from, or would be written to.
     #[serde(skip)]
     pub file: Option<PathBuf>,
@@ -44,6 +48,109 @@ pub struct Destination {
     pub path_style: Option<bool>,
     pub access_key_id: Option<String>,
     pub secret_access_key: Option<String>,
+}
+
+/// A notification channel: a webhook (`webhook_url`) or e-mail
+/// (`smtp_host`). Its secret (the webhook's URL, the SMTP password) is kept
+/// here (the file is then readable by its owner only) or in the environment
+/// variable `webhook_url_env` / `password_env` names.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notification {
+    pub webhook_url: Option<String>,
+    pub webhook_url_env: Option<String>,
+    /// `json` (default) or `slack`.
+    pub format: Option<WebhookFormat>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    /// `starttls` (default), `tls` or `none`.
+    pub security: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub password_env: Option<String>,
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// A CA certificate (PEM) to trust, for a server with its own certificate.
+    pub ca_certificate: Option<PathBuf>,
+}
+
+impl Notification {
+    /// The channel it describes, its secret, and where the secret is from.
+    fn channel(&self, name: &str) -> Result<(Channel, Option<Secret>, SecretSource), String> {
+        let from_env = |var: &Option<String>| {
+            var.as_deref()
+                .and_then(|v| std::env::var(v).ok())
+                .filter(|v| !v.is_empty())
+                .map(Secret::new)
+        };
+        let kept = |value: &Option<String>, env: &Option<String>| match (
+            value.clone().filter(|v| !v.is_empty()),
+            from_env(env),
+        ) {
+            (Some(v), _) => (Some(Secret::new(v)), SecretSource::ConfigFile),
+            (None, Some(v)) => (Some(v), SecretSource::Environment),
+            (None, None) => (None, SecretSource::Missing),
+        };
+        let webhook = self.webhook_url.is_some() || self.webhook_url_env.is_some();
+        let (via, (secret, source)) = match (webhook, &self.smtp_host) {
+            (true, Some(_)) => {
+                return Err(format!(
+                    "[notifications.{name}] has both a webhook_url and an smtp_host: a channel is one or the other, make two"
+                ))
+            }
+            (false, None) => {
+                return Err(format!(
+                    "[notifications.{name}] says neither where to send: set webhook_url (or webhook_url_env) for a webhook, or smtp_host, from and to for e-mail"
+                ))
+            }
+            (true, None) => {
+                let kept = kept(&self.webhook_url, &self.webhook_url_env);
+                if let Some(url) = &kept.0 {
+                    notify::check_webhook_url(url.expose())
+                        .map_err(|why| format!("[notifications.{name}]: {why}"))?;
+                }
+                (
+                    Via::Webhook(Webhook {
+                        format: self.format.unwrap_or_default(),
+                    }),
+                    kept,
+                )
+            }
+            (false, Some(host)) => {
+                let security = match self.security.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                    None | Some("starttls") => SmtpSecurity::StartTls,
+                    Some("tls") => SmtpSecurity::Tls,
+                    Some("none") => SmtpSecurity::None,
+                    Some(other) => {
+                        return Err(format!(
+                            "[notifications.{name}] security = \"{other}\": use \"starttls\" (port 587), \"tls\" (465) or \"none\""
+                        ))
+                    }
+                };
+                (
+                    Via::Email(Email {
+                        host: host.clone(),
+                        port: self.smtp_port,
+                        security,
+                        username: self.username.clone(),
+                        from: self.from.clone().unwrap_or_default(),
+                        to: self.to.clone(),
+                        ca_certificate: self.ca_certificate.clone(),
+                    }),
+                    kept(&self.password, &self.password_env),
+                )
+            }
+        };
+        let channel = Channel {
+            name: name.to_string(),
+            via,
+        };
+        channel
+            .validate()
+            .map_err(|why| format!("[notifications.{name}]: {why}"))?;
+        Ok((channel, secret, source))
+    }
 }
 
 /// Where a destination's secret comes from.
@@ -268,6 +375,48 @@ impl Config {
             Some(env) if !env.trim().is_empty() => format!("{name} (environment: {env})"),
             _ => name.to_string(),
         }
+    }
+}
+
+impl Config {
+    /// The notification channel named `name`, with its secret and where the
+    /// secret comes from; a channel that needs a secret and has none is an
+    /// error saying where to put it.
+    pub fn channel(&self, name: &str) -> Result<(Channel, Option<Secret>, SecretSource), String> {
+        let entry = self.notifications.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.notifications.keys().map(String::as_str).collect();
+            if known.is_empty() {
+                format!(
+                    "no notification channel named `{name}`: define [notifications.{name}] in {}",
+                    self.describe_file()
+                )
+            } else {
+                format!(
+                    "no notification channel named `{name}`; known: {}",
+                    known.join(", ")
+                )
+            }
+        })?;
+        let (channel, secret, source) = entry.channel(name)?;
+        if channel.needs_secret() && secret.is_none() {
+            return Err(match channel.via {
+                Via::Webhook(_) => format!(
+                    "[notifications.{name}] has no webhook URL: set webhook_url in {}, or the variable webhook_url_env names where the daemon runs",
+                    self.describe_file()
+                ),
+                Via::Email(_) => format!(
+                    "[notifications.{name}] signs in as a user but has no password: set password in {}, or the variable password_env names where the daemon runs",
+                    self.describe_file()
+                ),
+            });
+        }
+        Ok((channel, secret, source))
+    }
+}
+
+impl notify::Channels for Config {
+    fn channel(&self, name: &str) -> Result<(Channel, Option<Secret>), String> {
+        Config::channel(self, name).map(|(channel, secret, _)| (channel, secret))
     }
 }
 

@@ -106,6 +106,7 @@ async fn run(cli: Cli) -> Result<u8, EngineError> {
         Command::Restores(a) => commands::restores::run(a, &open()?, &config, &search).await,
         Command::Destination(a) => commands::destination::destination(a, &config).await,
         Command::Copy(a) => commands::copy::copy(a, &open()?, &config).await,
+        Command::Notify(a) => commands::notify::notify(a, &config).await,
     }
 }
 

@@ -459,7 +459,7 @@ pub fn print_notice(n: Notice) {
 pub fn print_summary(s: &ScheduleSummary) {
     let sch = &s.schedule;
     out!(
-        "{}  {}  [{}]\n    {} · {} → {}\n    runs: {} ok, {} failed{} · next: {}",
+        "{}  {}  [{}]\n    {} · {} → {}{}\n    runs: {} ok, {} failed{} · next: {}",
         &sch.id[..sch.id.len().min(8)],
         sch.name,
         if sch.enabled { "enabled" } else { "disabled" },
@@ -472,6 +472,18 @@ pub fn print_summary(s: &ScheduleSummary) {
                 "{} (copied to {})",
                 sch.destination.display(),
                 sch.copy_to.join(", ")
+            ),
+        },
+        match (sch.notify, sch.notify_via.is_empty()) {
+            (tusk_engine::catalog::NotifyOn::Never, _) | (_, true) => String::new(),
+            (on, false) => format!(
+                "\n    notifies {} via {}",
+                if on == tusk_engine::catalog::NotifyOn::Always {
+                    "every run"
+                } else {
+                    "failures"
+                },
+                sch.notify_via.join(", ")
             ),
         },
         s.stats.successful_runs,

@@ -21,6 +21,7 @@
 //!   pre-flight; a recorded backup, a guarded restore and a swap;
 //! - [`cluster`]: whole servers — the globals through pg_dumpall, and every
 //!   database of a server backed up and restored as one backup;
+//! - [`notify`]: notifications beyond the desktop (webhooks, e-mail);
 //! - [`schedule`]: triggers, and the runner that fires them.
 
 pub mod backup;
@@ -30,6 +31,7 @@ pub mod crypt;
 pub mod error;
 pub mod explain;
 pub mod jobs;
+pub mod notify;
 pub mod options;
 pub mod paths;
 pub mod pattern;

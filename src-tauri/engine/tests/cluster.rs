@@ -665,6 +665,7 @@ async fn a_schedule_backs_up_the_whole_server_and_retention_keeps_whole_backups(
         bucket: &no_bucket,
         passphrase: &|| None,
         notify: &|_| {},
+        channels: &tusk_engine::notify::NoChannels,
     };
     let first = runner.run_due(&CancelHandle::new()).await;
     assert_eq!(

@@ -75,6 +75,7 @@ async fn a_schedule_fires_when_due_catches_up_once_and_prunes() {
         bucket: &no_buckets,
         passphrase: &|| None,
         notify: &notify,
+        channels: &tusk_engine::notify::NoChannels,
     };
     assert!(runner.due().unwrap().is_empty(), "not due a second early");
     clock.set(t0 + Duration::seconds(1));
@@ -202,6 +203,7 @@ async fn twenty_failed_runs_never_cost_the_last_good_backups() {
         bucket: &no_buckets,
         passphrase: &|| None,
         notify: &notify,
+        channels: &tusk_engine::notify::NoChannels,
     };
     for _ in 0..3 {
         let run = runner
@@ -310,6 +312,7 @@ async fn automatic_backups_run_every_4_hours_and_at_start_when_a_day_old() {
         bucket: &no_buckets,
         passphrase: &|| None,
         notify: &notify,
+        channels: &tusk_engine::notify::NoChannels,
     };
     let runs = runner.run_due(&CancelHandle::new()).await;
     assert_eq!(runs.len(), 1);

@@ -631,6 +631,7 @@ async fn run_schedule(
         bucket: &buckets,
         passphrase: &|| passphrase.map(tusk_engine::Secret::new),
         notify: &|_| {},
+        channels: &tusk_engine::notify::NoChannels,
     };
     runner
         .run(s, RunKind::Now, &CancelHandle::new(), &|_| {})

@@ -3,6 +3,7 @@
 pub mod about;
 pub mod archive;
 pub mod automatic;
+pub mod channels;
 pub mod connections;
 pub mod destinations;
 pub mod history;

@@ -72,6 +72,10 @@ pub fn save_schedule<R: Runtime>(
     for name in s.copy_to.iter().chain(&s.bucket) {
         state.destinations.bucket(name)?;
     }
+    s.notify_via.retain(|n| !n.trim().is_empty());
+    for name in &s.notify_via {
+        state.channels.get(name)?;
+    }
     s.next_run_at = if s.enabled {
         Some(next_run(&s.trigger, &s.timezone, now).map_err(AppError::Invalid)?)
     } else {

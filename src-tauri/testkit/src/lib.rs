@@ -5,6 +5,7 @@
 //! so an aborted run leaves nothing behind.
 
 pub mod garage;
+pub mod listeners;
 pub mod versions;
 
 use std::path::{Path, PathBuf};

@@ -968,6 +968,11 @@ copyTo: Array<string>,
  */
 bucket: string | null, retention: RetentionPolicy, verifyAfter: boolean, notify: NotifyOn, 
 /**
+ * The notification channels (webhooks, e-mail) told as `notify` says,
+ * besides the desktop, by name.
+ */
+notifyVia: Array<string>, 
+/**
  * Further attempts after a failed one.
  */
 maxRetries: number, 
@@ -1025,6 +1030,63 @@ export type RetentionGroup = { kind: OwnKind, database: string, connection: stri
 export type TriggerPreview = { description: string, nextRuns: Array<string>, timezone: string, };
 
 export type Notice = { scheduleId: string, title: string, body: string, failed: boolean, };
+
+export type WebhookFormat = "json" | "slack";
+
+export type Webhook = { format: WebhookFormat, };
+
+export type SmtpSecurity = "startTls" | "tls" | "none";
+
+export type Email = { 
+/**
+ * The SMTP server's host name.
+ */
+host: string, 
+/**
+ * Default: 587 with STARTTLS, 465 with TLS, 25 without.
+ */
+port: number | null, security: SmtpSecurity, 
+/**
+ * The user name to sign in with (its password is the channel's
+ * secret); none for a relay that takes mail without signing in.
+ */
+username: string | null, 
+/**
+ * The sender, `Tusk <tusk@example.com>` or `tusk@example.com`.
+ */
+from: string, to: Array<string>, 
+/**
+ * A certificate authority (PEM file) to trust besides the system's,
+ * for a server with a certificate of its own.
+ */
+caCertificate: string | null, };
+
+export type Via = { "kind": "webhook" } & Webhook | { "kind": "email" } & Email;
+
+export type Channel = { name: string, via: Via, };
+
+export type SavedChannel = { channel: Channel, 
+/**
+ * Where its secret is (`none` for e-mail through a relay that takes
+ * no password).
+ */
+secretStorage: PasswordStorage, 
+/**
+ * What it is, without its secret: "webhook (Slack) to hooks.slack.com".
+ */
+description: string, };
+
+export type ChannelsView = { channels: Array<SavedChannel>, };
+
+export type SaveChannel = { 
+/**
+ * The name it had, when an existing channel is edited.
+ */
+originalName: string | null, channel: Channel, 
+/**
+ * The webhook's URL or the SMTP password; `None` keeps the stored one.
+ */
+secret: string | null, };
 
 export type AppSettings = { 
 /**

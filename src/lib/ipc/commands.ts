@@ -11,6 +11,7 @@ import type {
 	BackupQuery,
 	BackupRecord,
 	BucketListing,
+	ChannelsView,
 	ConnectionProfile,
 	ConnectionTools,
 	DbObjects,
@@ -26,6 +27,7 @@ import type {
 	RestoreOptions,
 	RestorePlan,
 	RestoreRecord,
+	SaveChannel,
 	SaveConnection,
 	SaveDestination,
 	Schedule,
@@ -185,6 +187,20 @@ export const importFromDestination = (name: string) =>
 /** Uploads a local backup to a destination; resolves to its record with the new copy. */
 export const copyBackup = (backupId: string, destination: string) =>
 	call<BackupRecord>('copy_backup', { backupId, destination });
+
+// Notification channels (webhooks, e-mail) schedules notify through; each secret (the
+// webhook's URL, the SMTP password) goes to the keychain and never comes back.
+export const listChannels = () => call<ChannelsView>('list_channels');
+
+/** A `null` secret keeps the saved one (renaming keeps it too). */
+export const saveChannel = (input: SaveChannel) => call<ChannelsView>('save_channel', { input });
+
+/** Refused while a schedule notifies through it. */
+export const removeChannel = (name: string) => call<ChannelsView>('remove_channel', { name });
+
+/** Sends a real test message with the form's values (the saved secret when the form's is empty
+ * and `originalName` is set); resolves to what it was sent to. */
+export const testChannel = (input: SaveChannel) => call<string>('test_channel', { input });
 
 // Schedules.
 export const listSchedules = () => call<ScheduleSummary[]>('list_schedules');

@@ -76,3 +76,16 @@ export async function chooseFolder(title: string): Promise<string | null> {
 	const picked = await open({ title, directory: true, multiple: false });
 	return typeof picked === 'string' ? picked : null;
 }
+
+/** A CA certificate (a PEM file) to trust besides the system's. */
+export async function chooseCertificate(): Promise<string | null> {
+	const picked = await open({
+		title: 'Choose the CA certificate (PEM)',
+		multiple: false,
+		filters: [
+			{ name: 'Certificates', extensions: ['pem', 'crt', 'cer'] },
+			{ name: 'All files', extensions: ['*'] }
+		]
+	});
+	return typeof picked === 'string' ? picked : null;
+}

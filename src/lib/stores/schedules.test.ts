@@ -27,6 +27,7 @@ function summary(id: string, connectionId: string, running = false): ScheduleSum
 			retention: { keepLast: 7, maxAgeDays: null, gfs: null, minKeep: 3, minVerified: 1 },
 			verifyAfter: false,
 			notify: 'failure',
+			notifyVia: [],
 			maxRetries: 2,
 			retryDelaySecs: 60,
 			createdAt: '2025-03-01T00:00:00Z',

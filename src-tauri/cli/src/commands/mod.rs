@@ -11,6 +11,7 @@ pub mod import;
 pub mod info;
 pub mod keys;
 pub mod list;
+pub mod notify;
 pub mod prune;
 pub mod restore;
 pub mod restores;
@@ -256,6 +257,9 @@ fn runner<'a>(
                 .map(Secret::new)
         },
         notify,
+        // Channels' secrets come from the config file or the environment,
+        // as buckets' do.
+        channels: config,
     }
 }
 

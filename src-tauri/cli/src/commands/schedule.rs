@@ -124,8 +124,13 @@ pub struct ScheduleAddArgs {
     /// Test-restore each backup after it is made.
     #[arg(long)]
     verify: bool,
+    /// When to notify: on the desktop (the app's), and through --notify-via.
     #[arg(long, value_enum, default_value = "failure")]
     notify: NotifyArg,
+    /// Also notify through this channel of the config file (repeatable;
+    /// see `tusk notify list`): a webhook or e-mail.
+    #[arg(long = "notify-via")]
+    notify_via: Vec<String>,
     /// Further attempts after a failure.
     #[arg(long, default_value_t = 2)]
     retries: u32,
@@ -354,6 +359,7 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
             NotifyArg::Failure => NotifyOn::Failure,
             NotifyArg::Always => NotifyOn::Always,
         },
+        notify_via: a.notify_via.iter().map(|n| n.trim().to_string()).collect(),
         max_retries: a.retries,
         retry_delay_secs: a.retry_delay,
         created_at: now,
@@ -368,6 +374,11 @@ fn add_schedule(a: ScheduleAddArgs, c: &Catalog, config: &Config) -> Result<u8, 
     for dest in schedule.copy_to.iter().chain(&schedule.bucket) {
         // Known now, not at 2 a.m.
         config.destination(dest, None)?;
+    }
+    for channel in &schedule.notify_via {
+        config
+            .channel(channel)
+            .map_err(EngineError::InvalidOptions)?;
     }
     c.save_schedule(&schedule)?;
     if a.json {

@@ -414,6 +414,10 @@ pub struct Schedule {
     pub retention: RetentionPolicy,
     pub verify_after: bool,
     pub notify: NotifyOn,
+    /// The notification channels (webhooks, e-mail) told as `notify` says,
+    /// besides the desktop, by name.
+    #[serde(default)]
+    pub notify_via: Vec<String>,
     /// Further attempts after a failed one.
     pub max_retries: u32,
     /// Wait before the first retry; doubled for each next one.
@@ -445,6 +449,7 @@ impl Default for Schedule {
             retention: RetentionPolicy::default(),
             verify_after: false,
             notify: NotifyOn::Failure,
+            notify_via: Vec::new(),
             max_retries: 2,
             retry_delay_secs: 60,
             created_at: DateTime::<Utc>::UNIX_EPOCH,

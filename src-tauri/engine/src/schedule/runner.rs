@@ -15,6 +15,7 @@ use crate::cluster::globals::prepare_globals_backup;
 use crate::crypt::Decrypt;
 use crate::error::EngineError;
 use crate::jobs::{CancelHandle, EventSink, JobEvent, JobOutcome, JobStatus};
+use crate::notify;
 use crate::options::BackupScope;
 use crate::options::Encryption;
 use crate::restore::remote::fetch_backup;
@@ -97,6 +98,8 @@ pub struct Runner<'a> {
     /// The passphrase that schedules encrypting with one use, if saved.
     pub passphrase: &'a (dyn Fn() -> Option<Secret> + Send + Sync),
     pub notify: &'a (dyn Fn(Notice) + Send + Sync),
+    /// The notification channels schedules name in `notify_via`.
+    pub channels: &'a dyn notify::Channels,
 }
 
 impl Runner<'_> {
@@ -242,7 +245,7 @@ impl Runner<'_> {
         run.error = failure;
         run.finished_at = Some(self.clock.now());
         self.catalog.update_run(run)?;
-        self.tell(schedule, run);
+        self.tell(schedule, run).await;
         Ok(())
     }
 
@@ -484,7 +487,11 @@ impl Runner<'_> {
         plan_prune(self.catalog, schedule, self.clock.now())
     }
 
-    fn tell(&self, schedule: &Schedule, run: &ScheduleRun) {
+    /// Tells the user how the run went, as the schedule asks: the desktop
+    /// notice, then each of its channels (a webhook, e-mail), each within
+    /// [`crate::notify::SEND_TIMEOUT`]. A channel that cannot be reached is
+    /// itself told on the desktop and logged, never with its secret.
+    async fn tell(&self, schedule: &Schedule, run: &ScheduleRun) {
         let failed = run.status != RunStatus::Succeeded;
         let wanted = match schedule.notify {
             NotifyOn::Never => false,
@@ -517,12 +524,55 @@ impl Runner<'_> {
                 ),
             )
         };
+        let message = notify::Message {
+            event: if failed {
+                notify::Event::Failed
+            } else {
+                notify::Event::Succeeded
+            },
+            title: title.clone(),
+            text: body.clone(),
+            schedule: Some(schedule.name.clone()),
+            database: Some(schedule.source.database.clone()),
+            server: schedule
+                .source
+                .host
+                .as_ref()
+                .map(|host| format!("{host}:{}", schedule.source.port.unwrap_or(5432))),
+            backup: run
+                .backup_id
+                .as_deref()
+                .and_then(|id| self.catalog.get_backup(id).ok().flatten())
+                .map(|b| b.path.display().to_string()),
+            at: run.finished_at.unwrap_or_else(|| self.clock.now()),
+            machine: notify::machine_name(),
+        };
         (self.notify)(Notice {
             schedule_id: schedule.id.clone(),
             title,
             body,
             failed,
         });
+        for name in &schedule.notify_via {
+            let sent = match self.channels.channel(name) {
+                Ok((channel, secret)) => notify::send(&channel, secret.as_ref(), &message)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(why) => Err(why),
+            };
+            if let Err(why) = sent {
+                tracing::warn!(schedule = %schedule.id, channel = %name, %why, "a notification was not delivered");
+                (self.notify)(Notice {
+                    schedule_id: schedule.id.clone(),
+                    title: format!("“{name}” could not be notified"),
+                    body: format!(
+                        "The run of “{}” was not sent through “{name}”: {why}",
+                        schedule.name
+                    ),
+                    failed: true,
+                });
+            }
+        }
     }
 }
 
