@@ -81,9 +81,13 @@ step "the test run's log: written, and no password in it"
 # The test server's password role (src-tauri/testkit/src/lib.rs, PASSWORD).
 password='s3cret-Pa55:word\with#odd'
 grep -q "tool started" "$TUSK_LOG_FILE" || { echo "the test run wrote no log to $TUSK_LOG_FILE" >&2; exit 1; }
-if grep -F -n -- "$password" "$TUSK_LOG_FILE"; then
-  echo "the test password is in the log of the test run (above)" >&2
-  exit 1
-fi
-echo "$(wc -l <"$TUSK_LOG_FILE") log lines, no password"
+# The notification tests' webhook URL token and SMTP password
+# (src-tauri/cli/tests/notifications.rs).
+for secret in "$password" 'hook-secret-token' 'smtp pässword "=" 1'; do
+  if grep -F -n -- "$secret" "$TUSK_LOG_FILE"; then
+    echo "a test secret is in the log of the test run (above)" >&2
+    exit 1
+  fi
+done
+echo "$(wc -l <"$TUSK_LOG_FILE") log lines, no password or webhook URL"
 step "all tests passed"

@@ -543,7 +543,12 @@ impl Runner<'_> {
                 .backup_id
                 .as_deref()
                 .and_then(|id| self.catalog.get_backup(id).ok().flatten())
-                .map(|b| b.path.display().to_string()),
+                // A backup made straight into a bucket is named by its
+                // object there (`DEST:KEY`), not by its bare file name.
+                .map(|b| match b.copies.first() {
+                    Some(copy) if !b.path.is_absolute() => copy.location(),
+                    _ => b.path.display().to_string(),
+                }),
             at: run.finished_at.unwrap_or_else(|| self.clock.now()),
             machine: notify::machine_name(),
         };
