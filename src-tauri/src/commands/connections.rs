@@ -2,10 +2,11 @@
 
 use crate::demo;
 use crate::error::AppResult;
+use crate::events;
 use crate::profiles::{ConnectionProfile, SaveConnection};
 use crate::state::AppState;
 use std::path::PathBuf;
-use tauri::State;
+use tauri::{AppHandle, Emitter, Runtime, State};
 use tusk_engine::server::objects::ConnectionTools;
 use tusk_engine::server::ServerInfo;
 use tusk_engine::{DbObjects, EngineError, ToolInfo, ToolSearch};
@@ -16,16 +17,26 @@ pub fn list_connections(state: State<'_, AppState>) -> Vec<ConnectionProfile> {
 }
 
 #[tauri::command]
-pub fn save_connection(
+pub fn save_connection<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     profile: SaveConnection,
 ) -> AppResult<ConnectionProfile> {
-    state.profiles.save(profile)
+    let saved = state.profiles.save(profile)?;
+    // A window that did not save it (or was still loading) shows it too.
+    let _ = app.emit(events::CONNECTIONS_CHANGED, ());
+    Ok(saved)
 }
 
 #[tauri::command]
-pub fn delete_connection(state: State<'_, AppState>, id: String) -> AppResult<()> {
-    state.profiles.delete(&id)
+pub fn delete_connection<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> AppResult<()> {
+    state.profiles.delete(&id)?;
+    let _ = app.emit(events::CONNECTIONS_CHANGED, ());
+    Ok(())
 }
 
 /// Connects and reports the server's version.

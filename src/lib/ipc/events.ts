@@ -50,6 +50,6 @@ export const onSchedulesChanged = (handler: () => void) =>
 /** A scheduled run ended (also shown as a desktop notification). */
 export const onScheduleNotice = (handler: (n: Notice) => void) => on('schedule:notice', handler);
 
-/** Connections changed outside the window (the demo database started at launch). */
+/** Connections changed: saved or deleted (by any window or the MCP tests), the demo database started. */
 export const onConnectionsChanged = (handler: () => void) =>
 	on<null>('connections:changed', () => handler());
