@@ -1,7 +1,7 @@
 //! E-mail through an SMTP server: STARTTLS (port 587) or TLS from the first
 //! byte (465); plain SMTP only for a relay that takes no password.
 
-use super::{chain, Message, SEND_TIMEOUT};
+use super::{chain, innermost, Message, SEND_TIMEOUT};
 use crate::secret::Secret;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
@@ -215,17 +215,4 @@ fn explain(e: &Email, host: &str, port: u16, why: &lettre::transport::smtp::Erro
         return format!("{server} does not offer STARTTLS ({said}): choose TLS if it takes it from the first byte; the password is never sent unencrypted");
     }
     format!("cannot send through {server} ({said}): check the host, the port and the security (STARTTLS on 587, TLS on 465)")
-}
-
-/// The first cause's own words ("invalid peer certificate: UnknownIssuer"),
-/// without the "Connection error:" wrappers around it.
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    let words = cause.to_string();
-    words
-        .rsplit_once("Connection error: ")
-        .map_or(words.clone(), |(_, rest)| rest.to_string())
 }

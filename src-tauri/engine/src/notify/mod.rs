@@ -234,6 +234,21 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     words
 }
 
+/// The innermost cause's own words ("invalid peer certificate:
+/// UnknownIssuer"), without the "Connection error:" wrappers lettre puts
+/// around it.
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let words = cause.to_string();
+    match words.rsplit_once("Connection error: ") {
+        Some((_, rest)) => rest.to_string(),
+        None => words,
+    }
+}
+
 /// `text` with the secret (and, for a URL, its path and query) masked.
 fn redact(text: &str, secret: Option<&Secret>) -> String {
     match secret.map(Secret::expose).filter(|s| s.len() >= 4) {
